@@ -1,0 +1,45 @@
+import ArgumentParser
+import ClinicServer
+import ClinicStorage
+import Foundation
+
+/// `ketaclinic demo`: fills a database with the synthetic demo clinic.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Fill the database with a deterministic synthetic demo clinic.",
+        discussion: "Names are invented and obviously synthetic. The same seed gives the same clinic.")
+
+    @OptionGroup var options: ServerOptions
+    @Option(help: "Number of synthetic patients to add (default 200).") var patients: Int?
+    @Option(help: "Seed; the same seed gives the same clinic (default 1).") var seed: UInt64?
+
+    func validate() throws {
+        if let patients, patients < 0 || patients > 10_000_000 {
+            throw ValidationError("--patients must be from 0 to 10000000.")
+        }
+    }
+
+    func run() async throws {
+        try await CommandSupport.reportingErrors {
+            var settings = try options.resolve()
+            if let patients { settings.demoPatients = patients }
+            if let seed { settings.demoSeed = seed }
+            let logger = CommandSupport.bootstrapLogging(settings)
+            let database = try CommandSupport.openDatabase(settings, logger: logger)
+            do {
+                try await Migrator().migrate(database)
+                let progress = ProgressBar(label: "Loading demo clinic")
+                let started = Date()
+                let summary = try await DemoClinicLoader(database: database).load(
+                    patients: settings.demoPatients, seed: settings.demoSeed, now: Date(), progress: progress.update)
+                let seconds = Date().timeIntervalSince(started)
+                print("Added \(summary.patientsAdded) demo patients in \(String(format: "%.1f", seconds)) s to \(settings.database).")
+            } catch {
+                await database.shutDown()
+                throw error
+            }
+            await database.shutDown()
+        }
+    }
+}

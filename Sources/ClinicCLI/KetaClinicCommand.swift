@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `ketaclinic`: the one executable. Each capability adds its subcommand here.
+public struct KetaClinicCommand: AsyncParsableCommand {
+    /// The command tree.
+    public static let configuration = CommandConfiguration(
+        commandName: "ketaclinic",
+        abstract: "KetaClinic: clinic software for ketamine and esketamine treatment.",
+        discussion: "Supports clinicians; does not replace clinical judgement.",
+        version: "0.1.0",
+        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ClinicCommand.self])
+
+    /// Required by ArgumentParser.
+    public init() {}
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import ClinicServer
+import ClinicStorage
+import Foundation
+import Logging
+
+/// The settings every command that touches the server or the database accepts.
+///
+/// Each flag maps to a ``SettingKey``; its help names the environment variable too. Values
+/// resolve as flag, then environment variable, then config file, then default.
+struct ServerOptions: ParsableArguments {
+    @Option(help: .init(SettingKey.helpText("host"))) var host: String?
+    @Option(help: .init(SettingKey.helpText("port"))) var port: String?
+    @Option(help: .init(SettingKey.helpText("database"))) var database: String?
+    @Option(help: .init(SettingKey.helpText("demoPatients"))) var demoPatients: String?
+    @Option(help: .init(SettingKey.helpText("demoSeed"))) var demoSeed: String?
+    @Option(help: .init(SettingKey.helpText("bodyLimitBytes"))) var bodyLimitBytes: String?
+    @Option(help: .init(SettingKey.helpText("databasePoolSize"))) var databasePoolSize: String?
+    @Option(help: .init(SettingKey.helpText("logLevel"))) var logLevel: String?
+    @Option(help: .init(SettingKey.helpText("logFormat"))) var logFormat: String?
+    @Option(help: "JSON config file (environment: KETACLINIC_CONFIG; default ./ketaclinic.json when it exists).")
+    var config: String?
+
+    /// The resolved settings; `extraFlags` adds flags a command declares itself (`--demo`).
+    func resolve(extraFlags: [String: String] = [:]) throws -> ServerSettings {
+        var flags = extraFlags
+        let given: [(String, String?)] = [
+            ("host", host), ("port", port), ("database", database), ("demoPatients", demoPatients),
+            ("demoSeed", demoSeed), ("bodyLimitBytes", bodyLimitBytes), ("databasePoolSize", databasePoolSize),
+            ("logLevel", logLevel), ("logFormat", logFormat),
+        ]
+        for (name, value) in given { if let value { flags[name] = value } }
+        let environment = ProcessInfo.processInfo.environment
+        let configPath = config ?? environment["KETACLINIC_CONFIG"]
+            ?? (FileManager.default.fileExists(atPath: "ketaclinic.json") ? "ketaclinic.json" : nil)
+        let file = try configPath.map(ServerSettings.readConfigFile(at:)) ?? [:]
+        return try ServerSettings.resolve(flags: flags, environment: environment, configFile: file)
+    }
+}
+
+extension SettingKey {
+    /// The help line for the setting called `name`: what it does and its environment variable.
+    static func helpText(_ name: String) -> String {
+        guard let key = all.first(where: { $0.name == name }) else { return "" }
+        return "\(key.help) Environment: \(key.environmentVariable)."
+    }
+}
+
+/// Shared start-up steps of the commands.
+enum CommandSupport {
+    /// Sends logs to standard error, as text or JSON lines, once per process.
+    static func bootstrapLogging(_ settings: ServerSettings) -> Logger {
+        let format = settings.logFormat
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == .json
+                ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "ketaclinic")
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Opens the configured database.
+    static func openDatabase(_ settings: ServerSettings, logger: Logger) throws -> ClinicDatabase {
+        try ClinicDatabase(location: settings.database, poolSize: settings.databasePoolSize, logger: logger)
+    }
+
+    /// Prints `message` to standard error and exits with `code`: the CLI's way to refuse.
+    static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+
+    /// Runs `body`, turning settings and database errors into a clear message and a non-zero exit.
+    static func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as SettingsError {
+            throw fail(error.description, code: 2)
+        } catch let error as DatabaseLocationError {
+            throw fail(error.description, code: 2)
+        } catch let error as SchemaTooNewError {
+            throw fail(error.description)
+        } catch {
+            throw fail(String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The settings an administrator keeps for one clinic: its name, the clock it runs on, and
+/// the rules that apply to it.
+///
+/// They live in the database, not in the server's configuration, so that every app instance
+/// of a clinic network sees the same values and an administrator can change them.
+public struct ClinicSettings: Equatable, Sendable, Codable {
+    /// Shown in every page header and on printed forms.
+    public var name: String
+    /// IANA time zone, e.g. `Europe/London`. Days, due times and schedules use it.
+    public var timeZone: String
+    /// Where the clinic operates; decides controlled-substance and approval rules.
+    public var jurisdiction: Jurisdiction
+    /// Prefix of the clinic's medical record numbers, e.g. `KC`.
+    public var mrnPrefix: String
+
+    /// Creates settings without checking them; call ``validated()`` on user input.
+    public init(name: String, timeZone: String, jurisdiction: Jurisdiction, mrnPrefix: String) {
+        self.name = name
+        self.timeZone = timeZone
+        self.jurisdiction = jurisdiction
+        self.mrnPrefix = mrnPrefix
+    }
+
+    /// The settings with white space trimmed, or the field errors that stop them being saved.
+    public func validated() throws(FieldErrors) -> ClinicSettings {
+        var errors = FieldErrors()
+        let name = name.trimmed
+        if name.isEmpty { errors.add("name", "Enter the clinic's name.") }
+        else if name.count > 120 { errors.add("name", "Use at most 120 characters.") }
+        let zone = timeZone.trimmed
+        if TimeZone(identifier: zone) == nil || (!zone.contains("/") && zone != "UTC") {
+            errors.add("timeZone", "Use an IANA time zone such as Europe/London or America/New_York.")
+        }
+        let prefix = mrnPrefix.trimmed.uppercased()
+        if !(1...6).contains(prefix.count) || !prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            errors.add("mrnPrefix", "Use 1 to 6 letters or digits.")
+        }
+        try errors.throwIfAny()
+        return ClinicSettings(name: name, timeZone: zone, jurisdiction: jurisdiction, mrnPrefix: prefix)
+    }
+
+    /// The clinic's time zone as a value; stored settings were validated, so UTC is only a guard.
+    public var resolvedTimeZone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
+
+    /// What a new database starts with until an administrator changes it.
+    public static let initial = ClinicSettings(
+        name: "KetaClinic", timeZone: "UTC", jurisdiction: Jurisdiction(code: "US")!, mrnPrefix: "KC")
+}

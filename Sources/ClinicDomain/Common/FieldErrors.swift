@@ -1,0 +1,45 @@
+import Foundation
+
+/// Problems with user input, keyed by the field they belong to.
+///
+/// Every entry point (HTML form, JSON API, CLI) validates through the domain and gets the same
+/// messages back, so a clinician sees the same wording wherever the data came from.
+public struct FieldErrors: Error, Equatable, Sendable {
+    /// One field and what is wrong with it.
+    public struct Entry: Equatable, Sendable {
+        /// The field's name as the form and the API spell it.
+        public let field: String
+        /// What is wrong, in words a user can act on.
+        public let message: String
+    }
+
+    /// One message per field, in the order the fields were checked.
+    public private(set) var entries: [Entry] = []
+
+    /// An empty collection; add to it with ``add(_:_:)``.
+    public init() {}
+
+    /// Records that `field` is wrong, and why. The first message for a field wins.
+    public mutating func add(_ field: String, _ message: String) {
+        guard self[field] == nil else { return }
+        entries.append(Entry(field: field, message: message))
+    }
+
+    /// The message for `field`, if it has one.
+    public subscript(field: String) -> String? {
+        entries.first(where: { $0.field == field })?.message
+    }
+
+    /// True when nothing was recorded.
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Throws `self` when any field is wrong; validators end with it.
+    public func throwIfAny() throws(FieldErrors) {
+        if !isEmpty { throw self }
+    }
+}
+
+extension String {
+    /// The text with surrounding white space removed; form fields arrive padded.
+    public var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

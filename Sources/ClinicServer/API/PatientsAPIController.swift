@@ -1,0 +1,49 @@
+import ClinicDomain
+import Foundation
+import Hummingbird
+
+/// `/api/v1/patients`: list (keyset paged), register, read one.
+struct PatientsAPIController<Context: RequestContext>: Sendable {
+    let services: ClinicServices
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("patients", use: list)
+        group.post("patients", use: register)
+        group.get("patients/:id", use: show)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let query = request.uri.queryParameters
+        var errors = FieldErrors()
+        let limitText = query["limit"].map(String.init) ?? "50"
+        let limit = Int(limitText) ?? 0
+        if !(1...500).contains(limit) { errors.add("limit", "Use a whole number from 1 to 500.") }
+        try errors.throwIfAny()
+        let cursor = try query["after"].map { try PatientCursorToken.decode(String($0)) }
+        async let total = services.patients.count(in: clinic.id)
+        let rows = try await services.patients.page(in: clinic.id, after: cursor, limit: limit + 1)
+        let shown = Array(rows.prefix(limit))
+        let next = rows.count > limit ? shown.last.map { PatientCursorToken.encode(.init(after: $0)) } : nil
+        return try APIResponse.json(APIResources.Page(
+            items: shown.map(APIResources.PatientResource.init), total: try await total, next: next))
+    }
+
+    @Sendable func register(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let body = try await StrictJSON.decode(APIResources.PatientRegistrationBody.self, from: request)
+        let registration = try PatientRegistration.parse(body.fields, today: services.today(for: clinic))
+        let patient = try await services.patients.register(registration, in: clinic.id, now: services.now())
+        return try APIResponse.json(APIResources.PatientResource(patient), status: .created,
+                                    location: "/api/v1/patients/\(patient.id.uuidString.lowercased())")
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let patient = try await services.patients.find(id, in: clinic.id) else {
+            throw Problem.notFound("No patient of this clinic has that id.")
+        }
+        return try APIResponse.json(APIResources.PatientResource(patient))
+    }
+}

@@ -1,0 +1,79 @@
+import ClinicDomain
+import ClinicStorage
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the router: middleware in the order a request meets it, then every controller.
+public func buildRouter(services: ClinicServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    let clinicName: @Sendable () async -> String = {
+        (try? await services.clinics.primaryClinic()?.settings.name) ?? "KetaClinic"
+    }
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ErrorPresentationMiddleware(clinicName: clinicName))
+    router.add(middleware: BodyLimitMiddleware(limit: services.settings.bodyLimitBytes))
+
+    HealthController(services: services).addRoutes(to: router)
+    AssetsController().addRoutes(to: router)
+    HomeController(services: services).addRoutes(to: router)
+    PatientsController(services: services).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+    ClinicAPIController(services: services).addRoutes(to: api)
+    PatientsAPIController(services: services).addRoutes(to: api)
+    return router
+}
+
+/// Builds the whole application: router, server configuration, and the database as a service
+/// so that it closes only after the server has stopped taking requests.
+public func buildApplication(services: ClinicServices, logger: Logger) -> some ApplicationProtocol {
+    _ = ClinicMetrics.shared
+    let settings = services.settings
+    return Application(
+        router: buildRouter(services: services),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "KetaClinic"),
+        services: [DatabaseService(database: services.database)],
+        logger: logger)
+}
+
+/// Keeps the database open while the application runs and closes it on graceful shutdown
+/// (SIGTERM, SIGINT), after the HTTP server has drained.
+struct DatabaseService: Service {
+    let database: ClinicDatabase
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutDown()
+    }
+}
+
+/// Opens and prepares the database for serving: migrate, make sure a clinic exists, and load
+/// the demo clinic when asked and the database has no patients.
+public enum ServerStartup {
+    /// What `prepare` did, for the start-up log.
+    public struct Report: Sendable {
+        /// Migrations applied now.
+        public var migrationsApplied: [Int]
+        /// Demo patients loaded now (0 when the database already had patients).
+        public var demoPatientsLoaded: Int
+    }
+
+    /// Prepares `database` according to `settings`.
+    public static func prepare(database: ClinicDatabase, settings: ServerSettings, now: Date,
+                               progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
+        let applied = try await Migrator().migrate(database, now: now)
+        var loaded = 0
+        let demo = DemoClinicLoader(database: database)
+        if settings.demo, try await demo.isEmpty() {
+            loaded = try await demo.load(patients: settings.demoPatients, seed: settings.demoSeed, now: now,
+                                         progress: progress).patientsAdded
+        } else {
+            _ = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: now)
+        }
+        return Report(migrationsApplied: applied, demoPatientsLoaded: loaded)
+    }
+}
+
+import Foundation

@@ -1,0 +1,42 @@
+import ClinicDomain
+import ClinicStorage
+import Foundation
+
+/// Everything the controllers need, built once at start and handed to each controller's `init`.
+public struct ClinicServices: Sendable {
+    /// The database.
+    public let database: ClinicDatabase
+    /// Clinics and their settings.
+    public let clinics: any ClinicRepository
+    /// Registered patients.
+    public let patients: any PatientRepository
+    /// The schema migrator, for readiness.
+    public let migrator: Migrator
+    /// The server's settings.
+    public let settings: ServerSettings
+    /// The clock. Tests pass a fixed one; the domain never reads the clock itself.
+    public let now: @Sendable () -> Date
+
+    /// Wires the SQL repositories over `database`.
+    public init(database: ClinicDatabase, settings: ServerSettings, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.clinics = SQLClinicRepository(database: database)
+        self.patients = SQLPatientRepository(database: database)
+        self.migrator = Migrator()
+        self.settings = settings
+        self.now = now
+    }
+
+    /// The clinic this deployment serves. It exists once the server has started.
+    func currentClinic() async throws -> Clinic {
+        guard let clinic = try await clinics.primaryClinic() else {
+            throw Problem.unavailable("The database has no clinic yet; run `ketaclinic migrate`.")
+        }
+        return clinic
+    }
+
+    /// Today's date where the clinic is.
+    func today(for clinic: Clinic) -> CalendarDate {
+        CalendarDate(instant: now(), in: clinic.settings.resolvedTimeZone)
+    }
+}

@@ -1,0 +1,61 @@
+import ClinicWeb
+import Foundation
+import Hummingbird
+
+/// Small helpers shared by the HTML controllers: pages, redirects, flash messages and forms.
+enum WebResponses {
+    private static let flashCookie = "kc_flash"
+
+    /// An HTML page.
+    static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status,
+                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A 303 redirect that shows `flash` on the next page (post/redirect/get).
+    static func redirect(to location: String, flash: Flash? = nil) -> Response {
+        var headers: HTTPFields = [.location: location]
+        if let flash {
+            let value = "\(flash.kind.rawValue):\(flash.message)"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            headers[.setCookie] = "\(flashCookie)=\(value); Path=/; Max-Age=60; HttpOnly; SameSite=Lax"
+        }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// The flash message carried by the request, if any.
+    static func flash(in request: Request) -> Flash? {
+        guard let raw = request.cookies[flashCookie]?.value.removingPercentEncoding,
+              let colon = raw.firstIndex(of: ":"),
+              let kind = Flash.Kind(rawValue: String(raw[..<colon])) else { return nil }
+        return Flash(kind, String(raw[raw.index(after: colon)...]))
+    }
+
+    /// Adds the header that clears the flash once it has been shown.
+    static func consumingFlash(_ response: Response, from request: Request) -> Response {
+        guard request.cookies[flashCookie] != nil else { return response }
+        var response = response
+        response.headers[.setCookie] = "\(flashCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        return response
+    }
+
+    /// The fields of a URL-encoded form body.
+    static func formFields(of request: Request) async throws -> [String: String] {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+            throw Problem.unsupportedMediaType("application/x-www-form-urlencoded")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: .max)
+        let body = String(buffer: buffer)
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
+        }
+        return fields
+    }
+}

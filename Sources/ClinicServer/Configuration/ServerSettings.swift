@@ -1,0 +1,160 @@
+import ClinicStorage
+import Foundation
+import Logging
+
+/// How the server runs: where it listens, which database it uses, how much it accepts.
+///
+/// Each value comes from, in order of precedence: a command-line flag, a `KETACLINIC_*`
+/// environment variable, the JSON config file, then the default. ``SettingKey`` lists them all
+/// once; `serve --help`, the README and the resolver all read that list.
+public struct ServerSettings: Sendable, Equatable {
+    /// Address to listen on.
+    public var host = "127.0.0.1"
+    /// Port to listen on.
+    public var port = 8080
+    /// The database.
+    public var database = DatabaseLocation.default
+    /// Load the demo clinic at start when the database has no patients.
+    public var demo = false
+    /// Patients in the demo clinic.
+    public var demoPatients = 200
+    /// Seed of the demo clinic; the same seed gives the same clinic.
+    public var demoSeed: UInt64 = 1
+    /// Largest request body accepted, in bytes.
+    public var bodyLimitBytes = 1 << 20
+    /// Reader connections to the database.
+    public var databasePoolSize = 8
+    /// Lowest log level written.
+    public var logLevel = Logger.Level.info
+    /// `text` for people, `json` for log collectors.
+    public var logFormat = LogFormat.text
+
+    /// Default settings.
+    public init() {}
+}
+
+/// How log lines are written.
+public enum LogFormat: String, Sendable, CaseIterable {
+    /// One readable line per event.
+    case text
+    /// One JSON object per line, for log collectors.
+    case json
+}
+
+/// One configurable setting, with its three spellings and what it does.
+public struct SettingKey: Sendable {
+    /// Name in the config file, e.g. `port`.
+    public let name: String
+    /// The command-line flag, e.g. `--port`.
+    public var flag: String { "--" + name.replacingOccurrences(of: "([a-z])([A-Z])", with: "$1-$2", options: .regularExpression).lowercased() }
+    /// The environment variable, e.g. `KETACLINIC_PORT`.
+    public var environmentVariable: String {
+        "KETACLINIC_" + name.replacingOccurrences(of: "([a-z])([A-Z])", with: "$1_$2", options: .regularExpression).uppercased()
+    }
+    /// What it does and its default, for help and docs.
+    public let help: String
+    fileprivate let apply: @Sendable (inout ServerSettings, String) throws -> Void
+
+    /// Every setting, in the order the help lists them.
+    public static let all: [SettingKey] = [
+        SettingKey(name: "host", help: "Address to listen on (default 127.0.0.1).") { $0.host = $1 },
+        SettingKey(name: "port", help: "Port to listen on (default 8080).") {
+            $0.port = try parse($1, as: "port", in: 0...65_535)
+        },
+        SettingKey(name: "database", help: "sqlite:PATH or postgres://user:pass@host:port/db (default sqlite:./ketaclinic.sqlite).") {
+            $0.database = try DatabaseLocation(parsing: $1)
+        },
+        SettingKey(name: "demo", help: "Load the demo clinic at start if the database has no patients (default false).") {
+            $0.demo = try parseBool($1, as: "demo")
+        },
+        SettingKey(name: "demoPatients", help: "Patients in the demo clinic (default 200).") {
+            $0.demoPatients = try parse($1, as: "demo-patients", in: 0...10_000_000)
+        },
+        SettingKey(name: "demoSeed", help: "Seed of the demo clinic (default 1).") {
+            guard let seed = UInt64($1) else { throw SettingsError("demo-seed must be a whole number, got '\($1)'") }
+            $0.demoSeed = seed
+        },
+        SettingKey(name: "bodyLimitBytes", help: "Largest request body accepted, in bytes (default 1048576).") {
+            $0.bodyLimitBytes = try parse($1, as: "body-limit-bytes", in: 1_024...(256 << 20))
+        },
+        SettingKey(name: "databasePoolSize", help: "Database reader connections (default 8).") {
+            $0.databasePoolSize = try parse($1, as: "database-pool-size", in: 1...256)
+        },
+        SettingKey(name: "logLevel", help: "trace, debug, info, notice, warning, error or critical (default info).") {
+            guard let level = Logger.Level(rawValue: $1.lowercased()) else {
+                throw SettingsError("log-level must be one of trace, debug, info, notice, warning, error, critical; got '\($1)'")
+            }
+            $0.logLevel = level
+        },
+        SettingKey(name: "logFormat", help: "text or json (default text).") {
+            guard let format = LogFormat(rawValue: $1.lowercased()) else {
+                throw SettingsError("log-format must be text or json; got '\($1)'")
+            }
+            $0.logFormat = format
+        },
+    ]
+
+    private static func parse(_ text: String, as name: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw SettingsError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound); got '\(text)'")
+        }
+        return value
+    }
+
+    private static func parseBool(_ text: String, as name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw SettingsError("\(name) must be true or false; got '\(text)'")
+        }
+    }
+}
+
+/// A setting had a value it cannot take; the message names the setting and the accepted values.
+public struct SettingsError: Error, CustomStringConvertible {
+    /// What is wrong.
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ServerSettings {
+    /// Resolves the settings from their three sources. `flags` and `configFile` are keyed by the
+    /// setting's `name`; the environment by its variable. Unknown config-file keys are refused,
+    /// so a typo does not silently leave a default in place.
+    public static func resolve(flags: [String: String], environment: [String: String],
+                               configFile: [String: String]) throws -> ServerSettings {
+        let known = Set(SettingKey.all.map(\.name))
+        if let unknown = configFile.keys.sorted().first(where: { !known.contains($0) }) {
+            throw SettingsError("the config file has an unknown setting '\(unknown)'; known: \(known.sorted().joined(separator: ", "))")
+        }
+        var settings = ServerSettings()
+        for key in SettingKey.all {
+            if let value = flags[key.name] ?? environment[key.environmentVariable] ?? configFile[key.name] {
+                try key.apply(&settings, value)
+            }
+        }
+        return settings
+    }
+
+    /// Reads a JSON config file: one object whose values are strings, numbers or booleans.
+    public static func readConfigFile(at path: String) throws -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SettingsError("cannot read the config file at \(path)")
+        }
+        guard let object = try? JSONDecoder().decode([String: ConfigValue].self, from: data) else {
+            throw SettingsError("the config file at \(path) must be one JSON object of strings, numbers and booleans")
+        }
+        return object.mapValues(\.text)
+    }
+}
+
+/// A config-file value; every setting is parsed from its text form, like flags and variables.
+private struct ConfigValue: Decodable {
+    let text: String
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let flag = try? container.decode(Bool.self) { text = flag ? "true" : "false" }
+        else if let number = try? container.decode(Int.self) { text = String(number) }
+        else { text = try container.decode(String.self) }
+    }
+}

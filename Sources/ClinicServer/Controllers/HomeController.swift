@@ -1,0 +1,24 @@
+import ClinicWeb
+import Hummingbird
+
+/// The home page: the clinic at a glance.
+struct HomeController<Context: RequestContext>: Sendable {
+    let services: ClinicServices
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/", use: home)
+    }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        async let count = services.patients.count(in: clinic.id)
+        async let schema = services.migrator.status(services.database)
+        let model = HomePage.Model(
+            clinicName: clinic.settings.name, jurisdiction: clinic.settings.jurisdiction.displayName,
+            timeZone: clinic.settings.timeZone, patientCount: try await count,
+            databaseEngine: services.database.engine.rawValue, schemaVersion: try await schema.databaseVersion)
+        let html = HomePage.render(model, context: PageContext(
+            clinicName: clinic.settings.name, section: .home, flash: WebResponses.flash(in: request)))
+        return WebResponses.consumingFlash(WebResponses.page(html), from: request)
+    }
+}

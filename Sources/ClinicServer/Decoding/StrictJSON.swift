@@ -1,0 +1,78 @@
+import ClinicDomain
+import Foundation
+import Hummingbird
+
+/// A request body type whose fields are known, so that a misspelt or unexpected field is refused
+/// instead of silently ignored (a silently dropped `"allergies"` would lose clinical data).
+public protocol StrictlyKeyed: Decodable {
+    /// The field names the type accepts.
+    static var acceptedFields: Set<String> { get }
+}
+
+/// Reads JSON request bodies strictly: right content type, well-formed, no unknown fields,
+/// right types. Every failure is a 4xx problem that names the field.
+enum StrictJSON {
+    /// Decodes the request body as `T`.
+    static func decode<T: StrictlyKeyed>(_ type: T.Type, from request: Request) async throws -> T {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") || contentType.hasPrefix("application/merge-patch+json") else {
+            throw Problem.unsupportedMediaType("application/json")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: .max)
+        let data = Data(buffer: buffer)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw Problem.malformedJSON("The body could not be parsed as JSON.")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw Problem.malformedJSON("The body must be a JSON object.")
+        }
+        var errors = FieldErrors()
+        for field in fields.keys.sorted() where !T.acceptedFields.contains(field) {
+            errors.add(field, "Unknown field. Accepted fields: \(T.acceptedFields.sorted().joined(separator: ", ")).")
+        }
+        try errors.throwIfAny()
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw FieldErrors.from(error)
+        }
+    }
+}
+
+extension FieldErrors {
+    /// The field-level message for a JSON decoding failure.
+    static func from(_ error: DecodingError) -> FieldErrors {
+        var errors = FieldErrors()
+        func path(_ codingPath: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+            let keys = codingPath + (key.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            errors.add(path(context.codingPath), "Wrong type: expected \(Self.jsonName(of: type)).")
+        case .valueNotFound(let type, let context):
+            errors.add(path(context.codingPath), "Required: expected \(Self.jsonName(of: type)), got null.")
+        case .keyNotFound(let key, let context):
+            errors.add(path(context.codingPath, key), "Required field is missing.")
+        case .dataCorrupted(let context):
+            errors.add(path(context.codingPath).isEmpty ? "body" : path(context.codingPath), context.debugDescription)
+        @unknown default:
+            errors.add("body", "The body does not match the expected shape.")
+        }
+        return errors
+    }
+
+    private static func jsonName(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "\(type)"
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ClinicDomain
+import ClinicWeb
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error into an answer the client can use: `application/problem+json` under
+/// `/api/`, an HTML error page elsewhere. Unexpected errors are logged with the request id and
+/// reported as a generic 500 that leaks nothing; expected ones never become a 500.
+struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The clinic's name for the error page's header.
+    let clinicName: @Sendable () async -> String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error, request: request, context: context)
+            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/readyz" {
+                return try problem.response(from: request, context: context)
+            }
+            let html = ErrorPage.render(
+                status: problem.statusCode, title: problem.title, detail: problem.detail ?? "",
+                requestID: context.id, context: PageContext(clinicName: await clinicName()))
+            return Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+    }
+
+    static func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let errors as FieldErrors:
+            return .validation(errors)
+        case is NIOTooManyBytesError:
+            return .bodyTooLarge(limit: 0)
+        case let http as HTTPError where http.status == .notFound:
+            return .notFound()
+        case let http as any HTTPResponseError where http.status.code < 500:
+            return Problem(http.status, type: "http-\(http.status.code)", title: http.status.reasonPhrase)
+        default:
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return .internalError
+        }
+    }
+}

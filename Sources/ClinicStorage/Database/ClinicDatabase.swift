@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLiteKit
+import SQLKit
+
+/// The clinic's database: a pool of readers and one group-committing writer, on SQLite or
+/// PostgreSQL, behind one interface.
+///
+/// Repositories never open connections themselves. They read through ``read(_:)`` and write
+/// through ``write(_:)``; a write returns only after its transaction is durable.
+public final class ClinicDatabase: Sendable {
+    /// Where the data lives.
+    public let location: DatabaseLocation
+    /// The engine, for the few places that must know (see ``SQLEngine``).
+    public let engine: SQLEngine
+    private let readers: ConnectionPool
+    private let writer: GroupCommitWriter
+    private let writerPool: ConnectionPool
+    private let logger: Logger
+
+    /// Pool figures for `/metrics` and `/readyz`.
+    public struct Figures: Sendable {
+        /// Reader connections open, in use, waited for, and allowed.
+        public var readersOpen, readersInUse, readersWaiting, readersMaximum: Int
+        /// Writes queued for the next batch, batches and writes committed, largest batch.
+        public var writesQueued, batchesCommitted, writesCommitted, largestBatch: Int
+    }
+
+    /// Opens (creating if needed) the database at `location`. Nothing is migrated here: call
+    /// ``Migrator/migrate(_:)`` before use.
+    public init(location: DatabaseLocation, poolSize: Int = 8, logger: Logger) throws {
+        self.location = location
+        self.engine = location.engine
+        self.logger = logger
+        let connect: @Sendable () async throws -> PooledConnection
+        switch location {
+        case .sqlite(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            connect = { try await Self.openSQLite(path: path, logger: logger) }
+        case .postgres(let url):
+            let configuration = try SQLPostgresConfiguration(url: url)
+            connect = { try await Self.openPostgres(configuration, logger: logger) }
+        }
+        // SQLite allows one writer at a time: a dedicated connection for it, readers beside it
+        // (WAL lets them read while it writes). PostgreSQL: the writer is one more connection.
+        readers = ConnectionPool(maximum: poolSize, connect: connect)
+        writerPool = ConnectionPool(maximum: 1, connect: connect)
+        writer = GroupCommitWriter(pool: writerPool, engine: location.engine, logger: logger)
+    }
+
+    /// Runs read-only queries on a pooled connection.
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await readers.withConnection { try await body($0.sql) }
+    }
+
+    /// Runs `body` inside a write transaction, batched with concurrent writes, and returns once
+    /// it is committed. If `body` throws, its changes are rolled back and the error rethrown.
+    /// Reads inside `body` must use the `db` it is given, to see the transaction's own changes.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writer.submit(body)
+    }
+
+    /// Runs `body` alone in one transaction on the writer's connection, outside group commit:
+    /// for schema migrations, which need the engine's migration lock first.
+    func exclusiveTransaction<T: Sendable>(
+        _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let engine = engine
+        return try await writerPool.withConnection { connection in
+            let db = connection.sql
+            try await db.raw(SQLQueryString(engine.beginWrite)).run()
+            do {
+                if let lock = engine.migrationLock { try await db.raw(SQLQueryString(lock)).run() }
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Current pool and writer figures.
+    public func figures() async -> Figures {
+        let pool = await readers.figures
+        let writes = await writer.figures
+        return Figures(readersOpen: pool.open, readersInUse: pool.inUse, readersWaiting: pool.waiting,
+                       readersMaximum: pool.maximum, writesQueued: writes.queued,
+                       batchesCommitted: writes.batches, writesCommitted: writes.writes,
+                       largestBatch: writes.largestBatch)
+    }
+
+    /// True when a trivial query answers.
+    public func isReachable() async -> Bool {
+        (try? await read { db in try await db.raw("SELECT 1 AS one").first() }) != nil
+    }
+
+    /// Closes every connection. Writes already answered are committed; none is lost.
+    public func shutDown() async {
+        await readers.shutDown()
+        await writerPool.shutDown()
+    }
+
+    private static func openSQLite(path: String, logger: Logger) async throws -> PooledConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let sql = connection.sql(queryLogLevel: nil)
+        do {
+            for statement in SQLEngine.sqlite.connectionSetup { try await sql.raw(SQLQueryString(statement)).run() }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return PooledConnection(sql: sql, close: { try? await connection.close() }, isClosed: { connection.isClosed })
+    }
+
+    private static func openPostgres(_ configuration: SQLPostgresConfiguration, logger: Logger) async throws -> PooledConnection {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(),
+            configuration: configuration.coreConfiguration, id: 0, logger: logger)
+        let sql = connection.sql(queryLogLevel: nil)
+        for statement in SQLEngine.postgres.connectionSetup { try await sql.raw(SQLQueryString(statement)).run() }
+        return PooledConnection(sql: sql, close: { try? await connection.close() }, isClosed: { connection.isClosed })
+    }
+}

@@ -1,0 +1,53 @@
+/// The two database engines and every place where they differ.
+///
+/// Everything else (queries, migrations, repositories) is written once in SQL both accept:
+/// TEXT, BIGINT, BOOLEAN and DOUBLE PRECISION columns, UUIDs as text, instants as BIGINT
+/// milliseconds since 1970 UTC, calendar dates as `YYYY-MM-DD` text, `ON CONFLICT` and
+/// `RETURNING`. When a new difference appears, it is added here and nowhere else.
+public enum SQLEngine: String, Sendable, CaseIterable {
+    /// SQLite, embedded; one app instance; the default.
+    case sqlite
+    /// PostgreSQL; several app instances may share it.
+    case postgres
+
+    /// Statements run on every new connection.
+    ///
+    /// SQLite: write-ahead logging so readers never block the writer; `synchronous = FULL` so a
+    /// committed transaction survives a crash or power cut (group commit pays for the fsync once
+    /// per batch); foreign keys on; wait up to 5 s for a lock instead of failing at once.
+    var connectionSetup: [String] {
+        switch self {
+        case .sqlite:
+            ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+             "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"]
+        case .postgres:
+            ["SET TIME ZONE 'UTC'"]
+        }
+    }
+
+    /// Opens a write transaction. SQLite takes the write lock at once (`IMMEDIATE`) so two
+    /// processes never deadlock upgrading a read lock; PostgreSQL locks rows as it goes.
+    var beginWrite: String {
+        switch self {
+        case .sqlite: "BEGIN IMMEDIATE"
+        case .postgres: "BEGIN"
+        }
+    }
+
+    /// Serialises schema changes when several app instances start together. SQLite's
+    /// `BEGIN IMMEDIATE` already does; PostgreSQL takes a transaction-scoped advisory lock.
+    var migrationLock: String? {
+        switch self {
+        case .sqlite: nil
+        case .postgres: "SELECT pg_advisory_xact_lock(7_358_301)".replacingOccurrences(of: "_", with: "")
+        }
+    }
+
+    /// Lists the user tables, to tell an empty database from one of another application.
+    var listTables: String {
+        switch self {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        case .postgres: "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ClinicDomain
+import Foundation
+
+/// Fills a database with the demo clinic: realistic, synthetic and the same for the same seed.
+///
+/// Each capability adds its part here so that the demo always shows every feature.
+public struct DemoClinicLoader: Sendable {
+    /// The settings the demo clinic is given.
+    public static let settings = ClinicSettings(
+        name: "Demo Ketamine Clinic", timeZone: "America/New_York",
+        jurisdiction: Jurisdiction(code: "US-NY")!, mrnPrefix: "DEMO")
+
+    /// What was loaded.
+    public struct Summary: Sendable, Equatable {
+        /// The clinic that was created or filled.
+        public let clinicID: UUID
+        /// Patients added by this load.
+        public let patientsAdded: Int
+    }
+
+    private let database: ClinicDatabase
+
+    /// A loader writing into `database`, which must be migrated.
+    public init(database: ClinicDatabase) { self.database = database }
+
+    /// True when the database holds no patients yet: `serve --demo` loads only then.
+    public func isEmpty() async throws -> Bool {
+        guard let clinic = try await SQLClinicRepository(database: database).primaryClinic() else { return true }
+        return try await SQLPatientRepository(database: database).count(in: clinic.id) == 0
+    }
+
+    /// Creates the demo clinic (or reuses the primary clinic, renaming it) and adds `patients`
+    /// synthetic patients in batches, calling `progress(done, total)` after each batch.
+    public func load(patients: Int, seed: UInt64, now: Date,
+                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
+        let clinics = SQLClinicRepository(database: database)
+        var clinic = try await clinics.ensurePrimaryClinic(initial: Self.settings, now: now)
+        if clinic.settings != Self.settings, try await isEmpty() {
+            clinic = try await clinics.updateSettings(of: clinic.id, to: Self.settings, now: now)
+        }
+        let today = CalendarDate(instant: now, in: clinic.settings.resolvedTimeZone)
+        var people = DemoPatients(seed: seed, today: today)
+        let repository = SQLPatientRepository(database: database)
+        let batchSize = 2_000
+        var done = 0
+        progress(0, patients)
+        while done < patients {
+            let size = min(batchSize, patients - done)
+            let batch = (0..<size).map { _ in people.next() }
+            _ = try await repository.registerAll(batch, in: clinic.id, now: now)
+            done += size
+            progress(done, patients)
+        }
+        return Summary(clinicID: clinic.id, patientsAdded: done)
+    }
+}

@@ -1,0 +1,164 @@
+import ClinicDomain
+import Foundation
+import SQLKit
+
+/// Stores registered patients.
+public protocol PatientRepository: Sendable {
+    /// Opens a chart: allocates the clinic's next MRN and stores the (validated) registration.
+    func register(_ registration: PatientRegistration, in clinicID: UUID, now: Date) async throws -> PatientSummary
+    /// Registers many patients in one transaction, MRNs in order; for imports and the demo clinic.
+    func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, now: Date) async throws -> [PatientSummary]
+    /// How many patients the clinic has.
+    func count(in clinicID: UUID) async throws -> Int
+    /// One page of the clinic's patients in name order, after `cursor` (exclusive).
+    func page(in clinicID: UUID, after cursor: PatientCursor?, limit: Int) async throws -> [PatientSummary]
+    /// One patient, if the id belongs to the clinic.
+    func find(_ id: UUID, in clinicID: UUID) async throws -> PatientSummary?
+}
+
+/// Where a page of the patient list ends: the sort key of its last row.
+///
+/// Keyset paging stays as fast on page 5,000 as on page 1, unlike OFFSET.
+public struct PatientCursor: Equatable, Sendable {
+    /// Family name of the last row shown.
+    public let familyName: String
+    /// Given name of the last row shown.
+    public let givenName: String
+    /// Id of the last row shown, to break ties between namesakes.
+    public let id: UUID
+
+    /// The cursor that continues after `patient`.
+    public init(after patient: PatientSummary) {
+        familyName = patient.registration.familyName
+        givenName = patient.registration.givenName
+        id = patient.id
+    }
+
+    /// Rebuilds a cursor from its three parts, as carried in a "next page" link.
+    public init(familyName: String, givenName: String, id: UUID) {
+        self.familyName = familyName
+        self.givenName = givenName
+        self.id = id
+    }
+}
+
+/// ``PatientRepository`` over SQL, on either engine.
+public struct SQLPatientRepository: PatientRepository {
+    private let database: ClinicDatabase
+
+    /// A repository reading and writing `database`.
+    public init(database: ClinicDatabase) { self.database = database }
+
+    private static let columns: [String] = [
+        "id", "mrn", "given_name", "family_name", "date_of_birth", "sex_at_birth", "gender_identity", "registered_at",
+    ]
+
+    public func register(_ registration: PatientRegistration, in clinicID: UUID, now: Date) async throws -> PatientSummary {
+        try await registerAll([registration], in: clinicID, now: now)[0]
+    }
+
+    public func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, now: Date) async throws -> [PatientSummary] {
+        guard !registrations.isEmpty else { return [] }
+        return try await database.write { db in
+            let (prefix, last) = try await Self.reserveSequences(registrations.count, in: clinicID, db)
+            let first = last - registrations.count + 1
+            let patients = registrations.enumerated().map { offset, registration in
+                PatientSummary(id: UUID(), mrn: MedicalRecordNumber(prefix: prefix, sequence: first + offset),
+                               registration: registration, registeredAt: now)
+            }
+            // Both engines cap bound parameters per statement; 9 columns × 500 rows stays under.
+            for chunk in stride(from: 0, to: patients.count, by: 500) {
+                var insert = db.insert(into: "patients").columns(["clinic_id"] + Self.columns)
+                for patient in patients[chunk..<min(chunk + 500, patients.count)] {
+                    let r = patient.registration
+                    insert = insert.values(
+                        SQLBind(clinicID.uuidString), SQLBind(patient.id.uuidString), SQLBind(patient.mrn.text),
+                        SQLBind(r.givenName), SQLBind(r.familyName), SQLBind(r.dateOfBirth.iso),
+                        SQLBind(r.sexAtBirth.rawValue), SQLBind(r.genderIdentity),
+                        SQLBind(now.millisecondsSince1970))
+                }
+                try await insert.run()
+            }
+            return patients
+        }
+    }
+
+    public func count(in clinicID: UUID) async throws -> Int {
+        try await database.read { db in
+            let row = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from("patients").where("clinic_id", .equal, SQLBind(clinicID.uuidString)).first()
+            return try row?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    public func page(in clinicID: UUID, after cursor: PatientCursor?, limit: Int) async throws -> [PatientSummary] {
+        try await database.read { db in
+            var query = db.select().columns(Self.columns.map { SQLColumn($0) }).from("patients")
+                .where("clinic_id", .equal, SQLBind(clinicID.uuidString))
+            if let cursor {
+                // (family, given, id) > (cursor…), spelled out so both engines use the index.
+                query = query.where {
+                    $0.where("family_name", .greaterThan, SQLBind(cursor.familyName))
+                        .orWhere {
+                            $0.where("family_name", .equal, SQLBind(cursor.familyName))
+                                .where("given_name", .greaterThan, SQLBind(cursor.givenName))
+                        }
+                        .orWhere {
+                            $0.where("family_name", .equal, SQLBind(cursor.familyName))
+                                .where("given_name", .equal, SQLBind(cursor.givenName))
+                                .where("id", .greaterThan, SQLBind(cursor.id.uuidString))
+                        }
+                }
+            }
+            return try await query.orderBy("family_name").orderBy("given_name").orderBy("id")
+                .limit(max(1, min(limit, 500))).all().map(Self.decodePatient)
+        }
+    }
+
+    public func find(_ id: UUID, in clinicID: UUID) async throws -> PatientSummary? {
+        try await database.read { db in
+            try await db.select().columns(Self.columns.map { SQLColumn($0) }).from("patients")
+                .where("clinic_id", .equal, SQLBind(clinicID.uuidString))
+                .where("id", .equal, SQLBind(id.uuidString))
+                .first().map(Self.decodePatient)
+        }
+    }
+
+    /// Takes the next `count` numbers of the clinic's MRN sequence inside the write transaction.
+    /// The row update serialises concurrent registrations on PostgreSQL across app instances.
+    private static func reserveSequences(_ count: Int, in clinicID: UUID, _ db: any SQLDatabase) async throws -> (String, Int) {
+        guard let row = try await db.raw("""
+            UPDATE clinics SET last_mrn_sequence = last_mrn_sequence + \(bind: count)
+            WHERE id = \(bind: clinicID.uuidString)
+            RETURNING mrn_prefix, last_mrn_sequence
+            """).first() else { throw UnknownClinicError(clinicID: clinicID) }
+        return (try row.decode(column: "mrn_prefix", as: String.self),
+                try row.decode(column: "last_mrn_sequence", as: Int.self))
+    }
+
+    static func decodePatient(_ row: any SQLRow) throws -> PatientSummary {
+        let idText = try row.decode(column: "id", as: String.self)
+        let birthText = try row.decode(column: "date_of_birth", as: String.self)
+        let sexText = try row.decode(column: "sex_at_birth", as: String.self)
+        guard let id = UUID(uuidString: idText), let birth = CalendarDate(iso: birthText),
+              let sex = SexAtBirth(rawValue: sexText) else {
+            throw StoredDataError(what: "patient \(idText)")
+        }
+        return PatientSummary(
+            id: id,
+            mrn: MedicalRecordNumber(storedText: try row.decode(column: "mrn", as: String.self)),
+            registration: PatientRegistration(
+                givenName: try row.decode(column: "given_name", as: String.self),
+                familyName: try row.decode(column: "family_name", as: String.self),
+                dateOfBirth: birth, sexAtBirth: sex,
+                genderIdentity: try row.decode(column: "gender_identity", as: String?.self)),
+            registeredAt: Date(millisecondsSince1970: try row.decode(column: "registered_at", as: Int64.self)))
+    }
+}
+
+/// A write named a clinic that does not exist.
+public struct UnknownClinicError: Error, CustomStringConvertible {
+    /// The id given.
+    public let clinicID: UUID
+    public var description: String { "no clinic has id \(clinicID)" }
+}

@@ -1,0 +1,77 @@
+import ClinicDomain
+import Plot
+
+/// Labelled form inputs that show their own error beside them.
+///
+/// Each field is a label, an optional hint, the error (text and icon, announced to screen
+/// readers) and the control, tied together with `aria-describedby`.
+public enum FormField {
+    /// A one-line input.
+    public static func input<C: HTML.BodyContext>(_ name: String, label: String, type: HTMLInputType = .text, value: String?,
+                             errors: FieldErrors, hint: String? = nil, required: Bool = false,
+                             autocomplete: String? = nil) -> Node<C> {
+        let error = errors[name]
+        return .div(
+            .class(error == nil ? "field" : "field has-error"),
+            .label(.for(name), .text(label), .if(!required, .span(.class("optional"), .text(" (optional)")))),
+            hintAndError(name, hint: hint, error: error),
+            .input(.type(type), .id(name), .name(name), .value(value ?? ""),
+                   .attribute(named: "required", value: required ? "required" : nil),
+                   .attribute(named: "autocomplete", value: autocomplete),
+                   .attribute(named: "aria-invalid", value: error == nil ? nil : "true"),
+                   .attribute(named: "aria-describedby", value: describedBy(name, hint: hint, error: error)))
+        )
+    }
+
+    /// A drop-down of fixed choices; `choices` pairs the stored value with its label.
+    public static func select<C: HTML.BodyContext>(_ name: String, label: String, choices: [(value: String, label: String)],
+                              selected: String?, errors: FieldErrors, hint: String? = nil) -> Node<C> {
+        let error = errors[name]
+        return .div(
+            .class(error == nil ? "field" : "field has-error"),
+            .label(.for(name), .text(label)),
+            hintAndError(name, hint: hint, error: error),
+            .element(named: "select", nodes: [
+                .id(name), .attribute(named: "name", value: name),
+                .attribute(named: "aria-invalid", value: error == nil ? nil : "true"),
+                .attribute(named: "aria-describedby", value: describedBy(name, hint: hint, error: error)),
+                option(value: "", label: "Choose…", isSelected: selected == nil || selected == ""),
+                .group(choices.map { option(value: $0.value, label: $0.label, isSelected: $0.value == selected) }),
+            ])
+        )
+    }
+
+    /// The box at the top of a form that lists every error and links to its field.
+    public static func errorSummary(_ errors: FieldErrors) -> Node<HTML.BodyContext> {
+        .if(!errors.isEmpty, .div(
+            .class("error-summary"), .attribute(named: "role", value: "alert"),
+            .id("error-summary"), .attribute(named: "tabindex", value: "-1"),
+            .h2(.span(.attribute(named: "aria-hidden", value: "true"), .text("⚠ ")), .text("Please correct the following")),
+            .ul(.forEach(errors.entries) { entry in .li(.a(.href("#\(entry.field)"), .text(entry.message))) })
+        ))
+    }
+
+    private static func option<C: HTML.BodyContext>(value: String, label: String, isSelected: Bool) -> Node<C> {
+        .element(named: "option", nodes: [
+            .attribute(named: "value", value: value, ignoreIfValueIsEmpty: false),
+            .attribute(named: "selected", value: isSelected ? "selected" : nil),
+            .text(label),
+        ])
+    }
+
+    private static func hintAndError<C: HTML.BodyContext>(_ name: String, hint: String?, error: String?) -> Node<C> {
+        .group(
+            .unwrap(hint) { .p(.class("hint"), .id("\(name)-hint"), .text($0)) },
+            .unwrap(error) {
+                .p(.class("field-error"), .id("\(name)-error"),
+                   .span(.attribute(named: "aria-hidden", value: "true"), .text("⚠ ")),
+                   .span(.class("visually-hidden"), .text("Error: ")), .text($0))
+            }
+        )
+    }
+
+    private static func describedBy(_ name: String, hint: String?, error: String?) -> String? {
+        let ids = [hint.map { _ in "\(name)-hint" }, error.map { _ in "\(name)-error" }].compactMap { $0 }
+        return ids.isEmpty ? nil : ids.joined(separator: " ")
+    }
+}

@@ -1,0 +1,53 @@
+import Plot
+
+/// The shell around every staff page: skip link, header with the clinic's name, navigation,
+/// flash message, the page's own content in `<main>`, and a footer.
+public enum Layout {
+    /// Renders a complete page.
+    public static func page(title: String, context: PageContext, content: Node<HTML.BodyContext>...) -> String {
+        let document = HTML(
+            .lang(.english),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .title("\(title) · \(context.clinicName)"),
+                .link(.rel(.stylesheet), .href(WebAssets.shared.url(for: "app.css"))),
+                .link(.rel(.icon), .href(WebAssets.shared.url(for: "icon.svg")), .type("image/svg+xml"))
+            ),
+            .body(
+                .a(.class("skip-link"), .href("#main"), .text("Skip to main content")),
+                .header(
+                    .class("site-header"),
+                    .a(.class("brand"), .href("/"),
+                       .img(.src(WebAssets.shared.url(for: "icon.svg")), .alt(""), .width(28), .height(28)),
+                       .span(.text(context.clinicName))),
+                    .nav(
+                        .attribute(named: "aria-label", value: "Main"),
+                        .ul(.forEach(NavigationSection.allCases) { section in
+                            .li(.a(
+                                .href(section.path),
+                                .attribute(named: "aria-current", value: section == context.section ? "page" : nil),
+                                .text(section.title)))
+                        })
+                    )
+                ),
+                .main(
+                    .id("main"),
+                    .attribute(named: "tabindex", value: "-1"),
+                    .unwrap(context.flash) { flash in
+                        .div(.class("flash flash-\(flash.kind.rawValue)"), .attribute(named: "role", value: "status"),
+                             .span(.class("flash-icon"), .attribute(named: "aria-hidden", value: "true"),
+                                   .text(flash.kind == .error ? "⚠" : "✓")),
+                             .text(" \(flash.message)"))
+                    },
+                    .group(content)
+                ),
+                .footer(
+                    .class("site-footer"),
+                    .p(.text("KetaClinic supports clinicians; it does not replace clinical judgement."))
+                )
+            )
+        )
+        return document.render()
+    }
+}

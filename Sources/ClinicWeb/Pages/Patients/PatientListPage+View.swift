@@ -1,0 +1,41 @@
+import ClinicDomain
+import Plot
+
+extension PatientListPage {
+    /// Renders the list.
+    public static func render(_ model: Model, context: PageContext) -> String {
+        Layout.page(
+            title: "Patients", context: context,
+            content:
+            .h1(.text("Patients")),
+            .div(.class("actions"),
+                 .a(.class("button"), .href("/patients/new"), .text("Register a patient")),
+                 .span(.id("patient-total"), .text("\(model.total.formatted()) registered"))),
+            .if(model.patients.isEmpty,
+                .p(.text(model.isContinuation ? "No more patients." : "No patients are registered yet.")),
+                else: .div(
+                    .class("table-wrap"),
+                    .table(
+                        .caption(.class("visually-hidden"), .text("Registered patients, by family name")),
+                        .thead(.tr(.th(.text("Name")), .th(.text("MRN")), .th(.text("Date of birth")),
+                                   .th(.text("Age")), .th(.text("Sex at birth")))),
+                        .tbody(.forEach(model.patients) { patient in
+                            .tr(
+                                .td(.a(.href("/patients/\(patient.id.uuidString.lowercased())"), .text(patient.listName))),
+                                .td(.class("mono"), .text(patient.mrn.text)),
+                                .td(.text(patient.registration.dateOfBirth.iso)),
+                                .td(.text(String(patient.registration.dateOfBirth.age(on: model.today)))),
+                                .td(.text(patient.registration.sexAtBirth.displayName))
+                            )
+                        })
+                    )
+                )),
+            .div(.class("pager"),
+                 .if(model.isContinuation, .a(.href("/patients"), .text("First page"))),
+                 .unwrap(model.nextPageQuery) { query in
+                     .a(.class("button secondary"), .href("/patients?\(query)"), .attribute(named: "rel", value: "next"),
+                        .text("Next page"))
+                 })
+        )
+    }
+}

@@ -68,7 +68,10 @@ let package = Package(
         .executableTarget(name: "ketaclinic", dependencies: ["ClinicCLI"]),
         .target(
             name: "TestSupport",
-            dependencies: ["ClinicDomain", "ClinicStorage", "ClinicServer"],
+            dependencies: [
+                "ClinicDomain", "ClinicStorage", "ClinicServer",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain"]),

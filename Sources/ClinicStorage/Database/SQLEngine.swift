@@ -39,7 +39,7 @@ public enum SQLEngine: String, Sendable, CaseIterable {
     var migrationLock: String? {
         switch self {
         case .sqlite: nil
-        case .postgres: "SELECT pg_advisory_xact_lock(7_358_301)".replacingOccurrences(of: "_", with: "")
+        case .postgres: "SELECT pg_advisory_xact_lock(7358301)"
         }
     }
 

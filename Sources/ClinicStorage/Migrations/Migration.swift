@@ -10,6 +10,13 @@ public struct Migration: Sendable {
     public let name: String
     /// The statements, run in order inside one transaction.
     public let statements: [String]
+
+    /// Declares a migration.
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
 }
 
 /// Every migration KetaClinic knows, oldest first.

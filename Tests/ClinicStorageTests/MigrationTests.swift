@@ -1,0 +1,63 @@
+import ClinicStorage
+import SQLKit
+import Testing
+import TestSupport
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("Migrations apply to an empty database, once", arguments: TestDatabases.engines)
+    func applyToEmpty(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine, migrated: false) { database in
+            // setup
+            let before = try await Migrator().status(database)
+            #expect(before.databaseVersion == 0)
+            // act
+            let applied = try await Migrator().migrate(database)
+            let again = try await Migrator().migrate(database)
+            // validate
+            #expect(applied == Migrations.all.map(\.version))
+            #expect(again.isEmpty)
+            #expect(try await Migrator().status(database).isCurrent)
+        }
+    }
+
+    @Test("A database newer than the binary is refused", arguments: TestDatabases.engines)
+    func refuseNewer(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            // setup: a later release recorded a migration this binary does not know
+            _ = try await database.write { db in
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").run()
+            }
+            // act / validate
+            await #expect(throws: SchemaTooNewError.self) { try await Migrator().migrate(database) }
+            let status = try await Migrator().status(database)
+            #expect(!status.isCurrent)
+            #expect(status.databaseVersion == 999)
+        }
+    }
+
+    @Test("A migration that fails leaves the schema at its previous version", arguments: TestDatabases.engines)
+    func failedMigrationRollsBack(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let broken = Migrations.all + [Migration(version: 100, name: "broken", statements: [
+                "CREATE TABLE half_done (id TEXT PRIMARY KEY)", "THIS IS NOT SQL",
+            ])]
+            await #expect(throws: (any Error).self) { try await Migrator(migrations: broken).migrate(database) }
+            let status = try await Migrator().status(database)
+            #expect(status.databaseVersion == Migrations.latestVersion)
+            // The first statement was rolled back with the second: the table does not exist.
+            await #expect(throws: (any Error).self) {
+                try await database.read { try await $0.raw("SELECT id FROM half_done").all() }
+            }
+        }
+    }
+
+    @Test("PostgreSQL is available when required")
+    func postgresWhenRequired() async throws {
+        guard TestDatabases.postgresRequired else { return }
+        #expect(TestDatabases.engines.contains(.postgres), "KETACLINIC_REQUIRE_POSTGRES=1 but no KETACLINIC_TEST_POSTGRES_URL")
+        try await TestDatabases.withDatabase(.postgres) { database in
+            #expect(await database.isReachable())
+        }
+    }
+}

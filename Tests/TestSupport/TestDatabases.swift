@@ -1,0 +1,100 @@
+import ClinicStorage
+import Foundation
+import Logging
+import PostgresKit
+
+/// Databases for tests: a temporary SQLite file always, and a fresh PostgreSQL database per test
+/// when `KETACLINIC_TEST_POSTGRES_URL` is set (CI sets it; see `.ci/run`).
+public enum TestDatabases {
+    /// The engines the storage suites run on here.
+    public static var engines: [SQLEngine] {
+        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    /// The PostgreSQL server for tests, if configured.
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["KETACLINIC_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// True when CI demands the PostgreSQL suite (so a skipped suite is a failure).
+    public static var postgresRequired: Bool {
+        ProcessInfo.processInfo.environment["KETACLINIC_REQUIRE_POSTGRES"] == "1"
+    }
+
+    /// Runs `body` with a new, empty database on `engine` (migrated unless `migrated` is false),
+    /// and removes it afterwards.
+    public static func withDatabase<T>(
+        _ engine: SQLEngine, migrated: Bool = true, _ body: (ClinicDatabase) async throws -> T
+    ) async throws -> T {
+        let (location, cleanup) = try await makeLocation(engine)
+        let database = try ClinicDatabase(location: location, poolSize: 4, logger: quietLogger)
+        do {
+            if migrated { try await Migrator().migrate(database) }
+            let result = try await body(database)
+            await database.shutDown()
+            try await cleanup()
+            return result
+        } catch {
+            await database.shutDown()
+            try? await cleanup()
+            if let error = error as? PSQLError {
+                throw DetailedPostgresError(statement: "during the test", details: String(reflecting: error))
+            }
+            throw error
+        }
+    }
+
+    /// A location for a fresh database, and how to remove it.
+    public static func makeLocation(_ engine: SQLEngine) async throws -> (DatabaseLocation, @Sendable () async throws -> Void) {
+        switch engine {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("ketaclinic-tests-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let path = directory.appendingPathComponent("test.sqlite").path
+            return (.sqlite(path: path), { try? FileManager.default.removeItem(at: directory) })
+        case .postgres:
+            guard let url = postgresURL, var components = URLComponents(string: url) else {
+                throw MissingPostgresError()
+            }
+            let name = "kc_test_\(UUID().uuidString.prefix(8).lowercased())"
+            try await administer(url, "CREATE DATABASE \(name)")
+            components.path = "/\(name)"
+            let location = DatabaseLocation.postgres(url: components.string!)
+            return (location, { try await administer(url, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+        }
+    }
+
+    /// Runs one statement on the administrative database named by `url`.
+    public static func administer(_ url: String, _ statement: String) async throws {
+        do {
+            let configuration = try SQLPostgresConfiguration(url: url)
+            let connection = try await PostgresConnection.connect(
+                configuration: configuration.coreConfiguration, id: 1, logger: quietLogger)
+            defer { Task { try? await connection.close() } }
+            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: quietLogger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            throw DetailedPostgresError(statement: statement, details: String(reflecting: error))
+        }
+    }
+
+    /// A logger that stays quiet unless something is wrong.
+    public static let quietLogger: Logger = {
+        var logger = Logger(label: "ketaclinic-tests")
+        logger.logLevel = .error
+        return logger
+    }()
+}
+
+/// The PostgreSQL suite was asked for but no server was configured.
+public struct MissingPostgresError: Error, CustomStringConvertible {
+    public var description: String { "KETACLINIC_TEST_POSTGRES_URL is not set" }
+}
+
+/// A PostgreSQL failure with the driver's full details, which its default description hides.
+public struct DetailedPostgresError: Error, CustomStringConvertible {
+    public let statement: String
+    public let details: String
+    public var description: String { "\(statement): \(details)" }
+}

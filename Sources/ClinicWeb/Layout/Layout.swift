@@ -10,7 +10,8 @@ public enum Layout {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title("\(title) · \(context.clinicName)"),
+                // Plot's `.title` also writes unescaped social-media meta tags; a plain element escapes.
+                .element(named: "title", nodes: [.text("\(title) · \(context.clinicName)")]),
                 .link(.rel(.stylesheet), .href(WebAssets.shared.url(for: "app.css"))),
                 .link(.rel(.icon), .href(WebAssets.shared.url(for: "icon.svg")), .type("image/svg+xml"))
             ),
@@ -19,7 +20,8 @@ public enum Layout {
                 .header(
                     .class("site-header"),
                     .a(.class("brand"), .href("/"),
-                       .img(.src(WebAssets.shared.url(for: "icon.svg")), .alt(""), .width(28), .height(28)),
+                       .img(.src(WebAssets.shared.url(for: "icon.svg")), Attribute(name: "alt", value: "", ignoreIfValueIsEmpty: false),
+                            .width(28), .height(28)),
                        .span(.text(context.clinicName))),
                     .nav(
                         .attribute(named: "aria-label", value: "Main"),

@@ -3,6 +3,7 @@ import ClinicServer
 import ClinicStorage
 import Foundation
 import Logging
+import Synchronization
 
 /// The settings every command that touches the server or the database accepts.
 ///
@@ -48,15 +49,22 @@ extension SettingKey {
 
 /// Shared start-up steps of the commands.
 enum CommandSupport {
+    /// The logging system can be bootstrapped once per process; commands run in tests share one.
+    private static let loggingBootstrapped = Mutex(false)
+
     /// Sends logs to standard error, as text or JSON lines, once per process.
     static func bootstrapLogging(_ settings: ServerSettings) -> Logger {
         let format = settings.logFormat
         let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == .json
-                ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        loggingBootstrapped.withLock { done in
+            guard !done else { return }
+            done = true
+            LoggingSystem.bootstrap { label in
+                var handler: any LogHandler = format == .json
+                    ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         var logger = Logger(label: "ketaclinic")
         logger.logLevel = level

@@ -54,6 +54,23 @@ struct PatientsAPITests {
         }
     }
 
+    @Test("The largest page still links to the next one")
+    func largestPage() async throws {
+        try await TestApp.withServices { services in
+            let clinic = try await services.clinics.primaryClinic()!
+            var people = ClinicDomainPeople(seed: 9)
+            _ = try await services.patients.registerAll((0..<501).map { _ in people.next() }, in: clinic.id, now: Fixtures.now)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                let page = try await client.execute(uri: "/api/v1/patients?limit=500", method: .get) {
+                    try JSONDecoder().decode(PageJSON.self, from: Data(buffer: $0.body))
+                }
+                #expect(page.items.count == 500)
+                #expect(page.next != nil)
+            }
+        }
+    }
+
     @Test("The clinic resource shows the stored settings")
     func clinic() async throws {
         try await TestApp.withServices { services in

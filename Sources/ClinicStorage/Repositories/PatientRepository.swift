@@ -111,7 +111,7 @@ public struct SQLPatientRepository: PatientRepository {
                 }
             }
             return try await query.orderBy("family_name").orderBy("given_name").orderBy("id")
-                .limit(max(1, min(limit, 500))).all().map(Self.decodePatient)
+                .limit(max(1, limit)).all().map(Self.decodePatient)
         }
     }
 

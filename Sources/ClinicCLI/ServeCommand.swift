@@ -38,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             let services = ClinicServices(database: database, settings: settings)
             let app = buildApplication(services: services, logger: logger)
             print("KetaClinic listening on http://\(settings.host):\(settings.port)")
+            fflush(stdout)
             try await app.runService()
         }
     }

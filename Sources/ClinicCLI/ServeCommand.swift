@@ -37,8 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             let services = ClinicServices(database: database, settings: settings)
             let app = buildApplication(services: services, logger: logger)
-            print("KetaClinic listening on http://\(settings.host):\(settings.port)")
-            fflush(stdout)
+            // Written unbuffered so scripts reading a pipe see it at once.
+            FileHandle.standardOutput.write(Data("KetaClinic listening on http://\(settings.host):\(settings.port)\n".utf8))
             try await app.runService()
         }
     }

@@ -32,39 +32,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from serverkit import clean_env, free_port, record_pid, redact
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("KETACLINIC_")}
 
 
-def record_pid(pid: int, present: bool) -> None:
-    """Tell .ci/run which servers are running, so its exit trap can stop a leftover one."""
-    directory = os.environ.get("KETACLINIC_CI_PID_DIR")
-    if not directory:
-        return
-    path = os.path.join(directory, str(pid))
-    try:
-        if present:
-            open(path, "w").close()
-        elif os.path.exists(path):
-            os.remove(path)
-    except OSError:
-        pass
 
 
-def redact(url: str) -> str:
-    if "://" in url and "@" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-    return url
 
 
 class Stats:

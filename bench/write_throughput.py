@@ -33,6 +33,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from serverkit import clean_env, free_port, record_pid, redact
 
 METRIC_LINE = re.compile(r'^(ketaclinic_db_[a-z_]+)(?:\{[^}]*\})?\s+([0-9.eE+-]+)\s*$')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -42,36 +43,12 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("KETACLINIC_")}
 
 
-def record_pid(pid: int, present: bool) -> None:
-    directory = os.environ.get("KETACLINIC_CI_PID_DIR")
-    if not directory:
-        return
-    path = os.path.join(directory, str(pid))
-    try:
-        if present:
-            open(path, "w").close()
-        elif os.path.exists(path):
-            os.remove(path)
-    except OSError:
-        pass
 
 
-def redact(url: str) -> str:
-    if "://" in url and "@" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-    return url
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:

@@ -35,6 +35,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+from serverkit import clean_env, free_port, record_pid  # noqa: E402
 
 DEMO_PATIENTS = 30
 GIVEN, FAMILY = "Imogen", "Smoketest"
@@ -45,30 +47,10 @@ WAIT_SECONDS = 15
 # Server
 # --------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def clean_env() -> dict[str, str]:
-    """The environment minus KETACLINIC_* settings, so only our flags configure the server."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("KETACLINIC_")}
 
 
-def record_pid(pid: int, present: bool) -> None:
-    """Tell .ci/run which servers are running, so its exit trap can stop a leftover one."""
-    directory = os.environ.get("KETACLINIC_CI_PID_DIR")
-    if not directory:
-        return
-    path = os.path.join(directory, str(pid))
-    try:
-        if present:
-            open(path, "w").close()
-        elif os.path.exists(path):
-            os.remove(path)
-    except OSError:
-        pass
 
 
 class Server:

@@ -51,7 +51,7 @@ struct ClinicCommand: AsyncParsableCommand {
                     guard let parsed = Jurisdiction(code: jurisdiction) else {
                         await database.shutDown()
                         throw CommandSupport.fail("jurisdiction: '\(jurisdiction)' is not one KetaClinic has a profile for "
-                                                  + "(US-XX, CA-XX, AU-XXX, GB, EU-XX).", code: 2)
+                                                  + "(for example US-NY, CA-ON, AU-VIC, GB, EU-DE).", code: 2)
                     }
                     settings.jurisdiction = parsed
                 }

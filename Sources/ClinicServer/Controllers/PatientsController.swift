@@ -56,7 +56,8 @@ struct PatientsController<Context: RequestContext>: Sendable {
               let patient = try await services.patients.find(id, in: clinic.id) else {
             throw Problem.notFound("No patient of this clinic has that address.")
         }
-        let html = PatientChartPage.render(.init(patient: patient, today: services.today(for: clinic)),
+        let html = PatientChartPage.render(.init(patient: patient, today: services.today(for: clinic),
+                                                 timeZone: clinic.settings.resolvedTimeZone),
                                            context: pageContext(clinic, request))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }

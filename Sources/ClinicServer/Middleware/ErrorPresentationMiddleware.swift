@@ -34,7 +34,7 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
         case let errors as FieldErrors:
             return .validation(errors)
         case is NIOTooManyBytesError:
-            return .bodyTooLarge(limit: 0)
+            return Problem(.contentTooLarge, type: "body-too-large", title: "The request body is too large")
         case let http as HTTPError where http.status == .notFound:
             return .notFound()
         case let http as any HTTPResponseError where http.status.code < 500:

@@ -1,4 +1,5 @@
 import ClinicDomain
+import Foundation
 
 /// A patient's chart. At this stage it shows the identity header; clinical sections join it
 /// as intake, screening, plans and sessions arrive.
@@ -9,11 +10,14 @@ public struct PatientChartPage: Sendable {
         public var patient: PatientSummary
         /// The clinic's date, for the age.
         public var today: CalendarDate
+        /// The clinic's time zone, for the registration date.
+        public var timeZone: TimeZone
 
         /// Creates the model.
-        public init(patient: PatientSummary, today: CalendarDate) {
+        public init(patient: PatientSummary, today: CalendarDate, timeZone: TimeZone) {
             self.patient = patient
             self.today = today
+            self.timeZone = timeZone
         }
     }
 }

@@ -22,7 +22,7 @@ extension PatientChartPage {
             .dl(.class("facts"),
                 .dt(.text("Registered")),
                 .dd(.time(.datetime(ISO8601DateFormatter().string(from: patient.registeredAt)),
-                          .text(CalendarDate(instant: patient.registeredAt, in: .gmt).iso))))
+                          .text(CalendarDate(instant: patient.registeredAt, in: model.timeZone).iso))))
         )
     }
 }

@@ -25,7 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
-        .target(name: "ClinicDomain"),
+        .target(name: "ClinicDomain", resources: [.copy("Accounts/common-passwords.txt")]),
         .target(
             name: "ClinicStorage",
             dependencies: [

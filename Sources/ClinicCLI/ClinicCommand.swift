@@ -26,7 +26,8 @@ struct ClinicCommand: AsyncParsableCommand {
                 } else {
                     let s = clinic.settings
                     print("Name:         \(s.name)\nTime zone:    \(s.timeZone)\n"
-                          + "Jurisdiction: \(s.jurisdiction.code) (\(s.jurisdiction.displayName))\nMRN prefix:   \(s.mrnPrefix)")
+                          + "Jurisdiction: \(s.jurisdiction.code) (\(s.jurisdiction.displayName))\nMRN prefix:   \(s.mrnPrefix)\n"
+                          + "Administrators need two-factor: \(s.requireAdministratorTwoFactor ? "yes" : "no")")
                 }
             }
         }
@@ -39,6 +40,7 @@ struct ClinicCommand: AsyncParsableCommand {
         @Option(help: "IANA time zone, e.g. Europe/London.") var timeZone: String?
         @Option(help: "Jurisdiction: US-NY, CA-ON, AU-VIC, GB, EU-DE…") var jurisdiction: String?
         @Option(help: "Prefix of new medical record numbers (1–6 letters or digits).") var mrnPrefix: String?
+        @Option(help: "Require administrators to use two-factor sign-in: true or false.") var requireAdminTwoFactor: Bool?
 
         func run() async throws {
             try await CommandSupport.reportingErrors {
@@ -47,6 +49,7 @@ struct ClinicCommand: AsyncParsableCommand {
                 if let name { settings.name = name }
                 if let timeZone { settings.timeZone = timeZone }
                 if let mrnPrefix { settings.mrnPrefix = mrnPrefix }
+                if let requireAdminTwoFactor { settings.requireAdministratorTwoFactor = requireAdminTwoFactor }
                 if let jurisdiction {
                     guard let parsed = Jurisdiction(code: jurisdiction) else {
                         await database.shutDown()
@@ -57,7 +60,8 @@ struct ClinicCommand: AsyncParsableCommand {
                 }
                 do {
                     let valid = try settings.validated()
-                    _ = try await SQLClinicRepository(database: database).updateSettings(of: clinic.id, to: valid, now: Date())
+                    _ = try await SQLClinicRepository(database: database).updateSettings(
+                        of: clinic.id, to: valid, stamp: CommandSupport.operatorStamp("clinic set"))
                     await database.shutDown()
                     print("Saved.")
                 } catch let errors as FieldErrors {

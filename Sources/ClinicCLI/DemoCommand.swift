@@ -35,6 +35,8 @@ struct DemoCommand: AsyncParsableCommand {
                     patients: settings.demoPatients, seed: settings.demoSeed, now: Date(), progress: progress.update)
                 let seconds = Date().timeIntervalSince(started)
                 print("Added \(summary.patientsAdded) demo patients in \(String(format: "%.1f", seconds)) s to \(settings.database).")
+                let credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: Date())
+                print(DemoAccounts.announcement(credentials), terminator: "")
             } catch {
                 await database.shutDown()
                 throw error

@@ -8,7 +8,8 @@ public struct KetaClinicCommand: AsyncParsableCommand {
         abstract: "KetaClinic: clinic software for ketamine and esketamine treatment.",
         discussion: "Supports clinicians; does not replace clinical judgement.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ClinicCommand.self])
+        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ClinicCommand.self, UserCommand.self,
+                      TokenCommand.self, AuditCommand.self])
 
     /// Required by ArgumentParser.
     public init() {}

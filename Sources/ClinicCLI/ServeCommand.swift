@@ -35,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
                 "migrations_applied": .string(report.migrationsApplied.map(String.init).joined(separator: ",")),
                 "demo_patients_loaded": .stringConvertible(report.demoPatientsLoaded),
             ])
+            if !report.demoCredentials.isEmpty {
+                FileHandle.standardOutput.write(Data(DemoAccounts.announcement(report.demoCredentials).utf8))
+            }
             let services = ClinicServices(database: database, settings: settings)
             let app = buildApplication(services: services, logger: logger)
             // Written unbuffered so scripts reading a pipe see it at once.

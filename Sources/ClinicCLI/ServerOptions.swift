@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicDomain
 import ClinicServer
 import ClinicStorage
 import Foundation
@@ -19,6 +20,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .init(SettingKey.helpText("databasePoolSize"))) var databasePoolSize: String?
     @Option(help: .init(SettingKey.helpText("logLevel"))) var logLevel: String?
     @Option(help: .init(SettingKey.helpText("logFormat"))) var logFormat: String?
+    @Option(help: .init(SettingKey.helpText("bcryptCost"))) var bcryptCost: String?
+    @Option(help: .init(SettingKey.helpText("passwordMinimumLength"))) var passwordMinimumLength: String?
+    @Option(help: .init(SettingKey.helpText("sessionIdleMinutes"))) var sessionIdleMinutes: String?
+    @Option(help: .init(SettingKey.helpText("sessionAbsoluteHours"))) var sessionAbsoluteHours: String?
+    @Option(help: .init(SettingKey.helpText("signInAccountFailureLimit"))) var signInAccountFailureLimit: String?
+    @Option(help: .init(SettingKey.helpText("signInAddressFailureLimit"))) var signInAddressFailureLimit: String?
+    @Option(help: .init(SettingKey.helpText("signInLockoutMinutes"))) var signInLockoutMinutes: String?
+    @Option(help: .init(SettingKey.helpText("behindTlsProxy"))) var behindTlsProxy: String?
     @Option(help: "JSON config file (environment: KETACLINIC_CONFIG; default ./ketaclinic.json when it exists).")
     var config: String?
 
@@ -28,7 +37,11 @@ struct ServerOptions: ParsableArguments {
         let given: [(String, String?)] = [
             ("host", host), ("port", port), ("database", database), ("demoPatients", demoPatients),
             ("demoSeed", demoSeed), ("bodyLimitBytes", bodyLimitBytes), ("databasePoolSize", databasePoolSize),
-            ("logLevel", logLevel), ("logFormat", logFormat),
+            ("logLevel", logLevel), ("logFormat", logFormat), ("bcryptCost", bcryptCost),
+            ("passwordMinimumLength", passwordMinimumLength), ("sessionIdleMinutes", sessionIdleMinutes),
+            ("sessionAbsoluteHours", sessionAbsoluteHours), ("signInAccountFailureLimit", signInAccountFailureLimit),
+            ("signInAddressFailureLimit", signInAddressFailureLimit), ("signInLockoutMinutes", signInLockoutMinutes),
+            ("behindTlsProxy", behindTlsProxy),
         ]
         for (name, value) in given { if let value { flags[name] = value } }
         let environment = ProcessInfo.processInfo.environment
@@ -76,6 +89,30 @@ enum CommandSupport {
         try ClinicDatabase(location: settings.database, poolSize: settings.databasePoolSize, logger: logger)
     }
 
+    /// The audit stamp of a change made from the command line: the operating-system user, the
+    /// command, and the host.
+    static func operatorStamp(_ command: String) -> AuditStamp {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        return AuditStamp(at: Date(), userID: nil, actorName: "cli: \(user)", role: nil,
+                          requestID: "ketaclinic \(command)", ipAddress: "local")
+    }
+
+    /// Opens, migrates and hands over the database, closing it afterwards whatever happens.
+    static func withDatabase<T>(_ options: ServerOptions, _ body: (ClinicDatabase, ServerSettings) async throws -> T) async throws -> T {
+        let settings = try options.resolve()
+        let logger = bootstrapLogging(settings)
+        let database = try openDatabase(settings, logger: logger)
+        do {
+            try await Migrator().migrate(database)
+            let result = try await body(database, settings)
+            await database.shutDown()
+            return result
+        } catch {
+            await database.shutDown()
+            throw error
+        }
+    }
+
     /// Prints `message` to standard error and exits with `code`: the CLI's way to refuse.
     static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -94,6 +131,8 @@ enum CommandSupport {
             throw fail(error.description, code: 2)
         } catch let error as SchemaTooNewError {
             throw fail(error.description)
+        } catch let errors as FieldErrors {
+            throw fail(errors.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n"), code: 2)
         } catch {
             throw fail(String(describing: error))
         }

@@ -14,13 +14,17 @@ public struct ClinicSettings: Equatable, Sendable, Codable {
     public var jurisdiction: Jurisdiction
     /// Prefix of the clinic's medical record numbers, e.g. `KC`.
     public var mrnPrefix: String
+    /// When true, administrators must set up two-factor sign-in before they can do anything else.
+    public var requireAdministratorTwoFactor: Bool
 
     /// Creates settings without checking them; call ``validated()`` on user input.
-    public init(name: String, timeZone: String, jurisdiction: Jurisdiction, mrnPrefix: String) {
+    public init(name: String, timeZone: String, jurisdiction: Jurisdiction, mrnPrefix: String,
+                requireAdministratorTwoFactor: Bool = false) {
         self.name = name
         self.timeZone = timeZone
         self.jurisdiction = jurisdiction
         self.mrnPrefix = mrnPrefix
+        self.requireAdministratorTwoFactor = requireAdministratorTwoFactor
     }
 
     /// The settings with white space trimmed, or the field errors that stop them being saved.
@@ -38,7 +42,17 @@ public struct ClinicSettings: Equatable, Sendable, Codable {
             errors.add("mrnPrefix", "Use 1 to 6 letters or digits.")
         }
         try errors.throwIfAny()
-        return ClinicSettings(name: name, timeZone: zone, jurisdiction: jurisdiction, mrnPrefix: prefix)
+        return ClinicSettings(name: name, timeZone: zone, jurisdiction: jurisdiction, mrnPrefix: prefix,
+                              requireAdministratorTwoFactor: requireAdministratorTwoFactor)
+    }
+
+    /// The before → after lines of what differs from `other`, for the audit trail.
+    public func changes(from other: ClinicSettings) -> String {
+        AuditEvent.changes([
+            ("name", other.name, name), ("time zone", other.timeZone, timeZone),
+            ("jurisdiction", other.jurisdiction.code, jurisdiction.code), ("MRN prefix", other.mrnPrefix, mrnPrefix),
+            ("administrators need two-factor", String(other.requireAdministratorTwoFactor), String(requireAdministratorTwoFactor)),
+        ])
     }
 
     /// The clinic's time zone as a value; stored settings were validated, so UTC is only a guard.

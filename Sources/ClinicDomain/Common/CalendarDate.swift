@@ -39,6 +39,22 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.day = parts.day!
     }
 
+    /// The instant this day begins in `timeZone` (midnight, or the first instant after a DST gap).
+    public func startInstant(in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let noon = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
+        return calendar.startOfDay(for: noon)
+    }
+
+    /// The date `days` later (earlier when negative).
+    public func adding(days: Int) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
+        return CalendarDate(instant: calendar.date(byAdding: .day, value: days, to: start)!, in: .gmt)
+    }
+
     /// `YYYY-MM-DD`.
     public var iso: String {
         String(format: "%04d-%02d-%02d", year, month, day)

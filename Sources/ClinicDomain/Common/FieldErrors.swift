@@ -30,6 +30,13 @@ public struct FieldErrors: Error, Equatable, Sendable {
         entries.first(where: { $0.field == field })?.message
     }
 
+    /// These errors followed by `other`'s, keeping the first message per field.
+    public func merging(_ other: FieldErrors) -> FieldErrors {
+        var merged = self
+        for entry in other.entries { merged.add(entry.field, entry.message) }
+        return merged
+    }
+
     /// True when nothing was recorded.
     public var isEmpty: Bool { entries.isEmpty }
 

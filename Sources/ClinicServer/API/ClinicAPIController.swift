@@ -1,11 +1,12 @@
 import Hummingbird
 
 /// `GET /api/v1/clinic`: the clinic this deployment serves.
-struct ClinicAPIController<Context: RequestContext>: Sendable {
+struct ClinicAPIController: Sendable {
+    typealias Context = StaffRequestContext
     let services: ClinicServices
 
-    func addRoutes(to group: RouterGroup<Context>) {
-        group.get("clinic", use: show)
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/api/v1/clinic", .signedIn, use: show)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {

@@ -3,13 +3,14 @@ import Foundation
 import Hummingbird
 
 /// `/api/v1/patients`: list (keyset paged), register, read one.
-struct PatientsAPIController<Context: RequestContext>: Sendable {
+struct PatientsAPIController: Sendable {
+    typealias Context = StaffRequestContext
     let services: ClinicServices
 
-    func addRoutes(to group: RouterGroup<Context>) {
-        group.get("patients", use: list)
-        group.post("patients", use: register)
-        group.get("patients/:id", use: show)
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/api/v1/patients", .permission(.patientsRead), use: list)
+        routes.staff(.post, "/api/v1/patients", .permission(.patientsRegister), use: register)
+        routes.staff(.get, "/api/v1/patients/:id", .permission(.patientsRead), use: show)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -25,6 +26,8 @@ struct PatientsAPIController<Context: RequestContext>: Sendable {
         let rows = try await services.patients.page(in: clinic.id, after: cursor, limit: limit + 1)
         let shown = Array(rows.prefix(limit))
         let next = rows.count > limit ? shown.last.map { PatientCursorToken.encode(.init(after: $0)) } : nil
+        try await services.audit.record(AuditEvent(.view, entityType: "patient_list", entityID: clinic.id.uuidString,
+                                                   summary: "API page of \(shown.count)"), stamp: context.stamp(at: services.now()))
         return try APIResponse.json(APIResources.Page(
             items: shown.map(APIResources.PatientResource.init), total: try await total, next: next))
     }
@@ -33,7 +36,7 @@ struct PatientsAPIController<Context: RequestContext>: Sendable {
         let clinic = try await services.currentClinic()
         let body = try await StrictJSON.decode(APIResources.PatientRegistrationBody.self, from: request)
         let registration = try PatientRegistration.parse(body.fields, today: services.today(for: clinic))
-        let patient = try await services.patients.register(registration, in: clinic.id, now: services.now())
+        let patient = try await services.patients.register(registration, in: clinic.id, stamp: context.stamp(at: services.now()))
         return try APIResponse.json(APIResources.PatientResource(patient), status: .created,
                                     location: "/api/v1/patients/\(patient.id.uuidString.lowercased())")
     }
@@ -44,6 +47,8 @@ struct PatientsAPIController<Context: RequestContext>: Sendable {
               let patient = try await services.patients.find(id, in: clinic.id) else {
             throw Problem.notFound("No patient of this clinic has that id.")
         }
+        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: patient.id.uuidString,
+                                                   patientID: patient.id, summary: "API"), stamp: context.stamp(at: services.now()))
         return try APIResponse.json(APIResources.PatientResource(patient))
     }
 }

@@ -4,25 +4,35 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Builds the router: middleware in the order a request meets it, then every controller.
-public func buildRouter(services: ClinicServices) -> Router<AppRequestContext> {
+/// Builds the router: middleware in the order a request meets it, then every controller,
+/// each route declaring its access through ``SecureRoutes`` (recorded in `catalog`).
+public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteCatalog()) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let clinicName: @Sendable () async -> String = {
         (try? await services.clinics.primaryClinic()?.settings.name) ?? "KetaClinic"
     }
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(strictTransport: services.settings.behindTlsProxy))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorPresentationMiddleware(clinicName: clinicName))
     router.add(middleware: BodyLimitMiddleware(limit: services.settings.bodyLimitBytes))
+    router.add(middleware: AuthenticationMiddleware(services: services))
+    router.add(middleware: CSRFMiddleware())
 
-    HealthController(services: services).addRoutes(to: router)
-    AssetsController().addRoutes(to: router)
-    HomeController(services: services).addRoutes(to: router)
-    PatientsController(services: services).addRoutes(to: router)
+    let routes = SecureRoutes(router: router, catalog: catalog)
+    HealthController(services: services).addRoutes(to: routes)
+    AssetsController().addRoutes(to: routes)
+    SignInController(services: services).addRoutes(to: routes)
+    HomeController(services: services).addRoutes(to: routes)
+    PatientsController(services: services).addRoutes(to: routes)
+    AuditController(services: services).addRoutes(to: routes)
+    AccountController(services: services).addRoutes(to: routes)
+    UsersAdminController(services: services).addRoutes(to: routes)
 
-    let api = router.group("api/v1")
-    ClinicAPIController(services: services).addRoutes(to: api)
-    PatientsAPIController(services: services).addRoutes(to: api)
+    ClinicAPIController(services: services).addRoutes(to: routes)
+    PatientsAPIController(services: services).addRoutes(to: routes)
+    AccountsAPIController(services: services).addRoutes(to: routes)
+    AuditAPIController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -58,6 +68,8 @@ public enum ServerStartup {
         public var migrationsApplied: [Int]
         /// Demo patients loaded now (0 when the database already had patients).
         public var demoPatientsLoaded: Int
+        /// Demo users created now, with their passwords: printed once, never stored in clear.
+        public var demoCredentials: [DemoAccounts.Credential] = []
     }
 
     /// Prepares `database` according to `settings`.
@@ -65,6 +77,7 @@ public enum ServerStartup {
                                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
         let applied = try await Migrator().migrate(database, now: now)
         var loaded = 0
+        var credentials: [DemoAccounts.Credential] = []
         let demo = DemoClinicLoader(database: database)
         if settings.demo, try await demo.isEmpty() {
             loaded = try await demo.load(patients: settings.demoPatients, seed: settings.demoSeed, now: now,
@@ -72,7 +85,10 @@ public enum ServerStartup {
         } else {
             _ = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: now)
         }
-        return Report(migrationsApplied: applied, demoPatientsLoaded: loaded)
+        if settings.demo {
+            credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: now)
+        }
+        return Report(migrationsApplied: applied, demoPatientsLoaded: loaded, demoCredentials: credentials)
     }
 }
 

@@ -10,6 +10,18 @@ public struct ClinicServices: Sendable {
     public let clinics: any ClinicRepository
     /// Registered patients.
     public let patients: any PatientRepository
+    /// Staff accounts.
+    public let users: any UserRepository
+    /// Browser sessions.
+    public let sessions: SessionRepository
+    /// API tokens.
+    public let tokens: APITokenRepository
+    /// Sign-in attempts, for throttling.
+    public let signInAttempts: SignInAttemptRepository
+    /// The audit trail.
+    public let audit: AuditTrail
+    /// Hashes and checks passwords.
+    public let passwords: PasswordHasher
     /// The schema migrator, for readiness.
     public let migrator: Migrator
     /// The server's settings.
@@ -22,6 +34,13 @@ public struct ClinicServices: Sendable {
         self.database = database
         self.clinics = SQLClinicRepository(database: database)
         self.patients = SQLPatientRepository(database: database)
+        self.users = SQLUserRepository(database: database)
+        self.sessions = SessionRepository(database: database)
+        self.tokens = APITokenRepository(database: database)
+        self.signInAttempts = SignInAttemptRepository(database: database)
+        self.audit = AuditTrail(database: database)
+        self.passwords = PasswordHasher(cost: settings.bcryptCost,
+                                        policy: PasswordPolicy(minimumLength: settings.passwordMinimumLength))
         self.migrator = Migrator()
         self.settings = settings
         self.now = now
@@ -34,6 +53,9 @@ public struct ClinicServices: Sendable {
         }
         return clinic
     }
+
+    /// Cookie attributes for this deployment.
+    var cookies: SessionCookies { SessionCookies(secure: settings.behindTlsProxy) }
 
     /// Today's date where the clinic is.
     func today(for clinic: Clinic) -> CalendarDate {

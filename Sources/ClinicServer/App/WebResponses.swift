@@ -1,5 +1,7 @@
+import ClinicDomain
 import ClinicWeb
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Small helpers shared by the HTML controllers: pages, redirects, flash messages and forms.
@@ -36,8 +38,25 @@ enum WebResponses {
     static func consumingFlash(_ response: Response, from request: Request) -> Response {
         guard request.cookies[flashCookie] != nil else { return response }
         var response = response
-        response.headers[.setCookie] = "\(flashCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        response.headers.append(HTTPField(name: .setCookie, value: "\(flashCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"))
         return response
+    }
+
+    /// The page context of a signed-in user: the clinic's name, the sections their role may
+    /// open, the session's CSRF token and the flash message.
+    static func pageContext(_ clinic: Clinic, _ request: Request, _ context: StaffRequestContext,
+                            section: NavigationSection?) -> PageContext {
+        let identity = context.identity
+        var sections: [NavigationSection] = [.home]
+        if identity.can(.patientsRead) { sections.append(.patients) }
+        if identity.can(.usersManage) { sections.append(.users) }
+        if identity.can(.auditRead) { sections.append(.audit) }
+        sections.append(.account)
+        return PageContext(
+            clinicName: clinic.settings.name, section: section, flash: flash(in: request),
+            user: SignedInUser(displayName: identity.user.displayName, roleTitle: identity.user.role.title,
+                               csrfToken: identity.csrfToken ?? "", sections: sections,
+                               inSetup: identity.pendingSetup != nil))
     }
 
     /// The fields of a URL-encoded form body.

@@ -28,6 +28,23 @@ public struct ServerSettings: Sendable, Equatable {
     public var logLevel = Logger.Level.info
     /// `text` for people, `json` for log collectors.
     public var logFormat = LogFormat.text
+    /// bcrypt cost (log2 rounds) for new password hashes.
+    public var bcryptCost = 12
+    /// Fewest characters in a password.
+    public var passwordMinimumLength = 12
+    /// A session ends after this many minutes without a request.
+    public var sessionIdleMinutes = 30
+    /// A session ends this many hours after sign-in, whatever the activity.
+    public var sessionAbsoluteHours = 12
+    /// Failed sign-ins for one account, within the lockout window, before it is refused.
+    public var signInAccountFailureLimit = 5
+    /// Failed sign-ins from one address, within the lockout window, before it is refused.
+    public var signInAddressFailureLimit = 20
+    /// The window, in minutes, over which failures count.
+    public var signInLockoutMinutes = 15
+    /// The app sits behind a TLS-terminating proxy: cookies are Secure, HSTS is sent, and the
+    /// client address comes from `X-Forwarded-For`.
+    public var behindTlsProxy = false
 
     /// Default settings.
     public init() {}
@@ -91,6 +108,30 @@ public struct SettingKey: Sendable {
                 throw SettingsError("log-format must be text or json; got '\($1)'")
             }
             $0.logFormat = format
+        },
+        SettingKey(name: "bcryptCost", help: "bcrypt cost for password hashes, 4 to 16 (default 12).") {
+            $0.bcryptCost = try parse($1, as: "bcrypt-cost", in: 4...16)
+        },
+        SettingKey(name: "passwordMinimumLength", help: "Fewest characters in a password, 8 to 64 (default 12).") {
+            $0.passwordMinimumLength = try parse($1, as: "password-minimum-length", in: 8...64)
+        },
+        SettingKey(name: "sessionIdleMinutes", help: "Minutes without a request before a session ends (default 30).") {
+            $0.sessionIdleMinutes = try parse($1, as: "session-idle-minutes", in: 1...1_440)
+        },
+        SettingKey(name: "sessionAbsoluteHours", help: "Hours after sign-in before a session ends regardless (default 12).") {
+            $0.sessionAbsoluteHours = try parse($1, as: "session-absolute-hours", in: 1...168)
+        },
+        SettingKey(name: "signInAccountFailureLimit", help: "Failed sign-ins per account within the window before refusal (default 5).") {
+            $0.signInAccountFailureLimit = try parse($1, as: "sign-in-account-failure-limit", in: 1...1_000)
+        },
+        SettingKey(name: "signInAddressFailureLimit", help: "Failed sign-ins per IP address within the window before refusal (default 20).") {
+            $0.signInAddressFailureLimit = try parse($1, as: "sign-in-address-failure-limit", in: 1...100_000)
+        },
+        SettingKey(name: "signInLockoutMinutes", help: "Window, in minutes, over which failed sign-ins count (default 15).") {
+            $0.signInLockoutMinutes = try parse($1, as: "sign-in-lockout-minutes", in: 1...1_440)
+        },
+        SettingKey(name: "behindTlsProxy", help: "Behind a TLS-terminating proxy: Secure cookies, HSTS, client address from X-Forwarded-For (default false).") {
+            $0.behindTlsProxy = try parseBool($1, as: "behind-tls-proxy")
         },
     ]
 

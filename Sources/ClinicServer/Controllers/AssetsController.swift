@@ -3,9 +3,10 @@ import Hummingbird
 
 /// Serves the app's own static files. A fingerprinted URL (`?v=`) is cached for a year;
 /// any URL answers `If-None-Match` with 304.
-struct AssetsController<Context: RequestContext>: Sendable {
-    func addRoutes(to router: Router<Context>) {
-        router.get("/assets/:name", use: asset)
+struct AssetsController: Sendable {
+    typealias Context = AppRequestContext
+    func addRoutes(to routes: SecureRoutes) {
+        routes.open(.get, "/assets/:name", use: asset)
     }
 
     @Sendable func asset(_ request: Request, context: Context) async throws -> Response {

@@ -3,13 +3,14 @@ import Foundation
 import Hummingbird
 
 /// Liveness, readiness and metrics, for load balancers, orchestrators and Prometheus.
-struct HealthController<Context: RequestContext>: Sendable {
+struct HealthController: Sendable {
+    typealias Context = AppRequestContext
     let services: ClinicServices
 
-    func addRoutes(to router: Router<Context>) {
-        router.get("/healthz", use: health)
-        router.get("/readyz", use: ready)
-        router.get("/metrics", use: metrics)
+    func addRoutes(to routes: SecureRoutes) {
+        routes.open(.get, "/healthz", use: health)
+        routes.open(.get, "/readyz", use: ready)
+        routes.staff(.get, "/metrics", .permission(.operationsMetrics), use: metrics)
     }
 
     /// The process is alive and answering.
@@ -31,7 +32,7 @@ struct HealthController<Context: RequestContext>: Sendable {
     }
 
     /// Prometheus text exposition.
-    @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func metrics(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let text = await ClinicMetrics.shared.exposition(database: services.database)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -2,11 +2,12 @@ import ClinicWeb
 import Hummingbird
 
 /// The home page: the clinic at a glance.
-struct HomeController<Context: RequestContext>: Sendable {
+struct HomeController: Sendable {
+    typealias Context = StaffRequestContext
     let services: ClinicServices
 
-    func addRoutes(to router: Router<Context>) {
-        router.get("/", use: home)
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/", .signedIn, use: home)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -17,8 +18,7 @@ struct HomeController<Context: RequestContext>: Sendable {
             clinicName: clinic.settings.name, jurisdiction: clinic.settings.jurisdiction.displayName,
             timeZone: clinic.settings.timeZone, patientCount: try await count,
             databaseEngine: services.database.engine.rawValue, schemaVersion: try await schema.databaseVersion)
-        let html = HomePage.render(model, context: PageContext(
-            clinicName: clinic.settings.name, section: .home, flash: WebResponses.flash(in: request)))
+        let html = HomePage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .home))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }
 }

@@ -4,15 +4,16 @@ import Foundation
 import Hummingbird
 
 /// The patient pages: the list, the registration form and the chart.
-struct PatientsController<Context: RequestContext>: Sendable {
+struct PatientsController: Sendable {
+    typealias Context = StaffRequestContext
     let services: ClinicServices
     static var pageSize: Int { 50 }
 
-    func addRoutes(to router: Router<Context>) {
-        router.get("/patients", use: list)
-        router.get("/patients/new", use: newForm)
-        router.post("/patients", use: register)
-        router.get("/patients/:id", use: chart)
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/patients", .permission(.patientsRead), use: list)
+        routes.staff(.get, "/patients/new", .permission(.patientsRegister), use: newForm)
+        routes.staff(.post, "/patients", .permission(.patientsRegister), use: register)
+        routes.staff(.get, "/patients/:id", .permission(.patientsRead), use: chart)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -22,16 +23,18 @@ struct PatientsController<Context: RequestContext>: Sendable {
         async let rows = services.patients.page(in: clinic.id, after: cursor, limit: Self.pageSize + 1)
         let page = try await rows
         let shown = Array(page.prefix(Self.pageSize))
+        try await services.audit.record(AuditEvent(.view, entityType: "patient_list", entityID: clinic.id.uuidString,
+                                                   summary: "list page of \(shown.count)"), stamp: context.stamp(at: services.now()))
         let next = page.count > Self.pageSize ? shown.last.map { "after=\(PatientCursorToken.encode(.init(after: $0)))" } : nil
         let model = PatientListPage.Model(patients: shown, total: try await total, nextPageQuery: next,
                                           isContinuation: cursor != nil, today: services.today(for: clinic))
-        let html = PatientListPage.render(model, context: pageContext(clinic, request))
+        let html = PatientListPage.render(model, context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        return WebResponses.page(PatientRegistrationPage.render(.init(), context: pageContext(clinic, request)))
+        return WebResponses.page(PatientRegistrationPage.render(.init(), context: pageContext(clinic, request, context)))
     }
 
     @Sendable func register(_ request: Request, context: Context) async throws -> Response {
@@ -39,13 +42,13 @@ struct PatientsController<Context: RequestContext>: Sendable {
         let fields = try await WebResponses.formFields(of: request)
         do {
             let registration = try PatientRegistration.parse(fields, today: services.today(for: clinic))
-            let patient = try await services.patients.register(registration, in: clinic.id, now: services.now())
+            let patient = try await services.patients.register(registration, in: clinic.id, stamp: context.stamp(at: services.now()))
             return WebResponses.redirect(
                 to: "/patients/\(patient.id.uuidString.lowercased())",
                 flash: Flash(.success, "Registered \(patient.listName) as \(patient.mrn.text)."))
         } catch let errors as FieldErrors {
             let html = PatientRegistrationPage.render(.init(values: fields, errors: errors),
-                                                      context: pageContext(clinic, request))
+                                                      context: pageContext(clinic, request, context))
             return WebResponses.page(html, status: .unprocessableContent)
         }
     }
@@ -56,13 +59,16 @@ struct PatientsController<Context: RequestContext>: Sendable {
               let patient = try await services.patients.find(id, in: clinic.id) else {
             throw Problem.notFound("No patient of this clinic has that address.")
         }
+        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: patient.id.uuidString,
+                                                   patientID: patient.id, summary: "chart"), stamp: context.stamp(at: services.now()))
         let html = PatientChartPage.render(.init(patient: patient, today: services.today(for: clinic),
-                                                 timeZone: clinic.settings.resolvedTimeZone),
-                                           context: pageContext(clinic, request))
+                                                 timeZone: clinic.settings.resolvedTimeZone,
+                                                 canSeeAccessLog: context.identity.can(.patientAccessLogRead)),
+                                           context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }
 
-    private func pageContext(_ clinic: Clinic, _ request: Request) -> PageContext {
-        PageContext(clinicName: clinic.settings.name, section: .patients, flash: WebResponses.flash(in: request))
+    private func pageContext(_ clinic: Clinic, _ request: Request, _ context: Context) -> PageContext {
+        WebResponses.pageContext(clinic, request, context, section: .patients)
     }
 }

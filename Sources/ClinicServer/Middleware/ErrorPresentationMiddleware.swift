@@ -14,9 +14,26 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let required as AuthenticationRequired {
+            if Self.isMachineFacing(request) {
+                var response = try Problem.unauthenticated.response(from: request, context: context)
+                response.headers[.wwwAuthenticate] = "Bearer"
+                return response
+            }
+            var target = "/login"
+            if request.method == .get, request.uri.path != "/" {
+                target += "?next=" + (request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            }
+            return WebResponses.redirect(
+                to: target, flash: required.sessionExpired ? Flash(.info, "Your session has ended. Sign in again.") : nil)
+        } catch let required as AccountSetupRequired {
+            if Self.isMachineFacing(request) {
+                return try Problem.setupRequired(required.setup).response(from: request, context: context)
+            }
+            return WebResponses.redirect(to: required.setup.path)
         } catch {
             let problem = Self.problem(for: error, request: request, context: context)
-            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/readyz" {
+            if Self.isMachineFacing(request) {
                 return try problem.response(from: request, context: context)
             }
             let html = ErrorPage.render(
@@ -25,6 +42,12 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
             return Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: html)))
         }
+    }
+
+    /// The API, the metrics and the readiness probe answer with problem+json; pages with HTML.
+    static func isMachineFacing(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return path.hasPrefix("/api/") || path == "/readyz" || path == "/metrics"
     }
 
     static func problem(for error: any Error, request: Request, context: Context) -> Problem {

@@ -50,4 +50,33 @@ public enum SQLEngine: String, Sendable, CaseIterable {
         case .postgres: "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
         }
     }
+
+    /// Triggers that refuse UPDATE and DELETE on `table`, making it append-only for everyone
+    /// who goes through SQL (the hash chain catches anyone who goes around it).
+    func appendOnlyGuard(table: String) -> [String] {
+        switch self {
+        case .sqlite:
+            ["""
+             CREATE TRIGGER \(table)_refuse_update BEFORE UPDATE ON \(table)
+             BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+             """,
+             """
+             CREATE TRIGGER \(table)_refuse_delete BEFORE DELETE ON \(table)
+             BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+             """]
+        case .postgres:
+            ["""
+             CREATE FUNCTION \(table)_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION '\(table) is append-only'; END $$
+             """,
+             """
+             CREATE TRIGGER \(table)_refuse_change BEFORE UPDATE OR DELETE ON \(table)
+             FOR EACH ROW EXECUTE FUNCTION \(table)_refuse_change()
+             """,
+             """
+             CREATE TRIGGER \(table)_refuse_truncate BEFORE TRUNCATE ON \(table)
+             FOR EACH STATEMENT EXECUTE FUNCTION \(table)_refuse_change()
+             """]
+        }
+    }
 }

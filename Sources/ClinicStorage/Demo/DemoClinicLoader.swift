@@ -34,9 +34,10 @@ public struct DemoClinicLoader: Sendable {
     public func load(patients: Int, seed: UInt64, now: Date,
                      progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
         let clinics = SQLClinicRepository(database: database)
+        let stamp = AuditStamp.system("demo loader", at: now)
         var clinic = try await clinics.ensurePrimaryClinic(initial: Self.settings, now: now)
         if clinic.settings != Self.settings, try await isEmpty() {
-            clinic = try await clinics.updateSettings(of: clinic.id, to: Self.settings, now: now)
+            clinic = try await clinics.updateSettings(of: clinic.id, to: Self.settings, stamp: stamp)
         }
         let today = CalendarDate(instant: now, in: clinic.settings.resolvedTimeZone)
         var people = DemoPatients(seed: seed, today: today)
@@ -47,7 +48,7 @@ public struct DemoClinicLoader: Sendable {
         while done < patients {
             let size = min(batchSize, patients - done)
             let batch = (0..<size).map { _ in people.next() }
-            _ = try await repository.registerAll(batch, in: clinic.id, now: now)
+            _ = try await repository.registerAll(batch, in: clinic.id, stamp: stamp)
             done += size
             progress(done, patients)
         }

@@ -1,3 +1,5 @@
+import ClinicDomain
+
 /// One versioned step of the schema, written once in SQL that both engines accept
 /// (see ``SQLEngine`` for the subset).
 ///
@@ -10,12 +12,16 @@ public struct Migration: Sendable {
     public let name: String
     /// The statements, run in order inside one transaction.
     public let statements: [String]
+    /// Statements that differ by engine (triggers), run after `statements`; spelled in ``SQLEngine``.
+    public let engineStatements: @Sendable (SQLEngine) -> [String]
 
     /// Declares a migration.
-    public init(version: Int, name: String, statements: [String]) {
+    public init(version: Int, name: String, statements: [String],
+                engineStatements: @escaping @Sendable (SQLEngine) -> [String] = { _ in [] }) {
         self.version = version
         self.name = name
         self.statements = statements
+        self.engineStatements = engineStatements
     }
 }
 
@@ -25,6 +31,8 @@ public enum Migrations {
     public static let all: [Migration] = [
         createClinics,
         createPatients,
+        createAccounts,
+        createAuditTrail,
     ]
 
     /// The newest version this binary knows.
@@ -62,4 +70,97 @@ public enum Migrations {
         """,
         "CREATE INDEX patients_by_name ON patients (clinic_id, family_name, given_name, id)",
     ])
+
+    static let createAccounts = Migration(version: 3, name: "create accounts", statements: [
+        "ALTER TABLE clinics ADD COLUMN require_admin_two_factor BOOLEAN NOT NULL DEFAULT FALSE",
+        """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            must_change_password BOOLEAN NOT NULL,
+            is_active BOOLEAN NOT NULL,
+            totp_secret TEXT,
+            totp_last_counter BIGINT NOT NULL DEFAULT 0,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id),
+            stage TEXT NOT NULL,
+            csrf_token TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            last_seen_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            ended_at BIGINT,
+            end_reason TEXT,
+            ip_address TEXT NOT NULL,
+            user_agent TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX sessions_by_user ON sessions (user_id, ended_at)",
+        """
+        CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users (id),
+            name TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            token_prefix TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            last_used_at BIGINT,
+            revoked_at BIGINT,
+            revoked_by TEXT
+        )
+        """,
+        "CREATE INDEX api_tokens_by_user ON api_tokens (user_id, created_at)",
+        """
+        CREATE TABLE sign_in_attempts (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL,
+            ip_address TEXT NOT NULL,
+            attempted_at BIGINT NOT NULL,
+            succeeded BOOLEAN NOT NULL
+        )
+        """,
+        "CREATE INDEX sign_in_attempts_by_email ON sign_in_attempts (email, attempted_at)",
+        "CREATE INDEX sign_in_attempts_by_ip ON sign_in_attempts (ip_address, attempted_at)",
+    ])
+
+    static let createAuditTrail = Migration(version: 4, name: "create audit trail", statements: [
+        """
+        CREATE TABLE audit_entries (
+            sequence BIGINT PRIMARY KEY,
+            occurred_at BIGINT NOT NULL,
+            user_id TEXT,
+            actor_name TEXT NOT NULL,
+            role TEXT,
+            request_id TEXT NOT NULL,
+            ip_address TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity_type TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            patient_id TEXT,
+            summary TEXT NOT NULL,
+            previous_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX audit_entries_by_patient ON audit_entries (patient_id, sequence)",
+        "CREATE INDEX audit_entries_by_user ON audit_entries (user_id, sequence)",
+        "CREATE INDEX audit_entries_by_time ON audit_entries (occurred_at, sequence)",
+        """
+        CREATE TABLE audit_chain_head (
+            id BIGINT PRIMARY KEY,
+            last_sequence BIGINT NOT NULL,
+            last_hash TEXT NOT NULL
+        )
+        """,
+        "INSERT INTO audit_chain_head (id, last_sequence, last_hash) VALUES (1, 0, '\(AuditEntry.genesisHash)')",
+    ], engineStatements: { $0.appendOnlyGuard(table: "audit_entries") })
 }

@@ -1,3 +1,4 @@
+import ClinicDomain
 import Foundation
 import SQLKit
 
@@ -23,13 +24,14 @@ public struct Migrator: Sendable {
     public func migrate(_ database: ClinicDatabase, now: Date = Date()) async throws -> [Int] {
         let migrations = migrations
         let latest = latestVersion
+        let engine = database.engine
         return try await database.exclusiveTransaction { db in
             try await Self.createLedger(db)
             let current = try await Self.currentVersion(db)
             guard current <= latest else { throw SchemaTooNewError(databaseVersion: current, knownVersion: latest) }
             var applied: [Int] = []
             for migration in migrations where migration.version > current {
-                for statement in migration.statements {
+                for statement in migration.statements + migration.engineStatements(engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
                 try await db.insert(into: "schema_migrations")

@@ -8,8 +8,8 @@ public protocol ClinicRepository: Sendable {
     func ensurePrimaryClinic(initial: ClinicSettings, now: Date) async throws -> Clinic
     /// The first clinic created, if any.
     func primaryClinic() async throws -> Clinic?
-    /// Replaces a clinic's settings; they must already be validated.
-    func updateSettings(of clinicID: UUID, to settings: ClinicSettings, now: Date) async throws -> Clinic
+    /// Replaces a clinic's settings (already validated), auditing what changed.
+    func updateSettings(of clinicID: UUID, to settings: ClinicSettings, stamp: AuditStamp) async throws -> Clinic
 }
 
 /// ``ClinicRepository`` over SQL, on either engine.
@@ -25,11 +25,15 @@ public struct SQLClinicRepository: ClinicRepository {
             if let existing = try await Self.first(db) { return existing }
             let clinic = Clinic(id: UUID(), settings: initial)
             try await db.insert(into: "clinics")
-                .columns("id", "name", "time_zone", "jurisdiction", "mrn_prefix", "created_at", "updated_at")
+                .columns(Self.columns + ["created_at", "updated_at"])
                 .values(SQLBind(clinic.id.uuidString), SQLBind(initial.name), SQLBind(initial.timeZone),
                         SQLBind(initial.jurisdiction.code), SQLBind(initial.mrnPrefix),
+                        SQLBind(initial.requireAdministratorTwoFactor),
                         SQLBind(now.millisecondsSince1970), SQLBind(now.millisecondsSince1970))
                 .run()
+            try await AuditLog.append(AuditEvent(.create, entityType: "clinic", entityID: clinic.id.uuidString,
+                                                 summary: "name: \(initial.name)"),
+                                      stamp: .system("first start", at: now), in: db)
             return clinic
         }
     }
@@ -38,27 +42,36 @@ public struct SQLClinicRepository: ClinicRepository {
         try await database.read { try await Self.first($0) }
     }
 
-    public func updateSettings(of clinicID: UUID, to settings: ClinicSettings, now: Date) async throws -> Clinic {
+    public func updateSettings(of clinicID: UUID, to settings: ClinicSettings, stamp: AuditStamp) async throws -> Clinic {
         try await database.write { db in
+            let before = try await db.select().columns(Self.columns.map { SQLColumn($0) }).from("clinics")
+                .where("id", .equal, SQLBind(clinicID.uuidString)).first().map(Self.decodeClinic)
+            guard let before else { throw UnknownClinicError(clinicID: clinicID) }
             try await db.update("clinics")
                 .set("name", to: SQLBind(settings.name))
                 .set("time_zone", to: SQLBind(settings.timeZone))
                 .set("jurisdiction", to: SQLBind(settings.jurisdiction.code))
                 .set("mrn_prefix", to: SQLBind(settings.mrnPrefix))
-                .set("updated_at", to: SQLBind(now.millisecondsSince1970))
+                .set("require_admin_two_factor", to: SQLBind(settings.requireAdministratorTwoFactor))
+                .set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
                 .where("id", .equal, SQLBind(clinicID.uuidString))
                 .run()
+            try await AuditLog.append(AuditEvent(.update, entityType: "clinic_settings", entityID: clinicID.uuidString,
+                                                 summary: settings.changes(from: before.settings)),
+                                      stamp: stamp, in: db)
             return Clinic(id: clinicID, settings: settings)
         }
     }
 
     private static func first(_ db: any SQLDatabase) async throws -> Clinic? {
         guard let row = try await db.select()
-            .columns("id", "name", "time_zone", "jurisdiction", "mrn_prefix")
+            .columns(columns.map { SQLColumn($0) })
             .from("clinics").orderBy("created_at").orderBy("id").limit(1).first()
         else { return nil }
         return try decodeClinic(row)
     }
+
+    static let columns = ["id", "name", "time_zone", "jurisdiction", "mrn_prefix", "require_admin_two_factor"]
 
     static func decodeClinic(_ row: any SQLRow) throws -> Clinic {
         let code = try row.decode(column: "jurisdiction", as: String.self)
@@ -70,7 +83,8 @@ public struct SQLClinicRepository: ClinicRepository {
             name: try row.decode(column: "name", as: String.self),
             timeZone: try row.decode(column: "time_zone", as: String.self),
             jurisdiction: jurisdiction,
-            mrnPrefix: try row.decode(column: "mrn_prefix", as: String.self)))
+            mrnPrefix: try row.decode(column: "mrn_prefix", as: String.self),
+            requireAdministratorTwoFactor: try row.decode(column: "require_admin_two_factor", as: Bool.self)))
     }
 }
 

@@ -4,16 +4,19 @@ import SQLKit
 
 /// Stores registered patients.
 public protocol PatientRepository: Sendable {
-    /// Opens a chart: allocates the clinic's next MRN and stores the (validated) registration.
-    func register(_ registration: PatientRegistration, in clinicID: UUID, now: Date) async throws -> PatientSummary
+    /// Opens a chart: allocates the clinic's next MRN and stores the (validated) registration,
+    /// with its audit entry in the same transaction.
+    func register(_ registration: PatientRegistration, in clinicID: UUID, stamp: AuditStamp) async throws -> PatientSummary
     /// Registers many patients in one transaction, MRNs in order; for imports and the demo clinic.
-    func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, now: Date) async throws -> [PatientSummary]
+    func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, stamp: AuditStamp) async throws -> [PatientSummary]
     /// How many patients the clinic has.
     func count(in clinicID: UUID) async throws -> Int
     /// One page of the clinic's patients in name order, after `cursor` (exclusive).
     func page(in clinicID: UUID, after cursor: PatientCursor?, limit: Int) async throws -> [PatientSummary]
     /// One patient, if the id belongs to the clinic.
     func find(_ id: UUID, in clinicID: UUID) async throws -> PatientSummary?
+    /// The clinic's patient with this medical record number.
+    func find(mrn: MedicalRecordNumber, in clinicID: UUID) async throws -> PatientSummary?
 }
 
 /// Where a page of the patient list ends: the sort key of its last row.
@@ -53,12 +56,13 @@ public struct SQLPatientRepository: PatientRepository {
         "id", "mrn", "given_name", "family_name", "date_of_birth", "sex_at_birth", "gender_identity", "registered_at",
     ]
 
-    public func register(_ registration: PatientRegistration, in clinicID: UUID, now: Date) async throws -> PatientSummary {
-        try await registerAll([registration], in: clinicID, now: now)[0]
+    public func register(_ registration: PatientRegistration, in clinicID: UUID, stamp: AuditStamp) async throws -> PatientSummary {
+        try await registerAll([registration], in: clinicID, stamp: stamp)[0]
     }
 
-    public func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, now: Date) async throws -> [PatientSummary] {
+    public func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, stamp: AuditStamp) async throws -> [PatientSummary] {
         guard !registrations.isEmpty else { return [] }
+        let now = stamp.at
         return try await database.write { db in
             let (prefix, last) = try await Self.reserveSequences(registrations.count, in: clinicID, db)
             let first = last - registrations.count + 1
@@ -79,6 +83,10 @@ public struct SQLPatientRepository: PatientRepository {
                 }
                 try await insert.run()
             }
+            try await AuditLog.append(patients.map {
+                AuditEvent(.create, entityType: "patient", entityID: $0.id.uuidString, patientID: $0.id,
+                           summary: "registered as \($0.mrn.text)")
+            }, stamp: stamp, in: db)
             return patients
         }
     }
@@ -120,6 +128,15 @@ public struct SQLPatientRepository: PatientRepository {
             try await db.select().columns(Self.columns.map { SQLColumn($0) }).from("patients")
                 .where("clinic_id", .equal, SQLBind(clinicID.uuidString))
                 .where("id", .equal, SQLBind(id.uuidString))
+                .first().map(Self.decodePatient)
+        }
+    }
+
+    public func find(mrn: MedicalRecordNumber, in clinicID: UUID) async throws -> PatientSummary? {
+        try await database.read { db in
+            try await db.select().columns(Self.columns.map { SQLColumn($0) }).from("patients")
+                .where("clinic_id", .equal, SQLBind(clinicID.uuidString))
+                .where("mrn", .equal, SQLBind(mrn.text))
                 .first().map(Self.decodePatient)
         }
     }

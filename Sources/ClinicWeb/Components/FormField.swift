@@ -1,4 +1,5 @@
 import ClinicDomain
+import Foundation
 import Plot
 
 /// Labelled form inputs that show their own error beside them.
@@ -73,5 +74,30 @@ public enum FormField {
     private static func describedBy(_ name: String, hint: String?, error: String?) -> String? {
         let ids = [hint.map { _ in "\(name)-hint" }, error.map { _ in "\(name)-error" }].compactMap { $0 }
         return ids.isEmpty ? nil : ids.joined(separator: " ")
+    }
+}
+
+extension Node where Context: HTML.BodyContext {
+    /// The hidden anti-forgery field every state-changing form carries.
+    public static func csrfField(_ page: PageContext) -> Node {
+        .input(.type(.hidden), .name("_csrf"), .value(page.csrfToken))
+    }
+
+    /// A one-button form that posts to `action`: for actions such as "Revoke" or "End sessions".
+    public static func actionButton(_ label: String, action: String, page: PageContext, style: String = "secondary") -> Node {
+        .form(.method(.post), .action(action), .class("inline-action"),
+              .csrfField(page),
+              .button(.type(.submit), .class(style), .text(label)))
+    }
+}
+
+/// Formats instants for tables, in the clinic's time zone.
+public enum Instant {
+    /// `2026-11-22 10:04` in `timeZone`.
+    public static func text(_ date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 }

@@ -23,15 +23,25 @@ public enum Layout {
                        .img(.src(WebAssets.shared.url(for: "icon.svg")), Attribute(name: "alt", value: "", ignoreIfValueIsEmpty: false),
                             .width(28), .height(28)),
                        .span(.text(context.clinicName))),
-                    .nav(
-                        .attribute(named: "aria-label", value: "Main"),
-                        .ul(.forEach(NavigationSection.allCases) { section in
-                            .li(.a(
-                                .href(section.path),
-                                .attribute(named: "aria-current", value: section == context.section ? "page" : nil),
-                                .text(section.title)))
-                        })
-                    )
+                    .unwrap(context.user) { user in
+                        .group(
+                            .nav(
+                                .attribute(named: "aria-label", value: "Main"),
+                                .ul(.forEach(user.inSetup ? [] : user.sections) { section in
+                                    .li(.a(
+                                        .href(section.path),
+                                        .attribute(named: "aria-current", value: section == context.section ? "page" : nil),
+                                        .text(section.title)))
+                                })
+                            ),
+                            .div(.class("signed-in"),
+                                 .span(.class("user-name"), .text(user.displayName)),
+                                 .span(.class("user-role"), .text(user.roleTitle)),
+                                 .form(.method(.post), .action("/logout"), .class("sign-out"),
+                                       .input(.type(.hidden), .name("_csrf"), .value(user.csrfToken)),
+                                       .button(.type(.submit), .class("link-button"), .text("Sign out"))))
+                        )
+                    }
                 ),
                 .main(
                     .id("main"),

@@ -7,12 +7,41 @@ public struct PageContext: Sendable {
     public var section: NavigationSection?
     /// A message from the action that led here ("Patient registered").
     public var flash: Flash?
+    /// The signed-in user, or nil on the sign-in pages.
+    public var user: SignedInUser?
 
     /// Creates the context for one page.
-    public init(clinicName: String, section: NavigationSection? = nil, flash: Flash? = nil) {
+    public init(clinicName: String, section: NavigationSection? = nil, flash: Flash? = nil, user: SignedInUser? = nil) {
         self.clinicName = clinicName
         self.section = section
         self.flash = flash
+        self.user = user
+    }
+
+    /// The anti-forgery token every state-changing form on the page carries.
+    public var csrfToken: String { user?.csrfToken ?? "" }
+}
+
+/// What the header needs to know about the signed-in user.
+public struct SignedInUser: Sendable {
+    /// Their name.
+    public var displayName: String
+    /// Their role's title.
+    public var roleTitle: String
+    /// The session's anti-forgery token, for the sign-out button and every form.
+    public var csrfToken: String
+    /// The sections their role may open.
+    public var sections: [NavigationSection]
+    /// True while they must first change their password or set up two-factor sign-in.
+    public var inSetup: Bool
+
+    /// Creates the value.
+    public init(displayName: String, roleTitle: String, csrfToken: String, sections: [NavigationSection], inSetup: Bool = false) {
+        self.displayName = displayName
+        self.roleTitle = roleTitle
+        self.csrfToken = csrfToken
+        self.sections = sections
+        self.inSetup = inSetup
     }
 }
 
@@ -22,12 +51,21 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case home
     /// Patients: list, registration, charts.
     case patients
+    /// Staff accounts (administrators).
+    case users
+    /// The audit trail (administrators).
+    case audit
+    /// The signed-in user's own account.
+    case account
 
     /// The label in the navigation bar.
     public var title: String {
         switch self {
         case .home: "Home"
         case .patients: "Patients"
+        case .users: "Users"
+        case .audit: "Audit trail"
+        case .account: "My account"
         }
     }
 
@@ -36,6 +74,9 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         switch self {
         case .home: "/"
         case .patients: "/patients"
+        case .users: "/admin/users"
+        case .audit: "/admin/audit"
+        case .account: "/account"
         }
     }
 }

@@ -12,12 +12,15 @@ public struct PatientChartPage: Sendable {
         public var today: CalendarDate
         /// The clinic's time zone, for the registration date.
         public var timeZone: TimeZone
+        /// True when the viewer may open "who has seen or changed this record".
+        public var canSeeAccessLog: Bool
 
         /// Creates the model.
-        public init(patient: PatientSummary, today: CalendarDate, timeZone: TimeZone) {
+        public init(patient: PatientSummary, today: CalendarDate, timeZone: TimeZone, canSeeAccessLog: Bool = false) {
             self.patient = patient
             self.today = today
             self.timeZone = timeZone
+            self.canSeeAccessLog = canSeeAccessLog
         }
     }
 }

@@ -22,7 +22,10 @@ extension PatientChartPage {
             .dl(.class("facts"),
                 .dt(.text("Registered")),
                 .dd(.time(.datetime(ISO8601DateFormatter().string(from: patient.registeredAt)),
-                          .text(CalendarDate(instant: patient.registeredAt, in: model.timeZone).iso))))
+                          .text(CalendarDate(instant: patient.registeredAt, in: model.timeZone).iso)))),
+            .if(model.canSeeAccessLog,
+                .p(.a(.href("/patients/\(patient.id.uuidString.lowercased())/access-log"), .id("access-log-link"),
+                      .text("Who has seen or changed this record"))))
         )
     }
 }

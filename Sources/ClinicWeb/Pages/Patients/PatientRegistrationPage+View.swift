@@ -13,7 +13,7 @@ extension PatientRegistrationPage {
             FormField.errorSummary(errors),
             .form(
                 .class("stacked"), .action("/patients"), .method(.post), .attribute(named: "novalidate", value: "novalidate"),
-                .hiddenCSRFField(values["_csrf"]),
+                .csrfField(context),
                 FormField.input("givenName", label: "Given name", value: values["givenName"], errors: errors,
                                 required: true, autocomplete: "off"),
                 FormField.input("familyName", label: "Family name", value: values["familyName"], errors: errors,
@@ -31,12 +31,5 @@ extension PatientRegistrationPage {
                      .a(.href("/patients"), .text("Cancel")))
             )
         )
-    }
-}
-
-extension Node where Context: HTML.BodyContext {
-    /// The hidden anti-forgery field every state-changing form carries, when the server issued a token.
-    static func hiddenCSRFField(_ token: String?) -> Node {
-        .unwrap(token) { .input(.type(.hidden), .name("_csrf"), .value($0)) }
     }
 }

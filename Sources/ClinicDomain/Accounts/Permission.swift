@@ -1,0 +1,76 @@
+/// One thing a user may do. Routes name the permission they need; roles grant permissions
+/// through ``AccessMatrix``; an API token carries a subset of its owner's permissions as scope.
+///
+/// Deny by default: a permission no role lists is granted to nobody.
+public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
+    /// See the patient list and a chart's registration details.
+    case patientsRead = "patients.read"
+    /// Register a new patient.
+    case patientsRegister = "patients.register"
+    /// See who has seen or changed a patient's record.
+    case patientAccessLogRead = "patients.access_log"
+    /// Add, change, deactivate users; reset passwords; end sessions.
+    case usersManage = "users.manage"
+    /// Change the clinic's settings.
+    case clinicConfigure = "clinic.configure"
+    /// Browse the audit trail.
+    case auditRead = "audit.read"
+    /// Export the audit trail as CSV.
+    case auditExport = "audit.export"
+    /// Read the Prometheus metrics at `/metrics`.
+    case operationsMetrics = "operations.metrics"
+
+    /// What the permission allows, for the matrix and the token form.
+    public var summary: String {
+        switch self {
+        case .patientsRead: "See the patient list and charts"
+        case .patientsRegister: "Register patients"
+        case .patientAccessLogRead: "See who has seen or changed a chart"
+        case .usersManage: "Manage users, passwords and sessions"
+        case .clinicConfigure: "Change clinic settings"
+        case .auditRead: "Browse the audit trail"
+        case .auditExport: "Export the audit trail"
+        case .operationsMetrics: "Read server metrics"
+        }
+    }
+
+    public static func < (lhs: Permission, rhs: Permission) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Which role holds which permission: the one place access is decided.
+///
+/// The table is mirrored in `docs/permissions.md`; a test fails when the two differ.
+public enum AccessMatrix {
+    /// The permissions of `role`.
+    public static func permissions(of role: Role) -> Set<Permission> {
+        switch role {
+        case .administrator:
+            [.patientsRead, .patientAccessLogRead, .usersManage, .clinicConfigure, .auditRead, .auditExport,
+             .operationsMetrics]
+        case .prescriber:
+            [.patientsRead, .patientsRegister, .patientAccessLogRead]
+        case .nurse:
+            [.patientsRead, .patientsRegister]
+        case .frontDesk:
+            [.patientsRead, .patientsRegister]
+        }
+    }
+
+    /// True when `role` holds `permission`.
+    public static func allows(_ role: Role, _ permission: Permission) -> Bool {
+        permissions(of: role).contains(permission)
+    }
+
+    /// The matrix as a Markdown table, as `docs/permissions.md` shows it.
+    public static func markdownTable() -> String {
+        var lines = ["| Permission | What it allows | " + Role.allCases.map(\.title).joined(separator: " | ") + " |",
+                     "|---|---|" + String(repeating: ":-:|", count: Role.allCases.count)]
+        for permission in Permission.allCases {
+            let marks = Role.allCases.map { allows($0, permission) ? "✓" : "–" }
+            lines.append("| `\(permission.rawValue)` | \(permission.summary) | " + marks.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Who is acting, from where, and under which request: attached to every audited operation.
+public struct AuditStamp: Equatable, Sendable {
+    /// When it happened.
+    public var at: Date
+    /// The signed-in user, nil for the system itself (demo loader, failed sign-in).
+    public var userID: UUID?
+    /// Their email, or a description of the system actor ("system: demo loader").
+    public var actorName: String
+    /// Their role at the time.
+    public var role: Role?
+    /// The request id (`X-Request-ID`), or the CLI command.
+    public var requestID: String
+    /// The client's IP address, or `cli`.
+    public var ipAddress: String
+
+    /// Creates a stamp.
+    public init(at: Date, userID: UUID?, actorName: String, role: Role?, requestID: String, ipAddress: String) {
+        self.at = at
+        self.userID = userID
+        self.actorName = actorName
+        self.role = role
+        self.requestID = requestID
+        self.ipAddress = ipAddress
+    }
+
+    /// A stamp for work done by the system or a command-line operator.
+    public static func system(_ what: String, at: Date, requestID: String = "cli") -> AuditStamp {
+        AuditStamp(at: at, userID: nil, actorName: "system: \(what)", role: nil, requestID: requestID, ipAddress: "local")
+    }
+}
+
+/// One thing to record: the action, what it touched, and for changes a before/after summary.
+public struct AuditEvent: Equatable, Sendable {
+    /// What was done.
+    public var action: AuditAction
+    /// The kind of record, e.g. `patient`, `user`, `clinic_settings`.
+    public var entityType: String
+    /// Its id.
+    public var entityID: String
+    /// The patient concerned, when there is one; drives the chart's access log.
+    public var patientID: UUID?
+    /// For changes: what it was before, and after, as short text (`field: old → new`).
+    public var summary: String
+
+    /// Creates an event.
+    public init(_ action: AuditAction, entityType: String, entityID: String, patientID: UUID? = nil, summary: String = "") {
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.patientID = patientID
+        self.summary = summary
+    }
+
+    /// A `field: before → after` line for each changed field, in the order given.
+    public static func changes(_ pairs: [(String, String, String)]) -> String {
+        pairs.filter { $0.1 != $0.2 }.map { "\($0.0): \($0.1) → \($0.2)" }.joined(separator: "; ")
+    }
+}
+
+/// One stored entry of the audit trail: the event, its stamp, its place in the chain.
+public struct AuditEntry: Equatable, Sendable {
+    /// Position in the chain, from 1, without gaps.
+    public var sequence: Int64
+    /// Who, when, from where.
+    public var stamp: AuditStamp
+    /// What.
+    public var event: AuditEvent
+    /// The hash of the entry before (64 zeros for the first).
+    public var previousHash: String
+    /// SHA-256 over `previousHash` and ``canonicalEncoding``, in hex.
+    public var hash: String
+
+    /// Creates the value.
+    public init(sequence: Int64, stamp: AuditStamp, event: AuditEvent, previousHash: String, hash: String) {
+        self.sequence = sequence
+        self.stamp = stamp
+        self.event = event
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The hash before the first entry.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The bytes the hash covers, after the previous hash: every field in a fixed order, each
+    /// as `length:value;` (`-;` for none), so no two different entries encode alike.
+    public static func canonicalEncoding(sequence: Int64, stamp: AuditStamp, event: AuditEvent) -> [UInt8] {
+        var bytes: [UInt8] = Array("ketaclinic-audit-v1;".utf8)
+        bytes.reserveCapacity(256)
+        func field(_ value: String?) {
+            guard let value else { bytes.append(contentsOf: "-;".utf8); return }
+            bytes.append(contentsOf: "\(value.utf8.count):".utf8)
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: ";"))
+        }
+        field(String(sequence))
+        field(String(stamp.at.millisecondsSince1970))
+        field(stamp.userID?.uuidString)
+        field(stamp.actorName)
+        field(stamp.role?.rawValue)
+        field(stamp.requestID)
+        field(stamp.ipAddress)
+        field(event.action.rawValue)
+        field(event.entityType)
+        field(event.entityID)
+        field(event.patientID?.uuidString)
+        field(event.summary)
+        return bytes
+    }
+}

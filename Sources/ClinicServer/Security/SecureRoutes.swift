@@ -1,0 +1,80 @@
+import ClinicDomain
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// What a route requires.
+public enum Access: Sendable, Equatable {
+    /// Anyone, signed in or not: sign-in, health, assets.
+    case open
+    /// Any signed-in user (their own account pages).
+    case signedIn
+    /// A signed-in user whose role (and token scope) holds the permission.
+    case permission(Permission)
+}
+
+/// One registered route and what it requires: the catalog behind `docs/permissions.md` and
+/// the route × role test.
+public struct RouteEntry: Sendable, Equatable {
+    /// GET, POST…
+    public let method: HTTPRequest.Method
+    /// The path pattern, e.g. `/patients/:id`.
+    public let path: String
+    /// What it requires.
+    public let access: Access
+    /// True when it stays reachable while the user must first change password or set up two-factor.
+    public let allowedDuringSetup: Bool
+}
+
+/// Every route the app has, filled as the routes are registered.
+public final class RouteCatalog: Sendable {
+    private let storage = Mutex<[RouteEntry]>([])
+
+    /// An empty catalog.
+    public init() {}
+
+    /// The routes, in registration order.
+    public var entries: [RouteEntry] { storage.withLock { $0 } }
+
+    func add(_ entry: RouteEntry) { storage.withLock { $0.append(entry) } }
+}
+
+/// The only way controllers add routes: each route states its ``Access``, and the check runs
+/// here, in one place, before the handler. Deny by default: a route that names a permission
+/// runs only for identities holding it, and every non-open route needs a signed-in user.
+public struct SecureRoutes {
+    private let router: Router<AppRequestContext>
+    private let staff: RouterGroup<StaffRequestContext>
+    private let catalog: RouteCatalog
+
+    /// Routes registered on `router`, recorded in `catalog`.
+    init(router: Router<AppRequestContext>, catalog: RouteCatalog) {
+        self.router = router
+        self.staff = router.group(context: StaffRequestContext.self)
+        self.catalog = catalog
+    }
+
+    /// A route anyone may reach.
+    func open(_ method: HTTPRequest.Method, _ path: String,
+              use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
+        catalog.add(RouteEntry(method: method, path: path, access: .open, allowedDuringSetup: true))
+        router.on(RouterPath(path), method: method, use: handler)
+    }
+
+    /// A route for signed-in users; `access` is `.signedIn` or a permission.
+    func staff(_ method: HTTPRequest.Method, _ path: String, _ access: Access, allowedDuringSetup: Bool = false,
+               use handler: @escaping @Sendable (Request, StaffRequestContext) async throws -> Response) {
+        precondition(access != .open, "open routes are registered with open(_:_:use:)")
+        catalog.add(RouteEntry(method: method, path: path, access: access, allowedDuringSetup: allowedDuringSetup))
+        staff.on(RouterPath(path), method: method) { request, context in
+            try Self.authorize(context.identity, access: access, allowedDuringSetup: allowedDuringSetup)
+            return try await handler(request, context)
+        }
+    }
+
+    /// Throws unless `identity` may use a route requiring `access`.
+    static func authorize(_ identity: Identity, access: Access, allowedDuringSetup: Bool) throws {
+        if let setup = identity.pendingSetup, !allowedDuringSetup { throw AccountSetupRequired(setup: setup) }
+        if case .permission(let permission) = access, !identity.can(permission) { throw Problem.forbidden(permission) }
+    }
+}

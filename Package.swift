@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "ClinicDomain", "ClinicStorage", "ClinicServer",
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/TestSupport"
         ),

@@ -30,9 +30,10 @@ struct APIProblemTests {
     func problem(_ label: String, uri: String, method: HTTPRequest.Method, contentType: String, body: String,
                  status: Int, type: String) async throws {
         try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: .prescriber)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
-                try await client.execute(uri: uri, method: method, headers: [.contentType: contentType],
+                try await client.execute(uri: uri, method: method, headers: user.api.merging([.contentType: contentType]),
                                          body: body.isEmpty ? nil : ByteBuffer(string: body)) { response in
                     #expect(response.status.code == status, "\(label)")
                     #expect(response.headers[.contentType] == "application/problem+json", "\(label)")
@@ -49,10 +50,11 @@ struct APIProblemTests {
     @Test("Validation problems name each field")
     func fieldErrors() async throws {
         try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: .prescriber)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
                 let body = #"{"givenName":"","familyName":"B","dateOfBirth":"1980-02-30","sexAtBirth":"x"}"#
-                try await client.execute(uri: "/api/v1/patients", method: .post, headers: [.contentType: "application/json"],
+                try await client.execute(uri: "/api/v1/patients", method: .post, headers: user.json,
                                          body: ByteBuffer(string: body)) { response in
                     let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
                     #expect(problem.errors?.map(\.field) == ["givenName", "dateOfBirth", "sexAtBirth"])

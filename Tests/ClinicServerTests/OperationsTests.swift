@@ -41,10 +41,12 @@ struct OperationsTests {
     @Test("Metrics expose per-route counts, latency histograms and pool figures")
     func metrics() async throws {
         try await TestApp.withServices { services in
+            let admin = try await TestUsers.make(services, role: .administrator)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
                 try await client.execute(uri: "/healthz", method: .get) { _ in }
-                try await client.execute(uri: "/metrics", method: .get) { response in
+                try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
+                try await client.execute(uri: "/metrics", method: .get, headers: admin.api) { response in
                     let text = String(buffer: response.body)
                     #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                     #expect(text.contains(#"hb_requests{http_route="/healthz",http_request_method="GET",http_response_status_code="200"}"#))

@@ -13,11 +13,12 @@ struct WebPagesTests {
     @Test("The home page shows the clinic's name and real counts")
     func home() async throws {
         try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: .nurse)
             let clinic = try await services.clinics.primaryClinic()!
-            _ = try await services.patients.register(Fixtures.registration(), in: clinic.id, now: Fixtures.now)
+            _ = try await services.patients.register(Fixtures.registration(), in: clinic.id, stamp: Fixtures.stamp)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
-                try await client.execute(uri: "/", method: .get) { response in
+                try await client.execute(uri: "/", method: .get, headers: user.page) { response in
                     let html = String(buffer: response.body)
                     #expect(response.status == .ok)
                     #expect(html.contains("<title>Home · KetaClinic</title>"))
@@ -33,10 +34,11 @@ struct WebPagesTests {
     @Test("A rejected form comes back with field-level errors and the values typed")
     func formErrors() async throws {
         try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: .nurse)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
                 let body = "givenName=Ada&familyName=&dateOfBirth=2090-01-01&sexAtBirth=female"
-                try await client.execute(uri: "/patients", method: .post, headers: Self.form, body: ByteBuffer(string: body)) { response in
+                try await client.execute(uri: "/patients", method: .post, headers: user.form, body: user.formBody(body)) { response in
                     let html = String(buffer: response.body)
                     #expect(response.status == .unprocessableContent)
                     #expect(html.contains(#"class="error-summary""#))
@@ -55,17 +57,18 @@ struct WebPagesTests {
     @Test("Registering through the form redirects to the chart with a one-off message")
     func registerFlow() async throws {
         try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: .nurse)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
                 let body = "givenName=Ada&familyName=%3Cscript%3Ealert(1)%3C%2Fscript%3E&dateOfBirth=1980-05-17&sexAtBirth=female"
-                let (location, cookie) = try await client.execute(uri: "/patients", method: .post, headers: Self.form,
-                                                                  body: ByteBuffer(string: body)) { response in
+                let (location, cookie) = try await client.execute(uri: "/patients", method: .post, headers: user.form,
+                                                                  body: user.formBody(body)) { response in
                     #expect(response.status == .seeOther)
                     return (try #require(response.headers[.location]), try #require(response.headers[.setCookie]))
                 }
                 #expect(location.hasPrefix("/patients/"))
                 let flash = String(cookie.split(separator: ";")[0])
-                try await client.execute(uri: location, method: .get, headers: [.cookie: flash]) { response in
+                try await client.execute(uri: location, method: .get, headers: [.cookie: flash + "; kc_session=\(user.sessionToken)"]) { response in
                     let html = String(buffer: response.body)
                     #expect(response.status == .ok)
                     #expect(html.contains("flash flash-success"))
@@ -81,10 +84,11 @@ struct WebPagesTests {
     @Test("Unknown pages get an HTML 404 that says where to go")
     func notFoundPage() async throws {
         try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: .nurse)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
                 for uri in ["/nowhere", "/patients/not-a-uuid", "/patients/00000000-0000-0000-0000-000000000000"] {
-                    try await client.execute(uri: uri, method: .get) { response in
+                    try await client.execute(uri: uri, method: .get, headers: user.page) { response in
                         #expect(response.status == .notFound, "\(uri)")
                         #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                         #expect(String(buffer: response.body).contains("Go to the home page"))
@@ -97,19 +101,20 @@ struct WebPagesTests {
     @Test("The patient list pages through the clinic with a next link")
     func listPaging() async throws {
         try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: .nurse)
             let clinic = try await services.clinics.primaryClinic()!
             var people = ClinicDomainPeople(seed: 5)
-            _ = try await services.patients.registerAll((0..<60).map { _ in people.next() }, in: clinic.id, now: Fixtures.now)
+            _ = try await services.patients.registerAll((0..<60).map { _ in people.next() }, in: clinic.id, stamp: Fixtures.stamp)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
-                let next = try await client.execute(uri: "/patients", method: .get) { response in
+                let next = try await client.execute(uri: "/patients", method: .get, headers: user.page) { response in
                     let html = String(buffer: response.body)
                     #expect(html.contains("60 registered"))
                     #expect(html.components(separatedBy: "<tr>").count - 2 == 50)
                     let range = try #require(html.range(of: #"href="/patients?after="#))
                     return String(html[range.upperBound...].prefix { $0 != "\"" })
                 }
-                try await client.execute(uri: "/patients?after=\(next)", method: .get) { response in
+                try await client.execute(uri: "/patients?after=\(next)", method: .get, headers: user.page) { response in
                     let html = String(buffer: response.body)
                     #expect(html.components(separatedBy: "<tr>").count - 2 == 10)
                     #expect(!html.contains(#"rel="next""#))

@@ -17,7 +17,7 @@ struct PatientRepositoryTests {
             let repository = SQLPatientRepository(database: database)
             var registration = Fixtures.registration()
             registration.genderIdentity = "Non-binary"
-            let stored = try await repository.register(registration, in: clinic.id, now: Fixtures.now)
+            let stored = try await repository.register(registration, in: clinic.id, stamp: Fixtures.stamp)
             #expect(stored.mrn.text == "KC-000001-8")
             let found = try #require(try await repository.find(stored.id, in: clinic.id))
             #expect(found == stored)
@@ -34,7 +34,7 @@ struct PatientRepositoryTests {
             let patients = try await withThrowingTaskGroup(of: PatientSummary.self) { group in
                 for index in 0..<200 {
                     group.addTask {
-                        try await repository.register(Fixtures.registration(given: "P\(index)"), in: clinic.id, now: Fixtures.now)
+                        try await repository.register(Fixtures.registration(given: "P\(index)"), in: clinic.id, stamp: Fixtures.stamp)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -63,7 +63,7 @@ struct PatientRepositoryTests {
                                 throw CancellationError()
                             }) != nil
                         }
-                        return (try? await repository.register(Fixtures.registration(given: "Q\(index)"), in: clinic.id, now: Fixtures.now)) != nil
+                        return (try? await repository.register(Fixtures.registration(given: "Q\(index)"), in: clinic.id, stamp: Fixtures.stamp)) != nil
                     }
                 }
                 return await group.reduce(into: []) { $0.append($1) }
@@ -79,7 +79,7 @@ struct PatientRepositoryTests {
             let clinic = try await clinic(database)
             let repository = SQLPatientRepository(database: database)
             var people = DemoPatients(seed: 3, today: Fixtures.today)
-            _ = try await repository.registerAll((0..<123).map { _ in people.next() }, in: clinic.id, now: Fixtures.now)
+            _ = try await repository.registerAll((0..<123).map { _ in people.next() }, in: clinic.id, stamp: Fixtures.stamp)
             var seen: [PatientSummary] = []
             var cursor: PatientCursor?
             repeat {
@@ -103,7 +103,7 @@ struct PatientRepositoryTests {
             #expect(first == second)
             let changed = ClinicSettings(name: "North", timeZone: "Australia/Melbourne",
                                          jurisdiction: Jurisdiction(code: "AU-VIC")!, mrnPrefix: "NTH")
-            _ = try await repository.updateSettings(of: first.id, to: changed, now: Fixtures.now)
+            _ = try await repository.updateSettings(of: first.id, to: changed, stamp: Fixtures.stamp)
             #expect(try await repository.primaryClinic()?.settings == changed)
         }
     }

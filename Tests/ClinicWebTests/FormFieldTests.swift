@@ -42,8 +42,10 @@ struct FormFieldTests {
 
     @Test("Every page has landmarks, a skip link and the clinical-judgement statement")
     func layout() {
+        let user = SignedInUser(displayName: "Nia <Nurse>", roleTitle: "Nurse", csrfToken: "tok",
+                                sections: [.home, .patients, .account])
         let html = Layout.page(title: "T", context: PageContext(clinicName: "A & B", section: .patients,
-                                                                flash: Flash(.error, "Failed")),
+                                                                flash: Flash(.error, "Failed"), user: user),
                                content: .p(.text("body")))
         #expect(html.contains(#"<html lang="en">"#))
         #expect(html.contains("<title>T · A &amp; B</title>"))
@@ -53,6 +55,17 @@ struct FormFieldTests {
         #expect(html.contains(#"<img src="/assets/icon.svg?v="#) && html.contains(" alt "), "the decorative logo has an empty alt")
         #expect(html.contains("⚠"), "errors carry an icon, not only a colour")
         #expect(html.contains("does not replace clinical judgement"))
+        #expect(html.contains("Nia &lt;Nurse&gt;"), "the user's name is escaped")
+        #expect(html.contains(#"<form method="post" action="/logout""#) && html.contains(#"name="_csrf" value="tok""#),
+                "sign-out is a POST carrying the session's CSRF token")
+        #expect(!html.contains(#"href="/admin/users""#), "sections the role may not open are not shown")
+    }
+
+    @Test("Pages before sign-in have no navigation and no sign-out")
+    func anonymousLayout() {
+        let html = Layout.page(title: "Sign in", context: PageContext(clinicName: "A"), content: .p(.text("x")))
+        #expect(!html.contains("<nav"))
+        #expect(!html.contains("/logout"))
     }
 
     @Test("Counts are grouped the same way on every server", arguments: [(0, "0"), (999, "999"), (1_000, "1,000"), (100_000, "100,000"), (-1_234_567, "-1,234,567")])

@@ -6,7 +6,7 @@ import Foundation
 public enum TestApp {
     /// Runs `body` with services over a fresh database on `engine`.
     public static func withServices<T>(
-        _ engine: SQLEngine = .sqlite, settings: ServerSettings = ServerSettings(),
+        _ engine: SQLEngine = .sqlite, settings: ServerSettings = Fixtures.settings,
         _ body: (ClinicServices) async throws -> T
     ) async throws -> T {
         try await TestDatabases.withDatabase(engine) { database in

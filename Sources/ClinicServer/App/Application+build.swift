@@ -38,11 +38,12 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
 
 /// Builds the whole application: router, server configuration, and the database as a service
 /// so that it closes only after the server has stopped taking requests.
-public func buildApplication(services: ClinicServices, logger: Logger) -> some ApplicationProtocol {
+public func buildApplication(services: ClinicServices, logger: Logger,
+                             catalog: RouteCatalog = RouteCatalog()) -> some ApplicationProtocol {
     _ = ClinicMetrics.shared
     let settings = services.settings
     return Application(
-        router: buildRouter(services: services),
+        router: buildRouter(services: services, catalog: catalog),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "KetaClinic"),
         services: [DatabaseService(database: services.database)],
         logger: logger)

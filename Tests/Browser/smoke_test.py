@@ -2,9 +2,12 @@
 """Browser smoke test: a real headless Chromium walks KetaClinic's main flow.
 
 Starts `ketaclinic serve --demo --demo-patients 30` on a fresh SQLite file and a free loopback
-port, then checks the home page, the browser console, the patient registration form (empty
-submit shows the errors; a valid submit lands on the patient's page with a flash message), the
-patient count going up, and the phone layout (390x844: nav visible, no horizontal scroll).
+port (reading the demo sign-in details it prints at first start), then checks that an anonymous
+visit to /patients lands on the sign-in page, signs in as the demo nurse (landing back on
+/patients), checks the security headers (with urllib, anonymous and signed in), then the home
+page, the browser console, the patient registration form (empty submit shows the errors; a valid
+submit lands on the patient's page with a flash message), the patient count going up, and the
+phone layout (390x844: nav visible, no horizontal scroll).
 
     python3 Tests/Browser/smoke_test.py --binary .build/debug/ketaclinic
 
@@ -15,18 +18,15 @@ temporary directory whose path is printed. The server is always stopped.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -36,72 +36,41 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
-from serverkit import clean_env, free_port, record_pid  # noqa: E402
+from serverkit import Server  # noqa: E402
 
 DEMO_PATIENTS = 30
 GIVEN, FAMILY = "Imogen", "Smoketest"
 WAIT_SECONDS = 15
+SIGN_IN_ROLE = "nurse"
 
 
-# --------------------------------------------------------------------------------------------
-# Server
-# --------------------------------------------------------------------------------------------
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Let urllib return a 3xx as it is instead of following it."""
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
+def fetch(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """GET without following redirects: (status, lower-cased headers, body)."""
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
-
-
-
-class Server:
-    def __init__(self, binary: str, workdir: str, args: list[str]):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = os.path.join(workdir, "server.log")
-        self.log = open(self.log_path, "wb")
-        command = [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), *args]
-        print(f"starting: {' '.join(command)}", flush=True)
-        # cwd = workdir so a stray ./ketaclinic.json in the caller's directory is not read.
-        self.process = subprocess.Popen(command, cwd=workdir, env=clean_env(),
-                                        stdin=subprocess.DEVNULL, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
-        record_pid(self.process.pid, True)
-
-    def wait_healthy(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with status {self.process.returncode} before "
-                                   f"/healthz answered\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
-                    if response.status == 200 and json.load(response).get("status") == "ok":
-                        return
-            except (urllib.error.URLError, ConnectionError, OSError, ValueError):
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"server not healthy after {timeout:.0f} s\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            self.log.flush()
-            with open(self.log_path, "rb") as f:
-                text = f.read().decode("utf-8", "replace").splitlines()
-            return "\n".join("  server| " + line for line in text[-lines:])
-        except OSError:
-            return "  (no server log)"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                print("server did not stop within 10 s of SIGTERM: killing it", flush=True)
-                self.process.kill()
-                self.process.wait(timeout=10)
-        record_pid(self.process.pid, False)
-        self.log.close()
+def security_header_problems(headers: dict[str, str]) -> list[str]:
+    problems = []
+    csp = headers.get("content-security-policy", "")
+    if "frame-ancestors 'none'" not in csp:
+        problems.append(f"Content-Security-Policy {csp!r} lacks frame-ancestors 'none'")
+    if headers.get("x-content-type-options", "").strip().lower() != "nosniff":
+        problems.append(f"X-Content-Type-Options is {headers.get('x-content-type-options')!r}, not nosniff")
+    if not headers.get("referrer-policy", "").strip():
+        problems.append("no Referrer-Policy")
+    return problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,10 +97,12 @@ def make_driver() -> webdriver.Chrome:
 
 
 class Smoke:
-    def __init__(self, driver: webdriver.Chrome, base: str, shots: str):
+    def __init__(self, driver: webdriver.Chrome, base: str, shots: str,
+                 credentials: dict[str, tuple[str, str]]):
         self.driver = driver
         self.base = base
         self.shots = shots
+        self.credentials = credentials
         self.passed = 0
         self.failed = 0
         self.console: list[dict] = []
@@ -184,7 +155,55 @@ class Smoke:
         WebDriverWait(self.driver, WAIT_SECONDS).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
 
+    def path(self) -> str:
+        return self.driver.current_url.split(self.base, 1)[-1]
+
     # checks ----------------------------------------------------------------------------------
+
+    def anonymous_redirected_to_sign_in(self):
+        self.open("/patients")
+        url = urllib.parse.urlsplit(self.driver.current_url)
+        assert url.path == "/login", f"anonymous /patients ended on {self.path()}, not /login"
+        next_target = urllib.parse.parse_qs(url.query).get("next", [""])[0]
+        assert next_target == "/patients", f"next is {next_target!r}, expected '/patients'"
+        self.wait_for("#email")
+        self.wait_for("#password")
+        assert "Sign in" in self.driver.title, f"title {self.driver.title!r} does not contain 'Sign in'"
+        assert not self.driver.find_elements(By.CSS_SELECTOR, ".signed-in"), "a .signed-in header on /login"
+        return self.path()
+
+    def sign_in(self):
+        email, password = self.credentials[SIGN_IN_ROLE]
+        if urllib.parse.urlsplit(self.driver.current_url).path != "/login":
+            self.open("/login?next=%2Fpatients")
+        self.wait_for("#email").send_keys(email)
+        self.driver.find_element(By.ID, "password").send_keys(password)
+        old_html = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.XPATH, "//form//button[normalize-space()='Sign in']").click()
+        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(old_html))
+        WebDriverWait(self.driver, WAIT_SECONDS).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+        assert urllib.parse.urlsplit(self.driver.current_url).path == "/patients", \
+            f"after sign-in landed on {self.path()}, expected /patients (the next= target)"
+        name = self.wait_for(".signed-in .user-name")
+        assert name.is_displayed() and name.text.strip(), "no visible .user-name after sign-in"
+        cookie = self.driver.get_cookie("kc_session")
+        assert cookie and cookie.get("value"), "no kc_session cookie after sign-in"
+        assert cookie.get("httpOnly"), "kc_session is not HttpOnly"
+        return f"{email} as {name.text.strip()!r}, landed on {self.path()}"
+
+    def security_headers(self):
+        checked = []
+        for label, path, cookie in (("anonymous /login", "/login", None),
+                                    ("anonymous /patients (303)", "/patients", None),
+                                    ("signed-in /", "/", "kc_session=" + self.driver.get_cookie("kc_session")["value"])):
+            status, headers, _ = fetch(self.base + path, cookie)
+            problems = security_header_problems(headers)
+            assert not problems, f"{label}: " + "; ".join(problems)
+            if label.startswith("signed-in"):
+                assert status == 200, f"{label}: status {status} with the browser's session cookie"
+            checked.append(f"{label} {status}")
+        return ", ".join(checked)
 
     def home_page(self):
         self.open("/")
@@ -300,16 +319,24 @@ def main() -> int:
     shots = tempfile.mkdtemp(prefix="kc-smoke-screenshots-")
     server = None
     driver = None
+    smoke = None
     passed = failed = 0
     try:
-        server = Server(binary, workdir, ["--demo", "--demo-patients", str(DEMO_PATIENTS),
-                                          "--database", f"sqlite:{workdir}/smoke.sqlite"])
-        server.wait_healthy(30)
+        server = Server(binary, workdir, f"sqlite:{workdir}/smoke.sqlite", demo=True,
+                        demo_patients=DEMO_PATIENTS)
+        server.start(30, expect_credentials=True)
         print(f"server up at {server.base}", flush=True)
         driver = make_driver()
         print(f"browser: {driver.capabilities.get('browserName')} "
               f"{driver.capabilities.get('browserVersion')}", flush=True)
-        smoke = Smoke(driver, server.base, shots)
+        smoke = Smoke(driver, server.base, shots, server.credentials)
+        smoke.check("anonymous /patients lands on the sign-in page (next=/patients)",
+                    smoke.anonymous_redirected_to_sign_in)
+        if not smoke.check(f"sign in as the demo {SIGN_IN_ROLE}: back on /patients, .user-name shown, "
+                           "kc_session HttpOnly", smoke.sign_in):
+            raise RuntimeError("could not sign in: the remaining checks need a session")
+        smoke.check("security headers: CSP frame-ancestors 'none', nosniff, Referrer-Policy",
+                    smoke.security_headers)
         smoke.check("home page: title has 'Home', #patient-count is 30", smoke.home_page)
         smoke.check("home page: no SEVERE browser console entries", smoke.console_clean("on the home page"))
         smoke.check("empty registration shows the error summary and field errors",
@@ -323,8 +350,12 @@ def main() -> int:
         if failed:
             print(server.log_tail(), flush=True)
     except Exception as error:  # noqa: BLE001
+        if smoke is not None:
+            passed, failed = smoke.passed, smoke.failed
         failed += 1
         print(f"  FAIL  setup: {error}", flush=True)
+        if smoke is not None:
+            print(server.log_tail(), flush=True)
     finally:
         if driver is not None:
             try:

@@ -20,7 +20,7 @@ struct SignInController: Sendable {
     private var service: SignInService { SignInService(services: services) }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if context.identity != nil { return WebResponses.redirect(to: Self.safeNext(request.uri.queryParameters["next"].map(String.init))) }
+        if context.identity != nil { return WebResponses.redirect(to: SignInRedirect.safe(request.uri.queryParameters["next"].map(String.init))) }
         return try await page(request, model: SignInPage.Model(next: request.uri.queryParameters["next"].map(String.init), formToken: ""))
     }
 
@@ -74,7 +74,7 @@ struct SignInController: Sendable {
                          failure: (String, HTTPResponse.Status) async throws -> Response) async throws -> Response {
         switch outcome {
         case .signedIn(let token):
-            var response = WebResponses.redirect(to: Self.safeNext(next))
+            var response = WebResponses.redirect(to: SignInRedirect.safe(next))
             response.headers.append(HTTPField(name: .setCookie, value: services.cookies.set(SessionCookies.session, token)))
             return response
         case .needsSecondFactor(let token):
@@ -103,9 +103,12 @@ struct SignInController: Sendable {
         response.headers.append(HTTPField(name: .setCookie, value: services.cookies.set(SessionCookies.form, token)))
         return WebResponses.consumingFlash(response, from: request)
     }
+}
 
+/// Where to go after signing in.
+public enum SignInRedirect {
     /// `next` if it is a path on this site, else the home page: never an open redirect.
-    static func safeNext(_ next: String?) -> String {
+    public static func safe(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
               !next.hasPrefix("/login"), !next.hasPrefix("/logout") else { return "/" }
         return next

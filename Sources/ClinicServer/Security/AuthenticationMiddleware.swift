@@ -55,8 +55,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             try await services.tokens.touch(token.id, now: now)
         }
-        return Identity(user: user.account, credential: .apiToken(token),
-                        pendingSetup: user.account.mustChangePassword ? .passwordChange : nil)
+        return Identity(user: user.account, credential: .apiToken(token), pendingSetup: try await pendingSetup(for: user.account))
     }
 
     private func resolveSession(token: String, now: Date, context: Context) async throws -> (identity: Identity?, pending: PendingSignIn?) {

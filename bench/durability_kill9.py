@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Durability under SIGKILL: every write the server acknowledged must survive a crash.
 
-Starts `ketaclinic serve` on a fresh SQLite file (or on --database postgres://...), runs
---clients concurrent client threads POSTing /api/v1/patients for --seconds seconds and records
+Starts `ketaclinic serve` on a fresh SQLite file (or on --database postgres://...), creates an API
+token for a nurse with the CLI (`ketaclinic token create`; the demo nurse when the database has
+one, otherwise a bench user added with `ketaclinic user add`), runs --clients concurrent client
+threads POSTing /api/v1/patients with `Authorization: Bearer <token>` for --seconds seconds and records
 the "id" of every 201 response, then SIGKILLs the server while requests are still in flight (the
 clients are not stopped first). Afterwards it reads the database directly (python's sqlite3, or
 `psql` for PostgreSQL) and checks that every acknowledged id is stored.
@@ -23,25 +25,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from serverkit import clean_env, free_port, record_pid, redact
-
-
-
-
-
-
-
-
-
+from serverkit import Server, bearer, bench_token, redact
 
 class Stats:
     def __init__(self):
@@ -64,7 +54,7 @@ def patient_body(worker: int, sequence: int) -> bytes:
     }).encode()
 
 
-def client(worker: int, port: int, stats: Stats, stop: threading.Event) -> None:
+def client(worker: int, port: int, token: str, stats: Stats, stop: threading.Event) -> None:
     connection: http.client.HTTPConnection | None = None
     sequence = 0
     while not stop.is_set():
@@ -77,7 +67,7 @@ def client(worker: int, port: int, stats: Stats, stop: threading.Event) -> None:
             stats.started += 1
         try:
             connection.request("POST", "/api/v1/patients", body=body,
-                               headers={"Content-Type": "application/json"})
+                               headers={"Content-Type": "application/json", **bearer(token)})
             response = connection.getresponse()
             payload = response.read()
             if response.status == 201:
@@ -103,31 +93,6 @@ def client(worker: int, port: int, stats: Stats, stop: threading.Event) -> None:
                 stats.in_flight -= 1
     if connection is not None:
         connection.close()
-
-
-def wait_healthy(process: subprocess.Popen, port: int, log_path: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with status {process.returncode} before /healthz "
-                               f"answered:\n{tail(log_path)}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server not healthy after {timeout:.0f} s:\n{tail(log_path)}")
-
-
-def tail(path: str, lines: int = 20) -> str:
-    try:
-        with open(path, "rb") as f:
-            text = f.read().decode("utf-8", "replace").splitlines()
-        return "\n".join("  server| " + line for line in text[-lines:])
-    except OSError:
-        return "  (no server log)"
 
 
 def stored_ids_sqlite(path: str) -> tuple[set[str], str]:
@@ -167,22 +132,18 @@ def run(options: argparse.Namespace, workdir: str) -> bool:
         except RuntimeError:
             before = set()  # no patients table yet: the server migrates at start
 
-    port = free_port()
-    log_path = os.path.join(workdir, "server.log")
-    command = [binary, "serve", "--host", "127.0.0.1", "--port", str(port), "--database", database,
-               "--log-level", "warning"]
     print(f"database: {redact(database)}")
-    print(f"starting: {' '.join(redact(part) for part in command)}", flush=True)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=workdir, env=clean_env(), stdin=subprocess.DEVNULL,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    record_pid(process.pid, True)
+    server = Server(binary, workdir, database, log_level="warning",
+                    announce=lambda message: print(message, flush=True))
+    process = server.process
     stats = Stats()
     stop = threading.Event()
     threads: list[threading.Thread] = []
     try:
-        wait_healthy(process, port, log_path)
-        threads = [threading.Thread(target=client, args=(i, port, stats, stop), daemon=True)
+        server.start()
+        token = bench_token(binary, database, "nurse", "patients.register", name="durability", cwd=workdir)
+        print("API token: created with `ketaclinic token create` (nurse, patients.register)", flush=True)
+        threads = [threading.Thread(target=client, args=(i, server.port, token, stats, stop), daemon=True)
                    for i in range(options.clients)]
         started = time.monotonic()
         for thread in threads:
@@ -198,10 +159,7 @@ def run(options: argparse.Namespace, workdir: str) -> bool:
         process.wait(timeout=30)
     finally:
         stop.set()
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
-        record_pid(process.pid, False)
+        server.kill()  # no-op if the SIGKILL above was delivered; records the pid as gone
         for thread in threads:
             thread.join(timeout=15)
     alive = sum(thread.is_alive() for thread in threads)
@@ -257,7 +215,7 @@ def run(options: argparse.Namespace, workdir: str) -> bool:
     if not problems:
         print(f"OK: all {len(acked)} acknowledged writes survived SIGKILL")
     if problems and not missing:
-        print(f"server log:\n{tail(log_path)}")
+        print(f"server log:\n{server.tail(20)}")
     return not problems
 
 

@@ -8,6 +8,11 @@ requests/s, p50/p95/p99 latency, and the server's group-commit figures from /met
 (ketaclinic_db_write_batches_committed, ketaclinic_db_writes_committed; their ratio is the average
 batch size). Prints a Markdown table to stdout; progress goes to stderr.
 
+The API and /metrics need sign-in: before the first level it creates two API tokens with the CLI
+(`ketaclinic token create`): a nurse's with patients.register for the POSTs and an administrator's
+with operations.metrics for /metrics (the demo accounts when the database has them, otherwise
+bench users added with `ketaclinic user add`).
+
     python3 bench/write_throughput.py --binary .build/debug/ketaclinic --seconds 5
     python3 bench/write_throughput.py --database postgres://u:p@127.0.0.1:5432/db --skip-sqlite
 
@@ -25,15 +30,12 @@ import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
-from serverkit import clean_env, free_port, record_pid, redact
+from serverkit import Server as ServerProcess, bearer, bench_token, redact
 
 METRIC_LINE = re.compile(r'^(ketaclinic_db_[a-z_]+)(?:\{[^}]*\})?\s+([0-9.eE+-]+)\s*$')
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -41,15 +43,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-
-
-
-
-
-
-
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
     """Nearest-rank percentile of an ascending list."""
@@ -68,36 +61,27 @@ def process_cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-class Server:
-    def __init__(self, binary: str, database: str, workdir: str):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = os.path.join(workdir, f"server-{self.port}.log")
-        command = [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--database", database, "--log-level", "warning"]
-        progress(f"starting: {' '.join(redact(part) for part in command)}")
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=workdir, env=clean_env(),
-                                            stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=subprocess.STDOUT)
-        record_pid(self.process.pid, True)
+class Server(ServerProcess):
+    """The shared loopback server, plus the two API tokens the bench needs."""
 
-    def wait_healthy(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with status {self.process.returncode}:\n{self.tail()}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"server not healthy after {timeout:.0f} s:\n{self.tail()}")
+    def __init__(self, binary: str, database: str, workdir: str):
+        super().__init__(binary, workdir, database, log_level="warning", announce=progress)
+        self.binary = binary
+        self.workdir = workdir
+        self.post_token = ""
+        self.metrics_token = ""
+
+    def make_tokens(self) -> None:
+        self.post_token = bench_token(self.binary, self.database, "nurse", "patients.register",
+                                      name="write throughput", cwd=self.workdir)
+        self.metrics_token = bench_token(self.binary, self.database, "administrator", "operations.metrics",
+                                         name="write throughput metrics", cwd=self.workdir)
+        progress("API tokens: created with `ketaclinic token create` "
+                 "(nurse: patients.register; administrator: operations.metrics)")
 
     def metrics(self) -> dict[str, float]:
-        with urllib.request.urlopen(self.base + "/metrics", timeout=10) as response:
+        request = urllib.request.Request(self.base + "/metrics", headers=bearer(self.metrics_token))
+        with urllib.request.urlopen(request, timeout=10) as response:
             text = response.read().decode()
         values: dict[str, float] = {}
         for line in text.splitlines():
@@ -106,26 +90,8 @@ class Server:
                 values[match.group(1)] = float(match.group(2))
         return values
 
-    def tail(self, lines: int = 20) -> str:
-        try:
-            with open(self.log_path, "rb") as f:
-                text = f.read().decode("utf-8", "replace").splitlines()
-            return "\n".join("  server| " + line for line in text[-lines:])
-        except OSError:
-            return "  (no server log)"
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        record_pid(self.process.pid, False)
-
-
-def post_patients(port: int, deadline: float, worker: int, latencies: list[float],
+def post_patients(port: int, token: str, deadline: float, worker: int, latencies: list[float],
                   failures: list[str]) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     sequence = 0
@@ -141,7 +107,7 @@ def post_patients(port: int, deadline: float, worker: int, latencies: list[float
             started = time.perf_counter()
             try:
                 connection.request("POST", "/api/v1/patients", body=body,
-                                   headers={"Content-Type": "application/json"})
+                                   headers={"Content-Type": "application/json", **bearer(token)})
                 response = connection.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException) as error:
@@ -167,7 +133,7 @@ def run_level(server: Server, clients: int, seconds: float) -> dict:
     failures: list[str] = []
     started = time.monotonic()
     deadline = started + seconds
-    threads = [threading.Thread(target=post_patients, args=(server.port, deadline, i, per_thread[i], failures),
+    threads = [threading.Thread(target=post_patients, args=(server.port, server.post_token, deadline, i, per_thread[i], failures),
                                 daemon=True) for i in range(clients)]
     for thread in threads:
         thread.start()
@@ -203,7 +169,8 @@ def bench_engine(label: str, binary: str, database: str, workdir: str, levels: l
                  seconds: float, warmup: float) -> list[dict]:
     server = Server(binary, database, workdir)
     try:
-        server.wait_healthy()
+        server.start()
+        server.make_tokens()
         if warmup > 0:
             progress(f"{label}: warm-up {warmup:g} s at 4 clients")
             run_level(server, 4, warmup)

@@ -24,7 +24,7 @@ struct AuditCommand: AsyncParsableCommand {
                 let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
                 if let broken = result.firstBreak {
                     throw CommandSupport.fail("audit trail broken at entry \(broken.sequence): \(broken.reason). "
-                                              + "\(result.entriesChecked) entries before it hold.", code: 1)
+                                              + "The \(result.entriesChecked) entries before it hold.", code: 1)
                 }
                 print("Audit trail intact: \(result.entriesChecked) entries verified in \(seconds) s. Last hash: \(result.lastHash)")
             }

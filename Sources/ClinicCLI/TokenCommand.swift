@@ -24,7 +24,7 @@ struct TokenCommand: AsyncParsableCommand {
                         throw CommandSupport.fail("scope: '\(part)' is not a permission; known: \(Permission.allCases.map(\.rawValue).joined(separator: ", ")).", code: 2)
                     }
                     guard AccessMatrix.allows(user.role, permission) else {
-                        throw CommandSupport.fail("scope: a \(user.role.title.lowercased()) does not have \(part).", code: 2)
+                        throw CommandSupport.fail("scope: the \(user.role.title.lowercased()) role does not have \(part).", code: 2)
                     }
                     scopes.insert(permission)
                 }

@@ -44,6 +44,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
+
 def percentile(sorted_values: list[float], fraction: float) -> float:
     """Nearest-rank percentile of an ascending list."""
     if not sorted_values:

@@ -147,3 +147,28 @@ struct AuditAndUsersWebTests {
         }
     }
 }
+
+@Suite("Clinic settings page")
+struct ClinicSettingsPageTests {
+    @Test("Administrators change the settings with field-level errors; the change is audited before → after")
+    func saveSettings() async throws {
+        try await TestApp.withServices { services in
+            let admin = try await TestUsers.make(services, role: .administrator)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                let bad = try await client.execute(uri: "/admin/clinic", method: .post, headers: admin.form,
+                                                   body: admin.formBody("name=&timeZone=Mars%2FBase&jurisdiction=FR&mrnPrefix=KC")) { $0 }
+                #expect(bad.status == .unprocessableContent)
+                let html = String(buffer: bad.body)
+                #expect(html.contains(#"id="name-error""#) && html.contains(#"id="timeZone-error""#) && html.contains(#"id="jurisdiction-error""#))
+                let good = try await client.execute(uri: "/admin/clinic", method: .post, headers: admin.form, body: admin.formBody(
+                    "name=North+Clinic&timeZone=Europe%2FLondon&jurisdiction=GB&mrnPrefix=nc&requireAdministratorTwoFactor=on")) { $0 }
+                #expect(good.status == .seeOther)
+                let settings = try await services.clinics.primaryClinic()!.settings
+                #expect(settings.name == "North Clinic" && settings.mrnPrefix == "NC" && settings.requireAdministratorTwoFactor)
+                let summary = try await services.audit.page(AuditFilter(action: .update), limit: 1).first?.event.summary ?? ""
+                #expect(summary.contains("name: KetaClinic → North Clinic") && summary.contains("administrators need two-factor: false → true"))
+            }
+        }
+    }
+}

@@ -28,6 +28,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     AuditController(services: services).addRoutes(to: routes)
     AccountController(services: services).addRoutes(to: routes)
     UsersAdminController(services: services).addRoutes(to: routes)
+    ClinicSettingsController(services: services).addRoutes(to: routes)
 
     ClinicAPIController(services: services).addRoutes(to: routes)
     PatientsAPIController(services: services).addRoutes(to: routes)

@@ -51,6 +51,7 @@ enum WebResponses {
         if identity.can(.patientsRead) { sections.append(.patients) }
         if identity.can(.usersManage) { sections.append(.users) }
         if identity.can(.auditRead) { sections.append(.audit) }
+        if identity.can(.clinicConfigure) { sections.append(.clinic) }
         sections.append(.account)
         return PageContext(
             clinicName: clinic.settings.name, section: section, flash: flash(in: request),

@@ -55,6 +55,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case users
     /// The audit trail (administrators).
     case audit
+    /// The clinic's settings (administrators).
+    case clinic
     /// The signed-in user's own account.
     case account
 
@@ -65,6 +67,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .patients: "Patients"
         case .users: "Users"
         case .audit: "Audit trail"
+        case .clinic: "Clinic settings"
         case .account: "My account"
         }
     }
@@ -76,6 +79,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .patients: "/patients"
         case .users: "/admin/users"
         case .audit: "/admin/audit"
+        case .clinic: "/admin/clinic"
         case .account: "/account"
         }
     }

@@ -1,0 +1,31 @@
+import ClinicDomain
+import Plot
+
+/// The administrator's form for the clinic's settings: name, time zone, jurisdiction, MRN
+/// prefix, and whether administrators must use two-factor sign-in.
+public enum ClinicSettingsPage {
+    /// Renders the form with `values` (as stored, or as typed after an error).
+    public static func render(values: [String: String], errors: FieldErrors, context: PageContext) -> String {
+        Layout.page(
+            title: errors.isEmpty ? "Clinic settings" : "Error: clinic settings", context: context,
+            content:
+            .h1(.text("Clinic settings")),
+            FormField.errorSummary(errors),
+            .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),
+                  .csrfField(context),
+                  FormField.input("name", label: "Clinic name", value: values["name"], errors: errors, required: true),
+                  FormField.input("timeZone", label: "Time zone", value: values["timeZone"], errors: errors,
+                                  hint: "IANA name, e.g. America/New_York or Europe/London.", required: true),
+                  FormField.input("jurisdiction", label: "Jurisdiction", value: values["jurisdiction"], errors: errors,
+                                  hint: "Country and state or province: US-NY, CA-ON, AU-VIC, GB, EU-DE…", required: true),
+                  FormField.input("mrnPrefix", label: "MRN prefix", value: values["mrnPrefix"], errors: errors,
+                                  hint: "1 to 6 letters or digits; applies to patients registered from now on.", required: true),
+                  .div(.class("checkbox"),
+                       .input(.type(.checkbox), .name("requireAdministratorTwoFactor"), .id("requireAdministratorTwoFactor"),
+                              .value("on"),
+                              .attribute(named: "checked", value: values["requireAdministratorTwoFactor"] == "on" ? "checked" : nil)),
+                       .label(.for("requireAdministratorTwoFactor"), .text("Administrators must use two-factor sign-in"))),
+                  .div(.class("actions"), .button(.type(.submit), .text("Save settings"))))
+        )
+    }
+}

@@ -165,4 +165,17 @@ struct AuditTrailTests {
             #expect(try await trail.page(AuditFilter(), before: 3, limit: 1).map(\.sequence) == [2])
         }
     }
+
+    @Test("The demo clinic's trail verifies: one create entry per demo patient, chained", arguments: TestDatabases.engines)
+    func demoTrail(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let summary = try await DemoClinicLoader(database: database).load(patients: 2_100, seed: 3, now: Fixtures.now)
+            let trail = AuditTrail(database: database)
+            let result = try await trail.verify(chunkSize: 1_000)
+            #expect(result.isIntact)
+            #expect(result.entriesChecked >= summary.patientsAdded)
+            let creates = try await trail.page(AuditFilter(action: .create), limit: 3)
+            #expect(creates.allSatisfy { $0.stamp.actorName == "system: demo loader" && $0.event.patientID != nil })
+        }
+    }
 }

@@ -28,7 +28,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
             return try await next(request, context)
         }
-        guard let token = request.cookies[SessionCookies.session]?.value, !token.isEmpty else {
+        // Static assets are open to all and never need the session: skip its database lookups.
+        guard !request.uri.path.hasPrefix("/assets/"),
+              let token = request.cookies[SessionCookies.session]?.value, !token.isEmpty else {
             return try await next(request, context)
         }
         let now = services.now()

@@ -30,6 +30,14 @@ struct SignInTests {
                                         body: ByteBuffer(string: body)) { $0 }
     }
 
+    /// Opens the two-factor form of a pending sign-in (for its CSRF token) and posts `code`.
+    static func secondFactor(_ client: some TestClientProtocol, pending: String, code: String) async throws -> TestResponse {
+        let form = try await client.execute(uri: "/login/two-factor", method: .get, headers: [.cookie: pending]) { String(buffer: $0.body) }
+        let csrf = try #require(form.range(of: #"name="_csrf" value=""#).map { String(form[$0.upperBound...].prefix { $0 != "\"" }) })
+        return try await client.execute(uri: "/login/two-factor", method: .post, headers: formType.merging([.cookie: pending]),
+                                        body: ByteBuffer(string: "_csrf=\(csrf)&code=\(code)")) { $0 }
+    }
+
     static func sessionCookie(_ response: TestResponse) -> String? {
         response.headers[values: .setCookie].first { $0.hasPrefix("kc_session=") && !$0.hasPrefix("kc_session=;") }
             .map { String($0.split(separator: ";")[0]) }
@@ -153,16 +161,10 @@ struct SignInTests {
                 try await client.execute(uri: "/", method: .get, headers: [.cookie: pending]) { response in
                     #expect(response.status == .seeOther, "a half-finished sign-in opens nothing")
                 }
-                let form = try await client.execute(uri: "/login/two-factor", method: .get, headers: [.cookie: pending]) { String(buffer: $0.body) }
-                let csrf = try #require(form.range(of: #"name="_csrf" value=""#).map { String(form[$0.upperBound...].prefix { $0 != "\"" }) })
-                let bad = try await client.execute(uri: "/login/two-factor", method: .post,
-                                                   headers: Self.formType.merging([.cookie: pending]),
-                                                   body: ByteBuffer(string: "_csrf=\(csrf)&code=123456")) { $0 }
+                let bad = try await Self.secondFactor(client, pending: pending, code: "123456")
                 #expect(bad.status == .unauthorized)
                 let good = TwoFactor.code(secret: secret, at: clock.now)
-                let done = try await client.execute(uri: "/login/two-factor", method: .post,
-                                                    headers: Self.formType.merging([.cookie: pending]),
-                                                    body: ByteBuffer(string: "_csrf=\(csrf)&code=\(good)")) { $0 }
+                let done = try await Self.secondFactor(client, pending: pending, code: good)
                 #expect(done.status == .seeOther && done.headers[.location] == "/")
                 let session = try #require(Self.sessionCookie(done))
                 #expect(session != pending, "the session token changes once the second factor is done")
@@ -170,12 +172,7 @@ struct SignInTests {
 
                 // The same code again, in the same 30-second step: a replay.
                 let again = try await Self.signIn(client, email: "ada@clinic.org", password: admin.password)
-                let pending2 = try #require(Self.sessionCookie(again))
-                let form2 = try await client.execute(uri: "/login/two-factor", method: .get, headers: [.cookie: pending2]) { String(buffer: $0.body) }
-                let csrf2 = try #require(form2.range(of: #"name="_csrf" value=""#).map { String(form2[$0.upperBound...].prefix { $0 != "\"" }) })
-                let replay = try await client.execute(uri: "/login/two-factor", method: .post,
-                                                      headers: Self.formType.merging([.cookie: pending2]),
-                                                      body: ByteBuffer(string: "_csrf=\(csrf2)&code=\(good)")) { $0 }
+                let replay = try await Self.secondFactor(client, pending: try #require(Self.sessionCookie(again)), code: good)
                 #expect(replay.status == .unauthorized)
             }
         }

@@ -271,7 +271,8 @@ def markdown(database: str, build: dict, runs: list[dict], tamper: list[dict] | 
     lines += ["", f"Median wall {walls[len(walls) // 2]:.2f} s; last hash {runs[0]['hash'][:16]}…; "
               f"binary {binary}; machine: {os.cpu_count()} CPUs."]
     if tamper is None:
-        lines += ["", "Tamper detection: skipped (it edits a copy of a SQLite file)."]
+        reason = "it edits a copy of a SQLite file" if is_postgres(database) else "--skip-tamper"
+        lines += ["", f"Tamper detection: skipped ({reason})."]
     else:
         lines += ["", "| case | change (on a copy, triggers dropped) | expected | exit | entry named | result | message |",
                   "|---|---|---|---|---|---|---|"]

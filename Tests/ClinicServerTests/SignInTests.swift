@@ -154,6 +154,11 @@ struct SignInTests {
                 #expect(enabled.status == .seeOther)
                 #expect(try await services.users.find(admin.account.id)?.totpSecret == secret)
 
+                // The code that turned it on cannot sign in.
+                let early = try await Self.signIn(client, email: "ada@clinic.org", password: admin.password)
+                let reused = try await Self.secondFactor(client, pending: try #require(Self.sessionCookie(early)), code: code)
+                #expect(reused.status == .unauthorized)
+
                 clock.advance(60)
                 let password = try await Self.signIn(client, email: "ada@clinic.org", password: admin.password)
                 #expect(password.headers[.location] == "/login/two-factor")

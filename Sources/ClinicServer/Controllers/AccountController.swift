@@ -72,11 +72,12 @@ struct AccountController: Sendable {
             return try await twoFactorPage(request, context, secret: TwoFactor.newSecret(), errors: Self.error(
                 "code", "The set-up key was damaged. A new key is shown: add it to your app again."))
         }
-        guard TwoFactor.matchingStep(of: fields["code"] ?? "", secret: secret, at: services.now()) != nil else {
+        guard let step = TwoFactor.matchingStep(of: fields["code"] ?? "", secret: secret, at: services.now()) else {
             return try await twoFactorPage(request, context, secret: secret, errors: Self.error(
                 "code", "That code does not match. Check the key in your app and type the code showing now."))
         }
-        try await services.users.setTwoFactor(context.identity.user.id, secret: secret, stamp: context.stamp(at: services.now()))
+        try await services.users.setTwoFactor(context.identity.user.id, secret: secret, usedStep: step,
+                                              stamp: context.stamp(at: services.now()))
         return WebResponses.redirect(to: "/account", flash: Flash(.success, "Two-factor sign-in is on."))
     }
 
@@ -91,7 +92,7 @@ struct AccountController: Sendable {
               TwoFactor.matchingStep(of: fields["code"] ?? "", secret: secret, at: services.now()) != nil else {
             return try await twoFactorPage(request, context, secret: "", errors: Self.error("code", "That code is not right."))
         }
-        try await services.users.setTwoFactor(user.id, secret: nil, stamp: context.stamp(at: services.now()))
+        try await services.users.setTwoFactor(user.id, secret: nil, usedStep: 0, stamp: context.stamp(at: services.now()))
         return WebResponses.redirect(to: "/account", flash: Flash(.info, "Two-factor sign-in is off."))
     }
 

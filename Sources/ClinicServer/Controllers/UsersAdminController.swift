@@ -82,7 +82,7 @@ struct UsersAdminController: Sendable {
 
     @Sendable func resetTwoFactor(_ request: Request, context: Context) async throws -> Response {
         let user = try await target(context)
-        try await services.users.setTwoFactor(user.id, secret: nil, stamp: context.stamp(at: services.now()))
+        try await services.users.setTwoFactor(user.id, secret: nil, usedStep: 0, stamp: context.stamp(at: services.now()))
         return WebResponses.redirect(to: path(user), flash: Flash(.success, "Two-factor sign-in was reset; they can set it up again."))
     }
 

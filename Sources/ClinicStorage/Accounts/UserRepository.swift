@@ -30,8 +30,9 @@ public protocol UserRepository: Sendable {
     func update(_ id: UUID, displayName: String?, role: Role?, isActive: Bool?, stamp: AuditStamp) async throws -> UserAccount
     /// Replaces the password hash; `reason` goes in the audit entry.
     func setPassword(_ id: UUID, hash: String, mustChange: Bool, reason: String, stamp: AuditStamp) async throws
-    /// Turns two-factor sign-in on with `secret`, or off with nil.
-    func setTwoFactor(_ id: UUID, secret: String?, stamp: AuditStamp) async throws
+    /// Turns two-factor sign-in on with `secret` (whose code for `usedStep` was just typed, so it
+    /// cannot be used again), or off with nil.
+    func setTwoFactor(_ id: UUID, secret: String?, usedStep: Int64, stamp: AuditStamp) async throws
     /// Remembers the last accepted TOTP step; false when `counter` is not newer (a replay).
     func acceptTOTPCounter(_ id: UUID, counter: Int64) async throws -> Bool
 }
@@ -130,10 +131,10 @@ public struct SQLUserRepository: UserRepository {
         }
     }
 
-    public func setTwoFactor(_ id: UUID, secret: String?, stamp: AuditStamp) async throws {
+    public func setTwoFactor(_ id: UUID, secret: String?, usedStep: Int64, stamp: AuditStamp) async throws {
         try await database.write { db in
             guard try await Self.currentRow(id, db) != nil else { throw UnknownUserError(id: id) }
-            try await db.update("users").set("totp_secret", to: SQLBind(secret)).set("totp_last_counter", to: SQLBind(0))
+            try await db.update("users").set("totp_secret", to: SQLBind(secret)).set("totp_last_counter", to: SQLBind(usedStep))
                 .set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
                 .where("id", .equal, SQLBind(id.uuidString)).run()
             try await AuditLog.append(AuditEvent(.update, entityType: "user", entityID: id.uuidString,

@@ -31,7 +31,8 @@ extension HomePage {
                     .dl(.class("facts"),
                         .dt(.text("Database")), .dd(.text(model.databaseEngine == "postgres" ? "PostgreSQL" : "SQLite")),
                         .dt(.text("Schema version")), .dd(.text(String(model.schemaVersion)))),
-                    .p(.a(.href("/readyz"), .text("Readiness")), .text(" · "), .a(.href("/metrics"), .text("Metrics")))
+                    .p(.a(.href("/readyz"), .text("Readiness")),
+                       .text(" · Metrics for Prometheus at /metrics, with an API token scoped operations.metrics"))
                 )
             )
         )

@@ -55,6 +55,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         return CalendarDate(instant: calendar.date(byAdding: .day, value: days, to: start)!, in: .gmt)
     }
 
+    /// Days from `start` to `end` (negative when `end` is earlier).
+    public static func daysBetween(_ start: CalendarDate, _ end: CalendarDate) -> Int {
+        let a = start.startInstant(in: .gmt), b = end.startInstant(in: .gmt)
+        return Int((b.timeIntervalSince(a) / 86_400).rounded())
+    }
+
     /// `YYYY-MM-DD`.
     public var iso: String {
         String(format: "%04d-%02d-%02d", year, month, day)

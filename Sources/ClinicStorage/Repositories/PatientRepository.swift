@@ -11,12 +11,20 @@ public protocol PatientRepository: Sendable {
     func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, stamp: AuditStamp) async throws -> [PatientSummary]
     /// How many patients the clinic has.
     func count(in clinicID: UUID) async throws -> Int
-    /// One page of the clinic's patients in name order, after `cursor` (exclusive).
-    func page(in clinicID: UUID, after cursor: PatientCursor?, limit: Int) async throws -> [PatientSummary]
+    /// One page of the clinic's patients in name order, after `cursor` (exclusive), optionally
+    /// only those matching `search`.
+    func page(in clinicID: UUID, matching search: PatientSearch?, after cursor: PatientCursor?, limit: Int) async throws -> [PatientSummary]
     /// One patient, if the id belongs to the clinic.
     func find(_ id: UUID, in clinicID: UUID) async throws -> PatientSummary?
     /// The clinic's patient with this medical record number.
     func find(mrn: MedicalRecordNumber, in clinicID: UUID) async throws -> PatientSummary?
+}
+
+extension PatientRepository {
+    /// One page of all the clinic's patients in name order.
+    public func page(in clinicID: UUID, after cursor: PatientCursor?, limit: Int) async throws -> [PatientSummary] {
+        try await page(in: clinicID, matching: nil, after: cursor, limit: limit)
+    }
 }
 
 /// Where a page of the patient list ends: the sort key of its last row.
@@ -52,7 +60,7 @@ public struct SQLPatientRepository: PatientRepository {
     /// A repository reading and writing `database`.
     public init(database: ClinicDatabase) { self.database = database }
 
-    private static let columns: [String] = [
+    static let columns: [String] = [
         "id", "mrn", "given_name", "family_name", "date_of_birth", "sex_at_birth", "gender_identity", "registered_at",
     ]
 
@@ -70,13 +78,14 @@ public struct SQLPatientRepository: PatientRepository {
                 PatientSummary(id: UUID(), mrn: MedicalRecordNumber(prefix: prefix, sequence: first + offset),
                                registration: registration, registeredAt: now)
             }
-            // Both engines cap bound parameters per statement; 9 columns × 500 rows stays under.
+            // Both engines cap bound parameters per statement; 11 columns × 500 rows stays under.
             for chunk in stride(from: 0, to: patients.count, by: 500) {
-                var insert = db.insert(into: "patients").columns(["clinic_id"] + Self.columns)
+                    var insert = db.insert(into: "patients").columns(["clinic_id", "family_key", "given_key"] + Self.columns)
                 for patient in patients[chunk..<min(chunk + 500, patients.count)] {
                     let r = patient.registration
                     insert = insert.values(
-                        SQLBind(clinicID.uuidString), SQLBind(patient.id.uuidString), SQLBind(patient.mrn.text),
+                        SQLBind(clinicID.uuidString), SQLBind(PatientSearch.key(r.familyName)),
+                        SQLBind(PatientSearch.key(r.givenName)), SQLBind(patient.id.uuidString), SQLBind(patient.mrn.text),
                         SQLBind(r.givenName), SQLBind(r.familyName), SQLBind(r.dateOfBirth.iso),
                         SQLBind(r.sexAtBirth.rawValue), SQLBind(r.genderIdentity),
                         SQLBind(now.millisecondsSince1970))
@@ -99,26 +108,41 @@ public struct SQLPatientRepository: PatientRepository {
         }
     }
 
-    public func page(in clinicID: UUID, after cursor: PatientCursor?, limit: Int) async throws -> [PatientSummary] {
+    public func page(in clinicID: UUID, matching search: PatientSearch?, after cursor: PatientCursor?,
+                     limit: Int) async throws -> [PatientSummary] {
         try await database.read { db in
             var query = db.select().columns(Self.columns.map { SQLColumn($0) }).from("patients")
                 .where("clinic_id", .equal, SQLBind(clinicID.uuidString))
+            switch search {
+            case nil: break
+            case .mrn(let mrn): query = query.where("mrn", .equal, SQLBind(mrn.text))
+            case .dateOfBirth(let date): query = query.where("date_of_birth", .equal, SQLBind(date.iso))
+            case .name(let family, let given):
+                // A prefix is an index range: key >= prefix AND key < the next prefix.
+                query = query.where("family_key", .greaterThanOrEqual, SQLBind(family))
+                    .where("family_key", .lessThan, SQLBind(PatientSearch.upperBound(ofPrefix: family)))
+                if let given {
+                    query = query.where("given_key", .greaterThanOrEqual, SQLBind(given))
+                        .where("given_key", .lessThan, SQLBind(PatientSearch.upperBound(ofPrefix: given)))
+                }
+            }
             if let cursor {
-                // (family, given, id) > (cursor…), spelled out so both engines use the index.
+                // (family_key, given_key, id) > (cursor…), spelled out so both engines use the index.
+                let family = PatientSearch.key(cursor.familyName), given = PatientSearch.key(cursor.givenName)
                 query = query.where {
-                    $0.where("family_name", .greaterThan, SQLBind(cursor.familyName))
+                    $0.where("family_key", .greaterThan, SQLBind(family))
                         .orWhere {
-                            $0.where("family_name", .equal, SQLBind(cursor.familyName))
-                                .where("given_name", .greaterThan, SQLBind(cursor.givenName))
+                            $0.where("family_key", .equal, SQLBind(family))
+                                .where("given_key", .greaterThan, SQLBind(given))
                         }
                         .orWhere {
-                            $0.where("family_name", .equal, SQLBind(cursor.familyName))
-                                .where("given_name", .equal, SQLBind(cursor.givenName))
+                            $0.where("family_key", .equal, SQLBind(family))
+                                .where("given_key", .equal, SQLBind(given))
                                 .where("id", .greaterThan, SQLBind(cursor.id.uuidString))
                         }
                 }
             }
-            return try await query.orderBy("family_name").orderBy("given_name").orderBy("id")
+            return try await query.orderBy("family_key").orderBy("given_key").orderBy("id")
                 .limit(max(1, limit)).all().map(Self.decodePatient)
         }
     }

@@ -7,6 +7,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case patientsRead = "patients.read"
     /// Register a new patient.
     case patientsRegister = "patients.register"
+    /// Enter and correct contact details and the escort / emergency contact.
+    case patientsContact = "patients.contact"
+    /// Enter and correct the clinical intake record: history, medications, vital signs, trials.
+    case patientsIntake = "patients.intake"
+    /// Sign a screening: override contraindications with a reason, acknowledge cautions.
+    case screeningSign = "screening.sign"
     /// See who has seen or changed a patient's record.
     case patientAccessLogRead = "patients.access_log"
     /// Add, change, deactivate users; reset passwords; end sessions.
@@ -25,6 +31,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         switch self {
         case .patientsRead: "See the patient list and charts"
         case .patientsRegister: "Register patients"
+        case .patientsContact: "Enter and correct contact details"
+        case .patientsIntake: "Enter and correct the clinical intake record"
+        case .screeningSign: "Sign screenings (overrides, acknowledgements)"
         case .patientAccessLogRead: "See who has seen or changed a chart"
         case .usersManage: "Manage users, passwords and sessions"
         case .clinicConfigure: "Change clinic settings"
@@ -50,11 +59,11 @@ public enum AccessMatrix {
             [.patientsRead, .patientAccessLogRead, .usersManage, .clinicConfigure, .auditRead, .auditExport,
              .operationsMetrics]
         case .prescriber:
-            [.patientsRead, .patientsRegister, .patientAccessLogRead]
+            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .patientAccessLogRead]
         case .nurse:
-            [.patientsRead, .patientsRegister]
+            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake]
         case .frontDesk:
-            [.patientsRead, .patientsRegister]
+            [.patientsRead, .patientsRegister, .patientsContact]
         }
     }
 

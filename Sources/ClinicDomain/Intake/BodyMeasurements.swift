@@ -19,13 +19,13 @@ public struct HeightMeasurement: Equatable, Sendable, Codable {
     public func validated(today: CalendarDate) throws(FieldErrors) -> HeightMeasurement {
         var errors = FieldErrors()
         if !centimetres.isFinite || centimetres <= 0 {
-            errors.add("heightCm", "Enter the height in centimetres, for example 172.")
+            errors.add("centimetres", "Enter the height in centimetres, for example 172.")
         } else if (1.0...2.5).contains(centimetres) {
-            errors.add("heightCm", "That looks like metres; enter centimetres (\(Int((centimetres * 100).rounded())) cm).")
+            errors.add("centimetres", "That looks like metres; enter centimetres (\(Int((centimetres * 100).rounded())) cm).")
         } else if (39.0...99.0).contains(centimetres) {
-            errors.add("heightCm", "That looks like inches; enter centimetres (\(Int((centimetres * 2.54).rounded())) cm).")
+            errors.add("centimetres", "That looks like inches; enter centimetres (\(Int((centimetres * 2.54).rounded())) cm).")
         } else if !Self.plausibleCentimetres.contains(centimetres) {
-            errors.add("heightCm", "A height of \(BodyMetrics.format(centimetres)) cm is not possible for an adult; check the value.")
+            errors.add("centimetres", "A height of \(BodyMetrics.format(centimetres)) cm is not possible for an adult; check the value.")
         }
         if measuredOn > today { errors.add("measuredOn", "The measurement date is in the future.") }
         try errors.throwIfAny()
@@ -54,9 +54,9 @@ public struct WeightMeasurement: Equatable, Sendable, Codable {
     public func validated(today: CalendarDate) throws(FieldErrors) -> WeightMeasurement {
         var errors = FieldErrors()
         if !kilograms.isFinite || kilograms <= 0 {
-            errors.add("weightKg", "Enter the weight in kilograms, for example 72.5.")
+            errors.add("kilograms", "Enter the weight in kilograms, for example 72.5.")
         } else if !Self.plausibleKilograms.contains(kilograms) {
-            errors.add("weightKg", "A weight of \(BodyMetrics.format(kilograms)) kg is outside 25–350 kg; check the value and the unit.")
+            errors.add("kilograms", "A weight of \(BodyMetrics.format(kilograms)) kg is outside 25–350 kg; check the value and the unit.")
         }
         if measuredOn > today { errors.add("measuredOn", "The weighing date is in the future.") }
         try errors.throwIfAny()

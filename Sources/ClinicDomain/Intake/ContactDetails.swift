@@ -50,10 +50,10 @@ public struct EmergencyContact: Equatable, Sendable, Codable {
     /// Trimmed, or the field errors.
     public func validated() throws(FieldErrors) -> EmergencyContact {
         var errors = FieldErrors()
-        let name = IntakeText.required(name, field: "contactName", label: "the contact's name", limit: 120, into: &errors)
+        let name = IntakeText.required(name, field: "name", label: "the contact's name", limit: 120, into: &errors)
         let relationship = IntakeText.optional(relationship, field: "relationship", limit: 60, into: &errors)
-        let phone = IntakeText.required(phone, field: "contactPhone", label: "the contact's telephone number", limit: 40, into: &errors)
-        if !phone.isEmpty, !phone.contains(where: \.isNumber) { errors.add("contactPhone", "Enter a telephone number with digits.") }
+        let phone = IntakeText.required(phone, field: "phone", label: "the contact's telephone number", limit: 40, into: &errors)
+        if !phone.isEmpty, !phone.contains(where: \.isNumber) { errors.add("phone", "Enter a telephone number with digits.") }
         try errors.throwIfAny()
         return EmergencyContact(name: name, relationship: relationship, phone: phone, isEscort: isEscort)
     }

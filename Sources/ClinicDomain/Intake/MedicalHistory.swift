@@ -161,7 +161,7 @@ public struct MedicalHistory: Equatable, Sendable, Codable {
     public func validated(today: CalendarDate, sexAtBirth: SexAtBirth) throws(FieldErrors) -> MedicalHistory {
         var errors = FieldErrors()
         var copy = self
-        copy.notes = IntakeText.optional(notes, field: "medicalNotes", limit: 2000, into: &errors)
+        copy.notes = IntakeText.optional(notes, field: "notes", limit: 2000, into: &errors)
         if vascularEvents.contains(where: { $0.occurredOn > today }) {
             errors.add("vascularEvents", "A cardiovascular or cerebrovascular event is dated in the future.")
         }

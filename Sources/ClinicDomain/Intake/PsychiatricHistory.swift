@@ -33,7 +33,7 @@ public struct PsychiatricHistory: Equatable, Sendable, Codable {
     public func validated() throws(FieldErrors) -> PsychiatricHistory {
         var errors = FieldErrors()
         var copy = self
-        copy.notes = IntakeText.optional(notes, field: "psychiatricNotes", limit: 2000, into: &errors)
+        copy.notes = IntakeText.optional(notes, field: "notes", limit: 2000, into: &errors)
         try errors.throwIfAny()
         return copy
     }

@@ -83,3 +83,36 @@ public enum AmendmentReason {
         return reason
     }
 }
+
+extension RecordSection {
+    /// The type stored in this section.
+    public var valueType: any RecordValue.Type {
+        switch self {
+        case .contact: ContactDetails.self
+        case .emergencyContact: EmergencyContact.self
+        case .height: HeightMeasurement.self
+        case .weight: WeightMeasurement.self
+        case .allergy: Allergy.self
+        case .medication: Medication.self
+        case .diagnosis: Diagnosis.self
+        case .psychiatricHistory: PsychiatricHistory.self
+        case .medicalHistory: MedicalHistory.self
+        case .vitalSigns: VitalSigns.self
+        case .trial: AntidepressantTrial.self
+        case .episode: DepressiveEpisode.self
+        }
+    }
+
+    /// True for the sections front-desk staff keep (contact details and escort); the others are
+    /// clinical and need the intake permission.
+    public var isContact: Bool { self == .contact || self == .emergencyContact }
+
+    /// The permission that adding to or amending this section needs.
+    public var editPermission: Permission { isContact ? .patientsContact : .patientsIntake }
+
+    /// The path segment in URLs: `emergency-contact`, `vital-signs`…
+    public var slug: String { rawValue.replacingOccurrences(of: "_", with: "-") }
+
+    /// The section named by a URL segment.
+    public init?(slug: String) { self.init(rawValue: slug.replacingOccurrences(of: "-", with: "_")) }
+}

@@ -4,34 +4,56 @@ public protocol RecordValue: Codable, Sendable, Equatable {
     static var section: RecordSection { get }
     /// A short line for the audit trail and the item's history, e.g. "penicillin (severe)".
     var auditSummary: String { get }
+    /// The value cleaned up, or field errors keyed by its JSON field names.
+    func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self
+}
+
+/// What validation of a record item may depend on besides the item itself.
+public struct RecordValidationContext: Sendable {
+    /// The clinic's date: nothing may be dated after it.
+    public var today: CalendarDate
+    /// The patient's sex at birth (pregnancy checks).
+    public var sexAtBirth: SexAtBirth
+
+    /// Creates a context.
+    public init(today: CalendarDate, sexAtBirth: SexAtBirth) {
+        self.today = today
+        self.sexAtBirth = sexAtBirth
+    }
 }
 
 extension ContactDetails: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated() }
     public static var section: RecordSection { .contact }
     public var auditSummary: String { [phone, email].compactMap { $0 }.joined(separator: ", ") }
 }
 
 extension EmergencyContact: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated() }
     public static var section: RecordSection { .emergencyContact }
     public var auditSummary: String { name + (isEscort ? " (escort)" : "") }
 }
 
 extension HeightMeasurement: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today) }
     public static var section: RecordSection { .height }
     public var auditSummary: String { "\(BodyMetrics.format(centimetres)) cm on \(measuredOn)" }
 }
 
 extension WeightMeasurement: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today) }
     public static var section: RecordSection { .weight }
     public var auditSummary: String { "\(BodyMetrics.format(kilograms)) kg on \(measuredOn)" }
 }
 
 extension Allergy: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated() }
     public static var section: RecordSection { .allergy }
     public var auditSummary: String { "\(substance) (\(severity.rawValue))" }
 }
 
 extension Medication: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated() }
     public static var section: RecordSection { .medication }
     public var auditSummary: String {
         let classes = sortedClasses.map(\.displayName).joined(separator: ", ")
@@ -40,11 +62,13 @@ extension Medication: RecordValue {
 }
 
 extension Diagnosis: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today) }
     public static var section: RecordSection { .diagnosis }
     public var auditSummary: String { "\(icd10) \(title)" }
 }
 
 extension PsychiatricHistory: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated() }
     public static var section: RecordSection { .psychiatricHistory }
     public var auditSummary: String {
         let flags = [(psychosis, "psychosis"), (mania, "mania"), (activeSubstanceUseDisorder, "substance use disorder"),
@@ -55,21 +79,25 @@ extension PsychiatricHistory: RecordValue {
 }
 
 extension MedicalHistory: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today, sexAtBirth: context.sexAtBirth) }
     public static var section: RecordSection { .medicalHistory }
     public var auditSummary: String { "\(MedicalHistoryFindings.list(self).count) conditions recorded" }
 }
 
 extension VitalSigns: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today) }
     public static var section: RecordSection { .vitalSigns }
     public var auditSummary: String { "BP \(bloodPressureText), HR \(heartRate) on \(measuredOn)" }
 }
 
 extension AntidepressantTrial: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today) }
     public static var section: RecordSection { .trial }
     public var auditSummary: String { "\(treatment) from \(startedOn): \(outcome.displayName)" }
 }
 
 extension DepressiveEpisode: RecordValue {
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today) }
     public static var section: RecordSection { .episode }
     public var auditSummary: String { "since \(startedOn), \(severity.displayName.lowercased())" }
 }

@@ -186,7 +186,7 @@ public struct DepressiveEpisode: Equatable, Sendable, Codable {
     /// The episode, or a field error for a start in the future.
     public func validated(today: CalendarDate) throws(FieldErrors) -> DepressiveEpisode {
         var errors = FieldErrors()
-        if startedOn > today { errors.add("episodeStartedOn", "The episode start is in the future.") }
+        if startedOn > today { errors.add("startedOn", "The episode start is in the future.") }
         try errors.throwIfAny()
         return self
     }

@@ -23,7 +23,8 @@ struct PatientsAPIController: Sendable {
         try errors.throwIfAny()
         let cursor = try query["after"].map { try PatientCursorToken.decode(String($0)) }
         async let total = services.patients.count(in: clinic.id)
-        let rows = try await services.patients.page(in: clinic.id, after: cursor, limit: limit + 1)
+        let search = query["q"].flatMap { PatientSearch(String($0)) }
+        let rows = try await services.patients.page(in: clinic.id, matching: search, after: cursor, limit: limit + 1)
         let shown = Array(rows.prefix(limit))
         let next = rows.count > limit ? shown.last.map { PatientCursorToken.encode(.init(after: $0)) } : nil
         try await services.audit.record(AuditEvent(.view, entityType: "patient_list", entityID: clinic.id.uuidString,

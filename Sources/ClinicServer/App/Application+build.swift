@@ -25,6 +25,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     SignInController(services: services).addRoutes(to: routes)
     HomeController(services: services).addRoutes(to: routes)
     PatientsController(services: services).addRoutes(to: routes)
+    IntakeController(services: services).addRoutes(to: routes)
     AuditController(services: services).addRoutes(to: routes)
     AccountController(services: services).addRoutes(to: routes)
     UsersAdminController(services: services).addRoutes(to: routes)
@@ -32,6 +33,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
 
     ClinicAPIController(services: services).addRoutes(to: routes)
     PatientsAPIController(services: services).addRoutes(to: routes)
+    RecordAPIController(services: services).addRoutes(to: routes)
     AccountsAPIController(services: services).addRoutes(to: routes)
     AuditAPIController(services: services).addRoutes(to: routes)
     return router

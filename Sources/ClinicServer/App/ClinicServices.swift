@@ -10,6 +10,8 @@ public struct ClinicServices: Sendable {
     public let clinics: any ClinicRepository
     /// Registered patients.
     public let patients: any PatientRepository
+    /// Patients' intake records.
+    public let records: any PatientRecordRepository
     /// Staff accounts.
     public let users: any UserRepository
     /// Browser sessions.
@@ -34,6 +36,7 @@ public struct ClinicServices: Sendable {
         self.database = database
         self.clinics = SQLClinicRepository(database: database)
         self.patients = SQLPatientRepository(database: database)
+        self.records = SQLPatientRecordRepository(database: database)
         self.users = SQLUserRepository(database: database)
         self.sessions = SessionRepository(database: database)
         self.tokens = APITokenRepository(database: database)

@@ -19,15 +19,18 @@ struct PatientsController: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let cursor = try request.uri.queryParameters["after"].map { try PatientCursorToken.decode(String($0)) }
+        let query = request.uri.queryParameters["q"].map(String.init)?.trimmed ?? ""
+        let search = PatientSearch(query)
         async let total = services.patients.count(in: clinic.id)
-        async let rows = services.patients.page(in: clinic.id, after: cursor, limit: Self.pageSize + 1)
+        async let rows = services.patients.page(in: clinic.id, matching: search, after: cursor, limit: Self.pageSize + 1)
         let page = try await rows
         let shown = Array(page.prefix(Self.pageSize))
         try await services.audit.record(AuditEvent(.view, entityType: "patient_list", entityID: clinic.id.uuidString,
-                                                   summary: "list page of \(shown.count)"), stamp: context.stamp(at: services.now()))
-        let next = page.count > Self.pageSize ? shown.last.map { "after=\(PatientCursorToken.encode(.init(after: $0)))" } : nil
+                                                   summary: query.isEmpty ? "list page of \(shown.count)" : "search page of \(shown.count)"), stamp: context.stamp(at: services.now()))
+        let searchQuery = search == nil ? "" : "q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&"
+        let next = page.count > Self.pageSize ? shown.last.map { "\(searchQuery)after=\(PatientCursorToken.encode(.init(after: $0)))" } : nil
         let model = PatientListPage.Model(patients: shown, total: try await total, nextPageQuery: next,
-                                          isContinuation: cursor != nil, today: services.today(for: clinic))
+                                          isContinuation: cursor != nil, today: services.today(for: clinic), query: query)
         let html = PatientListPage.render(model, context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }
@@ -55,15 +58,15 @@ struct PatientsController: Sendable {
 
     @Sendable func chart(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-              let patient = try await services.patients.find(id, in: clinic.id) else {
-            throw Problem.notFound("No patient of this clinic has that address.")
-        }
-        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: patient.id.uuidString,
-                                                   patientID: patient.id, summary: "chart"), stamp: context.stamp(at: services.now()))
-        let html = PatientChartPage.render(.init(patient: patient, today: services.today(for: clinic),
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
+                                                   patientID: chart.summary.id, summary: "chart"), stamp: context.stamp(at: services.now()))
+        let header: PatientChartPage.Header? = nil
+        let html = PatientChartPage.render(.init(chart: chart, header: header, today: services.today(for: clinic),
                                                  timeZone: clinic.settings.resolvedTimeZone,
-                                                 canSeeAccessLog: context.identity.can(.patientAccessLogRead)),
+                                                 canSeeAccessLog: context.identity.can(.patientAccessLogRead),
+                                                 canEditContact: context.identity.can(.patientsContact),
+                                                 canEditIntake: context.identity.can(.patientsIntake)),
                                            context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }

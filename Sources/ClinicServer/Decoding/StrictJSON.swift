@@ -12,8 +12,28 @@ public protocol StrictlyKeyed: Decodable {
 /// Reads JSON request bodies strictly: right content type, well-formed, no unknown fields,
 /// right types. Every failure is a 4xx problem that names the field.
 enum StrictJSON {
+    /// The request body as a JSON object, for bodies whose accepted fields depend on the route.
+    static func object(from request: Request) async throws -> [String: Any] {
+        let (_, fields) = try await jsonObject(request)
+        return fields
+    }
+
     /// Decodes the request body as `T`.
     static func decode<T: StrictlyKeyed>(_ type: T.Type, from request: Request) async throws -> T {
+        let (data, fields) = try await jsonObject(request)
+        var errors = FieldErrors()
+        for field in fields.keys.sorted() where !T.acceptedFields.contains(field) {
+            errors.add(field, "Unknown field. Accepted fields: \(T.acceptedFields.sorted().joined(separator: ", ")).")
+        }
+        try errors.throwIfAny()
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw FieldErrors.from(error)
+        }
+    }
+
+    private static func jsonObject(_ request: Request) async throws -> (Data, [String: Any]) {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") || contentType.hasPrefix("application/merge-patch+json") else {
             throw Problem.unsupportedMediaType("application/json")
@@ -30,16 +50,7 @@ enum StrictJSON {
         guard let fields = object as? [String: Any] else {
             throw Problem.malformedJSON("The body must be a JSON object.")
         }
-        var errors = FieldErrors()
-        for field in fields.keys.sorted() where !T.acceptedFields.contains(field) {
-            errors.add(field, "Unknown field. Accepted fields: \(T.acceptedFields.sorted().joined(separator: ", ")).")
-        }
-        try errors.throwIfAny()
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw FieldErrors.from(error)
-        }
+        return (data, fields)
     }
 }
 

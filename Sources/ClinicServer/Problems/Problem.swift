@@ -77,6 +77,11 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable, Equatable {
         Problem(.notFound, type: "not-found", title: "Not found", detail: detail)
     }
 
+    /// The request conflicts with the current state (e.g. adding a second medical history).
+    public static func conflict(_ detail: String) -> Problem {
+        Problem(.conflict, type: "conflict", title: "Conflicts with the current record", detail: detail)
+    }
+
     /// The body is larger than the server accepts.
     public static func bodyTooLarge(limit: Int) -> Problem {
         Problem(.contentTooLarge, type: "body-too-large", title: "The request body is too large",

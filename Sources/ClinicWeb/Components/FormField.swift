@@ -42,6 +42,34 @@ public enum FormField {
         )
     }
 
+    /// A multi-line text input.
+    public static func textArea<C: HTML.BodyContext>(_ name: String, label: String, value: String?, errors: FieldErrors,
+                                                     hint: String? = nil) -> Node<C> {
+        let error = errors[name]
+        return .div(
+            .class(error == nil ? "field" : "field has-error"),
+            .label(.for(name), .text(label), .span(.class("optional"), .text(" (optional)"))),
+            hintAndError(name, hint: hint, error: error),
+            .element(named: "textarea", nodes: [
+                .id(name), .attribute(named: "name", value: name), .attribute(named: "rows", value: "4"),
+                .attribute(named: "aria-describedby", value: describedBy(name, hint: hint, error: error)),
+                .text(value ?? ""),
+            ])
+        )
+    }
+
+    /// A tick box with its label beside it.
+    public static func checkbox<C: HTML.BodyContext>(_ name: String, label: String, checked: Bool,
+                                                     hint: String? = nil) -> Node<C> {
+        .div(
+            .class("field checkbox"),
+            .input(.type(.checkbox), .id(name), .name(name), .value("on"),
+                   .attribute(named: "checked", value: checked ? "checked" : nil)),
+            .label(.for(name), .text(label)),
+            .unwrap(hint) { .p(.class("hint"), .text($0)) }
+        )
+    }
+
     /// The box at the top of a form that lists every error and links to its field.
     public static func errorSummary(_ errors: FieldErrors) -> Node<HTML.BodyContext> {
         .if(!errors.isEmpty, .div(

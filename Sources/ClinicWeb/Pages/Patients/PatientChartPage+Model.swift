@@ -1,26 +1,63 @@
 import ClinicDomain
 import Foundation
 
-/// A patient's chart. At this stage it shows the identity header; clinical sections join it
-/// as intake, screening, plans and sessions arrive.
+/// A patient's chart: the identity header with the safety facts (allergies, contraindications,
+/// cautions, treatment-resistance stage, screening status), then the intake record by section.
 public struct PatientChartPage: Sendable {
+    /// The safety summary in the header, filled once screening has run.
+    public struct Header: Sendable {
+        /// Contraindications triggered for any treatment, as short lines.
+        public var contraindications: [String]
+        /// Cautions triggered for any treatment.
+        public var cautions: [String]
+        /// "TRD · MSM 9 (moderate) · …", or what is missing.
+        public var resistance: String
+        /// "Signed 2026-11-20 by Dr X", "Stale: the record changed after signing", or "Not screened".
+        public var screeningStatus: String
+        /// True when the last signed screening no longer matches the record.
+        public var screeningIsStale: Bool
+
+        /// Creates the header.
+        public init(contraindications: [String], cautions: [String], resistance: String, screeningStatus: String,
+                    screeningIsStale: Bool) {
+            self.contraindications = contraindications
+            self.cautions = cautions
+            self.resistance = resistance
+            self.screeningStatus = screeningStatus
+            self.screeningIsStale = screeningIsStale
+        }
+    }
+
     /// What the chart shows.
     public struct Model: Sendable {
-        /// The patient.
-        public var patient: PatientSummary
+        /// The patient's record with item metadata.
+        public var chart: PatientChart
+        /// The safety summary.
+        public var header: Header?
         /// The clinic's date, for the age.
         public var today: CalendarDate
         /// The clinic's time zone, for the registration date.
         public var timeZone: TimeZone
         /// True when the viewer may open "who has seen or changed this record".
         public var canSeeAccessLog: Bool
+        /// True when the viewer may edit contact details.
+        public var canEditContact: Bool
+        /// True when the viewer may edit the clinical record.
+        public var canEditIntake: Bool
+
+        /// The patient.
+        public var patient: PatientSummary { chart.summary }
 
         /// Creates the model.
-        public init(patient: PatientSummary, today: CalendarDate, timeZone: TimeZone, canSeeAccessLog: Bool = false) {
-            self.patient = patient
+        public init(chart: PatientChart, header: Header? = nil, today: CalendarDate, timeZone: TimeZone,
+                    canSeeAccessLog: Bool = false, canEditContact: Bool = false, canEditIntake: Bool = false) {
+            self.chart = chart
+            self.header = header
             self.today = today
             self.timeZone = timeZone
             self.canSeeAccessLog = canSeeAccessLog
+            self.canEditContact = canEditContact
+            self.canEditIntake = canEditIntake
         }
     }
 }

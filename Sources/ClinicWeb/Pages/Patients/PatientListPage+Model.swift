@@ -14,10 +14,13 @@ public struct PatientListPage: Sendable {
         public var isContinuation: Bool
         /// The clinic's date, for ages.
         public var today: CalendarDate
+        /// The search typed, if any.
+        public var query: String
 
         /// Creates the model.
         public init(patients: [PatientSummary], total: Int, nextPageQuery: String?, isContinuation: Bool,
-                    today: CalendarDate) {
+                    today: CalendarDate, query: String = "") {
+            self.query = query
             self.patients = patients
             self.total = total
             self.nextPageQuery = nextPageQuery

@@ -1,4 +1,5 @@
 import ClinicDomain
+import Foundation
 import Plot
 
 extension PatientListPage {
@@ -11,8 +12,15 @@ extension PatientListPage {
             .div(.class("actions"),
                  .a(.class("button"), .href("/patients/new"), .text("Register a patient")),
                  .span(.id("patient-total"), .text("\(model.total.formatted()) registered"))),
+            .form(.class("search"), .method(.get), .action("/patients"), .attribute(named: "role", value: "search"),
+                  .label(.for("q"), .text("Find a patient")),
+                  .input(.type(.search), .id("q"), .name("q"), .value(model.query),
+                         .attribute(named: "placeholder", value: "Family name, \"Family, Given\", MRN or YYYY-MM-DD")),
+                  .button(.type(.submit), .class("secondary"), .text("Search")),
+                  .if(!model.query.isEmpty, .a(.href("/patients"), .text("Clear")))),
             .if(model.patients.isEmpty,
-                .p(.text(model.isContinuation ? "No more patients." : "No patients are registered yet.")),
+                .p(.id("no-patients"), .text(model.isContinuation ? "No more patients."
+                       : model.query.isEmpty ? "No patients are registered yet." : "No patient matches “\(model.query)”.")),
                 else: .div(
                     .class("table-wrap"),
                     .table(
@@ -31,7 +39,7 @@ extension PatientListPage {
                     )
                 )),
             .div(.class("pager"),
-                 .if(model.isContinuation, .a(.href("/patients"), .text("First page"))),
+                 .if(model.isContinuation, .a(.href(model.query.isEmpty ? "/patients" : "/patients?q=\(model.query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"), .text("First page"))),
                  .unwrap(model.nextPageQuery) { query in
                      .a(.class("button secondary"), .href("/patients?\(query)"), .attribute(named: "rel", value: "next"),
                         .text("Next page"))

@@ -1,0 +1,111 @@
+import ClinicDomain
+import ClinicStorage
+import Foundation
+import Hummingbird
+
+/// `/api/v1/patients/:id/record` and the item routes: the intake record as JSON, add, amend
+/// (with a reason), withdraw (with a reason) and history. Contact sections live under
+/// `/contact/…` so that front-desk tokens can keep them.
+struct RecordAPIController: Sendable {
+    typealias Context = StaffRequestContext
+    let services: ClinicServices
+    var intake: IntakeService { IntakeService(services: services) }
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/api/v1/patients/:id/record", .permission(.patientsRead), use: show)
+        for (group, permission) in [("contact", Permission.patientsContact), ("record", .patientsIntake)] {
+            let base = "/api/v1/patients/:id/\(group)/:section"
+            let contact = group == "contact"
+            routes.staff(.post, base, .permission(permission)) { try await add($0, $1, contact: contact) }
+            routes.staff(.put, "\(base)/:key", .permission(permission)) { try await amend($0, $1, contact: contact) }
+            routes.staff(.post, "\(base)/:key/retraction", .permission(permission)) { try await retract($0, $1, contact: contact) }
+            routes.staff(.get, "\(base)/:key/history", .permission(.patientsRead)) { try await history($0, $1, contact: contact) }
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await intake.chart(context, clinic: clinic)
+        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
+                                                   patientID: chart.summary.id, summary: "API record"),
+                                        stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(APIResources.RecordResource(chart))
+    }
+
+    func add(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await intake.chart(context, clinic: clinic)
+        let section = try intake.section(context, contactGroup: contact)
+        if intake.existingSingleKey(section, in: chart) != nil {
+            throw Problem.conflict("The patient already has \(section.displayName); amend it with PUT and a reason.")
+        }
+        let body = try await StrictJSON.object(from: request)
+        let key = try await add(section.valueType, body: body, chart: chart, clinic: clinic, context: context)
+        let location = "/api/v1/patients/\(chart.summary.id.uuidString.lowercased())/\(contact ? "contact" : "record")/\(section.slug)/\(key.uuidString.lowercased())"
+        return try APIResponse.json(APIResources.CreatedItem(key: key.uuidString.lowercased()), status: .created,
+                                    location: location)
+    }
+
+    private func add<V: RecordValue>(_ type: V.Type, body: [String: Any], chart: PatientChart, clinic: Clinic,
+                                     context: Context) async throws -> UUID {
+        let value = try intake.decodeValue(V.self, json: body, chart: chart, clinic: clinic)
+        return try await services.records.add(value, to: chart.summary.id, stamp: context.stamp(at: services.now()))
+    }
+
+    func amend(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await intake.chart(context, clinic: clinic)
+        let section = try intake.section(context, contactGroup: contact)
+        let key = try intake.itemKey(context, chart: chart, section: section)
+        let body = try await StrictJSON.object(from: request)
+        var errors = FieldErrors()
+        for field in body.keys.sorted() where !["value", "reason"].contains(field) {
+            errors.add(field, "Unknown field. Accepted fields: reason, value.")
+        }
+        try errors.throwIfAny()
+        try await amend(section.valueType, body: body, key: key, chart: chart, clinic: clinic, context: context)
+        return Response(status: .noContent)
+    }
+
+    private func amend<V: RecordValue>(_ type: V.Type, body: [String: Any], key: UUID, chart: PatientChart, clinic: Clinic,
+                                       context: Context) async throws {
+        var errors = FieldErrors()
+        var value: V?
+        do { value = try intake.decodeValue(V.self, json: body["value"], chart: chart, clinic: clinic, prefix: "value.") }
+        catch let error as FieldErrors { errors = error }
+        var reason = ""
+        do { reason = try AmendmentReason.validated(body["reason"] as? String) } catch { errors = errors.merging(error) }
+        try errors.throwIfAny()
+        try await services.records.amend(key, of: chart.summary.id, with: value!, reason: reason,
+                                         stamp: context.stamp(at: services.now()))
+    }
+
+    func retract(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await intake.chart(context, clinic: clinic)
+        let section = try intake.section(context, contactGroup: contact)
+        let key = try intake.itemKey(context, chart: chart, section: section)
+        let body = try await StrictJSON.object(from: request)
+        var errors = FieldErrors()
+        for field in body.keys.sorted() where field != "reason" { errors.add(field, "Unknown field. Accepted fields: reason.") }
+        try errors.throwIfAny()
+        let reason = try AmendmentReason.validated(body["reason"] as? String)
+        try await services.records.retract(key, of: chart.summary.id, reason: reason, stamp: context.stamp(at: services.now()))
+        return Response(status: .noContent)
+    }
+
+    func history(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await intake.chart(context, clinic: clinic)
+        guard let slug = context.parameters.get("section"), let section = RecordSection(slug: slug), section.isContact == contact,
+              let key = context.parameters.get("key").flatMap(UUID.init(uuidString:)) else {
+            throw Problem.notFound("There is no such entry.")
+        }
+        let versions = try await services.records.history(of: key, patientID: chart.summary.id)
+        guard versions.first?.section == section else { throw Problem.notFound("There is no such entry.") }
+        try await services.audit.record(AuditEvent(.view, entityType: "record_item", entityID: key.uuidString,
+                                                   patientID: chart.summary.id, summary: "API history"),
+                                        stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(versions.map(APIResources.ItemVersionResource.init))
+    }
+}

@@ -21,39 +21,29 @@ sign-in details it prints at first start), then, in a real headless Chromium:
 
 Each check prints PASS or FAIL; the last line is `accounts: N passed, M failed`; exits non-zero on
 any failure. Screenshots go to a temporary directory whose path is printed. The server is always
-stopped.
+stopped. The server, browser and check runner come from browserkit.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import hmac
 import http.cookiejar
 import os
 import re
-import shutil
-import signal
 import struct
 import sys
-import tempfile
 import time
-import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
-from serverkit import Server  # noqa: E402
-from smoke_test import NoRedirect, fetch, make_driver  # noqa: E402
+from browserkit import BrowserFlow, Check, NoRedirect, run_flow  # noqa: E402
 
-WAIT_SECONDS = 15
 ROLE = "administrator"
 WRONG_PASSWORD = "not-the-password-1234"
 SIGN_IN_ERROR = "The email or password is not right"
@@ -83,14 +73,10 @@ def totp(key: bytes, at: float | None = None, step: int = 30, digits: int = 6) -
 # Checks
 # --------------------------------------------------------------------------------------------
 
-class Accounts:
-    def __init__(self, driver, base: str, shots: str, credentials: dict[str, tuple[str, str]]):
-        self.driver = driver
-        self.base = base
-        self.shots = shots
-        self.email, self.password = credentials[ROLE]
-        self.passed = 0
-        self.failed = 0
+class Accounts(BrowserFlow):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.email, self.password = self.credentials[ROLE]
         self.totp_key: bytes | None = None
         self.setup_code: str | None = None
         self.setup_time: float | None = None
@@ -98,99 +84,37 @@ class Accounts:
         self.old_session: str | None = None
         self.sign_in_code: str | None = None
 
-    def check(self, name: str, function) -> bool:
-        try:
-            detail = function()
-        except Exception as error:  # noqa: BLE001 - a failed check must not stop the others
-            self.failed += 1
-            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            print(f"  FAIL  {name}: {message}", flush=True)
-            if not isinstance(error, AssertionError):
-                traceback.print_exc(limit=3)
-            self.screenshot("fail-" + re.sub(r"[^a-z0-9]+", "-", name.lower())[:40] + ".png", quiet=True)
-            return False
-        self.passed += 1
-        print(f"  PASS  {name}" + (f" ({detail})" if detail else ""), flush=True)
-        return True
-
     # helpers ---------------------------------------------------------------------------------
 
-    def path(self) -> str:
-        return self.driver.current_url.split(self.base, 1)[-1]
+    def enter_code(self, code: str) -> None:
+        """Type a code into /login/two-factor's #code field and press Verify."""
+        self.fill("#code", code)
+        self.submit("Verify")
 
-    def url_path(self) -> str:
-        return urllib.parse.urlsplit(self.driver.current_url).path
-
-    def wait_ready(self) -> None:
-        WebDriverWait(self.driver, WAIT_SECONDS).until(
-            lambda d: d.execute_script("return document.readyState") == "complete")
-
-    def open(self, path: str) -> None:
-        self.driver.get(self.base + path)
-        self.wait_ready()
-
-    def wait_for(self, css: str):
-        return WebDriverWait(self.driver, WAIT_SECONDS).until(
-            EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-    def click_and_wait(self, xpath: str) -> None:
-        """Click a button and wait for the next page to load."""
-        button = self.driver.find_element(By.XPATH, xpath)
-        old_html = self.driver.find_element(By.TAG_NAME, "html")
-        button.click()
-        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(old_html))
-        self.wait_ready()
-
-    def screenshot(self, name: str, quiet: bool = False) -> str | None:
-        path = os.path.join(self.shots, name)
-        try:
-            saved = self.driver.save_screenshot(path)
-        except Exception:  # noqa: BLE001
-            saved = False
-        if not quiet:
-            assert saved, f"could not save {path}"
-            print(f"  screenshot: {path}", flush=True)
-        return path if saved else None
-
-    def session_cookie(self) -> str | None:
-        cookie = self.driver.get_cookie("kc_session")
-        return cookie.get("value") if cookie else None
-
-    def flash_texts(self) -> list[str]:
-        return [e.text.strip() for e in self.driver.find_elements(By.CSS_SELECTOR, ".flash") if e.is_displayed()]
-
-    def submit_password(self, email: str, password: str) -> None:
-        if self.url_path() != "/login":
-            self.open("/login")
-        field = self.wait_for("#email")
-        field.clear()
-        field.send_keys(email)
-        secret = self.driver.find_element(By.ID, "password")
-        secret.clear()
-        secret.send_keys(password)
-        self.click_and_wait("//form//button[normalize-space()='Sign in']")
-
-    def sign_out(self) -> None:
-        self.click_and_wait("//form[contains(concat(' ', normalize-space(@class), ' '), ' sign-out ')]"
-                            "//button[normalize-space()='Sign out']")
-
-    def assert_signed_in(self) -> str:
-        name = self.wait_for(".signed-in .user-name")
-        assert name.is_displayed() and name.text.strip(), "no visible .signed-in .user-name"
-        return name.text.strip()
+    def assert_code_refused(self, code: str, accepted: str, kind: str) -> str:
+        """Offer `code` on /login/two-factor and assert it is refused: still on that page, not
+        signed in, an error message shown (returned). `accepted` starts the failure message if
+        the code got through; `kind` ("replayed", "used") names the code in the others."""
+        self.enter_code(code)
+        assert self.url_path() == "/login/two-factor", f"{accepted}: landed on {self.path()}"
+        assert not self.signed_in_header_shown(), f"signed in with a {kind} code"
+        errors = [e.text.strip() for e in self.driver.find_elements(
+            By.CSS_SELECTOR, ".error-summary, .field-error, [id$='-error'], .flash") if e.text.strip()]
+        assert errors, f"no error message shown for the {kind} code"
+        return errors[0]
 
     # checks ----------------------------------------------------------------------------------
 
     def wrong_password_refused(self):
         self.driver.delete_all_cookies()
         self.open("/login")
-        self.submit_password(self.email, WRONG_PASSWORD)
+        self.sign_in(self.email, WRONG_PASSWORD)
         assert self.url_path() == "/login", f"after a wrong password the browser is on {self.path()}"
         error = self.wait_for("#sign-in-error")
         assert error.is_displayed(), "#sign-in-error is not visible"
         assert SIGN_IN_ERROR in error.text, f"#sign-in-error says {error.text.strip()!r}"
         assert self.session_cookie() is None, "a kc_session cookie was set after a wrong password"
-        assert not self.driver.find_elements(By.CSS_SELECTOR, ".signed-in"), "a .signed-in header after a wrong password"
+        assert not self.signed_in_header_shown(), "a .signed-in header after a wrong password"
         self.screenshot("wrong-password.png")
         return f"{error.text.strip()!r}"
 
@@ -215,7 +139,7 @@ class Accounts:
         return "401, no kc_session"
 
     def password_sign_in(self):
-        self.submit_password(self.email, self.password)
+        self.sign_in(self.email, self.password)
         assert self.url_path() == "/", f"after sign-in landed on {self.path()}, expected /"
         name = self.assert_signed_in()
         self.first_session = self.session_cookie()
@@ -234,11 +158,9 @@ class Accounts:
         assert hidden, "no hidden secret field"
         self.setup_time = time.time()
         self.setup_code = totp(self.totp_key, self.setup_time)
-        field = self.driver.find_element(By.ID, "code")
-        field.clear()
-        field.send_keys(self.setup_code)
+        self.fill("#code", self.setup_code)
         self.screenshot("two-factor-setup.png")
-        self.click_and_wait("//form//button[normalize-space()='Turn on two-factor sign-in']")
+        self.submit("Turn on two-factor sign-in")
         assert self.url_path() == "/account", f"after turning on two-factor landed on {self.path()}"
         flashes = self.flash_texts()
         assert any(TWO_FACTOR_ON in text for text in flashes), f"flash {flashes!r} lacks {TWO_FACTOR_ON!r}"
@@ -249,39 +171,31 @@ class Accounts:
         assert self.url_path() == "/login", f"after sign-out landed on {self.path()}"
         flashes = self.flash_texts()
         assert any(SIGNED_OUT in text for text in flashes), f"flash {flashes!r} lacks {SIGNED_OUT!r}"
-        assert not self.driver.find_elements(By.CSS_SELECTOR, ".signed-in"), "still a .signed-in header"
+        assert not self.signed_in_header_shown(), "still a .signed-in header"
         self.open("/account")
         assert self.url_path() == "/login", f"/account after sign-out is {self.path()}, not the sign-in page"
         return f"flash {flashes[0]!r}"
 
     def password_then_two_factor_prompt(self):
         self.open("/login")
-        self.submit_password(self.email, self.password)
+        self.sign_in(self.email, self.password)
         assert self.url_path() == "/login/two-factor", \
             f"after the password of a two-factor account landed on {self.path()}, expected /login/two-factor"
         self.wait_for("#code")
         self.driver.find_element(By.XPATH, "//form//button[normalize-space()='Verify']")
-        assert not self.driver.find_elements(By.CSS_SELECTOR, ".signed-in"), \
+        assert not self.signed_in_header_shown(), \
             "signed in (header shown) before the second factor"
-        status, headers, _ = fetch(self.base + "/", "kc_session=" + self.session_cookie()) \
+        status, headers, _ = self.fetch_as("/", self.session_cookie()) \
             if self.session_cookie() else (None, {}, b"")
         assert status in (None, 303), f"GET / with the half-signed-in cookie answered {status}"
         return f"{self.path()}" + (f"; GET / with its cookie: {status} to {headers.get('location')}" if status else "")
 
     def replayed_code_refused(self):
         assert self.setup_code, "no set-up code (two-factor set-up failed)"
-        field = self.wait_for("#code")
-        field.clear()
-        field.send_keys(self.setup_code)
-        self.click_and_wait("//form//button[normalize-space()='Verify']")
-        assert self.url_path() == "/login/two-factor", \
-            f"the replayed set-up code {self.setup_code} was accepted: landed on {self.path()}"
-        assert not self.driver.find_elements(By.CSS_SELECTOR, ".signed-in"), "signed in with a replayed code"
-        errors = [e.text.strip() for e in self.driver.find_elements(
-            By.CSS_SELECTOR, ".error-summary, .field-error, [id$='-error'], .flash") if e.text.strip()]
-        assert errors, "no error message shown for the replayed code"
+        error = self.assert_code_refused(
+            self.setup_code, f"the replayed set-up code {self.setup_code} was accepted", "replayed")
         self.screenshot("two-factor-replay.png")
-        return f"code {self.setup_code} refused: {errors[0]!r}"
+        return f"code {self.setup_code} refused: {error!r}"
 
     def two_factor_sign_in(self):
         assert self.totp_key, "no key (two-factor set-up failed)"
@@ -294,10 +208,7 @@ class Accounts:
         # valid now and cannot be a replay.
         code = totp(self.totp_key, time.time() + 30)
         self.sign_in_code = code
-        field = self.wait_for("#code")
-        field.clear()
-        field.send_keys(code)
-        self.click_and_wait("//form//button[normalize-space()='Verify']")
+        self.enter_code(code)
         assert self.url_path() == "/", f"after the code landed on {self.path()}, expected /"
         name = self.assert_signed_in()
         self.old_session = self.session_cookie()
@@ -308,7 +219,7 @@ class Accounts:
 
     def old_cookie_works_before_sign_out(self):
         assert self.old_session, "no session cookie recorded"
-        status, headers, _ = fetch(self.base + "/", "kc_session=" + self.old_session)
+        status, headers, _ = self.fetch_as("/", self.old_session)
         assert status == 200, f"GET / with the live session cookie answered {status} ({headers.get('location')})"
         return "GET / 200"
 
@@ -318,7 +229,7 @@ class Accounts:
         assert self.url_path() == "/login", f"after sign-out landed on {self.path()}"
         flashes = self.flash_texts()
         assert any(SIGNED_OUT in text for text in flashes), f"flash {flashes!r} lacks {SIGNED_OUT!r}"
-        status, headers, _ = fetch(self.base + "/", "kc_session=" + self.old_session)
+        status, headers, _ = self.fetch_as("/", self.old_session)
         location = headers.get("location", "")
         assert status == 303, f"GET / with the signed-out session's cookie answered {status}, expected 303"
         assert urllib.parse.urlsplit(location).path == "/login", f"the 303 goes to {location!r}, not /login"
@@ -328,86 +239,32 @@ class Accounts:
         """The code of the last sign-in is still inside the +-1 step window, but already used."""
         assert self.sign_in_code, "no sign-in code recorded"
         self.password_then_two_factor_prompt()
-        field = self.wait_for("#code")
-        field.clear()
-        field.send_keys(self.sign_in_code)
-        self.click_and_wait("//form//button[normalize-space()='Verify']")
-        assert self.url_path() == "/login/two-factor", \
-            f"the code {self.sign_in_code} of the previous sign-in was accepted again: landed on {self.path()}"
-        assert not self.driver.find_elements(By.CSS_SELECTOR, ".signed-in"), "signed in with a used code"
-        errors = [e.text.strip() for e in self.driver.find_elements(
-            By.CSS_SELECTOR, ".error-summary, .field-error, [id$='-error'], .flash") if e.text.strip()]
-        assert errors, "no error message shown for the used code"
-        return f"code {self.sign_in_code} refused: {errors[0]!r}"
+        error = self.assert_code_refused(
+            self.sign_in_code, f"the code {self.sign_in_code} of the previous sign-in was accepted again", "used")
+        return f"code {self.sign_in_code} refused: {error!r}"
+
+
+CHECKS = [
+    Check("wrong password: #sign-in-error shown, still on /login, no kc_session", Accounts.wrong_password_refused),
+    Check("wrong password: POST /login answers 401 (urllib)", Accounts.wrong_password_status),
+    Check("administrator signs in with the password and lands on / signed in", Accounts.password_sign_in),
+    Check("two-factor set-up on /account/two-factor with a TOTP code from the shown key",
+          Accounts.set_up_two_factor),
+    Check("sign out: on /login with 'You have signed out.'; /account needs sign-in again",
+          Accounts.first_sign_out),
+    Check("password sign-in now asks for the code on /login/two-factor",
+          Accounts.password_then_two_factor_prompt),
+    Check("the code used at set-up is refused as a replay", Accounts.replayed_code_refused),
+    Check("the next step's TOTP code signs in: .user-name shown, new session", Accounts.two_factor_sign_in),
+    Check("the session cookie works with urllib before sign-out", Accounts.old_cookie_works_before_sign_out),
+    Check("after sign-out the old kc_session gets 303 to /login (session ended on the server)",
+          Accounts.sign_out_ends_session),
+    Check("a code used for one sign-in is refused at the next sign-in", Accounts.sign_in_code_not_reusable),
+]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--binary", default=".build/debug/ketaclinic", help="ketaclinic executable")
-    parser.add_argument("--keep", action="store_true", help="keep the server's temp dir (database, log)")
-    options = parser.parse_args()
-
-    binary = os.path.abspath(options.binary)
-    if not os.access(binary, os.X_OK):
-        print(f"accounts: {binary} is not an executable", file=sys.stderr)
-        print("accounts: 0 passed, 1 failed")
-        return 1
-
-    # SIGTERM (e.g. from `timeout`) unwinds through the finally blocks, so the server stops.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-    workdir = tempfile.mkdtemp(prefix="kc-accounts-")
-    shots = tempfile.mkdtemp(prefix="kc-accounts-screenshots-")
-    server = None
-    driver = None
-    accounts = None
-    passed = failed = 0
-    try:
-        server = Server(binary, workdir, f"sqlite:{workdir}/accounts.sqlite", demo=True, demo_patients=5)
-        server.start(30, expect_credentials=True)
-        print(f"server up at {server.base}", flush=True)
-        driver = make_driver()
-        print(f"browser: {driver.capabilities.get('browserName')} "
-              f"{driver.capabilities.get('browserVersion')}", flush=True)
-        accounts = Accounts(driver, server.base, shots, server.credentials)
-        a = accounts
-        a.check("wrong password: #sign-in-error shown, still on /login, no kc_session", a.wrong_password_refused)
-        a.check("wrong password: POST /login answers 401 (urllib)", a.wrong_password_status)
-        a.check("administrator signs in with the password and lands on / signed in", a.password_sign_in)
-        a.check("two-factor set-up on /account/two-factor with a TOTP code from the shown key",
-                a.set_up_two_factor)
-        a.check("sign out: on /login with 'You have signed out.'; /account needs sign-in again",
-                a.first_sign_out)
-        a.check("password sign-in now asks for the code on /login/two-factor", a.password_then_two_factor_prompt)
-        a.check("the code used at set-up is refused as a replay", a.replayed_code_refused)
-        a.check("the next step's TOTP code signs in: .user-name shown, new session", a.two_factor_sign_in)
-        a.check("the session cookie works with urllib before sign-out", a.old_cookie_works_before_sign_out)
-        a.check("after sign-out the old kc_session gets 303 to /login (session ended on the server)",
-                a.sign_out_ends_session)
-        a.check("a code used for one sign-in is refused at the next sign-in", a.sign_in_code_not_reusable)
-        passed, failed = a.passed, a.failed
-        if failed:
-            print(server.log_tail(), flush=True)
-    except Exception as error:  # noqa: BLE001
-        if accounts is not None:
-            passed, failed = accounts.passed, accounts.failed
-        failed += 1
-        print(f"  FAIL  setup: {error}", flush=True)
-    finally:
-        if driver is not None:
-            try:
-                driver.quit()
-            except Exception:  # noqa: BLE001
-                pass
-        if server is not None:
-            server.stop()
-        if options.keep:
-            print(f"server files kept in {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    print(f"screenshots in {shots}")
-    print(f"accounts: {passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed > 0 else 1
+    return run_flow("accounts", Accounts, CHECKS, demo_patients=5, description=__doc__)
 
 
 if __name__ == "__main__":

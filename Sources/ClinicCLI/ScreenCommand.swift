@@ -92,7 +92,7 @@ struct ScreenCommand: ParsableCommand {
             lines.append("\(screening.treatment.displayName) [\(screening.treatment.rawValue)]: \(screening.decision.displayName.uppercased())")
             if screening.findings.isEmpty { lines.append("  No rule fired.") }
             for finding in screening.findings {
-                lines.append("  \(finding.category.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(finding.ruleID)  \(finding.title)")
+                lines.append("  \(finding.category.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(finding.ruleID)  \(finding.title)")
                 lines.append("      \(finding.detail)")
                 lines.append("      sources: \(finding.sources.map { "[\($0)]" }.joined())")
             }

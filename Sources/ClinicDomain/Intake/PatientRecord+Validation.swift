@@ -19,7 +19,7 @@ extension PatientRecord {
         copy.registration = section("registration") { () throws(FieldErrors) in try registration.validated(today: today) } ?? registration
         let birth = registration.dateOfBirth
         func notBeforeBirth(_ date: CalendarDate?, _ path: String) {
-            if let date, date < birth, date <= today { errors.add(path, "The date \(date.iso) is before the date of birth (\(birth.iso)).") }
+            if let date, birth <= today, date < birth, date <= today { errors.add(path, "The date \(date.iso) is before the date of birth (\(birth.iso)).") }
         }
         if let contact {
             copy.contact = section("contact") { () throws(FieldErrors) in try contact.validated() } ?? contact

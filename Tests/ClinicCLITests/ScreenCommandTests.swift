@@ -141,4 +141,15 @@ struct ScreenCommandTests {
         #expect(try failure([Self.exampleURL.path, "--jurisdiction", "FR"]).hasPrefix("jurisdiction:"))
         #expect(try failure([Self.exampleURL.path, "--today", "2026-02-30"]).hasPrefix("today:"))
     }
+
+    @Test("docs/screening.md lists every rule and every policy setting")
+    func documentation() throws {
+        let docs = try String(contentsOf: Self.exampleURL.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("screening.md"), encoding: .utf8)
+        for rule in ScreeningRuleCatalog.all { #expect(docs.contains("| `\(rule.id)` |"), "\(rule.id)") }
+        for setting in ScreeningPolicy.descriptors {
+            #expect(docs.contains("| `\(setting.field)` | \(BodyMetrics.format(setting.defaultValue)) "), "\(setting.field)")
+            #expect(docs.contains("| \(setting.status.rawValue) |"))
+        }
+    }
 }

@@ -68,3 +68,25 @@ public struct PatientRecord: Equatable, Sendable, Codable {
     /// Age in whole years on `today`.
     public func age(on today: CalendarDate) -> Int { registration.dateOfBirth.age(on: today) }
 }
+
+extension PatientRecord {
+    /// Decodes a record; the list sections (`weights`, `allergies`, `medications`, `diagnoses`,
+    /// `vitalSigns`, `trials`) may be left out and then start empty. Encoding writes every key.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            registration: try container.decode(PatientRegistration.self, forKey: .registration),
+            contact: try container.decodeIfPresent(ContactDetails.self, forKey: .contact),
+            emergencyContact: try container.decodeIfPresent(EmergencyContact.self, forKey: .emergencyContact),
+            height: try container.decodeIfPresent(HeightMeasurement.self, forKey: .height),
+            weights: try container.decodeIfPresent([WeightMeasurement].self, forKey: .weights) ?? [],
+            allergies: try container.decodeIfPresent([Allergy].self, forKey: .allergies) ?? [],
+            medications: try container.decodeIfPresent([Medication].self, forKey: .medications) ?? [],
+            diagnoses: try container.decodeIfPresent([Diagnosis].self, forKey: .diagnoses) ?? [],
+            psychiatricHistory: try container.decodeIfPresent(PsychiatricHistory.self, forKey: .psychiatricHistory),
+            medicalHistory: try container.decodeIfPresent(MedicalHistory.self, forKey: .medicalHistory),
+            vitalSigns: try container.decodeIfPresent([VitalSigns].self, forKey: .vitalSigns) ?? [],
+            trials: try container.decodeIfPresent([AntidepressantTrial].self, forKey: .trials) ?? [],
+            currentEpisode: try container.decodeIfPresent(DepressiveEpisode.self, forKey: .currentEpisode))
+    }
+}

@@ -3,7 +3,7 @@ import Foundation
 
 /// Reads a ``PatientRecord`` from a JSON file (the schema is in docs/screening.md): decodes it,
 /// refuses keys the record does not have, and validates every section. Every problem comes
-/// back as ``FieldErrors`` keyed by its path in the file, e.g. `weights[0].weightKg`.
+/// back as ``FieldErrors`` keyed by its path in the file, e.g. `weights[0].kilograms`.
 enum PatientRecordFile {
     /// The record in `data`, validated against `today`.
     static func read(_ data: Data, today: CalendarDate) throws(FieldErrors) -> PatientRecord {

@@ -88,9 +88,9 @@ struct ScreenCommandTests {
 
     @Test("Impossible values exit 2 with the field path", arguments: [
         ("birth date in the future", "registration.dateOfBirth: The date of birth is in the future."),
-        ("weight 0", "weights[0].weightKg:"),
-        ("weight 700", "weights[0].weightKg: A weight of 700 kg"),
-        ("height in metres", "height.heightCm: That looks like metres"),
+        ("weight 0", "weights[0].kilograms:"),
+        ("weight 700", "weights[0].kilograms: A weight of 700 kg"),
+        ("height in metres", "height.centimetres: That looks like metres"),
         ("trial ends before it starts", "trials[1].endedOn: The trial ends before it starts"),
         ("unknown key", "medicalHistory.aneurysm: Unknown key"),
         ("date not ISO", "vitalSigns[0].measuredOn: expected a date as YYYY-MM-DD"),

@@ -13,9 +13,9 @@ struct PatientRecordValidationTests {
 
     @Test("Impossible input is refused with the field's path", arguments: [
         ("birth date in the future", "registration.dateOfBirth", "The date of birth is in the future."),
-        ("weight 0 kg", "weights[0].weightKg", "Enter the weight in kilograms, for example 72.5."),
-        ("weight 700 kg", "weights[1].weightKg", "A weight of 700 kg is outside 25–350 kg; check the value and the unit."),
-        ("height in metres", "height.heightCm", "That looks like metres; enter centimetres (172 cm)."),
+        ("weight 0 kg", "weights[0].kilograms", "Enter the weight in kilograms, for example 72.5."),
+        ("weight 700 kg", "weights[1].kilograms", "A weight of 700 kg is outside 25–350 kg; check the value and the unit."),
+        ("height in metres", "height.centimetres", "That looks like metres; enter centimetres (172 cm)."),
         ("trial ends before it starts", "trials[1].endedOn", "The trial ends before it starts; check the dates."),
         ("vital signs in the wrong order", "vitalSigns[0].diastolic", "Diastolic pressure must be lower than systolic; check the order."),
         ("benzodiazepine without a dose", "medications[1].lorazepamEquivalentMgPerDay", "Enter the daily lorazepam-equivalent dose in mg for a benzodiazepine."),
@@ -60,7 +60,7 @@ struct PatientRecordValidationTests {
             _ = try record.validated(today: F.today)
             Issue.record("accepted")
         } catch {
-            #expect(error.entries.map(\.field) == ["registration.givenName", "emergencyContact.contactPhone", "weights[0].weightKg",
+            #expect(error.entries.map(\.field) == ["registration.givenName", "emergencyContact.phone", "weights[0].kilograms",
                                                    "allergies[0].substance", "trials[0].endedOn"])
         }
     }

@@ -122,10 +122,15 @@ struct PatientRepositoryTests {
             #expect(!(try await loader.isEmpty()))
             let clinic = try #require(try await SQLClinicRepository(database: database).primaryClinic())
             #expect(clinic.settings == DemoClinicLoader.settings)
-            let first = try await SQLPatientRepository(database: database).page(in: clinic.id, after: nil, limit: 5)
-            var expected = DemoPatients(seed: 1, today: CalendarDate(instant: Fixtures.now, in: clinic.settings.resolvedTimeZone))
-            let generated = (0..<2_500).map { _ in expected.next() }
-            #expect(first.allSatisfy { patient in generated.contains(patient.registration) })
+            let today = CalendarDate(instant: Fixtures.now, in: clinic.settings.resolvedTimeZone)
+            let scenarios = DemoIntakeScenarios.all(today: today).map(\.registration)
+            let all = try await SQLPatientRepository(database: database).page(in: clinic.id, after: nil, limit: 3_000)
+            var expected = DemoPatients(seed: 1, today: today)
+            let generated = (0..<(2_500 - scenarios.count)).map { _ in expected.next() }
+            #expect(all.count == 2_500)
+            #expect(scenarios.allSatisfy { scenario in all.contains { $0.registration == scenario } },
+                    "every scenario patient is loaded")
+            #expect(all.allSatisfy { scenarios.contains($0.registration) || generated.contains($0.registration) })
         }
     }
 }

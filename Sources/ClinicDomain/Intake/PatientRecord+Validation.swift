@@ -1,6 +1,6 @@
 extension PatientRecord {
     /// The whole record cleaned up, or every field error of every section with its path, e.g.
-    /// `registration.dateOfBirth`, `height.heightCm`, `weights[0].weightKg`, `trials[1].endedOn`,
+    /// `registration.dateOfBirth`, `height.centimetres`, `weights[0].kilograms`, `trials[1].endedOn`,
     /// `medicalHistory.pregnancy`. Dates before the date of birth are refused too.
     public func validated(today: CalendarDate) throws(FieldErrors) -> PatientRecord {
         var errors = FieldErrors()
@@ -54,7 +54,7 @@ extension PatientRecord {
         for (index, trial) in trials.enumerated() { notBeforeBirth(trial.startedOn, "trials[\(index)].startedOn") }
         if let currentEpisode {
             copy.currentEpisode = section("currentEpisode") { () throws(FieldErrors) in try currentEpisode.validated(today: today) } ?? currentEpisode
-            notBeforeBirth(currentEpisode.startedOn, "currentEpisode.episodeStartedOn")
+            notBeforeBirth(currentEpisode.startedOn, "currentEpisode.startedOn")
         }
         try errors.throwIfAny()
         return copy

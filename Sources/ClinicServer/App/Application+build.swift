@@ -26,6 +26,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     HomeController(services: services).addRoutes(to: routes)
     PatientsController(services: services).addRoutes(to: routes)
     IntakeController(services: services).addRoutes(to: routes)
+    ScreeningController(services: services).addRoutes(to: routes)
     AuditController(services: services).addRoutes(to: routes)
     AccountController(services: services).addRoutes(to: routes)
     UsersAdminController(services: services).addRoutes(to: routes)
@@ -34,6 +35,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     ClinicAPIController(services: services).addRoutes(to: routes)
     PatientsAPIController(services: services).addRoutes(to: routes)
     RecordAPIController(services: services).addRoutes(to: routes)
+    ScreeningAPIController(services: services).addRoutes(to: routes)
     AccountsAPIController(services: services).addRoutes(to: routes)
     AuditAPIController(services: services).addRoutes(to: routes)
     return router

@@ -12,6 +12,10 @@ public struct ClinicServices: Sendable {
     public let patients: any PatientRepository
     /// Patients' intake records.
     public let records: any PatientRecordRepository
+    /// Signed screenings.
+    public let screenings: ScreeningRepository
+    /// The clinic's screening and treatment-resistance policies.
+    public let policies: ClinicPolicyRepository
     /// Staff accounts.
     public let users: any UserRepository
     /// Browser sessions.
@@ -37,6 +41,8 @@ public struct ClinicServices: Sendable {
         self.clinics = SQLClinicRepository(database: database)
         self.patients = SQLPatientRepository(database: database)
         self.records = SQLPatientRecordRepository(database: database)
+        self.screenings = ScreeningRepository(database: database)
+        self.policies = ClinicPolicyRepository(database: database)
         self.users = SQLUserRepository(database: database)
         self.sessions = SessionRepository(database: database)
         self.tokens = APITokenRepository(database: database)

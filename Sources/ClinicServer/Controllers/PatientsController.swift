@@ -61,7 +61,7 @@ struct PatientsController: Sendable {
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
         try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
                                                    patientID: chart.summary.id, summary: "chart"), stamp: context.stamp(at: services.now()))
-        let header: PatientChartPage.Header? = nil
+        let header = try await ScreeningService(services: services).chartHeader(chart, clinic: clinic)
         let html = PatientChartPage.render(.init(chart: chart, header: header, today: services.today(for: clinic),
                                                  timeZone: clinic.settings.resolvedTimeZone,
                                                  canSeeAccessLog: context.identity.can(.patientAccessLogRead),

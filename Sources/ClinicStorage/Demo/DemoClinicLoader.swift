@@ -40,11 +40,12 @@ public struct DemoClinicLoader: Sendable {
             clinic = try await clinics.updateSettings(of: clinic.id, to: Self.settings, stamp: stamp)
         }
         let today = CalendarDate(instant: now, in: clinic.settings.resolvedTimeZone)
+        let scenarios = try await loadScenarios(in: clinic.id, today: today, limit: patients, stamp: stamp)
         var people = DemoPatients(seed: seed, today: today)
         let repository = SQLPatientRepository(database: database)
         let batchSize = 2_000
-        var done = 0
-        progress(0, patients)
+        var done = scenarios
+        progress(done, patients)
         while done < patients {
             let size = min(batchSize, patients - done)
             let batch = (0..<size).map { _ in people.next() }
@@ -53,5 +54,21 @@ public struct DemoClinicLoader: Sendable {
             progress(done, patients)
         }
         return Summary(clinicID: clinic.id, patientsAdded: done)
+    }
+
+    /// Registers up to `limit` scenario patients with their intake records (once per clinic:
+    /// none if the first is already there); returns how many were added.
+    private func loadScenarios(in clinicID: UUID, today: CalendarDate, limit: Int, stamp: AuditStamp) async throws -> Int {
+        let patients = SQLPatientRepository(database: database)
+        let records = SQLPatientRecordRepository(database: database)
+        let scenarios = DemoIntakeScenarios.all(today: today).prefix(max(0, limit))
+        if let first = scenarios.first,
+           try await patients.page(in: clinicID, matching: PatientSearch("\(first.registration.familyName), \(first.registration.givenName)"),
+                                   after: nil, limit: 1).isEmpty == false { return 0 }
+        for scenario in scenarios {
+            let patient = try await patients.register(scenario.registration, in: clinicID, stamp: stamp)
+            for item in scenario.items { _ = try await records.add(item, to: patient.id, stamp: stamp) }
+        }
+        return scenarios.count
     }
 }

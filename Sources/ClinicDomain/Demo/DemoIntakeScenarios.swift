@@ -1,0 +1,91 @@
+/// Demo patients with full intake records that, between them, make every screening rule fire
+/// and every decision occur for every treatment. Synthetic people; names say what they show.
+public enum DemoIntakeScenarios {
+    /// One demo patient: identity and the record items to add.
+    public struct Scenario: Sendable {
+        /// Who the patient is.
+        public let registration: PatientRegistration
+        /// The items of the record, in the order they are entered.
+        public let items: [any RecordValue]
+    }
+
+    /// The scenarios for a clinic whose date is `today`.
+    public static func all(today: CalendarDate) -> [Scenario] {
+        func date(_ daysAgo: Int) -> CalendarDate { today.adding(days: -daysAgo) }
+        func born(_ years: Int) -> CalendarDate { CalendarDate(year: today.year - years, month: 3, day: 14)! }
+        func person(_ given: String, _ family: String, age: Int, _ sex: SexAtBirth) -> PatientRegistration {
+            PatientRegistration(givenName: given, familyName: family, dateOfBirth: born(age), sexAtBirth: sex)
+        }
+        let calmVitals = VitalSigns(systolic: 124, diastolic: 78, heartRate: 72, oxygenSaturation: 98, respiratoryRate: 14,
+                                    measuredOn: date(2))
+        let episode = DepressiveEpisode(startedOn: date(560), severity: .severe)
+        let twoFailedTrials: [any RecordValue] = [
+            AntidepressantTrial(kind: .medication, treatment: "sertraline", drugClass: .ssri, dose: "150 mg daily",
+                                adequateDose: true, startedOn: date(500), endedOn: date(430), outcome: .noResponse),
+            AntidepressantTrial(kind: .medication, treatment: "venlafaxine", drugClass: .snri, dose: "225 mg daily",
+                                adequateDose: true, startedOn: date(400), endedOn: date(300), outcome: .partialResponse,
+                                optimised: true, augmentation: "aripiprazole"),
+        ]
+        func base(height: Double = 170, weight: Double = 72, vitals: VitalSigns? = nil,
+                  medical: MedicalHistory = .none, psychiatric: PsychiatricHistory = .none,
+                  medications: [Medication] = [], allergies: [Allergy] = []) -> [any RecordValue] {
+            var items: [any RecordValue] = [
+                ContactDetails(phone: "+1 212 555 0100", email: nil, address: nil),
+                EmergencyContact(name: "Demo Escort", relationship: "partner", phone: "+1 212 555 0199", isEscort: true),
+                HeightMeasurement(centimetres: height, measuredOn: date(2)),
+                WeightMeasurement(kilograms: weight, measuredOn: date(2)),
+                Diagnosis(icd10: "F33.2", diagnosedOn: date(900)),
+                psychiatric, medical, vitals ?? calmVitals, episode,
+            ]
+            items += medications.map { $0 as any RecordValue }
+            items += allergies.map { $0 as any RecordValue }
+            return items + twoFailedTrials
+        }
+        return [
+            Scenario(registration: person("Elena", "Eligible", age: 44, .female), items: base()),
+            Scenario(registration: person("Aaron", "Aneurysm", age: 58, .male), items: base(
+                medical: MedicalHistory(aneurysmalVascularDisease: true, arteriovenousMalformation: true,
+                                        intracerebralHaemorrhage: true))),
+            Scenario(registration: person("Harriet", "Hypertension", age: 61, .female), items: base(
+                vitals: VitalSigns(systolic: 188, diastolic: 104, heartRate: 88, oxygenSaturation: 97, respiratoryRate: 16,
+                                   measuredOn: date(1)),
+                medical: MedicalHistory(hypertension: .uncontrolled))),
+            Scenario(registration: person("Carl", "Cardiac", age: 67, .male), items: base(
+                vitals: VitalSigns(systolic: 146, diastolic: 92, heartRate: 126, oxygenSaturation: 96, respiratoryRate: 18,
+                                   measuredOn: date(1)),
+                medical: MedicalHistory(hypertension: .controlled, ischaemicHeartDisease: true, heartFailure: true,
+                                        arrhythmia: .uncontrolled, prolongedQT: true,
+                                        vascularEvents: [.init(kind: .myocardialInfarction, occurredOn: date(20)),
+                                                         .init(kind: .stroke, occurredOn: date(700))]))),
+            Scenario(registration: person("Petra", "Psychosis", age: 33, .female), items: base(
+                psychiatric: PsychiatricHistory(psychosis: true, mania: true, activeSubstanceUseDisorder: true,
+                                                ketamineMisuse: true, recentHallucinogenOrCannabis: true),
+                allergies: [Allergy(substance: "ketamine", reaction: "laryngospasm", severity: .severe)])),
+            Scenario(registration: person("Mona", "Medications", age: 39, .female), items: base(
+                medications: [
+                    Medication(name: "lorazepam", dose: "2 mg twice daily", classes: [.benzodiazepine], lorazepamEquivalentMgPerDay: 4),
+                    Medication(name: "lamotrigine", dose: "200 mg daily", classes: [.nmdaActive]),
+                    Medication(name: "phenelzine", dose: "15 mg three times daily", classes: [.maoi]),
+                    Medication(name: "methylphenidate", dose: "20 mg mornings", classes: [.psychostimulant]),
+                    Medication(name: "oxycodone", dose: "5 mg as needed", classes: [.opioid]),
+                    Medication(name: "theophylline", dose: "300 mg twice daily", classes: [.theophylline]),
+                ])),
+            Scenario(registration: person("Olive", "Organs", age: 52, .female), items: base(
+                medical: MedicalHistory(raisedIntracranialPressure: true, raisedIntraocularPressure: true,
+                                        hepaticImpairment: .childPughC, dialysis: true, thyroid: .hyperthyroidUntreated,
+                                        bladderDisease: true))),
+            Scenario(registration: person("Hana", "Hepatic", age: 70, .female), items: base(
+                medical: MedicalHistory(hepaticImpairment: .childPughB, thyroid: .hypothyroid))),
+            Scenario(registration: person("Priya", "Pregnancy", age: 31, .female), items: base(
+                medical: MedicalHistory(pregnancy: .preEclampsia, breastfeeding: true))),
+            Scenario(registration: person("Lars", "Lungs", age: 57, .male), items: base(
+                height: 175, weight: 122,
+                vitals: VitalSigns(systolic: 86, diastolic: 58, heartRate: 46, oxygenSaturation: 91, respiratoryRate: 32,
+                                   measuredOn: date(1)),
+                medical: MedicalHistory(sleepApnoea: true, pulmonaryDisease: .oxygenDependent))),
+            Scenario(registration: person("Nina", "Newcomer", age: 28, .female), items: [
+                Diagnosis(icd10: "F32.2", diagnosedOn: date(60)),
+            ]),
+        ]
+    }
+}

@@ -165,6 +165,17 @@ class BrowserFlow:
         field.send_keys(text)
         return field
 
+    def set_date(self, css: str, iso: str):
+        """Set a type=date input: send_keys depends on the locale's field order, so set it directly."""
+        element = self.wait_for(css)
+        self.driver.execute_script(
+            "arguments[0].value = arguments[1];"
+            "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+            "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+            element, iso)
+        assert element.get_attribute("value") == iso, f"could not set {css} to {iso}"
+        return element
+
     def click_and_wait(self, xpath: str) -> None:
         """Click the element at `xpath` and wait for the next page to load."""
         button = self.driver.find_element(By.XPATH, xpath)

@@ -43,7 +43,7 @@ class Intake(BrowserFlow):
         self.open("/patients/new")
         self.fill("#givenName", GIVEN)
         self.fill("#familyName", FAMILY)
-        self.fill("#dateOfBirth", "1979-04-02")
+        self.set_date("#dateOfBirth", "1979-04-02")
         self.choose("sexAtBirth", "female")
         self.submit("Register patient")
         assert re.fullmatch(r"/patients/[0-9a-f-]{36}", self.url_path()), f"not on a chart: {self.path()}"

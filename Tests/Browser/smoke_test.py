@@ -125,14 +125,7 @@ class Smoke(BrowserFlow):
             self.open("/patients/new")
         self.fill("#givenName", GIVEN)
         self.fill("#familyName", FAMILY)
-        date = self.driver.find_element(By.ID, "dateOfBirth")
-        # send_keys into a type=date input depends on the locale's field order: set it directly.
-        self.driver.execute_script(
-            "arguments[0].value = arguments[1];"
-            "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
-            "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-            date, "1984-03-27")
-        assert date.get_attribute("value") == "1984-03-27", "could not set the date of birth"
+        self.set_date("#dateOfBirth", "1984-03-27")
         Select(self.driver.find_element(By.ID, "sexAtBirth")).select_by_value("female")
         self.submit("Register patient")
         url = self.driver.current_url

@@ -75,7 +75,8 @@ public enum DemoIntakeScenarios {
                                         hepaticImpairment: .childPughC, dialysis: true, thyroid: .hyperthyroidUntreated,
                                         bladderDisease: true))),
             Scenario(registration: person("Hana", "Hepatic", age: 70, .female), items: base(
-                medical: MedicalHistory(hepaticImpairment: .childPughB, thyroid: .hypothyroid))),
+                vitals: VitalSigns(systolic: 132, diastolic: 84, heartRate: 76, measuredOn: date(3)),
+                medical: MedicalHistory(hepaticImpairment: .childPughB, thyroid: .hypothyroid, pulmonaryDisease: .present))),
             Scenario(registration: person("Priya", "Pregnancy", age: 31, .female), items: base(
                 medical: MedicalHistory(pregnancy: .preEclampsia, breastfeeding: true))),
             Scenario(registration: person("Lars", "Lungs", age: 57, .male), items: base(

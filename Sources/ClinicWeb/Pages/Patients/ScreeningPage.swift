@@ -63,7 +63,7 @@ public struct ScreeningPage: Sendable {
             .p(.class("breadcrumb"), .a(.href(base), .text("\(model.patient.listName) · \(model.patient.mrn.text)"))),
             .h1(.text(title)),
             .unwrap(model.signed) { signed in
-                .div(.class(model.signedIsStale ? "flash warning" : "flash info"), .id("signed-status"),
+                .div(.class(model.signedIsStale ? "flash flash-warning" : "flash flash-info"), .id("signed-status"),
                      .text("Signed by \(signed.signedBy) on \(Instant.text(signed.signedAt, in: model.timeZone)). "
                            + (model.signedIsStale ? "Stale: the record has changed since; screen again." : "Matches the current record.")))
             },
@@ -72,7 +72,7 @@ public struct ScreeningPage: Sendable {
             FormField.errorSummary(model.errors),
             resistanceSection(model.resistance),
             .form(
-                .class("stacked screening-form"), .action("\(base)/screenings"), .method(.post),
+                .class("screening-form"), .action("\(base)/screenings"), .method(.post),
                 .attribute(named: "novalidate", value: "novalidate"),
                 .if(editable, .group(.csrfField(context),
                                      .input(.type(.hidden), .name("recordRevision"), .value(String(model.recordRevision))))),
@@ -111,7 +111,7 @@ public struct ScreeningPage: Sendable {
                 .h3(.text("In \(model.result.jurisdiction.displayName)")),
                 .ul(.class("jurisdiction"), .forEach(screening.statements) { statement in
                     .li(.strong(.text("\(statement.kind.displayName): ")), .text(statement.text),
-                        .span(.class("sources"), .text(" " + statement.sources.joined())))
+                        .span(.class("sources"), .text(" " + cite(statement.sources))))
                 })))
         )
     }
@@ -127,7 +127,7 @@ public struct ScreeningPage: Sendable {
             .p(.span(.class("category"), .text(finding.category.displayName)), .text(" "),
                .strong(.text(finding.title)), .span(.class("mono rule-id"), .text(" \(finding.ruleID)"))),
             .p(.class("detail"), .text(finding.detail)),
-            .p(.class("hint"), .text(finding.explanation + " Sources: " + finding.sources.joined())),
+            .p(.class("hint"), .text(finding.explanation + " Sources: " + cite(finding.sources))),
             .unwrap(signedOverride) { .p(.class("override"), .text("Overridden: \($0.reason)")) },
             .if(signedAck, .p(.class("override"), .text("Acknowledged."))),
             .if(editable && finding.category == .contraindication,
@@ -138,6 +138,11 @@ public struct ScreeningPage: Sendable {
                 .unwrap(model.errors[ackField]) { .p(.class("field-error"), .id("\(ackField)-error"), .text("⚠ \($0)")) },
                 FormField.checkbox(ackField, label: "I have read this caution", checked: model.values[ackField] == "on")))
         )
+    }
+
+    /// Source keys as the reference cites them: `[R13][R34]`.
+    private static func cite(_ sources: [String]) -> String {
+        sources.map { $0.hasPrefix("[") ? $0 : "[\($0)]" }.joined()
     }
 
     private static func resistanceSection(_ resistance: TreatmentResistanceAssessment) -> Node<HTML.BodyContext> {
@@ -157,7 +162,7 @@ public struct ScreeningPage: Sendable {
                          .if(!explanation.counted.isEmpty, .ul(.forEach(explanation.counted) { .li(.text("Counted: \($0)")) })),
                          .if(!explanation.notCounted.isEmpty, .ul(.forEach(explanation.notCounted) { .li(.text("Not counted: \($0)")) })),
                          .if(!explanation.notes.isEmpty, .ul(.forEach(explanation.notes) { .li(.text($0)) })),
-                         .p(.class("sources"), .text("Sources: " + explanation.sources.joined())))
+                         .p(.class("sources"), .text("Sources: " + cite(explanation.sources))))
             }
         )
     }

@@ -33,9 +33,8 @@ struct RecordAPIController: Sendable {
     }
 
     func add(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
+        let target = try await intake.target(context, contactGroup: contact, item: false)
+        let (clinic, chart, section) = (target.clinic, target.chart, target.section)
         if intake.existingSingleKey(section, in: chart) != nil {
             throw Problem.conflict("The patient already has \(section.displayName); amend it with PUT and a reason.")
         }
@@ -53,10 +52,8 @@ struct RecordAPIController: Sendable {
     }
 
     func amend(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
-        let key = try intake.itemKey(context, chart: chart, section: section)
+        let target = try await intake.target(context, contactGroup: contact, item: true)
+        let (clinic, chart, section, key) = (target.clinic, target.chart, target.section, target.key!)
         let body = try await StrictJSON.object(from: request)
         var errors = FieldErrors()
         for field in body.keys.sorted() where !["value", "reason"].contains(field) {
@@ -81,10 +78,8 @@ struct RecordAPIController: Sendable {
     }
 
     func retract(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
-        let key = try intake.itemKey(context, chart: chart, section: section)
+        let target = try await intake.target(context, contactGroup: contact, item: true)
+        let (chart, key) = (target.chart, target.key!)
         let body = try await StrictJSON.object(from: request)
         var errors = FieldErrors()
         for field in body.keys.sorted() where field != "reason" { errors.add(field, "Unknown field. Accepted fields: reason.") }
@@ -95,17 +90,7 @@ struct RecordAPIController: Sendable {
     }
 
     func history(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        guard let slug = context.parameters.get("section"), let section = RecordSection(slug: slug), section.isContact == contact,
-              let key = context.parameters.get("key").flatMap(UUID.init(uuidString:)) else {
-            throw Problem.notFound("There is no such entry.")
-        }
-        let versions = try await services.records.history(of: key, patientID: chart.summary.id)
-        guard versions.first?.section == section else { throw Problem.notFound("There is no such entry.") }
-        try await services.audit.record(AuditEvent(.view, entityType: "record_item", entityID: key.uuidString,
-                                                   patientID: chart.summary.id, summary: "API history"),
-                                        stamp: context.stamp(at: services.now()))
+        let (_, _, _, versions) = try await intake.history(context, contactGroup: contact, via: "API ")
         return try APIResponse.json(versions.map(APIResources.ItemVersionResource.init))
     }
 }

@@ -78,14 +78,7 @@ struct ScreeningAPIController: Sendable {
     @Sendable func version(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        guard let number = context.parameters.get("version").flatMap(Int.init),
-              let signed = try await services.screenings.find(patientID: chart.summary.id, version: number) else {
-            throw Problem.notFound("This patient has no screening with that version.")
-        }
-        try await services.audit.record(AuditEvent(.view, entityType: "screening", entityID: signed.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "API signed screening version \(number)"),
-                                        stamp: context.stamp(at: services.now()))
-        return try APIResponse.json(signed)
+        return try APIResponse.json(try await screening.signedVersion(context, chart: chart, via: "API "))
     }
 
     @Sendable func policy(_ request: Request, context: Context) async throws -> Response {

@@ -32,9 +32,8 @@ struct IntakeController: Sendable {
     private static func chartPath(_ chart: PatientChart) -> String { "/patients/\(chart.summary.id.uuidString.lowercased())" }
 
     func newForm(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
+        let target = try await intake.target(context, contactGroup: contact, item: false)
+        let (clinic, chart, section) = (target.clinic, target.chart, target.section)
         if let key = intake.existingSingleKey(section, in: chart) {
             return WebResponses.redirect(to: "\(Self.base(chart, section))/\(key.uuidString.lowercased())/edit")
         }
@@ -49,9 +48,8 @@ struct IntakeController: Sendable {
     }
 
     func add(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
+        let target = try await intake.target(context, contactGroup: contact, item: false)
+        let (clinic, chart, section) = (target.clinic, target.chart, target.section)
         let form = try await WebResponses.formFields(of: request)
         let existing = intake.existingSingleKey(section, in: chart)
         do {
@@ -67,19 +65,15 @@ struct IntakeController: Sendable {
     }
 
     func editForm(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
-        let key = try intake.itemKey(context, chart: chart, section: section)
+        let target = try await intake.target(context, contactGroup: contact, item: true)
+        let (clinic, chart, section, key) = (target.clinic, target.chart, target.section, target.key!)
         return page(editModel(chart, section, key, values: intake.formValues(of: key, in: chart), errors: FieldErrors()),
                     clinic, request, context)
     }
 
     func amend(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
-        let key = try intake.itemKey(context, chart: chart, section: section)
+        let target = try await intake.target(context, contactGroup: contact, item: true)
+        let (clinic, chart, section, key) = (target.clinic, target.chart, target.section, target.key!)
         let form = try await WebResponses.formFields(of: request)
         do {
             let summary = try await intake.save(section, form: form, chart: chart, amending: key, clinic: clinic,
@@ -93,10 +87,8 @@ struct IntakeController: Sendable {
     }
 
     func retract(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        let section = try intake.section(context, contactGroup: contact)
-        let key = try intake.itemKey(context, chart: chart, section: section)
+        let target = try await intake.target(context, contactGroup: contact, item: true)
+        let (clinic, chart, section, key) = (target.clinic, target.chart, target.section, target.key!)
         let form = try await WebResponses.formFields(of: request)
         do {
             let reason = try AmendmentReason.validated(form["retractReason"])
@@ -115,18 +107,7 @@ struct IntakeController: Sendable {
     }
 
     func history(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let chart = try await intake.chart(context, clinic: clinic)
-        guard let slug = context.parameters.get("section"), let section = RecordSection(slug: slug),
-              section.isContact == contact,
-              let key = context.parameters.get("key").flatMap(UUID.init(uuidString:)) else {
-            throw Problem.notFound("There is no such entry.")
-        }
-        let versions = try await services.records.history(of: key, patientID: chart.summary.id)
-        guard let first = versions.first, first.section == section else { throw Problem.notFound("There is no such entry.") }
-        try await services.audit.record(AuditEvent(.view, entityType: "record_item", entityID: key.uuidString,
-                                                   patientID: chart.summary.id, summary: "history of \(section.displayName)"),
-                                        stamp: context.stamp(at: services.now()))
+        let (clinic, chart, section, versions) = try await intake.history(context, contactGroup: contact, via: "")
         let html = RecordItemHistoryPage.render(
             .init(patient: chart.summary, section: section,
                   versions: versions.map { .init(meta: $0.version, summary: $0.summary) },

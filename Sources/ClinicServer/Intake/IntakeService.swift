@@ -38,6 +38,43 @@ struct IntakeService: Sendable {
         return key
     }
 
+    /// What an item route names: the clinic, the chart, the section (permission checked) and,
+    /// for item routes, the current item's key.
+    struct Target {
+        let clinic: Clinic
+        let chart: PatientChart
+        let section: RecordSection
+        let key: UUID?
+    }
+
+    /// Resolves the path of an intake route, checking the section's permission.
+    func target(_ context: StaffRequestContext, contactGroup: Bool, item: Bool) async throws -> Target {
+        let clinic = try await services.currentClinic()
+        let chart = try await chart(context, clinic: clinic)
+        let section = try section(context, contactGroup: contactGroup)
+        let key = item ? try itemKey(context, chart: chart, section: section) : nil
+        return Target(clinic: clinic, chart: chart, section: section, key: key)
+    }
+
+    /// Every version of the item in the path (current or withdrawn), with a view entry in the trail.
+    func history(_ context: StaffRequestContext, contactGroup: Bool, via channel: String)
+        async throws -> (Clinic, PatientChart, RecordSection, [RecordItemHistoryEntry]) {
+        let clinic = try await services.currentClinic()
+        let chart = try await chart(context, clinic: clinic)
+        guard let slug = context.parameters.get("section"), let section = RecordSection(slug: slug),
+              section.isContact == contactGroup,
+              let key = context.parameters.get("key").flatMap(UUID.init(uuidString:)) else {
+            throw Problem.notFound("There is no such entry.")
+        }
+        let versions = try await services.records.history(of: key, patientID: chart.summary.id)
+        guard versions.first?.section == section else { throw Problem.notFound("There is no such entry.") }
+        try await services.audit.record(AuditEvent(.view, entityType: "record_item", entityID: key.uuidString,
+                                                   patientID: chart.summary.id,
+                                                   summary: "\(channel)history of \(section.displayName)"),
+                                        stamp: context.stamp(at: services.now()))
+        return (clinic, chart, section, versions)
+    }
+
     /// The validation context for the patient on `clinic`'s date.
     func validationContext(_ chart: PatientChart, clinic: Clinic) -> RecordValidationContext {
         RecordValidationContext(today: services.today(for: clinic), sexAtBirth: chart.summary.registration.sexAtBirth)

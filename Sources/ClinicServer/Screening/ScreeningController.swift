@@ -45,13 +45,7 @@ struct ScreeningController: Sendable {
     @Sendable func version(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        guard let number = context.parameters.get("version").flatMap(Int.init),
-              let signed = try await services.screenings.find(patientID: chart.summary.id, version: number) else {
-            throw Problem.notFound("This patient has no screening with that version.")
-        }
-        try await services.audit.record(AuditEvent(.view, entityType: "screening", entityID: signed.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "signed screening version \(number)"),
-                                        stamp: context.stamp(at: services.now()))
+        let signed = try await screening.signedVersion(context, chart: chart, via: "")
         let versions = try await services.screenings.list(patientID: chart.summary.id)
         let html = ScreeningPage.render(
             .init(patient: chart.summary, result: signed.result, resistance: signed.resistance, signed: signed,

@@ -21,6 +21,19 @@ struct ScreeningService: Sendable {
         return (result, resistance)
     }
 
+    /// The signed version named in the path, with a view entry in the trail; 404 when there is none.
+    func signedVersion(_ context: StaffRequestContext, chart: PatientChart, via channel: String) async throws -> SignedScreening {
+        guard let number = context.parameters.get("version").flatMap(Int.init),
+              let signed = try await services.screenings.find(patientID: chart.summary.id, version: number) else {
+            throw Problem.notFound("This patient has no screening with that version.")
+        }
+        try await services.audit.record(AuditEvent(.view, entityType: "screening", entityID: signed.id.uuidString,
+                                                   patientID: chart.summary.id,
+                                                   summary: "\(channel)signed screening version \(number)"),
+                                        stamp: context.stamp(at: services.now()))
+        return signed
+    }
+
     /// The chart header's safety summary.
     func chartHeader(_ chart: PatientChart, clinic: Clinic) async throws -> PatientChartPage.Header {
         let (result, resistance) = try await evaluate(chart, clinic: clinic)

@@ -225,4 +225,44 @@ struct IntakeTests {
             }
         }
     }
+
+    @Test("Correcting the identity is an amendment with a reason; the registration is kept as version 1")
+    func identityCorrection() async throws {
+        try await TestApp.withServices { services in
+            let desk = try await TestUsers.make(services, role: .frontDesk)
+            let patient = try await Self.patient(services)
+            let base = "/patients/\(patient.id.uuidString.lowercased())"
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "\(base)/identity/edit", method: .get, headers: desk.page) { response in
+                    #expect(Self.body(response).contains("value=\"Testwood\""))
+                }
+                let noReason = try await client.execute(
+                    uri: "\(base)/identity", method: .post, headers: desk.form,
+                    body: desk.formBody("givenName=Ada&familyName=Testwoode&dateOfBirth=1980-05-17&sexAtBirth=female"))
+                #expect(noReason.status == .unprocessableContent)
+                #expect(Self.body(noReason).contains("id=\"reason-error\""))
+                let future = try await client.execute(
+                    uri: "\(base)/identity", method: .post, headers: desk.form,
+                    body: desk.formBody("givenName=Ada&familyName=Testwood&dateOfBirth=2030-01-01&sexAtBirth=female&reason=typo"))
+                #expect(Self.body(future).contains("id=\"dateOfBirth-error\""))
+                let fixed = try await client.execute(
+                    uri: "\(base)/identity", method: .post, headers: desk.form,
+                    body: desk.formBody("givenName=Ada&familyName=Testwoode&dateOfBirth=1980-05-17&sexAtBirth=female&reason=spelling+on+ID+card"))
+                #expect(fixed.status == .seeOther)
+                try await client.execute(uri: "/patients?q=testwoode", method: .get, headers: desk.page) { response in
+                    #expect(Self.body(response).contains("Testwoode, Ada"), "search finds the corrected name")
+                }
+                try await client.execute(uri: "/api/v1/patients/\(patient.id.uuidString.lowercased())/identity", method: .put,
+                                         headers: desk.json,
+                                         body: ByteBuffer(string: #"{"givenName":"Ada","familyName":"Testwoode","dateOfBirth":"1980-05-17","sexAtBirth":"female"}"#)) { response in
+                    #expect(response.status == .unprocessableContent)
+                    #expect(Self.body(response).contains("\"field\":\"reason\""))
+                }
+                let audit = try await services.audit.page(AuditFilter(patientID: patient.id), before: nil, limit: 20)
+                #expect(audit.contains { $0.event.action == .amend && $0.event.summary.contains("Testwood, Ada") &&
+                    $0.event.summary.contains("Testwoode, Ada") && $0.event.summary.contains("spelling on ID card") })
+            }
+        }
+    }
 }

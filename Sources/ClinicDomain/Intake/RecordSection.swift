@@ -16,11 +16,13 @@ public enum RecordSection: String, CaseIterable, Sendable, Codable {
     case vitalSigns = "vital_signs"
     case trial
     case episode
+    /// Corrections of the registered identity (name, date of birth, sex, gender identity).
+    case identity
 
     /// True when the section holds a single item that later entries amend.
     public var isSingle: Bool {
         switch self {
-        case .contact, .emergencyContact, .height, .psychiatricHistory, .medicalHistory, .episode: true
+        case .contact, .emergencyContact, .height, .psychiatricHistory, .medicalHistory, .episode, .identity: true
         case .weight, .allergy, .medication, .diagnosis, .vitalSigns, .trial: false
         }
     }
@@ -40,6 +42,7 @@ public enum RecordSection: String, CaseIterable, Sendable, Codable {
         case .vitalSigns: "vital signs"
         case .trial: "treatment trial"
         case .episode: "current episode"
+        case .identity: "identity"
         }
     }
 }
@@ -100,15 +103,18 @@ extension RecordSection {
         case .vitalSigns: VitalSigns.self
         case .trial: AntidepressantTrial.self
         case .episode: DepressiveEpisode.self
+        case .identity: PatientRegistration.self
         }
     }
 
     /// True for the sections front-desk staff keep (contact details and escort); the others are
     /// clinical and need the intake permission.
-    public var isContact: Bool { self == .contact || self == .emergencyContact }
+    public var isContact: Bool { self == .contact || self == .emergencyContact || self == .identity }
 
     /// The permission that adding to or amending this section needs.
-    public var editPermission: Permission { isContact ? .patientsContact : .patientsIntake }
+    public var editPermission: Permission {
+        self == .identity ? .patientsRegister : isContact ? .patientsContact : .patientsIntake
+    }
 
     /// The path segment in URLs: `emergency-contact`, `vital-signs`…
     public var slug: String { rawValue.replacingOccurrences(of: "_", with: "-") }

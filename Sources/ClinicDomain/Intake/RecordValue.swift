@@ -102,6 +102,14 @@ extension DepressiveEpisode: RecordValue {
     public var auditSummary: String { "since \(startedOn), \(severity.displayName.lowercased())" }
 }
 
+extension PatientRegistration: RecordValue {
+    public static var section: RecordSection { .identity }
+    public func validated(in context: RecordValidationContext) throws(FieldErrors) -> Self { try validated(today: context.today) }
+    public var auditSummary: String {
+        "\(familyName), \(givenName), born \(dateOfBirth), \(sexAtBirth.rawValue)" + (genderIdentity.map { ", \($0)" } ?? "")
+    }
+}
+
 /// The medical history as a list of plain-language findings, for the chart and the audit line.
 public enum MedicalHistoryFindings {
     /// Every condition recorded as present, in words.

@@ -11,6 +11,7 @@ struct PatientsAPIController: Sendable {
         routes.staff(.get, "/api/v1/patients", .permission(.patientsRead), use: list)
         routes.staff(.post, "/api/v1/patients", .permission(.patientsRegister), use: register)
         routes.staff(.get, "/api/v1/patients/:id", .permission(.patientsRead), use: show)
+        routes.staff(.put, "/api/v1/patients/:id/identity", .permission(.patientsRegister), use: correctIdentity)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -52,4 +53,39 @@ struct PatientsAPIController: Sendable {
                                                    patientID: patient.id, summary: "API"), stamp: context.stamp(at: services.now()))
         return try APIResponse.json(APIResources.PatientResource(patient))
     }
+
+    /// `PUT /api/v1/patients/:id/identity` with the registration fields and a `reason`: an amendment.
+    @Sendable func correctIdentity(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        let body = try await StrictJSON.decode(IdentityCorrectionBody.self, from: request)
+        var errors = FieldErrors()
+        var registration: PatientRegistration?
+        do { registration = try PatientRegistration.parse(body.registration.fields, today: services.today(for: clinic)) }
+        catch { errors = error }
+        var reason = ""
+        do { reason = try AmendmentReason.validated(body.reason) } catch { errors = errors.merging(error) }
+        try errors.throwIfAny()
+        _ = try await services.records.amendIdentity(of: chart.summary.id, to: registration!, reason: reason,
+                                                     stamp: context.stamp(at: services.now()))
+        guard let patient = try await services.patients.find(chart.summary.id, in: clinic.id) else {
+            throw Problem.notFound("No patient of this clinic has that id.")
+        }
+        return try APIResponse.json(APIResources.PatientResource(patient))
+    }
+}
+
+/// The body of an identity correction: the registration fields plus the reason.
+struct IdentityCorrectionBody: StrictlyKeyed {
+    static let acceptedFields: Set<String> = APIResources.PatientRegistrationBody.acceptedFields.union(["reason"])
+    let registration: APIResources.PatientRegistrationBody
+    let reason: String?
+
+    init(from decoder: any Decoder) throws {
+        registration = try APIResources.PatientRegistrationBody(from: decoder)
+        let container = try decoder.container(keyedBy: ReasonKey.self)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+    }
+
+    private enum ReasonKey: String, CodingKey { case reason }
 }

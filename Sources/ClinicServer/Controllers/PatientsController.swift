@@ -14,6 +14,8 @@ struct PatientsController: Sendable {
         routes.staff(.get, "/patients/new", .permission(.patientsRegister), use: newForm)
         routes.staff(.post, "/patients", .permission(.patientsRegister), use: register)
         routes.staff(.get, "/patients/:id", .permission(.patientsRead), use: chart)
+        routes.staff(.get, "/patients/:id/identity/edit", .permission(.patientsRegister), use: identityForm)
+        routes.staff(.post, "/patients/:id/identity", .permission(.patientsRegister), use: correctIdentity)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -66,9 +68,45 @@ struct PatientsController: Sendable {
                                                  timeZone: clinic.settings.resolvedTimeZone,
                                                  canSeeAccessLog: context.identity.can(.patientAccessLogRead),
                                                  canEditContact: context.identity.can(.patientsContact),
-                                                 canEditIntake: context.identity.can(.patientsIntake)),
+                                                 canEditIntake: context.identity.can(.patientsIntake),
+                                                 canCorrectIdentity: context.identity.can(.patientsRegister)),
                                            context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
+    }
+
+    @Sendable func identityForm(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        return identityPage(chart, values: IntakeFormCoding.fields(of: chart.summary.registration), errors: FieldErrors(),
+                            clinic: clinic, request: request, context: context)
+    }
+
+    /// Corrects a typo in the name, birth date or sex: an amendment with a reason, never an overwrite.
+    @Sendable func correctIdentity(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        let form = try await WebResponses.formFields(of: request)
+        var errors = FieldErrors()
+        var registration: PatientRegistration?
+        do { registration = try PatientRegistration.parse(form, today: services.today(for: clinic)) } catch { errors = error }
+        var reason = ""
+        do { reason = try AmendmentReason.validated(form["reason"]) } catch { errors = errors.merging(error) }
+        guard errors.isEmpty, let registration else {
+            return identityPage(chart, values: form, errors: errors, clinic: clinic, request: request, context: context,
+                                status: .unprocessableContent)
+        }
+        _ = try await services.records.amendIdentity(of: chart.summary.id, to: registration, reason: reason,
+                                                     stamp: context.stamp(at: services.now()))
+        return WebResponses.redirect(to: "/patients/\(chart.summary.id.uuidString.lowercased())",
+                                     flash: Flash(.success, "Identity corrected; the earlier version is kept."))
+    }
+
+    private func identityPage(_ chart: PatientChart, values: [String: String], errors: FieldErrors, clinic: Clinic,
+                              request: Request, context: Context, status: HTTPResponse.Status = .ok) -> Response {
+        let model = IntakeFormPage.Model(patient: chart.summary, section: .identity,
+                                         action: "/patients/\(chart.summary.id.uuidString.lowercased())/identity",
+                                         isAmendment: true, values: values, errors: errors)
+        return WebResponses.page(IntakeFormPage.render(model, context: pageContext(clinic, request, context)), status: status)
     }
 
     private func pageContext(_ clinic: Clinic, _ request: Request, _ context: Context) -> PageContext {

@@ -22,7 +22,7 @@ struct IntakeService: Sendable {
     /// and the user's permission.
     func section(_ context: StaffRequestContext, contactGroup: Bool) throws -> RecordSection {
         guard let slug = context.parameters.get("section"), let section = RecordSection(slug: slug),
-              section.isContact == contactGroup else {
+              section.isContact == contactGroup, section != .identity else {
             throw Problem.notFound("There is no such part of the record.")
         }
         guard context.identity.can(section.editPermission) else { throw Problem.forbidden(section.editPermission) }
@@ -89,6 +89,7 @@ struct IntakeService: Sendable {
         case .psychiatricHistory: chart.psychiatricHistory?.key
         case .medicalHistory: chart.medicalHistory?.key
         case .episode: chart.episode?.key
+        case .identity: nil
         default: nil
         }
     }

@@ -17,6 +17,10 @@ public protocol PatientRecordRepository: Sendable {
     func retract(_ key: UUID, of patientID: UUID, reason: String, stamp: AuditStamp) async throws
     /// Every version of item `key`, oldest first.
     func history(of key: UUID, patientID: UUID) async throws -> [RecordItemHistoryEntry]
+    /// Corrects the registered identity with `reason`. The first correction also stores the
+    /// identity as registered, so the item's history starts with it; returns the item's key.
+    func amendIdentity(of patientID: UUID, to registration: PatientRegistration, reason: String,
+                       stamp: AuditStamp) async throws -> UUID
 }
 
 /// One stored version of an item, for the item's history page.
@@ -152,6 +156,50 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
         }
     }
 
+    public func amendIdentity(of patientID: UUID, to registration: PatientRegistration, reason: String,
+                              stamp: AuditStamp) async throws -> UUID {
+        try await database.write { db in
+            guard let row = try await db.select().columns(SQLPatientRepository.columns).from("patients")
+                .where("id", .equal, SQLBind(patientID.uuidString)).first() else { throw UnknownPatientError(patientID: patientID) }
+            let current = try SQLPatientRepository.decodePatient(row)
+            let existing = try await db.select().columns("item_key", "version").from("patient_record_items")
+                .where("patient_id", .equal, SQLBind(patientID.uuidString))
+                .where("section", .equal, SQLBind(RecordSection.identity.rawValue))
+                .orderBy("version", .descending).first()
+            let key: UUID
+            var version: Int
+            if let existing, let stored = UUID(uuidString: try existing.decode(column: "item_key", as: String.self)) {
+                key = stored
+                version = try existing.decode(column: "version", as: Int.self)
+            } else {
+                key = UUID()
+                var registered = stamp
+                registered.at = current.registeredAt
+                registered.actorName = "registration"
+                registered.userID = nil
+                try await Self.insert(key: key, version: 1, section: .identity, payload: current.registration, reason: nil,
+                                      patientID: patientID, stamp: registered, db)
+                version = 1
+            }
+            version += 1
+            try await Self.insert(key: key, version: version, section: .identity, payload: registration, reason: reason,
+                                  patientID: patientID, stamp: stamp, db)
+            try await db.update("patients")
+                .set("given_name", to: SQLBind(registration.givenName)).set("family_name", to: SQLBind(registration.familyName))
+                .set("given_key", to: SQLBind(PatientSearch.key(registration.givenName)))
+                .set("family_key", to: SQLBind(PatientSearch.key(registration.familyName)))
+                .set("date_of_birth", to: SQLBind(registration.dateOfBirth.iso))
+                .set("sex_at_birth", to: SQLBind(registration.sexAtBirth.rawValue))
+                .set("gender_identity", to: SQLBind(registration.genderIdentity))
+                .where("id", .equal, SQLBind(patientID.uuidString)).run()
+            try await AuditLog.append(AuditEvent(
+                .amend, entityType: "patient", entityID: patientID.uuidString, patientID: patientID,
+                summary: "corrected identity (version \(version)): \(current.registration.auditSummary) → \(registration.auditSummary); reason: \(reason)"),
+                stamp: stamp, in: db)
+            return key
+        }
+    }
+
     // MARK: - Rows
 
     private static func version(_ row: any SQLRow) throws -> RecordItemVersion {
@@ -219,6 +267,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
         case .vitalSigns: try decode(VitalSigns.self, payload).auditSummary
         case .trial: try decode(AntidepressantTrial.self, payload).auditSummary
         case .episode: try decode(DepressiveEpisode.self, payload).auditSummary
+        case .identity: try decode(PatientRegistration.self, payload).auditSummary
         }
     }
 
@@ -240,6 +289,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
         case .vitalSigns: chart.vitalSigns.append(try entry(VitalSigns.self))
         case .trial: chart.trials.append(try entry(AntidepressantTrial.self))
         case .episode: chart.episode = try entry(DepressiveEpisode.self)
+        case .identity: break  // the patient row holds the current identity; the items keep its history
         }
     }
 }

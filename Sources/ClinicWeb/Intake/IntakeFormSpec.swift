@@ -162,6 +162,13 @@ public struct IntakeFormSpec: Sendable {
                 IntakeField("ectPlacement", "ECT placement", IntakeField.choices(AntidepressantTrial.ECTPlacement.self) { $0.rawValue.capitalized },
                             hint: "ECT only."),
                 IntakeField("inCurrentEpisode", "Part of the current episode", .checkbox)])
+        case .identity:
+            IntakeFormSpec(section: section, title: "Identity", fields: [
+                IntakeField("givenName", "Given name", .text, required: true),
+                IntakeField("familyName", "Family name", .text, required: true),
+                IntakeField("dateOfBirth", "Date of birth", .date, required: true),
+                IntakeField("sexAtBirth", "Sex at birth", IntakeField.choices(SexAtBirth.self) { $0.displayName }, required: true),
+                IntakeField("genderIdentity", "Gender identity", .text, hint: "In the patient's own words.")])
         case .episode:
             IntakeFormSpec(section: section, title: "Current depressive episode", fields: [
                 IntakeField("startedOn", "Began on", .date, required: true, hint: "An estimate is fine."),

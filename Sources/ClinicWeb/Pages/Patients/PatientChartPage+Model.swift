@@ -44,13 +44,17 @@ public struct PatientChartPage: Sendable {
         public var canEditContact: Bool
         /// True when the viewer may edit the clinical record.
         public var canEditIntake: Bool
+        /// True when the viewer may correct the registered identity.
+        public var canCorrectIdentity: Bool
 
         /// The patient.
         public var patient: PatientSummary { chart.summary }
 
         /// Creates the model.
         public init(chart: PatientChart, header: Header? = nil, today: CalendarDate, timeZone: TimeZone,
-                    canSeeAccessLog: Bool = false, canEditContact: Bool = false, canEditIntake: Bool = false) {
+                    canSeeAccessLog: Bool = false, canEditContact: Bool = false, canEditIntake: Bool = false,
+                    canCorrectIdentity: Bool = false) {
+            self.canCorrectIdentity = canCorrectIdentity
             self.chart = chart
             self.header = header
             self.today = today

@@ -23,6 +23,7 @@ extension PatientChartPage {
             safetyBanner(model),
             .nav(.class("chart-actions"),
                  .a(.href("\(base)/screening"), .id("screening-link"), .class("button"), .text("Screening")),
+                 .if(model.canCorrectIdentity, .a(.href("\(base)/identity/edit"), .id("correct-identity"), .text("Correct identity"))),
                  .if(model.canSeeAccessLog,
                      .a(.href("\(base)/access-log"), .id("access-log-link"), .text("Who has seen or changed this record")))),
             section(.contact, model, entries: chart.contact.map { [row($0, model, [$0.value.phone, $0.value.email, $0.value.address].compactMap { $0 }.joined(separator: " · "))] } ?? []),

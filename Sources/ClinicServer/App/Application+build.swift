@@ -31,6 +31,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     AccountController(services: services).addRoutes(to: routes)
     UsersAdminController(services: services).addRoutes(to: routes)
     ClinicSettingsController(services: services).addRoutes(to: routes)
+    ClinicPolicyController(services: services).addRoutes(to: routes)
 
     ClinicAPIController(services: services).addRoutes(to: routes)
     PatientsAPIController(services: services).addRoutes(to: routes)

@@ -10,6 +10,8 @@ public enum ClinicSettingsPage {
             title: errors.isEmpty ? "Clinic settings" : "Error: clinic settings", context: context,
             content:
             .h1(.text("Clinic settings")),
+            .p(.class("hint"), .text("Screening thresholds and the definition of treatment-resistant depression: "),
+               .a(.id("policy-link"), .href("/admin/clinic/policy"), .text("screening policy")), .text(".")),
             FormField.errorSummary(errors),
             .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),
                   .csrfField(context),

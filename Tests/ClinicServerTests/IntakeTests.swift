@@ -14,39 +14,46 @@ struct IntakeTests {
         return try await services.patients.register(Fixtures.registration(), in: clinic.id, stamp: Fixtures.stamp)
     }
 
+    /// A fresh clinic with one registered patient, a signed-in user of `role` and a test client.
+    private static func withPatient(
+        _ role: Role, _ body: @escaping @Sendable (ClinicServices, TestUser, PatientSummary, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        try await TestApp.withServices { services in
+            let user = try await TestUsers.make(services, role: role)
+            let patient = try await Self.patient(services)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in try await body(services, user, patient, client) }
+        }
+    }
+
     private static func body(_ response: TestResponse) -> String { String(buffer: response.body) }
 
     @Test("A nurse adds a weight and a medication through the forms; the chart shows them and the trail records each step")
     func formsAddAndChartShows() async throws {
-        try await TestApp.withServices { services in
-            let nurse = try await TestUsers.make(services, role: .nurse)
-            let patient = try await Self.patient(services)
-            let base = "/patients/\(patient.id.uuidString.lowercased())"
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
-            try await app.test(.router) { client in
-                try await client.execute(uri: "\(base)/record/weight/new", method: .get, headers: nurse.page) { response in
-                    #expect(response.status == .ok)
-                    #expect(Self.body(response).contains("name=\"kilograms\""))
-                }
-                let saved = try await client.execute(uri: "\(base)/record/weight", method: .post, headers: nurse.form,
-                                                     body: nurse.formBody("kilograms=72.5&measuredOn=2026-11-20"))
-                #expect(saved.status == .seeOther)
-                #expect(saved.headers[.location] == "\(base)#weight")
-                let med = try await client.execute(
-                    uri: "\(base)/record/medication", method: .post, headers: nurse.form,
-                    body: nurse.formBody("name=lorazepam&dose=1+mg+bd&classes.benzodiazepine=on&lorazepamEquivalentMgPerDay=2"))
-                #expect(med.status == .seeOther)
-                try await client.execute(uri: base, method: .get, headers: nurse.page) { response in
-                    let html = Self.body(response)
-                    #expect(html.contains("72.5 kg on 2026-11-20"))
-                    #expect(html.contains("lorazepam · 1 mg bd · Benzodiazepine · 2 mg/day lorazepam-eq."))
-                }
-                let summaries = try await services.audit.page(AuditFilter(patientID: patient.id), before: nil, limit: 20)
-                    .map(\.event.summary)
-                #expect(summaries.contains("added weight: 72.5 kg on 2026-11-20"))
-                #expect(summaries.contains("added medication: lorazepam [Benzodiazepine]"))
-                #expect(summaries.contains("chart"), "viewing the chart is audited")
+        try await Self.withPatient(.nurse) { services, nurse, patient, client in
+        let base = "/patients/\(patient.id.uuidString.lowercased())"
+            try await client.execute(uri: "\(base)/record/weight/new", method: .get, headers: nurse.page) { response in
+                #expect(response.status == .ok)
+                #expect(Self.body(response).contains("name=\"kilograms\""))
             }
+            let saved = try await client.execute(uri: "\(base)/record/weight", method: .post, headers: nurse.form,
+                                                 body: nurse.formBody("kilograms=72.5&measuredOn=2026-11-20"))
+            #expect(saved.status == .seeOther)
+            #expect(saved.headers[.location] == "\(base)#weight")
+            let med = try await client.execute(
+                uri: "\(base)/record/medication", method: .post, headers: nurse.form,
+                body: nurse.formBody("name=lorazepam&dose=1+mg+bd&classes.benzodiazepine=on&lorazepamEquivalentMgPerDay=2"))
+            #expect(med.status == .seeOther)
+            try await client.execute(uri: base, method: .get, headers: nurse.page) { response in
+                let html = Self.body(response)
+                #expect(html.contains("72.5 kg on 2026-11-20"))
+                #expect(html.contains("lorazepam · 1 mg bd · Benzodiazepine · 2 mg/day lorazepam-eq."))
+            }
+            let summaries = try await services.audit.page(AuditFilter(patientID: patient.id), before: nil, limit: 20)
+                .map(\.event.summary)
+            #expect(summaries.contains("added weight: 72.5 kg on 2026-11-20"))
+            #expect(summaries.contains("added medication: lorazepam [Benzodiazepine]"))
+            #expect(summaries.contains("chart"), "viewing the chart is audited")
         }
     }
 
@@ -64,22 +71,17 @@ struct IntakeTests {
         ("medication", "name=diazepam&classes.benzodiazepine=on", "lorazepamEquivalentMgPerDay", "lorazepam-equivalent"),
     ])
     func impossibleValues(section: String, fields: String, field: String, message: String) async throws {
-        try await TestApp.withServices { services in
-            let nurse = try await TestUsers.make(services, role: .nurse)
-            let patient = try await Self.patient(services)
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
-            try await app.test(.router) { client in
-                try await client.execute(uri: "/patients/\(patient.id.uuidString.lowercased())/record/\(section)", method: .post,
-                                         headers: nurse.form, body: nurse.formBody(fields)) { response in
-                    #expect(response.status == .unprocessableContent)
-                    let html = Self.body(response)
-                    #expect(html.contains("id=\"\(field)-error\""), "no error beside \(field)")
-                    #expect(html.contains(message))
-                }
-                let clinicID = try #require(try await services.clinics.primaryClinic()).id
-                let chart = try #require(try await services.records.chart(patient.id, in: clinicID))
-                #expect(chart.revision == 0, "nothing was stored")
+        try await Self.withPatient(.nurse) { services, nurse, patient, client in
+            try await client.execute(uri: "/patients/\(patient.id.uuidString.lowercased())/record/\(section)", method: .post,
+                                     headers: nurse.form, body: nurse.formBody(fields)) { response in
+                #expect(response.status == .unprocessableContent)
+                let html = Self.body(response)
+                #expect(html.contains("id=\"\(field)-error\""), "no error beside \(field)")
+                #expect(html.contains(message))
             }
+            let clinicID = try #require(try await services.clinics.primaryClinic()).id
+            let chart = try #require(try await services.records.chart(patient.id, in: clinicID))
+            #expect(chart.revision == 0, "nothing was stored")
         }
     }
 
@@ -120,78 +122,68 @@ struct IntakeTests {
 
     @Test("Front desk may keep contact details but not the clinical record")
     func frontDeskLimits() async throws {
-        try await TestApp.withServices { services in
-            let desk = try await TestUsers.make(services, role: .frontDesk)
-            let patient = try await Self.patient(services)
-            let base = "/patients/\(patient.id.uuidString.lowercased())"
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
-            try await app.test(.router) { client in
-                let contact = try await client.execute(
-                    uri: "\(base)/contact/emergency-contact", method: .post, headers: desk.form,
-                    body: desk.formBody("name=Sam+Testwood&relationship=partner&phone=%2B44+20+7946+0000&isEscort=on"))
-                #expect(contact.status == .seeOther)
-                let clinical = try await client.execute(uri: "\(base)/record/allergy", method: .post, headers: desk.form,
-                                                        body: desk.formBody("substance=latex&severity=mild"))
-                #expect(clinical.status == .forbidden)
-                let wrongGroup = try await client.execute(uri: "\(base)/contact/allergy/new", method: .get, headers: desk.page)
-                #expect(wrongGroup.status == .notFound, "clinical sections are not reachable under /contact")
-                let clinicID = try #require(try await services.clinics.primaryClinic()).id
-                let chart = try #require(try await services.records.chart(patient.id, in: clinicID))
-                #expect(chart.emergencyContact?.value.isEscort == true)
-                #expect(chart.allergies.isEmpty)
-            }
+        try await Self.withPatient(.frontDesk) { services, desk, patient, client in
+        let base = "/patients/\(patient.id.uuidString.lowercased())"
+            let contact = try await client.execute(
+                uri: "\(base)/contact/emergency-contact", method: .post, headers: desk.form,
+                body: desk.formBody("name=Sam+Testwood&relationship=partner&phone=%2B44+20+7946+0000&isEscort=on"))
+            #expect(contact.status == .seeOther)
+            let clinical = try await client.execute(uri: "\(base)/record/allergy", method: .post, headers: desk.form,
+                                                    body: desk.formBody("substance=latex&severity=mild"))
+            #expect(clinical.status == .forbidden)
+            let wrongGroup = try await client.execute(uri: "\(base)/contact/allergy/new", method: .get, headers: desk.page)
+            #expect(wrongGroup.status == .notFound, "clinical sections are not reachable under /contact")
+            let clinicID = try #require(try await services.clinics.primaryClinic()).id
+            let chart = try #require(try await services.records.chart(patient.id, in: clinicID))
+            #expect(chart.emergencyContact?.value.isEscort == true)
+            #expect(chart.allergies.isEmpty)
         }
     }
 
     @Test("The API adds, amends with a reason, withdraws and lists the record; bad bodies are problems with field names")
     func api() async throws {
-        try await TestApp.withServices { services in
-            let nurse = try await TestUsers.make(services, role: .nurse)
-            let patient = try await Self.patient(services)
-            let base = "/api/v1/patients/\(patient.id.uuidString.lowercased())"
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
-            try await app.test(.router) { client in
-                let created = try await client.execute(
-                    uri: "\(base)/record/medication", method: .post, headers: nurse.json,
-                    body: ByteBuffer(string: #"{"name":"lamotrigine","dose":"200 mg daily","classes":["nmda_active"]}"#))
-                #expect(created.status == .created)
-                struct Created: Decodable { let key: String }
-                let key = try JSONDecoder().decode(Created.self, from: Data(buffer: created.body)).key
-                #expect(created.headers[.location] == "\(base)/record/medication/\(key)")
+        try await Self.withPatient(.nurse) { services, nurse, patient, client in
+        let base = "/api/v1/patients/\(patient.id.uuidString.lowercased())"
+            let created = try await client.execute(
+                uri: "\(base)/record/medication", method: .post, headers: nurse.json,
+                body: ByteBuffer(string: #"{"name":"lamotrigine","dose":"200 mg daily","classes":["nmda_active"]}"#))
+            #expect(created.status == .created)
+            struct Created: Decodable { let key: String }
+            let key = try JSONDecoder().decode(Created.self, from: Data(buffer: created.body)).key
+            #expect(created.headers[.location] == "\(base)/record/medication/\(key)")
 
-                try await client.execute(uri: "\(base)/record/weight", method: .post, headers: nurse.json,
-                                         body: ByteBuffer(string: #"{"kilograms":700,"measuredOn":"2026-11-20"}"#)) { response in
-                    #expect(response.status == .unprocessableContent)
-                    #expect(response.headers[.contentType] == "application/problem+json")
-                    #expect(Self.body(response).contains("\"field\":\"kilograms\""))
-                }
-                try await client.execute(uri: "\(base)/record/weight", method: .post, headers: nurse.json,
-                                         body: ByteBuffer(string: #"{"kilograms":70,"measuredOn":"2026-11-20","kg":70}"#)) { response in
-                    #expect(response.status == .unprocessableContent)
-                    #expect(Self.body(response).contains("Unknown field"))
-                }
-                try await client.execute(uri: "\(base)/record/medication/\(key)", method: .put, headers: nurse.json,
-                                         body: ByteBuffer(string: #"{"value":{"name":"lamotrigine","classes":["nmda_active"]}}"#)) { response in
-                    #expect(response.status == .unprocessableContent)
-                    #expect(Self.body(response).contains("\"field\":\"reason\""))
-                }
-                let amended = try await client.execute(
-                    uri: "\(base)/record/medication/\(key)", method: .put, headers: nurse.json,
-                    body: ByteBuffer(string: #"{"value":{"name":"lamotrigine","dose":"100 mg daily","classes":["nmda_active"]},"reason":"dose reduced"}"#))
-                #expect(amended.status == .noContent)
-                try await client.execute(uri: "\(base)/record", method: .get, headers: nurse.api) { response in
-                    #expect(response.status == .ok)
-                    let json = Self.body(response)
-                    #expect(json.contains("\"dose\":\"100 mg daily\""))
-                    #expect(json.contains("\"version\":2"))
-                }
-                let withdrawn = try await client.execute(uri: "\(base)/record/medication/\(key)/retraction", method: .post,
-                                                         headers: nurse.json, body: ByteBuffer(string: #"{"reason":"stopped"}"#))
-                #expect(withdrawn.status == .noContent)
-                try await client.execute(uri: "\(base)/record/medication/\(key)/history", method: .get, headers: nurse.api) { response in
-                    let json = Self.body(response)
-                    #expect(json.contains("\"withdrawn\":true") && json.contains("dose reduced"))
-                }
+            try await client.execute(uri: "\(base)/record/weight", method: .post, headers: nurse.json,
+                                     body: ByteBuffer(string: #"{"kilograms":700,"measuredOn":"2026-11-20"}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(Self.body(response).contains("\"field\":\"kilograms\""))
+            }
+            try await client.execute(uri: "\(base)/record/weight", method: .post, headers: nurse.json,
+                                     body: ByteBuffer(string: #"{"kilograms":70,"measuredOn":"2026-11-20","kg":70}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(Self.body(response).contains("Unknown field"))
+            }
+            try await client.execute(uri: "\(base)/record/medication/\(key)", method: .put, headers: nurse.json,
+                                     body: ByteBuffer(string: #"{"value":{"name":"lamotrigine","classes":["nmda_active"]}}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(Self.body(response).contains("\"field\":\"reason\""))
+            }
+            let amended = try await client.execute(
+                uri: "\(base)/record/medication/\(key)", method: .put, headers: nurse.json,
+                body: ByteBuffer(string: #"{"value":{"name":"lamotrigine","dose":"100 mg daily","classes":["nmda_active"]},"reason":"dose reduced"}"#))
+            #expect(amended.status == .noContent)
+            try await client.execute(uri: "\(base)/record", method: .get, headers: nurse.api) { response in
+                #expect(response.status == .ok)
+                let json = Self.body(response)
+                #expect(json.contains("\"dose\":\"100 mg daily\""))
+                #expect(json.contains("\"version\":2"))
+            }
+            let withdrawn = try await client.execute(uri: "\(base)/record/medication/\(key)/retraction", method: .post,
+                                                     headers: nurse.json, body: ByteBuffer(string: #"{"reason":"stopped"}"#))
+            #expect(withdrawn.status == .noContent)
+            try await client.execute(uri: "\(base)/record/medication/\(key)/history", method: .get, headers: nurse.api) { response in
+                let json = Self.body(response)
+                #expect(json.contains("\"withdrawn\":true") && json.contains("dose reduced"))
             }
         }
     }
@@ -228,41 +220,36 @@ struct IntakeTests {
 
     @Test("Correcting the identity is an amendment with a reason; the registration is kept as version 1")
     func identityCorrection() async throws {
-        try await TestApp.withServices { services in
-            let desk = try await TestUsers.make(services, role: .frontDesk)
-            let patient = try await Self.patient(services)
-            let base = "/patients/\(patient.id.uuidString.lowercased())"
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
-            try await app.test(.router) { client in
-                try await client.execute(uri: "\(base)/identity/edit", method: .get, headers: desk.page) { response in
-                    #expect(Self.body(response).contains("value=\"Testwood\""))
-                }
-                let noReason = try await client.execute(
-                    uri: "\(base)/identity", method: .post, headers: desk.form,
-                    body: desk.formBody("givenName=Ada&familyName=Testwoode&dateOfBirth=1980-05-17&sexAtBirth=female"))
-                #expect(noReason.status == .unprocessableContent)
-                #expect(Self.body(noReason).contains("id=\"reason-error\""))
-                let future = try await client.execute(
-                    uri: "\(base)/identity", method: .post, headers: desk.form,
-                    body: desk.formBody("givenName=Ada&familyName=Testwood&dateOfBirth=2030-01-01&sexAtBirth=female&reason=typo"))
-                #expect(Self.body(future).contains("id=\"dateOfBirth-error\""))
-                let fixed = try await client.execute(
-                    uri: "\(base)/identity", method: .post, headers: desk.form,
-                    body: desk.formBody("givenName=Ada&familyName=Testwoode&dateOfBirth=1980-05-17&sexAtBirth=female&reason=spelling+on+ID+card"))
-                #expect(fixed.status == .seeOther)
-                try await client.execute(uri: "/patients?q=testwoode", method: .get, headers: desk.page) { response in
-                    #expect(Self.body(response).contains("Testwoode, Ada"), "search finds the corrected name")
-                }
-                try await client.execute(uri: "/api/v1/patients/\(patient.id.uuidString.lowercased())/identity", method: .put,
-                                         headers: desk.json,
-                                         body: ByteBuffer(string: #"{"givenName":"Ada","familyName":"Testwoode","dateOfBirth":"1980-05-17","sexAtBirth":"female"}"#)) { response in
-                    #expect(response.status == .unprocessableContent)
-                    #expect(Self.body(response).contains("\"field\":\"reason\""))
-                }
-                let audit = try await services.audit.page(AuditFilter(patientID: patient.id), before: nil, limit: 20)
-                #expect(audit.contains { $0.event.action == .amend && $0.event.summary.contains("Testwood, Ada") &&
-                    $0.event.summary.contains("Testwoode, Ada") && $0.event.summary.contains("spelling on ID card") })
+        try await Self.withPatient(.frontDesk) { services, desk, patient, client in
+        let base = "/patients/\(patient.id.uuidString.lowercased())"
+            try await client.execute(uri: "\(base)/identity/edit", method: .get, headers: desk.page) { response in
+                #expect(Self.body(response).contains("value=\"Testwood\""))
             }
+            let noReason = try await client.execute(
+                uri: "\(base)/identity", method: .post, headers: desk.form,
+                body: desk.formBody("givenName=Ada&familyName=Testwoode&dateOfBirth=1980-05-17&sexAtBirth=female"))
+            #expect(noReason.status == .unprocessableContent)
+            #expect(Self.body(noReason).contains("id=\"reason-error\""))
+            let future = try await client.execute(
+                uri: "\(base)/identity", method: .post, headers: desk.form,
+                body: desk.formBody("givenName=Ada&familyName=Testwood&dateOfBirth=2030-01-01&sexAtBirth=female&reason=typo"))
+            #expect(Self.body(future).contains("id=\"dateOfBirth-error\""))
+            let fixed = try await client.execute(
+                uri: "\(base)/identity", method: .post, headers: desk.form,
+                body: desk.formBody("givenName=Ada&familyName=Testwoode&dateOfBirth=1980-05-17&sexAtBirth=female&reason=spelling+on+ID+card"))
+            #expect(fixed.status == .seeOther)
+            try await client.execute(uri: "/patients?q=testwoode", method: .get, headers: desk.page) { response in
+                #expect(Self.body(response).contains("Testwoode, Ada"), "search finds the corrected name")
+            }
+            try await client.execute(uri: "/api/v1/patients/\(patient.id.uuidString.lowercased())/identity", method: .put,
+                                     headers: desk.json,
+                                     body: ByteBuffer(string: #"{"givenName":"Ada","familyName":"Testwoode","dateOfBirth":"1980-05-17","sexAtBirth":"female"}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(Self.body(response).contains("\"field\":\"reason\""))
+            }
+            let audit = try await services.audit.page(AuditFilter(patientID: patient.id), before: nil, limit: 20)
+            #expect(audit.contains { $0.event.action == .amend && $0.event.summary.contains("Testwood, Ada") &&
+                $0.event.summary.contains("Testwoode, Ada") && $0.event.summary.contains("spelling on ID card") })
         }
     }
 }

@@ -6,6 +6,7 @@ import Foundation
 import Testing
 import TestSupport
 
+extension CommandLineSuites {
 @Suite("clinic policy command")
 struct ClinicPolicyCommandTests {
     private func run(_ arguments: [String]) async throws {
@@ -86,4 +87,4 @@ struct ClinicPolicyCommandTests {
         #expect(updated.fieldValues == values)
         #expect(try ClinicPolicies.defaults.applying(ClinicPolicies.defaults.fieldValues) == .defaults)
     }
-}
+}}

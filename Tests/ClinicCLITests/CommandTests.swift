@@ -8,6 +8,7 @@ import Foundation
 import Testing
 import TestSupport
 
+extension CommandLineSuites {
 @Suite("Command line")
 struct CommandTests {
     private func run(_ arguments: [String]) async throws {
@@ -103,4 +104,4 @@ struct CommandTests {
             try await run(["audit", "verify", "--database", url])
         } throws: { ($0 as? ExitCode)?.rawValue == 1 }
     }
-}
+}}

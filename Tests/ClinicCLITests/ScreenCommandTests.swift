@@ -4,6 +4,7 @@ import ClinicDomain
 import Foundation
 import Testing
 
+extension CommandLineSuites {
 @Suite("screen command")
 struct ScreenCommandTests {
     /// docs/examples/screening-patient.json, found from this file's location.
@@ -152,4 +153,4 @@ struct ScreenCommandTests {
             #expect(docs.contains("| \(setting.status.rawValue) |"))
         }
     }
-}
+}}

@@ -102,17 +102,15 @@ extension ScreeningRuleCatalog {
         ScreeningRule(
             id: "KC-SCR-TRD-CRITERIA", title: "Treatment-resistance criteria not met",
             categories: categories(racemic: .info, esketamine: .caution),
-            trigger: "Fewer than minimumFailedTrials (default 2) different antidepressants failed in the current episode at an adequate dose for ≥ adequateTrialDays (default 42)",
+            trigger: "Not treatment-resistant under the clinic's treatment-resistance policy (default: 2 different antidepressants failed in the current episode at an adequate dose for ≥ 6 weeks; docs/treatment-resistance.md)",
             explanation: "Esketamine is indicated for depression that has not responded to at least 2 different antidepressants of adequate dose and duration in the current episode; IV ketamine is a third-line option (CANMAT).",
             sources: ["R22", "R23", "R26-JP", "R53", "R6"]) { context, _ in
-            let policy = context.policy
-            let failed = Set(context.record.trials.filter { trial in
-                trial.kind == .medication && trial.inCurrentEpisode && trial.adequateDose && trial.outcome.isFailure
-                    && trial.durationDays(today: context.today) >= policy.adequateTrialDays
-            }.map { $0.treatment.lowercased() })
-            guard failed.count < policy.minimumFailedTrials else { return nil }
-            return "\(failed.count) different antidepressant(s) failed at an adequate dose for ≥ \(policy.adequateTrialDays) days in the "
-                + "current episode; TRD needs \(policy.minimumFailedTrials) [R22][R23]"
+            // One definition of TRD for the whole product: the treatment-resistance calculator's.
+            let assessment = TreatmentResistanceCalculator.assess(
+                trials: context.record.trials, episode: context.record.currentEpisode, policy: context.resistancePolicy,
+                today: context.today)
+            guard !assessment.isTreatmentResistant else { return nil }
+            return assessment.trdExplanation.conclusion + " [R22][R23]"
         },
     ]
 }

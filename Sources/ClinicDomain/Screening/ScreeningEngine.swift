@@ -8,9 +8,11 @@ public enum ScreeningEngine {
     /// decision is not eligible when any contraindication fired, eligible with cautions when a
     /// caution fired, else eligible. Each treatment also carries the jurisdiction's statements.
     public static func evaluate(_ record: PatientRecord, treatments: [Treatment] = Treatment.allCases,
-                                policy: ScreeningPolicy, jurisdiction: Jurisdiction, today: CalendarDate,
+                                policy: ScreeningPolicy, resistancePolicy: TreatmentResistancePolicy = .defaults,
+                                jurisdiction: Jurisdiction, today: CalendarDate,
                                 rules: [ScreeningRule] = ScreeningRuleCatalog.all) -> ScreeningResult {
-        let context = ScreeningContext(record: record, policy: policy, jurisdiction: jurisdiction, today: today)
+        let context = ScreeningContext(record: record, policy: policy, jurisdiction: jurisdiction, today: today,
+                                       resistancePolicy: resistancePolicy)
         let profile = JurisdictionProfile(jurisdiction, today: today)
         let screenings = Treatment.allCases.filter(treatments.contains).map { treatment in
             var findings: [ScreeningFinding] = []

@@ -85,11 +85,5 @@ extension ScreeningPolicy {
         .init(field: "esketamineReducedStartAge", label: "Esketamine reduced start age",
               help: "Under the EU/UK SmPC patients of 65 or over start esketamine at 28 mg on day 1.",
               unit: "years", defaultValue: 65, status: .sourced, sources: ["R22"], allowedRange: 50...80, isWholeNumber: true),
-        .init(field: "minimumFailedTrials", label: "Failed trials that define TRD",
-              help: "Treatment-resistant depression: no response to at least 2 different antidepressants of adequate dose and duration in the current episode.",
-              unit: "trials", defaultValue: 2, status: .sourced, sources: ["R22", "R23"], allowedRange: 1...6, isWholeNumber: true),
-        .init(field: "adequateTrialDays", label: "Adequate trial duration",
-              help: "A trial counts as adequate after at least 6 weeks (42 days); the Karolinska model uses 28 days.",
-              unit: "days", defaultValue: 42, status: .sourced, sources: ["R26-JP", "R53"], allowedRange: 28...120, isWholeNumber: true),
     ]
 }

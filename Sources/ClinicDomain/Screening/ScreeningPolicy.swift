@@ -43,11 +43,6 @@ public struct ScreeningPolicy: Codable, Equatable, Sendable {
     public var maximumStudiedWeightKg: Double
     /// Age from which the EU/UK esketamine start dose is 28 mg: 65 [R22].
     public var esketamineReducedStartAge: Int
-    /// Failed adequate antidepressant trials in the current episode that define TRD: 2 [R22][R23].
-    public var minimumFailedTrials: Int
-    /// Days a trial must last to count as adequate: 42 (≥ 6 weeks [R26-JP][R53]; the Karolinska
-    /// model uses 28 days [R53]).
-    public var adequateTrialDays: Int
 
     /// The defaults documented in ``descriptors`` and docs/screening.md.
     public static let defaults = ScreeningPolicy(
@@ -62,9 +57,7 @@ public struct ScreeningPolicy: Codable, Equatable, Sendable {
         sleepApnoeaBodyMassIndex: 35,                                          // [R22]
         idealWeightDosingBodyMassIndex: 30,                                    // [R2]
         minimumStudiedWeightKg: 45, maximumStudiedWeightKg: 115,               // [R40]
-        esketamineReducedStartAge: 65,                                         // [R22]
-        minimumFailedTrials: 2,                                                // [R22][R23]
-        adequateTrialDays: 42)                                                 // [R26-JP][R53]
+        esketamineReducedStartAge: 65)                                         // [R22]
 
     /// Creates a policy; call ``validated()`` on values an administrator typed.
     public init(restingSystolicLimit: Int, restingDiastolicLimit: Int, esketamineSystolicGuide: Int,
@@ -73,7 +66,7 @@ public struct ScreeningPolicy: Codable, Equatable, Sendable {
                 maximumLorazepamEquivalentMgPerDay: Double, recentCardiovascularEventDays: Int,
                 esketamineRecentCardiovascularEventDays: Int, sleepApnoeaBodyMassIndex: Double,
                 idealWeightDosingBodyMassIndex: Double, minimumStudiedWeightKg: Double, maximumStudiedWeightKg: Double,
-                esketamineReducedStartAge: Int, minimumFailedTrials: Int, adequateTrialDays: Int) {
+                esketamineReducedStartAge: Int) {
         self.restingSystolicLimit = restingSystolicLimit
         self.restingDiastolicLimit = restingDiastolicLimit
         self.esketamineSystolicGuide = esketamineSystolicGuide
@@ -92,8 +85,6 @@ public struct ScreeningPolicy: Codable, Equatable, Sendable {
         self.minimumStudiedWeightKg = minimumStudiedWeightKg
         self.maximumStudiedWeightKg = maximumStudiedWeightKg
         self.esketamineReducedStartAge = esketamineReducedStartAge
-        self.minimumFailedTrials = minimumFailedTrials
-        self.adequateTrialDays = adequateTrialDays
     }
 
     /// The policy, or field errors keyed by the setting's field name: each value within the
@@ -148,8 +139,6 @@ public struct ScreeningPolicy: Codable, Equatable, Sendable {
         case "minimumStudiedWeightKg": minimumStudiedWeightKg
         case "maximumStudiedWeightKg": maximumStudiedWeightKg
         case "esketamineReducedStartAge": Double(esketamineReducedStartAge)
-        case "minimumFailedTrials": Double(minimumFailedTrials)
-        case "adequateTrialDays": Double(adequateTrialDays)
         default: nil
         }
     }

@@ -75,13 +75,17 @@ public struct ScreeningContext: Sendable {
     public let jurisdiction: Jurisdiction
     /// The clinic's date; the engine never reads the clock.
     public let today: CalendarDate
+    /// The clinic's definition of treatment resistance (the TRD rule uses it).
+    public let resistancePolicy: TreatmentResistancePolicy
 
     /// Bundles the inputs of one evaluation.
-    public init(record: PatientRecord, policy: ScreeningPolicy, jurisdiction: Jurisdiction, today: CalendarDate) {
+    public init(record: PatientRecord, policy: ScreeningPolicy, jurisdiction: Jurisdiction, today: CalendarDate,
+                resistancePolicy: TreatmentResistancePolicy = .defaults) {
         self.record = record
         self.policy = policy
         self.jurisdiction = jurisdiction
         self.today = today
+        self.resistancePolicy = resistancePolicy
     }
 
     /// The most recent vital signs.

@@ -14,8 +14,8 @@ struct ScreeningService: Sendable {
         let policies = try await services.policies.policies(of: clinic.id)
         let today = services.today(for: clinic)
         let record = chart.record
-        let result = ScreeningEngine.evaluate(record, policy: policies.screening, jurisdiction: clinic.settings.jurisdiction,
-                                              today: today)
+        let result = ScreeningEngine.evaluate(record, policy: policies.screening, resistancePolicy: policies.resistance,
+                                              jurisdiction: clinic.settings.jurisdiction, today: today)
         let resistance = TreatmentResistanceCalculator.assess(trials: record.trials, episode: record.currentEpisode,
                                                               policy: policies.resistance, today: today)
         return (result, resistance)

@@ -4,7 +4,7 @@ import Foundation
 /// ``ClinicPolicies`` as named text fields, shared by the administrator page and
 /// `ketaclinic clinic policy`: screening settings keep their descriptor field names
 /// (`restingSystolicLimit`), treatment-resistance settings are prefixed with `resistance.`
-/// (`resistance.minimumFailedTrials`) because both policies have a `minimumFailedTrials`.
+/// (`resistance.minimumFailedTrials`), so the two policies' names can never collide.
 extension ClinicPolicies {
     /// The prefix of treatment-resistance field names.
     public static let resistancePrefix = "resistance."
@@ -122,8 +122,6 @@ extension ScreeningPolicy {
         case "minimumStudiedWeightKg": minimumStudiedWeightKg = value
         case "maximumStudiedWeightKg": maximumStudiedWeightKg = value
         case "esketamineReducedStartAge": return whole { $0.esketamineReducedStartAge = $1 }
-        case "minimumFailedTrials": return whole { $0.minimumFailedTrials = $1 }
-        case "adequateTrialDays": return whole { $0.adequateTrialDays = $1 }
         default: return false
         }
         return true

@@ -6,8 +6,8 @@ import Plot
 /// whether that default is sourced or clinic policy.
 ///
 /// Field names: screening settings use their descriptor field (`restingSystolicLimit`);
-/// treatment-resistance settings are prefixed with `resistance.` because both policies have a
-/// `minimumFailedTrials`.
+/// treatment-resistance settings are prefixed with `resistance.` so the two policies' names never
+/// collide.
 public enum ClinicPolicyPage {
     /// The prefix of treatment-resistance field names.
     public static let resistancePrefix = "resistance."

@@ -40,6 +40,7 @@ from typing import Callable, NamedTuple, Sequence
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -181,7 +182,17 @@ class BrowserFlow:
         button = self.driver.find_element(By.XPATH, xpath)
         old_html = self.driver.find_element(By.TAG_NAME, "html")
         button.click()
-        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(old_html))
+
+        def old_page_gone(_driver) -> bool:
+            # While the next page replaces the old one, asking about the old node can fail with a
+            # stale reference or, mid-navigation, with an inspector error: both mean it is gone.
+            try:
+                old_html.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, WAIT_SECONDS).until(old_page_gone)
         self.wait_ready()
 
     def submit(self, label: str) -> None:

@@ -9,14 +9,7 @@ import TestSupport
 extension CommandLineSuites {
 @Suite("clinic policy command")
 struct ClinicPolicyCommandTests {
-    private func run(_ arguments: [String]) async throws {
-        var command = try KetaClinicCommand.parseAsRoot(arguments)
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    }
+    private func run(_ arguments: [String]) async throws { try await CommandLineSuites.run(arguments) }
 
     @Test("set validates, stores through the repository and audits as the operator; show prints both policies")
     func setAndShow() async throws {

@@ -11,14 +11,7 @@ import TestSupport
 extension CommandLineSuites {
 @Suite("Command line")
 struct CommandTests {
-    private func run(_ arguments: [String]) async throws {
-        var command = try KetaClinicCommand.parseAsRoot(arguments)
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    }
+    private func run(_ arguments: [String]) async throws { try await CommandLineSuites.run(arguments) }
 
     @Test("migrate, demo and clinic set work on a fresh database and are reflected in storage")
     func migrateDemoClinic() async throws {

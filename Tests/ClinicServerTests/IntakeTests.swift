@@ -69,6 +69,7 @@ struct IntakeTests {
         ("vital-signs", "systolic=80&diastolic=120&heartRate=70&measuredOn=2026-11-20", "diastolic", "lower than systolic"),
         ("diagnosis", "icd10=F20.0", "icd10", "ICD-10 code KetaClinic treats"),
         ("medication", "name=diazepam&classes.benzodiazepine=on", "lorazepamEquivalentMgPerDay", "lorazepam-equivalent"),
+        ("medication", "name=Lamotrigine+XR&dose=200+mg", "classes", "Lamotrigine XR is Lamotrigine / NMDA-active: tick that class"),
     ])
     func impossibleValues(section: String, fields: String, field: String, message: String) async throws {
         try await Self.withPatient(.nurse) { services, nurse, patient, client in

@@ -78,6 +78,11 @@ public struct Medication: Equatable, Sendable, Codable {
         var errors = FieldErrors()
         let name = IntakeText.required(name, field: "name", label: "the drug name", limit: 120, into: &errors)
         let dose = IntakeText.optional(dose, field: "dose", limit: 120, into: &errors)
+        // A drug whose class is known cannot be saved without it: screening reads the tags (§3.4).
+        let missing = InteractionClass.allCases.filter { InteractionClass.suggested(for: name).contains($0) && !classes.contains($0) }
+        if !missing.isEmpty {
+            errors.add("classes", "\(name) is \(missing.map { $0.displayName }.joined(separator: " and ")): tick that class.")
+        }
         if classes.contains(.benzodiazepine) {
             if let equivalent = lorazepamEquivalentMgPerDay {
                 if !equivalent.isFinite || equivalent <= 0 || equivalent > 100 {

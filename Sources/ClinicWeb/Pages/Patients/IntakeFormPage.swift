@@ -97,8 +97,14 @@ public struct IntakeFormPage: Sendable {
             return FormField.checkbox(field.name, label: field.label, checked: value == "on", hint: field.hint)
         case .interactionClasses:
             return .fieldset(
-                .class("field checkboxes"), .element(named: "legend", nodes: [.text(field.label)]),
+                .class(errors[field.name] == nil ? "field checkboxes" : "field checkboxes has-error"), .id(field.name),
+                .element(named: "legend", nodes: [.text(field.label)]),
                 .unwrap(field.hint) { .p(.class("hint"), .text($0)) },
+                .unwrap(errors[field.name]) {
+                    .p(.class("field-error"), .id("\(field.name)-error"),
+                       .span(.attribute(named: "aria-hidden", value: "true"), .text("⚠ ")),
+                       .span(.class("visually-hidden"), .text("Error: ")), .text($0))
+                },
                 .group(InteractionClass.allCases.map { kind in
                     FormField.checkbox("classes.\(kind.rawValue)", label: kind.displayName,
                                        checked: values["classes.\(kind.rawValue)"] == "on")

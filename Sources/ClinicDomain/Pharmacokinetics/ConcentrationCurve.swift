@@ -9,6 +9,12 @@ public struct ConcentrationCurve: Equatable, Sendable {
         public let minute: Double
         /// Predicted plasma concentration, ng/mL.
         public let ngPerMl: Double
+
+        /// A point: the minute and the concentration there.
+        public init(minute: Double, ngPerMl: Double) {
+            self.minute = minute
+            self.ngPerMl = ngPerMl
+        }
     }
 
     /// The points, from minute 0 every step, ending exactly at the last minute asked for.

@@ -111,6 +111,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
     public func amend<Value: RecordValue>(_ key: UUID, of patientID: UUID, with value: Value, reason: String,
                                           stamp: AuditStamp) async throws {
         try await database.write { db in
+            try await PatientRowLock.lock(patientID, db)
             let current = try await Self.currentVersion(key, patientID: patientID, section: Value.section, db)
             try await Self.insert(key: key, version: current + 1, section: Value.section, payload: value,
                                   reason: reason, patientID: patientID, stamp: stamp, db)
@@ -123,6 +124,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
 
     public func retract(_ key: UUID, of patientID: UUID, reason: String, stamp: AuditStamp) async throws {
         try await database.write { db in
+            try await PatientRowLock.lock(patientID, db)
             guard let row = try await db.select().columns("section", "version", "payload")
                 .from("patient_record_items").where("item_key", .equal, SQLBind(key.uuidString))
                 .where("patient_id", .equal, SQLBind(patientID.uuidString))
@@ -159,6 +161,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
     public func amendIdentity(of patientID: UUID, to registration: PatientRegistration, reason: String,
                               stamp: AuditStamp) async throws -> UUID {
         try await database.write { db in
+            try await PatientRowLock.lock(patientID, db)
             guard let row = try await db.select().columns(SQLPatientRepository.columns).from("patients")
                 .where("id", .equal, SQLBind(patientID.uuidString)).first() else { throw UnknownPatientError(patientID: patientID) }
             let current = try SQLPatientRepository.decodePatient(row)
@@ -299,4 +302,16 @@ public struct UnknownPatientError: Error, CustomStringConvertible {
     /// The id given.
     public let patientID: UUID
     public var description: String { "no patient has id \(patientID)" }
+}
+
+/// Serialises writes to one patient's record across server instances: a no-op update takes the
+/// patient row's lock on PostgreSQL (SQLite already has a single writer), so reading the latest
+/// version and inserting the next one cannot interleave with another instance's amendment.
+enum PatientRowLock {
+    /// Locks `patientID`'s row for the rest of the transaction; throws for an unknown patient.
+    static func lock(_ patientID: UUID, _ db: any SQLDatabase) async throws {
+        guard try await db.raw("""
+            UPDATE patients SET record_revision = record_revision WHERE id = \(bind: patientID.uuidString) RETURNING id
+            """).first() != nil else { throw UnknownPatientError(patientID: patientID) }
+    }
 }

@@ -34,6 +34,7 @@ public struct ScreeningRepository: Sendable {
             .map { SignedScreening.Decision(treatment: $0.key, decision: $0.value) }
             .sorted { $0.treatment < $1.treatment }
         return try await database.write { db in
+            try await PatientRowLock.lock(patientID, db)
             guard let row = try await db.select().column("record_revision").from("patients")
                 .where("id", .equal, SQLBind(patientID.uuidString)).first() else {
                 throw UnknownPatientError(patientID: patientID)

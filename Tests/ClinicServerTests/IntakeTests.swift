@@ -117,6 +117,9 @@ struct IntakeTests {
                 let history = try await services.records.history(of: key, patientID: patient.id)
                 #expect(history.map(\.version.version) == [1, 2, 3])
                 #expect(history.last?.version.isRetraction == true)
+                let views = try await services.audit.page(AuditFilter(patientID: patient.id, action: .view), before: nil, limit: 20)
+                #expect(views.contains { $0.event.summary == "amendment form for allergy" }, "opening the form to amend is a view")
+                #expect(views.contains { $0.event.summary == "history of allergy" })
             }
         }
     }

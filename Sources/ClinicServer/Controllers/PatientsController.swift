@@ -77,6 +77,9 @@ struct PatientsController: Sendable {
     @Sendable func identityForm(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
+                                                   patientID: chart.summary.id, summary: "identity correction form"),
+                                        stamp: context.stamp(at: services.now()))
         return identityPage(chart, values: IntakeFormCoding.fields(of: chart.summary.registration), errors: FieldErrors(),
                             clinic: clinic, request: request, context: context)
     }

@@ -15,9 +15,12 @@ extension PatientListPage {
             .form(.class("search"), .method(.get), .action("/patients"), .attribute(named: "role", value: "search"),
                   .label(.for("q"), .text("Find a patient")),
                   .input(.type(.search), .id("q"), .name("q"), .value(model.query),
-                         .attribute(named: "placeholder", value: "Family name, \"Family, Given\", MRN or YYYY-MM-DD")),
+                         .attribute(named: "aria-describedby", value: "q-hint")),
                   .button(.type(.submit), .class("secondary"), .text("Search")),
-                  .if(!model.query.isEmpty, .a(.href("/patients"), .text("Clear")))),
+                  .if(!model.query.isEmpty, .a(.href("/patients"), .text("Clear"))),
+                  .p(.class("hint"), .id("q-hint"),
+                     .text("The start of the family name (\"Smith\" or \"Smith, Jo\"), a medical record number, "
+                           + "or a date of birth as YYYY-MM-DD."))),
             .if(model.patients.isEmpty,
                 .p(.id("no-patients"), .text(model.isContinuation ? "No more patients."
                        : model.query.isEmpty ? "No patients are registered yet." : "No patient matches “\(model.query)”.")),

@@ -44,9 +44,10 @@ extension ClinicPolicies {
                 errors.add(setting.field, "\(setting.label) must be a number, in \(setting.unit).")
                 continue
             }
+            // Ranges and ordering are checked once, by `validated()` below.
             if setting.isWholeNumber, value != value.rounded() {
                 errors.add(setting.field, "\(setting.label) must be a whole number.")
-            } else if !setting.allowedRange.contains(value) || !screening.set(setting.field, to: value) {
+            } else if !screening.set(setting.field, to: value) {
                 errors.add(setting.field, "\(setting.label) must be between \(Self.format(setting.allowedRange.lowerBound)) "
                            + "and \(Self.format(setting.allowedRange.upperBound)) \(setting.unit).")
             }
@@ -91,39 +92,5 @@ extension ClinicPolicies {
     public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return String(value)
-    }
-}
-
-extension ScreeningPolicy {
-    /// Sets the setting named `field` (see ``descriptors``); false for an unknown name or a
-    /// value a whole-number setting cannot hold.
-    mutating func set(_ field: String, to value: Double) -> Bool {
-        func whole(_ apply: (inout ScreeningPolicy, Int) -> Void) -> Bool {
-            guard let number = Int(exactly: value) else { return false }
-            apply(&self, number)
-            return true
-        }
-        switch field {
-        case "restingSystolicLimit": return whole { $0.restingSystolicLimit = $1 }
-        case "restingDiastolicLimit": return whole { $0.restingDiastolicLimit = $1 }
-        case "esketamineSystolicGuide": return whole { $0.esketamineSystolicGuide = $1 }
-        case "esketamineDiastolicGuide": return whole { $0.esketamineDiastolicGuide = $1 }
-        case "minimumSystolic": return whole { $0.minimumSystolic = $1 }
-        case "minimumOxygenSaturation": return whole { $0.minimumOxygenSaturation = $1 }
-        case "minimumHeartRate": return whole { $0.minimumHeartRate = $1 }
-        case "maximumHeartRate": return whole { $0.maximumHeartRate = $1 }
-        case "minimumRespiratoryRate": return whole { $0.minimumRespiratoryRate = $1 }
-        case "maximumRespiratoryRate": return whole { $0.maximumRespiratoryRate = $1 }
-        case "maximumLorazepamEquivalentMgPerDay": maximumLorazepamEquivalentMgPerDay = value
-        case "recentCardiovascularEventDays": return whole { $0.recentCardiovascularEventDays = $1 }
-        case "esketamineRecentCardiovascularEventDays": return whole { $0.esketamineRecentCardiovascularEventDays = $1 }
-        case "sleepApnoeaBodyMassIndex": sleepApnoeaBodyMassIndex = value
-        case "idealWeightDosingBodyMassIndex": idealWeightDosingBodyMassIndex = value
-        case "minimumStudiedWeightKg": minimumStudiedWeightKg = value
-        case "maximumStudiedWeightKg": maximumStudiedWeightKg = value
-        case "esketamineReducedStartAge": return whole { $0.esketamineReducedStartAge = $1 }
-        default: return false
-        }
-        return true
     }
 }

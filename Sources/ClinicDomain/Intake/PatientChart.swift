@@ -71,16 +71,36 @@ public struct PatientChart: Sendable, Equatable {
             vitalSigns: vitalSigns.map(\.value), trials: trials.map(\.value), currentEpisode: episode?.value)
     }
 
-    /// The section an item key belongs to, if it is on this chart.
+    /// The current items of `section` as values with their keys, in the chart's order.
+    public func entries(of section: RecordSection) -> [(key: UUID, value: any RecordValue)] {
+        func list<V: RecordValue>(_ entries: [RecordEntry<V>]) -> [(key: UUID, value: any RecordValue)] {
+            entries.map { (key: $0.key, value: $0.value as any RecordValue) }
+        }
+        func one<V: RecordValue>(_ entry: RecordEntry<V>?) -> [(key: UUID, value: any RecordValue)] { list(entry.map { [$0] } ?? []) }
+        switch section {
+        case .contact: return one(contact)
+        case .emergencyContact: return one(emergencyContact)
+        case .height: return one(height)
+        case .weight: return list(weights)
+        case .allergy: return list(allergies)
+        case .medication: return list(medications)
+        case .diagnosis: return list(diagnoses)
+        case .psychiatricHistory: return one(psychiatricHistory)
+        case .medicalHistory: return one(medicalHistory)
+        case .vitalSigns: return list(vitalSigns)
+        case .trial: return list(trials)
+        case .episode: return one(episode)
+        case .identity: return []  // the identity is the summary's registration, not an item
+        }
+    }
+
+    /// The section an item key belongs to, if it is a current item on this chart.
     public func section(of key: UUID) -> RecordSection? {
-        let sections: [(RecordSection, [UUID])] = [
-            (.contact, contact.map { [$0.key] } ?? []), (.emergencyContact, emergencyContact.map { [$0.key] } ?? []),
-            (.height, height.map { [$0.key] } ?? []), (.weight, weights.map(\.key)), (.allergy, allergies.map(\.key)),
-            (.medication, medications.map(\.key)), (.diagnosis, diagnoses.map(\.key)),
-            (.psychiatricHistory, psychiatricHistory.map { [$0.key] } ?? []),
-            (.medicalHistory, medicalHistory.map { [$0.key] } ?? []), (.vitalSigns, vitalSigns.map(\.key)),
-            (.trial, trials.map(\.key)), (.episode, episode.map { [$0.key] } ?? []),
-        ]
-        return sections.first { $0.1.contains(key) }?.0
+        RecordSection.allCases.first { section in entries(of: section).contains { $0.key == key } }
+    }
+
+    /// The current value of item `key`.
+    public func value(of key: UUID) -> (any RecordValue)? {
+        RecordSection.allCases.lazy.compactMap { section in self.entries(of: section).first { $0.key == key }?.value }.first
     }
 }

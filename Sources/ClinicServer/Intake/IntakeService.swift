@@ -82,31 +82,12 @@ struct IntakeService: Sendable {
 
     /// The key of the one item of a single section, if it has one.
     func existingSingleKey(_ section: RecordSection, in chart: PatientChart) -> UUID? {
-        switch section {
-        case .contact: chart.contact?.key
-        case .emergencyContact: chart.emergencyContact?.key
-        case .height: chart.height?.key
-        case .psychiatricHistory: chart.psychiatricHistory?.key
-        case .medicalHistory: chart.medicalHistory?.key
-        case .episode: chart.episode?.key
-        case .identity: nil
-        default: nil
-        }
+        section.isSingle ? chart.entries(of: section).first?.key : nil
     }
 
     /// The current value of item `key` as form fields, for the amendment form.
     func formValues(of key: UUID, in chart: PatientChart) -> [String: String] {
-        func find<V: RecordValue>(_ entries: [RecordEntry<V>]) -> [String: String]? {
-            entries.first { $0.key == key }.map { IntakeFormCoding.fields(of: $0.value) }
-        }
-        let all: [[String: String]?] = [
-            find(chart.contact.map { [$0] } ?? []), find(chart.emergencyContact.map { [$0] } ?? []),
-            find(chart.height.map { [$0] } ?? []), find(chart.weights), find(chart.allergies), find(chart.medications),
-            find(chart.diagnoses), find(chart.psychiatricHistory.map { [$0] } ?? []),
-            find(chart.medicalHistory.map { [$0] } ?? []), find(chart.vitalSigns), find(chart.trials),
-            find(chart.episode.map { [$0] } ?? []),
-        ]
-        return all.compactMap { $0 }.first ?? [:]
+        chart.value(of: key).map { IntakeFormCoding.fields(of: $0) } ?? [:]
     }
 
     /// Parses a form for `section` and adds it (or, for a single section that already has a

@@ -13,6 +13,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case patientsIntake = "patients.intake"
     /// Sign a screening: override contraindications with a reason, acknowledge cautions.
     case screeningSign = "screening.sign"
+    /// Use the dose calculator and the pharmacokinetic preview, and read the protocol library.
+    case dosingUse = "dosing.use"
+    /// Sign a patient's treatment plan: protocol, target dose and the course of sessions.
+    case plansSign = "plans.sign"
     /// See who has seen or changed a patient's record.
     case patientAccessLogRead = "patients.access_log"
     /// Add, change, deactivate users; reset passwords; end sessions.
@@ -34,6 +38,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .patientsContact: "Enter and correct contact details"
         case .patientsIntake: "Enter and correct the clinical intake record"
         case .screeningSign: "Sign screenings (overrides, acknowledgements)"
+        case .dosingUse: "Use the dose calculator, PK preview and protocol library"
+        case .plansSign: "Sign treatment plans"
         case .patientAccessLogRead: "See who has seen or changed a chart"
         case .usersManage: "Manage users, passwords and sessions"
         case .clinicConfigure: "Change clinic settings"
@@ -56,12 +62,13 @@ public enum AccessMatrix {
     public static func permissions(of role: Role) -> Set<Permission> {
         switch role {
         case .administrator:
-            [.patientsRead, .patientAccessLogRead, .usersManage, .clinicConfigure, .auditRead, .auditExport,
-             .operationsMetrics]
+            [.patientsRead, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure, .auditRead,
+             .auditExport, .operationsMetrics]
         case .prescriber:
-            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .patientAccessLogRead]
+            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
+             .patientAccessLogRead]
         case .nurse:
-            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake]
+            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse]
         case .frontDesk:
             [.patientsRead, .patientsRegister, .patientsContact]
         }

@@ -51,6 +51,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case home
     /// Patients: list, registration, charts.
     case patients
+    /// Dosing tools: the dose calculator, the pharmacokinetic preview and the protocol library.
+    case dosing
     /// Staff accounts (administrators).
     case users
     /// The audit trail (administrators).
@@ -65,6 +67,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         switch self {
         case .home: "Home"
         case .patients: "Patients"
+        case .dosing: "Dosing"
         case .users: "Users"
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
@@ -77,6 +80,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         switch self {
         case .home: "/"
         case .patients: "/patients"
+        case .dosing: "/dosing"
         case .users: "/admin/users"
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"

@@ -16,10 +16,13 @@ public struct ClinicSettings: Equatable, Sendable, Codable {
     public var mrnPrefix: String
     /// When true, administrators must set up two-factor sign-in before they can do anything else.
     public var requireAdministratorTwoFactor: Bool
+    /// The days the clinic treats patients; course plans propose sessions only on them.
+    public var workingDays: Set<Weekday>
 
     /// Creates settings without checking them; call ``validated()`` on user input.
     public init(name: String, timeZone: String, jurisdiction: Jurisdiction, mrnPrefix: String,
-                requireAdministratorTwoFactor: Bool = false) {
+                requireAdministratorTwoFactor: Bool = false, workingDays: Set<Weekday> = Weekday.mondayToFriday) {
+        self.workingDays = workingDays
         self.name = name
         self.timeZone = timeZone
         self.jurisdiction = jurisdiction
@@ -41,9 +44,10 @@ public struct ClinicSettings: Equatable, Sendable, Codable {
         if !(1...6).contains(prefix.count) || !prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             errors.add("mrnPrefix", "Use 1 to 6 letters or digits.")
         }
+        if workingDays.isEmpty { errors.add("workingDays", "Choose at least one working day.") }
         try errors.throwIfAny()
         return ClinicSettings(name: name, timeZone: zone, jurisdiction: jurisdiction, mrnPrefix: prefix,
-                              requireAdministratorTwoFactor: requireAdministratorTwoFactor)
+                              requireAdministratorTwoFactor: requireAdministratorTwoFactor, workingDays: workingDays)
     }
 
     /// The before → after lines of what differs from `other`, for the audit trail.
@@ -52,7 +56,23 @@ public struct ClinicSettings: Equatable, Sendable, Codable {
             ("name", other.name, name), ("time zone", other.timeZone, timeZone),
             ("jurisdiction", other.jurisdiction.code, jurisdiction.code), ("MRN prefix", other.mrnPrefix, mrnPrefix),
             ("administrators need two-factor", String(other.requireAdministratorTwoFactor), String(requireAdministratorTwoFactor)),
+            ("working days", Self.workingDaysCode(other.workingDays), Self.workingDaysCode(workingDays)),
         ])
+    }
+
+    /// Working days as stored and typed: `mon,tue,wed,thu,fri`.
+    public static func workingDaysCode(_ days: Set<Weekday>) -> String {
+        days.sorted().map(\.code).joined(separator: ",")
+    }
+
+    /// Working days from ``workingDaysCode(_:)`` text; nil when a name is not a weekday.
+    public static func workingDays(code: String) -> Set<Weekday>? {
+        var days = Set<Weekday>()
+        for part in code.split(separator: ",") where !String(part).trimmed.isEmpty {
+            guard let day = Weekday(code: String(part)) else { return nil }
+            days.insert(day)
+        }
+        return days
     }
 
     /// The clinic's time zone as a value; stored settings were validated, so UTC is only a guard.
@@ -61,4 +81,22 @@ public struct ClinicSettings: Equatable, Sendable, Codable {
     /// What a new database starts with until an administrator changes it.
     public static let initial = ClinicSettings(
         name: "KetaClinic", timeZone: "UTC", jurisdiction: Jurisdiction(code: "US")!, mrnPrefix: "KC")
+}
+
+extension ClinicSettings {
+    private enum CodingKeys: String, CodingKey {
+        case name, timeZone, jurisdiction, mrnPrefix, requireAdministratorTwoFactor, workingDays
+    }
+
+    /// Decodes settings; `workingDays` may be missing (settings written before it existed) and
+    /// then means Monday to Friday.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name),
+                  timeZone: try container.decode(String.self, forKey: .timeZone),
+                  jurisdiction: try container.decode(Jurisdiction.self, forKey: .jurisdiction),
+                  mrnPrefix: try container.decode(String.self, forKey: .mrnPrefix),
+                  requireAdministratorTwoFactor: try container.decode(Bool.self, forKey: .requireAdministratorTwoFactor),
+                  workingDays: try container.decodeIfPresent(Set<Weekday>.self, forKey: .workingDays) ?? Weekday.mondayToFriday)
+    }
 }

@@ -9,7 +9,8 @@ public struct KetaClinicCommand: AsyncParsableCommand {
         discussion: "Supports clinicians; does not replace clinical judgement.",
         version: "0.1.0",
         subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ClinicCommand.self, UserCommand.self,
-                      TokenCommand.self, AuditCommand.self, ScreenCommand.self, PKCommand.self])
+                      TokenCommand.self, AuditCommand.self, ScreenCommand.self, PKCommand.self, DoseCommand.self,
+                      CourseCommand.self])
 
     /// Required by ArgumentParser.
     public init() {}

@@ -29,6 +29,7 @@ public struct SQLClinicRepository: ClinicRepository {
                 .values(SQLBind(clinic.id.uuidString), SQLBind(initial.name), SQLBind(initial.timeZone),
                         SQLBind(initial.jurisdiction.code), SQLBind(initial.mrnPrefix),
                         SQLBind(initial.requireAdministratorTwoFactor),
+                        SQLBind(ClinicSettings.workingDaysCode(initial.workingDays)),
                         SQLBind(now.millisecondsSince1970), SQLBind(now.millisecondsSince1970))
                 .run()
             try await AuditLog.append(AuditEvent(.create, entityType: "clinic", entityID: clinic.id.uuidString,
@@ -53,6 +54,7 @@ public struct SQLClinicRepository: ClinicRepository {
                 .set("jurisdiction", to: SQLBind(settings.jurisdiction.code))
                 .set("mrn_prefix", to: SQLBind(settings.mrnPrefix))
                 .set("require_admin_two_factor", to: SQLBind(settings.requireAdministratorTwoFactor))
+                .set("working_days", to: SQLBind(ClinicSettings.workingDaysCode(settings.workingDays)))
                 .set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
                 .where("id", .equal, SQLBind(clinicID.uuidString))
                 .run()
@@ -71,7 +73,7 @@ public struct SQLClinicRepository: ClinicRepository {
         return try decodeClinic(row)
     }
 
-    static let columns = ["id", "name", "time_zone", "jurisdiction", "mrn_prefix", "require_admin_two_factor"]
+    static let columns = ["id", "name", "time_zone", "jurisdiction", "mrn_prefix", "require_admin_two_factor", "working_days"]
 
     static func decodeClinic(_ row: any SQLRow) throws -> Clinic {
         let code = try row.decode(column: "jurisdiction", as: String.self)
@@ -84,7 +86,9 @@ public struct SQLClinicRepository: ClinicRepository {
             timeZone: try row.decode(column: "time_zone", as: String.self),
             jurisdiction: jurisdiction,
             mrnPrefix: try row.decode(column: "mrn_prefix", as: String.self),
-            requireAdministratorTwoFactor: try row.decode(column: "require_admin_two_factor", as: Bool.self)))
+            requireAdministratorTwoFactor: try row.decode(column: "require_admin_two_factor", as: Bool.self),
+            workingDays: ClinicSettings.workingDays(code: try row.decode(column: "working_days", as: String.self))
+                ?? Weekday.mondayToFriday))
     }
 }
 

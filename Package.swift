@@ -47,6 +47,7 @@ let package = Package(
             name: "ClinicServer",
             dependencies: [
                 "ClinicDomain", "ClinicStorage", "ClinicWeb",
+                .product(name: "Plot", package: "Plot"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -16,6 +16,10 @@ public struct ClinicServices: Sendable {
     public let screenings: ScreeningRepository
     /// The clinic's screening and treatment-resistance policies.
     public let policies: ClinicPolicyRepository
+    /// The clinic's protocol library.
+    public let protocols: ProtocolRepository
+    /// Signed treatment plans and their scheduled sessions.
+    public let plans: TreatmentPlanRepository
     /// Staff accounts.
     public let users: any UserRepository
     /// Browser sessions.
@@ -43,6 +47,8 @@ public struct ClinicServices: Sendable {
         self.records = SQLPatientRecordRepository(database: database)
         self.screenings = ScreeningRepository(database: database)
         self.policies = ClinicPolicyRepository(database: database)
+        self.protocols = ProtocolRepository(database: database)
+        self.plans = TreatmentPlanRepository(database: database)
         self.users = SQLUserRepository(database: database)
         self.sessions = SessionRepository(database: database)
         self.tokens = APITokenRepository(database: database)

@@ -61,6 +61,23 @@ enum WebResponses {
                                inSetup: identity.pendingSetup != nil))
     }
 
+    /// The query string's fields (the last value of a repeated name wins); `+` reads as a space.
+    static func queryFields(of request: Request) -> [String: String] {
+        urlEncodedFields(request.uri.query ?? "")
+    }
+
+    /// `name=value&…` pairs, percent-decoded, `+` as a space; the last value of a repeated name wins.
+    static func urlEncodedFields(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
+        }
+        return fields
+    }
+
     /// The fields of a URL-encoded form body.
     static func formFields(of request: Request) async throws -> [String: String] {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
@@ -69,14 +86,6 @@ enum WebResponses {
         }
         var request = request
         let buffer = try await request.collectBody(upTo: .max)
-        let body = String(buffer: buffer)
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
-        }
-        return fields
+        return urlEncodedFields(String(buffer: buffer))
     }
 }

@@ -111,7 +111,7 @@ public enum PKChart {
         .div(.class("pk-approximate"), .attribute(named: "role", value: "note"),
              .span(.attribute(named: "aria-hidden", value: "true"), .text("⚠ ")),
              .strong(.text("Approximate. ")),
-             .text(String(EsketamineAbsorptionModel.approximateNotice.dropFirst("APPROXIMATE: ".count))))
+             .text(sentence(EsketamineAbsorptionModel.approximateNotice.dropFirst("APPROXIMATE: ".count))))
     }
 
     // MARK: Summary and data table
@@ -178,7 +178,7 @@ public enum PKChart {
         // Band associated with dissociation [R56-Zanos], labelled inside.
         svg += #"<g class="pk-band"><rect x="\#(f(plotLeft))" y="\#(f(y(band.1)))" width="\#(f(plotRight - plotLeft))" "#
             + #"height="\#(f(y(band.0) - y(band.1)))"/>"#
-            + #"<text x="\#(f(plotLeft + 6))" y="\#(f(y(band.1) + 14))">\#(number(band.0))–\#(number(band.1)) ng/mL: "#
+            + #"<text x="\#(f(plotRight - 6))" y="\#(f(y(band.1) + 14))" text-anchor="end">\#(number(band.0))–\#(number(band.1)) ng/mL: "#
             + #"range associated with dissociation [R56-Zanos]</text></g>"#
 
         // Grid and axes.
@@ -296,6 +296,11 @@ public enum PKChart {
         guard value.isFinite else { return "–" }
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+    }
+
+    /// `text` with its first letter capitalised, to follow a heading word.
+    private static func sentence(_ text: Substring) -> String {
+        text.prefix(1).uppercased() + text.dropFirst()
     }
 
     private static func percent(_ fraction: Double) -> String { "\(number(fraction * 100))%" }

@@ -114,8 +114,10 @@ public enum PKPreviewPage {
             .p(.class("lede"),
                .text("Predicted plasma concentrations for a planned dose, from published population models for a typical "
                      + "adult. A preview to understand a regimen, not a measurement and not a basis for individual dosing decisions.")),
-            .if(treatment == .esketamine, PKChart.approximateBanner()),
+            // The result carries the banner beside the chart; without one, the page shows it here.
+            .if(treatment == .esketamine && outcome == nil, PKChart.approximateBanner()),
             FormField.errorSummary(errors),
+            .div(.class("pk-layout"),
             .form(.class("stacked pk-form"), .method(.get), .action("/dosing/pk"),
                   .attribute(named: "novalidate", value: "novalidate"),
                   FormField.select("treatment", label: "Treatment",
@@ -153,7 +155,7 @@ public enum PKPreviewPage {
                 .section(.class("pk-result"), .attribute(named: "aria-label", value: "Result"),
                          .h2(.text("Result")),
                          view(outcome))
-            }
+            })
         )
     }
 

@@ -68,7 +68,7 @@ struct PKCommandTests {
     }
 
     @Test("Invalid input exits 2 and names the option", arguments: [
-        (["--model", "marsh", "--weight-kg", "70", "--dose-mg", "35", "--minutes", "40"], "model: use domino or clements"),
+        (["--model", "marsh", "--weight-kg", "70", "--dose-mg", "35", "--minutes", "40"], "model: use domino, clements or esketamine"),
         (["--model", "domino", "--weight-kg", "12", "--dose-mg", "35", "--minutes", "40"], "--weight-kg: Enter a body weight between 25 and 350 kg"),
         (["--model", "domino", "--weight-kg", "70", "--dose-mg", "0", "--minutes", "40"], "--dose-mg: Enter a dose in mg greater than 0"),
         (["--model", "domino", "--weight-kg", "70", "--dose-mg", "3500", "--minutes", "40"], "plausibility cap"),

@@ -39,6 +39,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     ScreeningAPIController(services: services).addRoutes(to: routes)
     AccountsAPIController(services: services).addRoutes(to: routes)
     AuditAPIController(services: services).addRoutes(to: routes)
+    PKController(services: services).addRoutes(to: routes)
+    PKAPIController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -27,7 +27,8 @@ struct ClinicCommand: AsyncParsableCommand {
                     let s = clinic.settings
                     print("Name:         \(s.name)\nTime zone:    \(s.timeZone)\n"
                           + "Jurisdiction: \(s.jurisdiction.code) (\(s.jurisdiction.displayName))\nMRN prefix:   \(s.mrnPrefix)\n"
-                          + "Administrators need two-factor: \(s.requireAdministratorTwoFactor ? "yes" : "no")")
+                          + "Administrators need two-factor: \(s.requireAdministratorTwoFactor ? "yes" : "no")\n"
+                          + "Working days: \(ClinicSettings.workingDaysCode(s.workingDays))")
                 }
             }
         }
@@ -41,6 +42,7 @@ struct ClinicCommand: AsyncParsableCommand {
         @Option(help: "Jurisdiction: US-NY, CA-ON, AU-VIC, GB, EU-DE…") var jurisdiction: String?
         @Option(help: "Prefix of new medical record numbers (1–6 letters or digits).") var mrnPrefix: String?
         @Option(help: "Require administrators to use two-factor sign-in: true or false.") var requireAdminTwoFactor: Bool?
+        @Option(help: "Working days, e.g. mon,tue,wed,thu,fri.") var workingDays: String?
 
         func run() async throws {
             try await CommandSupport.reportingErrors {
@@ -50,6 +52,13 @@ struct ClinicCommand: AsyncParsableCommand {
                 if let timeZone { settings.timeZone = timeZone }
                 if let mrnPrefix { settings.mrnPrefix = mrnPrefix }
                 if let requireAdminTwoFactor { settings.requireAdministratorTwoFactor = requireAdminTwoFactor }
+                if let workingDays {
+                    guard let days = ClinicSettings.workingDays(code: workingDays) else {
+                        await database.shutDown()
+                        throw CommandSupport.fail("working-days: use day names such as mon,tue,wed,thu,fri.", code: 2)
+                    }
+                    settings.workingDays = days
+                }
                 if let jurisdiction {
                     guard let parsed = Jurisdiction(code: jurisdiction) else {
                         await database.shutDown()

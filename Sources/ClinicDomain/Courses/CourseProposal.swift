@@ -28,6 +28,17 @@ public struct PlanPatient: Equatable, Sendable {
     }
 }
 
+extension PlanPatient {
+    /// The facts from a patient's record: latest weight, height, sex at birth, and age on `date`
+    /// (the course's start).
+    public init(record: PatientRecord, on date: CalendarDate) {
+        self.init(weight: record.latestWeight.map { Kilograms($0.kilograms) },
+                  height: record.height.map { Centimetres($0.centimetres) },
+                  sex: record.registration.sexAtBirth,
+                  ageYears: record.registration.dateOfBirth.age(on: date))
+    }
+}
+
 /// A proposed course: dates from ``CoursePlanner`` with the dose of each session, its change from
 /// the session before, and the running totals.
 public struct CourseProposal: Equatable, Sendable {

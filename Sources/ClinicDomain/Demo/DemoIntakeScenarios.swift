@@ -9,6 +9,13 @@ public enum DemoIntakeScenarios {
         public let items: [any RecordValue]
     }
 
+    /// Scenario patients whose demo clinic also has a signed screening and a signed treatment
+    /// plan, by family name: the protocol, the target (mg/kg or devices) and the sessions.
+    public static let plannedCourses: [(familyName: String, protocolID: String, target: PlanDoseTarget, sessions: Int)] = [
+        ("Eligible", ProtocolLibrary.ivStandard.id, .mgPerKg(0.5), 8),
+        ("Esketamine", ProtocolLibrary.esketamineUS.id, .devices(2), 12),
+    ]
+
     /// The scenarios for a clinic whose date is `today`.
     public static func all(today: CalendarDate) -> [Scenario] {
         func date(_ daysAgo: Int) -> CalendarDate { today.adding(days: -daysAgo) }
@@ -84,6 +91,7 @@ public enum DemoIntakeScenarios {
                 vitals: VitalSigns(systolic: 86, diastolic: 58, heartRate: 46, oxygenSaturation: 91, respiratoryRate: 32,
                                    measuredOn: date(1)),
                 medical: MedicalHistory(sleepApnoea: true, pulmonaryDisease: .oxygenDependent))),
+            Scenario(registration: person("Ethan", "Esketamine", age: 46, .male), items: base(height: 182, weight: 88)),
             Scenario(registration: person("Nina", "Newcomer", age: 28, .female), items: [
                 Diagnosis(icd10: "F32.2", diagnosedOn: date(60)),
             ]),

@@ -41,6 +41,11 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     AuditAPIController(services: services).addRoutes(to: routes)
     PKController(services: services).addRoutes(to: routes)
     PKAPIController(services: services).addRoutes(to: routes)
+    DosingController(services: services).addRoutes(to: routes)
+    ProtocolController(services: services).addRoutes(to: routes)
+    PlanController(services: services).addRoutes(to: routes)
+    DosingAPIController(services: services).addRoutes(to: routes)
+    PlanAPIController(services: services).addRoutes(to: routes)
     return router
 }
 

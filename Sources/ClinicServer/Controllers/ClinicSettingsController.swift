@@ -17,7 +17,8 @@ struct ClinicSettingsController: Sendable {
         let clinic = try await services.currentClinic()
         let s = clinic.settings
         let values = ["name": s.name, "timeZone": s.timeZone, "jurisdiction": s.jurisdiction.code, "mrnPrefix": s.mrnPrefix,
-                      "requireAdministratorTwoFactor": s.requireAdministratorTwoFactor ? "on" : ""]
+                      "requireAdministratorTwoFactor": s.requireAdministratorTwoFactor ? "on" : "",
+                      "workingDays": ClinicSettings.workingDaysCode(s.workingDays)]
         let html = ClinicSettingsPage.render(values: values, errors: FieldErrors(),
                                              context: WebResponses.pageContext(clinic, request, context, section: .clinic))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
@@ -31,7 +32,8 @@ struct ClinicSettingsController: Sendable {
         if jurisdiction == nil { errors.add("jurisdiction", "Use a jurisdiction KetaClinic has a profile for, e.g. US-NY, CA-ON, AU-VIC, GB, EU-DE.") }
         let draft = ClinicSettings(name: fields["name"] ?? "", timeZone: fields["timeZone"] ?? "",
                                    jurisdiction: jurisdiction ?? clinic.settings.jurisdiction, mrnPrefix: fields["mrnPrefix"] ?? "",
-                                   requireAdministratorTwoFactor: fields["requireAdministratorTwoFactor"] == "on")
+                                   requireAdministratorTwoFactor: fields["requireAdministratorTwoFactor"] == "on",
+                                   workingDays: Set(Weekday.allCases.filter { fields["workingDay-\($0.code)"] == "on" }))
         do {
             let valid = try draft.validated()
             try errors.throwIfAny()

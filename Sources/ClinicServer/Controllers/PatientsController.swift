@@ -64,12 +64,17 @@ struct PatientsController: Sendable {
         try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
                                                    patientID: chart.summary.id, summary: "chart"), stamp: context.stamp(at: services.now()))
         let header = try await ScreeningService(services: services).chartHeader(chart, clinic: clinic)
+        let plan = try await services.plans.latest(patientID: chart.summary.id)
+        let today = services.today(for: clinic)
+        let nextSession = try await services.plans.sessions(patientID: chart.summary.id)
+            .first { $0.state == .scheduled && $0.date >= today && $0.planID == plan?.id }
         let html = PatientChartPage.render(.init(chart: chart, header: header, today: services.today(for: clinic),
                                                  timeZone: clinic.settings.resolvedTimeZone,
                                                  canSeeAccessLog: context.identity.can(.patientAccessLogRead),
                                                  canEditContact: context.identity.can(.patientsContact),
                                                  canEditIntake: context.identity.can(.patientsIntake),
-                                                 canCorrectIdentity: context.identity.can(.patientsRegister)),
+                                                 canCorrectIdentity: context.identity.can(.patientsRegister),
+                                                 plan: plan, nextSession: nextSession, canPlan: context.identity.can(.dosingUse)),
                                            context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }

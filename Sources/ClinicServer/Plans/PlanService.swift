@@ -8,15 +8,6 @@ import Hummingbird
 struct PlanService: Sendable {
     let services: ClinicServices
 
-    /// The facts a course's doses depend on, from the chart.
-    static func patientFacts(_ chart: PatientChart, start: CalendarDate?, today: CalendarDate) -> PlanPatient {
-        let record = chart.record
-        return PlanPatient(weight: record.latestWeight.map { Kilograms($0.kilograms) },
-                           height: record.height.map { Centimetres($0.centimetres) },
-                           sex: record.registration.sexAtBirth,
-                           ageYears: record.registration.dateOfBirth.age(on: start ?? today))
-    }
-
     /// The protocol a request names (latest version), or a field error.
     func treatmentProtocol(_ id: String, clinic: Clinic) async throws -> TreatmentProtocol {
         guard let found = try await services.protocols.find(clinicID: clinic.id, id: id.trimmed) else {
@@ -33,7 +24,7 @@ struct PlanService: Sendable {
         let screening = try await services.screenings.latest(patientID: chart.summary.id)
         let today = services.today(for: clinic)
         let review = TreatmentPlanReview(request, protocol: treatmentProtocol,
-                                         patient: Self.patientFacts(chart, start: request.start, today: today),
+                                         patient: PlanPatient(record: chart.record, on: request.start ?? today),
                                          screening: screening, recordRevision: chart.revision, today: today,
                                          workingDays: clinic.settings.workingDays)
         return (review, screening)

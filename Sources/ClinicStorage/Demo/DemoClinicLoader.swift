@@ -68,7 +68,44 @@ public struct DemoClinicLoader: Sendable {
         for scenario in scenarios {
             let patient = try await patients.register(scenario.registration, in: clinicID, stamp: stamp)
             for item in scenario.items { _ = try await records.add(item, to: patient.id, stamp: stamp) }
+            if let course = DemoIntakeScenarios.plannedCourses.first(where: { $0.familyName == scenario.registration.familyName }) {
+                try await planCourse(course.protocolID, target: course.target, sessions: course.sessions, patientID: patient.id,
+                                     clinicID: clinicID, today: today, stamp: stamp)
+            }
         }
         return scenarios.count
+    }
+
+    /// Signs a screening (acknowledging its cautions) and a treatment plan starting today, as a
+    /// prescriber would, so the demo has courses with scheduled sessions.
+    private func planCourse(_ protocolID: String, target: PlanDoseTarget, sessions: Int, patientID: UUID, clinicID: UUID,
+                            today: CalendarDate, stamp: AuditStamp) async throws {
+        let records = SQLPatientRecordRepository(database: database)
+        guard let clinic = try await SQLClinicRepository(database: database).primaryClinic(),
+              let chart = try await records.chart(patientID, in: clinicID),
+              let treatmentProtocol = ProtocolLibrary.builtIn(id: protocolID) else { return }
+        let record = chart.record
+        let result = ScreeningEngine.evaluate(record, policy: .defaults, resistancePolicy: .defaults,
+                                              jurisdiction: clinic.settings.jurisdiction, today: today)
+        let review = ScreeningReview(acknowledgements: result.treatments.flatMap { screening in
+            screening.findings(.caution).map { ScreeningReview.Acknowledgement(treatment: screening.treatment, ruleID: $0.ruleID) }
+        })
+        let resistance = TreatmentResistanceCalculator.assess(trials: record.trials, episode: record.currentEpisode,
+                                                              policy: .defaults, today: today)
+        let screening = try await ScreeningRepository(database: database).sign(
+            patientID: patientID, record: record, recordRevision: chart.revision, result: result, review: review,
+            resistance: resistance, stamp: stamp)
+        let request = TreatmentPlanRequest(protocolID: protocolID, start: today, sessionCount: sessions, target: target,
+                                           note: "Demo course")
+        let planReview = TreatmentPlanReview(request, protocol: treatmentProtocol, patient: PlanPatient(record: record, on: today),
+                                             screening: screening, recordRevision: chart.revision, today: today,
+                                             workingDays: clinic.settings.workingDays)
+        guard planReview.isReadyToSign else {
+            throw StoredDataError(what: "demo plan for \(record.registration.familyName): "
+                                  + planReview.errors.entries.map(\.message).joined(separator: " "))
+        }
+        _ = try await TreatmentPlanRepository(database: database).sign(
+            patientID: patientID, recordRevision: chart.revision, request: request, review: planReview,
+            screeningVersion: screening.version, stamp: stamp)
     }
 }

@@ -27,6 +27,14 @@ public enum ClinicSettingsPage {
                               .value("on"),
                               .attribute(named: "checked", value: values["requireAdministratorTwoFactor"] == "on" ? "checked" : nil)),
                        .label(.for("requireAdministratorTwoFactor"), .text("Administrators must use two-factor sign-in"))),
+                  .fieldset(.id("working-days"), .element(named: "legend", text: "Working days"),
+                            .p(.class("hint"), .text("Treatment plans propose sessions only on these days.")),
+                            .unwrap(errors["workingDays"]) { .p(.class("field-error"), .id("workingDays-error"), .text($0)) },
+                            .group(Weekday.allCases.map { day in
+                                FormField.checkbox("workingDay-\(day.code)", label: day.displayName,
+                                                   checked: (ClinicSettings.workingDays(code: values["workingDays"] ?? "") ?? [])
+                                                       .contains(day) || values["workingDay-\(day.code)"] == "on")
+                            })),
                   .div(.class("actions"), .button(.type(.submit), .text("Save settings"))))
         )
     }

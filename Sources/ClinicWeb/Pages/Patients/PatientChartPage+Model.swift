@@ -46,6 +46,12 @@ public struct PatientChartPage: Sendable {
         public var canEditIntake: Bool
         /// True when the viewer may correct the registered identity.
         public var canCorrectIdentity: Bool
+        /// The current treatment plan, if one is signed.
+        public var plan: TreatmentPlan?
+        /// The next scheduled session on or after today, if any.
+        public var nextSession: ScheduledSession?
+        /// True when the viewer may plan a course.
+        public var canPlan: Bool
 
         /// The patient.
         public var patient: PatientSummary { chart.summary }
@@ -53,8 +59,12 @@ public struct PatientChartPage: Sendable {
         /// Creates the model.
         public init(chart: PatientChart, header: Header? = nil, today: CalendarDate, timeZone: TimeZone,
                     canSeeAccessLog: Bool = false, canEditContact: Bool = false, canEditIntake: Bool = false,
-                    canCorrectIdentity: Bool = false) {
+                    canCorrectIdentity: Bool = false, plan: TreatmentPlan? = nil, nextSession: ScheduledSession? = nil,
+                    canPlan: Bool = false) {
             self.canCorrectIdentity = canCorrectIdentity
+            self.plan = plan
+            self.nextSession = nextSession
+            self.canPlan = canPlan
             self.chart = chart
             self.header = header
             self.today = today

@@ -23,6 +23,13 @@ extension PatientChartPage {
             safetyBanner(model),
             .nav(.class("chart-actions"),
                  .a(.href("\(base)/screening"), .id("screening-link"), .class("button"), .text("Screening")),
+                 .unwrap(model.plan) { plan in
+                     .a(.href("\(base)/plans/\(plan.version)"), .id("plan-link"), .class("button secondary"),
+                        .text("Treatment plan: \(plan.treatmentProtocol.name), \(plan.targetSummary)"
+                              + (model.nextSession.map { " · next session \($0.date.iso)" } ?? "")))
+                 },
+                 .if(model.plan == nil && model.canPlan,
+                     .a(.href("\(base)/plans/new"), .id("plan-link"), .class("button secondary"), .text("Plan a course"))),
                  .if(model.canCorrectIdentity, .a(.href("\(base)/identity/edit"), .id("correct-identity"), .text("Correct identity"))),
                  .if(model.canSeeAccessLog,
                      .a(.href("\(base)/access-log"), .id("access-log-link"), .text("Who has seen or changed this record")))),

@@ -1,0 +1,130 @@
+import ClinicDomain
+import ClinicStorage
+import Foundation
+import Hummingbird
+
+/// Treatment plans as JSON: preview a plan (nothing stored), sign it, read signed versions and
+/// the scheduled sessions. Signing refuses exactly what the page refuses, as problem+json.
+struct PlanAPIController: Sendable {
+    typealias Context = StaffRequestContext
+    let services: ClinicServices
+    var plans: PlanService { PlanService(services: services) }
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.post, "/api/v1/patients/:id/plans/preview", .permission(.dosingUse), use: preview)
+        routes.staff(.post, "/api/v1/patients/:id/plans", .permission(.plansSign), use: sign)
+        routes.staff(.get, "/api/v1/patients/:id/plans", .permission(.patientsRead), use: list)
+        routes.staff(.get, "/api/v1/patients/:id/plans/:version", .permission(.patientsRead), use: version)
+        routes.staff(.get, "/api/v1/patients/:id/sessions", .permission(.patientsRead), use: sessions)
+    }
+
+    /// A plan request: the same fields as the planning form.
+    struct PlanBody: StrictlyKeyed {
+        static let acceptedFields: Set<String> = ["protocol", "start", "sessions", "mgPerKg", "devices", "minutes", "frequencies",
+                                                  "limitReason", "note", "recordRevision"]
+        let `protocol`: String
+        let start: String
+        let sessions: Int?
+        let mgPerKg: Double?
+        let devices: Int?
+        let minutes: Double?
+        let frequencies: [String]?
+        let limitReason: String?
+        let note: String?
+        let recordRevision: Int64?
+
+        /// The body as the planning form's fields.
+        var fields: [String: String] {
+            var fields: [String: String] = ["protocol": self.protocol, "start": start]
+            fields["sessions"] = sessions.map(String.init)
+            fields["mgPerKg"] = mgPerKg.map { String($0) }
+            fields["devices"] = devices.map(String.init)
+            fields["minutes"] = minutes.map { String($0) }
+            fields["limitReason"] = limitReason
+            fields["note"] = note
+            for (index, code) in (frequencies ?? []).enumerated() { fields["frequency\(index)"] = code }
+            return fields
+        }
+    }
+
+    /// A preview: whether it can be signed, why not, and the proposal.
+    struct PreviewResource: Encodable {
+        struct Problem: Encodable { let field: String, message: String }
+        let readyToSign: Bool
+        let problems: [Problem]
+        let recordRevision: Int64
+        let screeningDecision: ScreeningDecision?
+        let dose: DoseOrder?
+        let sessions: [CourseProposal.Session]
+        let warnings: [DoseWarning]
+        let courseTotalMg: Double?
+        let largestSevenDayMg: Double?
+    }
+
+    /// A scheduled session.
+    struct SessionResource: Encodable {
+        let id: UUID
+        let planID: UUID
+        let number: Int
+        let date: CalendarDate
+        let state: TreatmentSessionState
+        let planned: CourseProposal.Session
+    }
+
+    @Sendable func preview(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        let body = try await StrictJSON.decode(PlanBody.self, from: request)
+        let chosen = try await plans.treatmentProtocol(body.protocol, clinic: clinic)
+        let planRequest = try TreatmentPlanRequest.parse(body.fields, protocol: chosen)
+        let (review, _) = try await plans.review(planRequest, protocol: chosen, chart: chart, clinic: clinic)
+        try await services.audit.record(AuditEvent(.view, entityType: "treatment_plan", entityID: chart.summary.id.uuidString,
+                                                   patientID: chart.summary.id, summary: "API treatment plan preview"),
+                                        stamp: context.stamp(at: services.now()))
+        let proposal = review.proposal
+        return try APIResponse.json(PreviewResource(
+            readyToSign: review.isReadyToSign, problems: review.errors.entries.map { .init(field: $0.field, message: $0.message) },
+            recordRevision: chart.revision, screeningDecision: review.screeningDecision, dose: proposal?.weightBasedDose?.order,
+            sessions: proposal?.sessions ?? [], warnings: proposal?.warnings ?? [], courseTotalMg: proposal?.courseTotal?.value,
+            largestSevenDayMg: proposal?.largestSevenDayTotal?.value))
+    }
+
+    @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        let body = try await StrictJSON.decode(PlanBody.self, from: request)
+        let chosen = try await plans.treatmentProtocol(body.protocol, clinic: clinic)
+        let planRequest = try TreatmentPlanRequest.parse(body.fields, protocol: chosen)
+        let plan = try await plans.sign(planRequest, chart: chart, revision: body.recordRevision, clinic: clinic, context: context)
+        return try APIResponse.json(plan, status: .created,
+                                    location: "/api/v1/patients/\(chart.summary.id.uuidString.lowercased())/plans/\(plan.version)")
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        let versions = try await services.plans.list(patientID: chart.summary.id)
+        try await services.audit.record(AuditEvent(.view, entityType: "treatment_plan", entityID: chart.summary.id.uuidString,
+                                                   patientID: chart.summary.id, summary: "API treatment plan list"),
+                                        stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(versions)
+    }
+
+    @Sendable func version(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        return try APIResponse.json(try await plans.signedVersion(context, chart: chart, via: "API "))
+    }
+
+    @Sendable func sessions(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        let sessions = try await services.plans.sessions(patientID: chart.summary.id)
+        try await services.audit.record(AuditEvent(.view, entityType: "treatment_session", entityID: chart.summary.id.uuidString,
+                                                   patientID: chart.summary.id, summary: "API scheduled sessions"),
+                                        stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(sessions.map {
+            SessionResource(id: $0.id, planID: $0.planID, number: $0.number, date: $0.date, state: $0.state, planned: $0.planned)
+        })
+    }
+}

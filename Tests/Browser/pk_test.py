@@ -1,8 +1,8 @@
 """Browser test of the pharmacokinetic preview: the demo prescriber opens Dosing → PK preview (or
 /dosing/pk directly while /dosing does not exist), sees the inline SVG chart with the 40 and 100
 minute series and the band associated with dissociation, changes the weight and sees the peak
-change, gets a field error for an impossible weight, and sees the APPROXIMATE banner on the
-esketamine view.
+change, gets a field error for an impossible weight, sees the APPROXIMATE banner on the
+esketamine view, and finds the chart fitting a phone screen.
 
 Run: python3 Tests/Browser/pk_test.py [--binary .build/debug/ketaclinic] [--keep]
 """
@@ -74,7 +74,7 @@ class PKPreviewFlow(BrowserFlow):
         error = self.wait_for("#weightKg-error").text
         assert "25 and 350 kg" in error, f"error: {error!r}"
         assert not self.driver.find_elements(By.CSS_SELECTOR, "figure.pk-chart"), "a chart was drawn for invalid input"
-        return error
+        return error.splitlines()[-1]
 
     def esketamine_banner(self):
         self.open("/dosing/pk")
@@ -88,6 +88,20 @@ class PKPreviewFlow(BrowserFlow):
         assert "84 mg" in self.driver.find_element(By.TAG_NAME, "main").text
         return "banner shown for 84 mg"
 
+    def phone_width(self):
+        self.driver.set_window_size(390, 844)
+        try:
+            self.open("/dosing/pk")
+            self.wait_for("figure.pk-chart svg")
+            inner, scroll = self.driver.execute_script(
+                "return [window.innerWidth, document.documentElement.scrollWidth]")
+            assert scroll <= inner, f"horizontal scroll on a phone: scrollWidth {scroll} > innerWidth {inner}"
+            width = self.driver.find_element(By.CSS_SELECTOR, "figure.pk-chart svg").size["width"]
+            assert width > 250, f"chart only {width}px wide"
+            return f"innerWidth {inner}, scrollWidth {scroll}, chart {width}px"
+        finally:
+            self.driver.set_window_size(1280, 900)
+
     def no_console_errors(self):
         return self.console_clean("the preview pages")
 
@@ -98,6 +112,7 @@ CHECKS = [
     Check("changing the weight updates Cmax", PKPreviewFlow.change_weight),
     Check("an impossible weight gets a field error", PKPreviewFlow.impossible_weight),
     Check("the esketamine view shows the approximate banner", PKPreviewFlow.esketamine_banner),
+    Check("phone width: the chart fits without horizontal scroll", PKPreviewFlow.phone_width),
     Check("no browser console errors", PKPreviewFlow.no_console_errors),
 ]
 

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Predicted plasma concentrations of racemic ketamine over time for one infusion, with the peak
-/// and the time spent above a threshold.
+/// Predicted plasma concentrations over time for one planned dose (a racemic ketamine infusion, or
+/// esketamine devices), with the peak and the time spent above a threshold.
 public struct ConcentrationCurve: Equatable, Sendable {
     /// One sampled point of the curve.
     public struct Point: Equatable, Codable, Sendable {
-        /// Minutes since the start of the infusion.
+        /// Minutes since the start of the infusion (or the first esketamine device).
         public let minute: Double
         /// Predicted plasma concentration, ng/mL.
         public let ngPerMl: Double

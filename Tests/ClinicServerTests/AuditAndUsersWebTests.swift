@@ -161,13 +161,17 @@ struct ClinicSettingsPageTests {
                 #expect(bad.status == .unprocessableContent)
                 let html = String(buffer: bad.body)
                 #expect(html.contains(#"id="name-error""#) && html.contains(#"id="timeZone-error""#) && html.contains(#"id="jurisdiction-error""#))
+                #expect(html.contains(#"id="workingDays-error""#), "no working day ticked")
                 let good = try await client.execute(uri: "/admin/clinic", method: .post, headers: admin.form, body: admin.formBody(
-                    "name=North+Clinic&timeZone=Europe%2FLondon&jurisdiction=GB&mrnPrefix=nc&requireAdministratorTwoFactor=on")) { $0 }
+                    "name=North+Clinic&timeZone=Europe%2FLondon&jurisdiction=GB&mrnPrefix=nc&requireAdministratorTwoFactor=on"
+                    + "&workingDay-mon=on&workingDay-wed=on&workingDay-sat=on")) { $0 }
                 #expect(good.status == .seeOther)
                 let settings = try await services.clinics.primaryClinic()!.settings
                 #expect(settings.name == "North Clinic" && settings.mrnPrefix == "NC" && settings.requireAdministratorTwoFactor)
+                #expect(settings.workingDays == [.monday, .wednesday, .saturday])
                 let summary = try await services.audit.page(AuditFilter(action: .update), limit: 1).first?.event.summary ?? ""
                 #expect(summary.contains("name: KetaClinic → North Clinic") && summary.contains("administrators need two-factor: false → true"))
+                #expect(summary.contains("working days: mon,tue,wed,thu,fri → mon,wed,sat"))
             }
         }
     }

@@ -112,8 +112,14 @@ public enum TreatmentPlanPage {
                         .p(.text("Course total \(proposal.courseTotal?.description ?? "—"); largest 7-day total "
                                  + "\(proposal.largestSevenDayTotal?.description ?? "—").")))
                  },
-                 .if(review.proposal != nil && !review.proposal!.warnings.hasHardLimit && model.canSign, signForm(review, model: model, base: base, context: context)),
+                 .if(isSignable(review) && model.canSign, signForm(review, model: model, base: base, context: context)),
                  .if(!model.canSign, .p(.class("hint"), .text("Only a prescriber can sign a treatment plan."))))
+    }
+
+    /// True when only the soft-limit reason (asked for on the signature form) stands in the way.
+    private static func isSignable(_ review: TreatmentPlanReview) -> Bool {
+        guard let proposal = review.proposal, !proposal.warnings.hasHardLimit else { return false }
+        return review.errors.entries.allSatisfy { $0.field == "limitReason" }
     }
 
     private static func signForm(_ review: TreatmentPlanReview, model: Model, base: String, context: PageContext) -> Node<HTML.BodyContext> {

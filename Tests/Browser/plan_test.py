@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from browserkit import BrowserFlow, Check, run_flow
 
 REASON = "Partial response at 0.75 mg/kg after three sessions"
+TITRATION = "Raising the dose after a partial response"
 
 
 class PlanFlow(BrowserFlow):
@@ -73,13 +74,17 @@ class PlanFlow(BrowserFlow):
         return f"{len(rows)} sessions; first {rows[0].text!r}"
 
     def soft_limit_needs_reason(self):
+        titration = self.wait_for("#titration").text
+        assert re.search(r"\+[0-9.]+ mg \(\+60%\) from 36 mg", titration), f"titration: {titration!r}"  # 72 kg: 0.5 → 0.8 mg/kg
         self.submit("Sign plan")
         error = self.wait_for("#limitReason-error").text
         assert "reason" in error.lower(), f"error: {error!r}"
+        assert self.wait_for("#titrationReason-error"), "the dose change needs its reason too"
         return error
 
     def sign(self):
         self.fill("#limitReason", REASON)
+        self.fill("#titrationReason", TITRATION)
         self.submit("Sign plan")
         assert self.url_path() == f"{self.patient_path}/plans/2", f"after signing on {self.path()}"
         page = self.wait_for("main").text
@@ -114,7 +119,7 @@ CHECKS = [
     Check("prescriber opens a demo patient's plan and starts a new course", PlanFlow.open_patient_plan,
           required="the other checks need the planning page"),
     Check("the preview shows the dose arithmetic, the PK chart and six dates", PlanFlow.preview_shows_arithmetic_chart_and_dates),
-    Check("a dose past the soft limit needs a reason", PlanFlow.soft_limit_needs_reason),
+    Check("a dose past the soft limit and a dose change each need a reason", PlanFlow.soft_limit_needs_reason),
     Check("signing lands on the signed plan; the old one is superseded", PlanFlow.sign),
     Check("an administrator saves a protocol version with a reason", PlanFlow.administrator_saves_protocol_version),
     Check("no browser console errors", PlanFlow.no_console_errors),

@@ -133,9 +133,22 @@ struct TreatmentPlanHTTPTests {
                 try await client.execute(uri: base, method: .get, headers: nurse.page) { response in
                     #expect(Self.body(response).contains("id=\"plan-link\""))
                 }
+                // A second plan at a different dose is a titration: it needs its own reason.
+                let lower = "\(fields)&mgPerKg=0.5"
+                let noTitrationReason = try await client.execute(uri: "\(base)/plans", method: .post, headers: prescriber.form,
+                                                                 body: prescriber.formBody(lower))
+                #expect(noTitrationReason.status == .unprocessableContent)
+                #expect(Self.body(noTitrationReason).contains("id=\"titrationReason-error\""))
+                #expect(Self.body(noTitrationReason).contains("−21 mg (−37.5%) from 56 mg"))
+                let titrated = try await client.execute(uri: "\(base)/plans", method: .post, headers: prescriber.form,
+                                                        body: prescriber.formBody("\(lower)&titrationReason=Dissociation+too+strong"))
+                #expect(titrated.headers[.location] == "\(base)/plans/2")
+                let changes = try await services.audit.page(AuditFilter(patientID: patient.id, action: .update), limit: 10)
+                #expect(changes.contains { $0.event.summary.contains("Dissociation too strong") && $0.event.summary.contains("−21 mg") })
                 let overrides = try await services.audit.page(AuditFilter(patientID: patient.id, action: .override), limit: 5)
                 #expect(overrides.contains { $0.event.summary.contains("Partial response at 0.75 mg/kg") })
-                #expect(try await services.plans.sessions(patientID: patient.id).count == 6)
+                let sessions = try await services.plans.sessions(patientID: patient.id)
+                #expect(sessions.filter { $0.state == .scheduled }.count == 6 && sessions.filter { $0.state == .cancelled }.count == 6)
             }
         }
     }

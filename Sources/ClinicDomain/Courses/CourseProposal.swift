@@ -136,6 +136,9 @@ public struct CourseProposal: Equatable, Sendable {
         return all.sorted { $0.level > $1.level }
     }
 
+    /// The dose of each session after the first (the first may be the label's start dose), when known.
+    public var sessionDose: Milligrams? { sessions.dropFirst().first?.doseMg ?? sessions.first?.doseMg }
+
     /// Course total, mg, when doses are known.
     public var courseTotal: Milligrams? { sessions.last?.courseTotalMg }
 

@@ -16,12 +16,15 @@ public struct TreatmentPlanRequest: Equatable, Sendable {
     public var minutes: Double?
     /// Why the dose goes past a soft limit, when it does.
     public var limitReason: String?
+    /// Why the dose differs from the current plan's, when it does (titration).
+    public var titrationReason: String?
     /// Anything else the prescriber wants on the plan.
     public var note: String?
 
     /// Creates a request.
     public init(protocolID: String, start: CalendarDate?, sessionCount: Int, frequencies: [CourseFrequency] = [],
-                target: PlanDoseTarget, minutes: Double? = nil, limitReason: String? = nil, note: String? = nil) {
+                target: PlanDoseTarget, minutes: Double? = nil, limitReason: String? = nil, titrationReason: String? = nil,
+                note: String? = nil) {
         self.protocolID = protocolID
         self.start = start
         self.sessionCount = sessionCount
@@ -29,6 +32,7 @@ public struct TreatmentPlanRequest: Equatable, Sendable {
         self.target = target
         self.minutes = minutes
         self.limitReason = limitReason?.trimmed.isEmpty == false ? limitReason?.trimmed : nil
+        self.titrationReason = titrationReason?.trimmed.isEmpty == false ? titrationReason?.trimmed : nil
         self.note = note?.trimmed.isEmpty == false ? note?.trimmed : nil
     }
 }
@@ -42,6 +46,9 @@ public struct TreatmentPlanReview: Equatable, Sendable {
     public let errors: FieldErrors
     /// The screening decision for the protocol's treatment, when a screening is signed.
     public let screeningDecision: ScreeningDecision?
+    /// The change from the current plan's per-session dose, when there is a current plan and the
+    /// new dose is known.
+    public let titration: DoseChange?
 
     /// Most sessions a plan schedules at once (a year of weekly boosters).
     public static let maximumSessions = 52
@@ -50,9 +57,11 @@ public struct TreatmentPlanReview: Equatable, Sendable {
     /// - Parameters:
     ///   - screening: the patient's latest signed screening, if any;
     ///   - recordRevision: the patient's current record revision (to tell whether the screening is stale);
-    ///   - today: today in the clinic's time zone; the course cannot start earlier.
+    ///   - today: today in the clinic's time zone; the course cannot start earlier;
+    ///   - currentPlan: the plan the new one would supersede; a different per-session dose needs a reason.
     public init(_ request: TreatmentPlanRequest, protocol treatmentProtocol: TreatmentProtocol, patient: PlanPatient,
-                screening: SignedScreening?, recordRevision: Int64, today: CalendarDate, workingDays: Set<Weekday>) {
+                screening: SignedScreening?, recordRevision: Int64, today: CalendarDate, workingDays: Set<Weekday>,
+                currentPlan: TreatmentPlan? = nil) {
         var errors = FieldErrors()
         let treatment = treatmentProtocol.treatment
         if treatmentProtocol.isRetired {
@@ -129,6 +138,14 @@ public struct TreatmentPlanReview: Equatable, Sendable {
                 errors.add("limitReason", "The dose is past a soft limit; write the reason to go ahead.")
             }
         }
+        var titration: DoseChange?
+        if let previous = currentPlan?.sessionDose, let current = proposal?.sessionDose {
+            titration = DoseChange(previous: previous, current: current, reason: request.titrationReason)
+            if titration?.isChange == true && titration?.reason == nil {
+                errors.add("titrationReason", "The dose differs from the current plan's (\(titration!.summary)); say why.")
+            }
+        }
+        self.titration = titration
         self.proposal = proposal
         self.errors = errors
     }
@@ -161,6 +178,8 @@ public struct TreatmentPlan: Codable, Equatable, Sendable {
     public let warnings: [DoseWarning]
     /// Why the dose goes past a soft limit.
     public let limitReason: String?
+    /// The change from the superseded plan's per-session dose, with its reason (nil for a first plan).
+    public let titration: DoseChange?
     /// The prescriber's note.
     public let note: String?
     /// The screening version the plan relied on.
@@ -189,12 +208,21 @@ public struct TreatmentPlan: Codable, Equatable, Sendable {
         sessions = proposal.sessions
         warnings = proposal.warnings
         limitReason = review.proposal?.warnings.hasSoftLimit == true ? request.limitReason : nil
+        titration = review.titration
         note = request.note
         self.screeningVersion = screeningVersion
         screeningDecision = review.screeningDecision!
         self.supersedes = supersedes
         self.signedByName = signedByName
         self.signedAt = signedAt
+    }
+
+    /// The dose of each session after the first: the weight-based dose, or the target devices in mg.
+    public var sessionDose: Milligrams? {
+        switch target {
+        case .mgPerKg: dose.map { Milligrams($0.doseMg) }
+        case .devices(let count): Milligrams(Double(count) * (treatmentProtocol.esketamine?.deviceMg ?? 28))
+        }
     }
 
     /// The target in words: "0.5 mg/kg" or "2 devices (56 mg)".

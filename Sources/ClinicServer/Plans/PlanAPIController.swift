@@ -21,7 +21,7 @@ struct PlanAPIController: Sendable {
     /// A plan request: the same fields as the planning form.
     struct PlanBody: StrictlyKeyed {
         static let acceptedFields: Set<String> = ["protocol", "start", "sessions", "mgPerKg", "devices", "minutes", "frequencies",
-                                                  "limitReason", "note", "recordRevision"]
+                                                  "limitReason", "titrationReason", "note", "recordRevision"]
         let `protocol`: String
         let start: String
         let sessions: Int?
@@ -30,6 +30,7 @@ struct PlanAPIController: Sendable {
         let minutes: Double?
         let frequencies: [String]?
         let limitReason: String?
+        let titrationReason: String?
         let note: String?
         let recordRevision: Int64?
 
@@ -41,6 +42,7 @@ struct PlanAPIController: Sendable {
             fields["devices"] = devices.map(String.init)
             fields["minutes"] = minutes.map { String($0) }
             fields["limitReason"] = limitReason
+            fields["titrationReason"] = titrationReason
             fields["note"] = note
             for (index, code) in (frequencies ?? []).enumerated() { fields["frequency\(index)"] = code }
             return fields
@@ -54,6 +56,7 @@ struct PlanAPIController: Sendable {
         let problems: [Problem]
         let recordRevision: Int64
         let screeningDecision: ScreeningDecision?
+        let titration: DoseChange?
         let dose: DoseOrder?
         let sessions: [CourseProposal.Session]
         let warnings: [DoseWarning]
@@ -84,7 +87,7 @@ struct PlanAPIController: Sendable {
         let proposal = review.proposal
         return try APIResponse.json(PreviewResource(
             readyToSign: review.isReadyToSign, problems: review.errors.entries.map { .init(field: $0.field, message: $0.message) },
-            recordRevision: chart.revision, screeningDecision: review.screeningDecision, dose: proposal?.weightBasedDose?.order,
+            recordRevision: chart.revision, screeningDecision: review.screeningDecision, titration: review.titration, dose: proposal?.weightBasedDose?.order,
             sessions: proposal?.sessions ?? [], warnings: proposal?.warnings ?? [], courseTotalMg: proposal?.courseTotal?.value,
             largestSevenDayMg: proposal?.largestSevenDayTotal?.value))
     }

@@ -26,7 +26,8 @@ struct PlanService: Sendable {
         let review = TreatmentPlanReview(request, protocol: treatmentProtocol,
                                          patient: PlanPatient(record: chart.record, on: request.start ?? today),
                                          screening: screening, recordRevision: chart.revision, today: today,
-                                         workingDays: clinic.settings.workingDays)
+                                         workingDays: clinic.settings.workingDays,
+                                         currentPlan: try await services.plans.latest(patientID: chart.summary.id))
         return (review, screening)
     }
 
@@ -107,6 +108,7 @@ extension TreatmentPlanRequest {
         let minutes = number("minutes")
         try errors.throwIfAny()
         return TreatmentPlanRequest(protocolID: treatmentProtocol.id, start: start, sessionCount: count, frequencies: frequencies,
-                                    target: target, minutes: minutes, limitReason: fields["limitReason"], note: fields["note"])
+                                    target: target, minutes: minutes, limitReason: fields["limitReason"],
+                                    titrationReason: fields["titrationReason"], note: fields["note"])
     }
 }

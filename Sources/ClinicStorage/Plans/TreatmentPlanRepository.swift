@@ -60,6 +60,10 @@ public struct TreatmentPlanRepository: Sendable {
             events.insert(AuditEvent(.sign, entityType: "treatment_plan", entityID: plan.id.uuidString, patientID: patientID,
                                      summary: "signed plan version \(plan.version): \(plan.treatmentProtocol.name) v\(plan.treatmentProtocol.version), "
                                         + "\(plan.targetSummary), \(plan.sessions.count) sessions from \(first)"), at: 0)
+            if let titration = plan.titration, titration.isChange, let reason = titration.reason {
+                events.append(AuditEvent(.update, entityType: "treatment_plan", entityID: plan.id.uuidString, patientID: patientID,
+                                         summary: "dose change from plan version \(plan.version - 1): \(titration.summary); reason: \(reason)"))
+            }
             if let reason = plan.limitReason {
                 let limits = plan.warnings.filter { $0.level == .softLimit }.map(\.code).joined(separator: ", ")
                 events.append(AuditEvent(.override, entityType: "treatment_plan", entityID: plan.id.uuidString, patientID: patientID,

@@ -98,14 +98,18 @@ public enum TreatmentPlanPage {
     private static func preview(_ review: TreatmentPlanReview, model: Model, base: String, context: PageContext) -> Node<HTML.BodyContext> {
         .section(.id("plan-preview"),
                  .h2(.text("Preview")),
-                 .if(!review.errors.isEmpty,
+                 .if(!review.errors.entries.allSatisfy { signatureFields.contains($0.field) },
                      .div(.class("error-summary"), .id("plan-blockers"),
                           .h3(.text("Before this plan can be signed")),
-                          .ul(.forEach(review.errors.entries.filter { $0.field != "limitReason" }) { entry in .li(.text(entry.message)) }),
+                          .ul(.forEach(review.errors.entries.filter { !signatureFields.contains($0.field) }) { entry in .li(.text(entry.message)) }),
                           .if(review.errors["screening"] != nil, .p(.a(.href("\(base)/screening"), .text("Open the screening")))))),
                  .unwrap(review.proposal) { proposal in
                      .group(
                         DoseOrderView.warnings(proposal.warnings),
+                        .unwrap(review.titration) { titration in
+                            .p(.class(titration.isChange ? "notice" : "hint"), .id("titration"),
+                               .text("Change from the current plan's dose per session: \(titration.summary)."))
+                        },
                         .unwrap(proposal.weightBasedDose) { dose in DoseOrderView.arithmetic(dose.order) },
                         .unwrap(model.pkFigure) { $0 },
                         sessionsTable(proposal.sessions, caption: "Proposed sessions"),
@@ -116,14 +120,18 @@ public enum TreatmentPlanPage {
                  .if(!model.canSign, .p(.class("hint"), .text("Only a prescriber can sign a treatment plan."))))
     }
 
+    /// Fields the signature form itself asks for, so they are not blockers of the preview.
+    private static let signatureFields: Set<String> = ["limitReason", "titrationReason"]
+
     /// True when only the soft-limit reason (asked for on the signature form) stands in the way.
     private static func isSignable(_ review: TreatmentPlanReview) -> Bool {
         guard let proposal = review.proposal, !proposal.warnings.hasHardLimit else { return false }
-        return review.errors.entries.allSatisfy { $0.field == "limitReason" }
+        return review.errors.entries.allSatisfy { $0.field == "limitReason" || $0.field == "titrationReason" }
     }
 
     private static func signForm(_ review: TreatmentPlanReview, model: Model, base: String, context: PageContext) -> Node<HTML.BodyContext> {
         let needsReason = review.proposal?.warnings.hasSoftLimit == true
+        let needsTitrationReason = review.titration?.isChange == true
         let carried = ["protocol", "start", "sessions", "mgPerKg", "minutes", "devices"]
             + (model.chosen?.schedule.phases.indices.map { "frequency\($0)" } ?? [])
         return .form(.class("signature-box"), .method(.post), .action("\(base)/plans"), .id("sign-plan"),
@@ -136,6 +144,10 @@ public enum TreatmentPlanPage {
                      .if(needsReason, FormField.input("limitReason", label: "Reason for going past the soft limit",
                                                       value: model.values["limitReason"], errors: model.errors,
                                                       hint: "Required; recorded in the audit trail.", required: true)),
+                     .if(needsTitrationReason, FormField.input("titrationReason", label: "Reason for changing the dose",
+                                                               value: model.values["titrationReason"], errors: model.errors,
+                                                               hint: review.titration.map { "\($0.summary). Recorded on the plan and in the audit trail." },
+                                                               required: true)),
                      FormField.textArea("note", label: "Note on the plan", value: model.values["note"], errors: model.errors),
                      .p(.text("By signing you order this protocol, dose and course for this patient.")),
                      .div(.class("actions"), .button(.type(.submit), .id("sign-plan-button"), .text("Sign plan"))))
@@ -192,6 +204,9 @@ public enum TreatmentPlanPage {
                                 .map { "\($0.name): \($1)" }.joined(separator: "; ")))),
                             .tr(.th(.text("Screening")), .td(.text("Version \(plan.screeningVersion): \(plan.screeningDecision.displayName.lowercased())"))),
                             .unwrap(plan.limitReason) { .tr(.th(.text("Soft-limit reason")), .td(.text($0))) },
+                            .unwrap(plan.titration) { titration in
+                                .tr(.th(.text("Dose change")), .td(.text(titration.summary + (titration.reason.map { ": \($0)" } ?? ""))))
+                            },
                             .unwrap(plan.note) { .tr(.th(.text("Note")), .td(.text($0))) }))),
             DoseOrderView.warnings(plan.warnings),
             .unwrap(plan.dose) { DoseOrderView.arithmetic($0) },

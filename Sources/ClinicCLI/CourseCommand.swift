@@ -120,8 +120,6 @@ struct CourseCommand: ParsableCommand {
 
     /// The JSON text `--json` prints.
     static func jsonText(_ proposal: CourseProposal) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let chosen = proposal.treatmentProtocol
         let output = Output(
             protocol: .init(id: chosen.id, version: chosen.version, name: chosen.name),
@@ -133,7 +131,7 @@ struct CourseCommand: ParsableCommand {
             },
             dose: proposal.weightBasedDose?.order, courseTotalMg: proposal.courseTotal?.value,
             largestSevenDayMg: proposal.largestSevenDayTotal?.value, warnings: proposal.warnings)
-        return String(decoding: try encoder.encode(output), as: UTF8.self)
+        return try CommandSupport.jsonText(output)
     }
 
     /// The course as a table.

@@ -127,11 +127,8 @@ struct DoseCommand: ParsableCommand {
 
     /// The JSON text `--json` prints.
     func jsonText(_ dose: WeightBasedDose) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let chosen = try treatmentProtocol()
-        return String(decoding: try encoder.encode(Output(order: dose.order, protocolID: chosen.id,
-                                                          protocolVersion: chosen.version)), as: UTF8.self)
+        return try CommandSupport.jsonText(Output(order: dose.order, protocolID: chosen.id, protocolVersion: chosen.version))
     }
 
     /// The dose as an order a nurse can check line by line.

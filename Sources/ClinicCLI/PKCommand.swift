@@ -158,8 +158,8 @@ struct PKCommand: ParsableCommand {
         }
     }
 
-    /// A value rounded to 0.01, so JSON output stays readable.
-    private static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+    /// A value rounded to 0.01 (half away from zero, as everywhere), so JSON output stays readable.
+    private static func rounded(_ value: Double) -> Double { Rounding.halfAwayFromZero(value, places: 2) }
 
     /// The preview as the JSON object `--json` prints.
     static func output(_ preview: PKPreview) -> Output {
@@ -174,9 +174,7 @@ struct PKCommand: ParsableCommand {
 
     /// The JSON text `--json` prints.
     static func jsonText(_ preview: PKPreview) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(output(preview)), as: UTF8.self)
+        try CommandSupport.jsonText(output(preview))
     }
 
     /// The preview as readable text: a summary and a compact table.
@@ -235,7 +233,7 @@ extension PKCommand {
 
     /// The esketamine preview as the JSON object `--json` prints.
     static func output(_ preview: EsketaminePreview) -> EsketamineOutput {
-        let round = { (value: Double) in (value * 100).rounded() / 100 }
+        let round = rounded
         return EsketamineOutput(
             model: "esketamine", modelName: EsketamineAbsorptionModel.citation, approximate: true,
             approximateNotice: EsketamineAbsorptionModel.approximateNotice,
@@ -250,9 +248,7 @@ extension PKCommand {
 
     /// The JSON text `--json` prints for esketamine.
     static func jsonText(_ preview: EsketaminePreview) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(output(preview)), as: UTF8.self)
+        try CommandSupport.jsonText(output(preview))
     }
 
     /// The esketamine preview as readable text: the APPROXIMATE notice first, a summary, a table.

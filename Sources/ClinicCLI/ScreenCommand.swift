@@ -37,9 +37,7 @@ struct ScreenCommand: ParsableCommand {
             throw CommandSupport.fail(error.description, code: 2)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            print(try CommandSupport.jsonText(result))
         } else {
             print(Self.report(result, record: record))
         }

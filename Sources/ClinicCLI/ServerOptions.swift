@@ -62,6 +62,13 @@ extension SettingKey {
 
 /// Shared start-up steps of the commands.
 enum CommandSupport {
+    /// `value` as the pretty, key-sorted JSON every `--json` option prints.
+    static func jsonText(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     /// The logging system can be bootstrapped once per process; commands run in tests share one.
     private static let loggingBootstrapped = Mutex(false)
 

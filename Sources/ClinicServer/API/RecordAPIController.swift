@@ -26,9 +26,7 @@ struct RecordAPIController: Sendable {
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await intake.chart(context, clinic: clinic)
-        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "API record"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "patient", "API record", context: context)
         return try APIResponse.json(APIResources.RecordResource(chart))
     }
 

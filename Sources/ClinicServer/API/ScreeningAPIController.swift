@@ -48,9 +48,7 @@ struct ScreeningAPIController: Sendable {
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
         let (result, resistance) = try await screening.evaluate(chart, clinic: clinic)
         let latest = try await services.screenings.latest(patientID: chart.summary.id)
-        try await services.audit.record(AuditEvent(.view, entityType: "screening", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "API screening evaluation"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "screening", "API screening evaluation", context: context)
         return try APIResponse.json(LiveResource(recordRevision: chart.revision, result: result, resistance: resistance,
                                                  latestSigned: latest.map { summary($0, revision: chart.revision) }))
     }
@@ -69,9 +67,7 @@ struct ScreeningAPIController: Sendable {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
         let versions = try await services.screenings.list(patientID: chart.summary.id)
-        try await services.audit.record(AuditEvent(.view, entityType: "screening", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "API screening list"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "screening", "API screening list", context: context)
         return try APIResponse.json(versions.map { summary($0, revision: chart.revision) })
     }
 

@@ -77,3 +77,13 @@ public struct ClinicServices: Sendable {
         CalendarDate(instant: now(), in: clinic.settings.resolvedTimeZone)
     }
 }
+
+extension ClinicServices {
+    /// Writes that the signed-in user viewed part of `chart`: every view of a patient's record is audited.
+    func recordView(of chart: PatientChart, _ entityType: String, entityID: String? = nil, _ summary: String,
+                    context: StaffRequestContext) async throws {
+        try await audit.record(AuditEvent(.view, entityType: entityType, entityID: entityID ?? chart.summary.id.uuidString,
+                                          patientID: chart.summary.id, summary: summary),
+                               stamp: context.stamp(at: now()))
+    }
+}

@@ -61,8 +61,7 @@ struct PatientsController: Sendable {
     @Sendable func chart(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "chart"), stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "patient", "chart", context: context)
         let header = try await ScreeningService(services: services).chartHeader(chart, clinic: clinic)
         let plan = try await services.plans.latest(patientID: chart.summary.id)
         let today = services.today(for: clinic)
@@ -82,9 +81,7 @@ struct PatientsController: Sendable {
     @Sendable func identityForm(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        try await services.audit.record(AuditEvent(.view, entityType: "patient", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "identity correction form"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "patient", "identity correction form", context: context)
         return identityPage(chart, values: IntakeFormCoding.fields(of: chart.summary.registration), errors: FieldErrors(),
                             clinic: clinic, request: request, context: context)
     }

@@ -67,9 +67,7 @@ struct IntakeController: Sendable {
     func editForm(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
         let target = try await intake.target(context, contactGroup: contact, item: true)
         let (clinic, chart, section, key) = (target.clinic, target.chart, target.section, target.key!)
-        try await services.audit.record(AuditEvent(.view, entityType: "record_item", entityID: key.uuidString,
-                                                   patientID: chart.summary.id, summary: "amendment form for \(section.displayName)"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "record_item", entityID: key.uuidString, "amendment form for \(section.displayName)", context: context)
         return page(editModel(chart, section, key, values: intake.formValues(of: key, in: chart), errors: FieldErrors()),
                     clinic, request, context)
     }

@@ -81,9 +81,7 @@ struct PlanAPIController: Sendable {
         let chosen = try await plans.treatmentProtocol(body.protocol, clinic: clinic)
         let planRequest = try TreatmentPlanRequest.parse(body.fields, protocol: chosen)
         let (review, _) = try await plans.review(planRequest, protocol: chosen, chart: chart, clinic: clinic)
-        try await services.audit.record(AuditEvent(.view, entityType: "treatment_plan", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "API treatment plan preview"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "treatment_plan", "API treatment plan preview", context: context)
         let proposal = review.proposal
         return try APIResponse.json(PreviewResource(
             readyToSign: review.isReadyToSign, problems: review.errors.entries.map { .init(field: $0.field, message: $0.message) },
@@ -107,9 +105,7 @@ struct PlanAPIController: Sendable {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
         let versions = try await services.plans.list(patientID: chart.summary.id)
-        try await services.audit.record(AuditEvent(.view, entityType: "treatment_plan", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "API treatment plan list"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "treatment_plan", "API treatment plan list", context: context)
         return try APIResponse.json(versions)
     }
 
@@ -123,9 +119,7 @@ struct PlanAPIController: Sendable {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
         let sessions = try await services.plans.sessions(patientID: chart.summary.id)
-        try await services.audit.record(AuditEvent(.view, entityType: "treatment_session", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "API scheduled sessions"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "treatment_session", "API scheduled sessions", context: context)
         return try APIResponse.json(sessions.map {
             SessionResource(id: $0.id, planID: $0.planID, number: $0.number, date: $0.date, state: $0.state, planned: $0.planned)
         })

@@ -32,9 +32,7 @@ struct PlanController: Sendable {
     @Sendable func planning(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        try await services.audit.record(AuditEvent(.view, entityType: "treatment_plan", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "treatment plan planning"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "treatment_plan", "treatment plan planning", context: context)
         return try await page(chart, clinic: clinic, fields: WebResponses.queryFields(of: request), request: request, context: context)
     }
 

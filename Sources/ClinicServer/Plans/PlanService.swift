@@ -59,9 +59,7 @@ struct PlanService: Sendable {
               let plan = try await services.plans.find(patientID: chart.summary.id, version: number) else {
             throw Problem.notFound("This patient has no treatment plan with that version.")
         }
-        try await services.audit.record(AuditEvent(.view, entityType: "treatment_plan", entityID: plan.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "\(channel)treatment plan version \(number)"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "treatment_plan", entityID: plan.id.uuidString, "\(channel)treatment plan version \(number)", context: context)
         return plan
     }
 }

@@ -19,9 +19,7 @@ struct ScreeningController: Sendable {
     @Sendable func live(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        try await services.audit.record(AuditEvent(.view, entityType: "screening", entityID: chart.summary.id.uuidString,
-                                                   patientID: chart.summary.id, summary: "screening evaluation"),
-                                        stamp: context.stamp(at: services.now()))
+        try await services.recordView(of: chart, "screening", "screening evaluation", context: context)
         return try await page(chart, clinic: clinic, request: request, context: context)
     }
 

@@ -10,9 +10,11 @@ import TestSupport
 
 @Suite("Access control: every route × every role")
 struct AccessControlTests {
-    /// The only routes reachable without signing in (issue: login, health, static assets).
+    /// The only routes reachable without signing in: login, health, static assets, and the
+    /// patient's self-report pages (a one-time link with a date-of-birth check).
     static let openRoutes: Set<String> = ["GET /healthz", "GET /readyz", "GET /assets/:name", "GET /login", "POST /login",
-                                          "GET /login/two-factor", "POST /login/two-factor"]
+                                          "GET /login/two-factor", "POST /login/two-factor",
+                                          "GET /r", "POST /r", "GET /r/:code", "POST /r/:code"]
 
     static func concretePath(_ pattern: String) -> String {
         pattern.split(separator: "/", omittingEmptySubsequences: false).map { part in

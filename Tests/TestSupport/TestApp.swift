@@ -6,12 +6,27 @@ import Foundation
 public enum TestApp {
     /// Runs `body` with services over a fresh database on `engine`.
     public static func withServices<T>(
-        _ engine: SQLEngine = .sqlite, settings: ServerSettings = Fixtures.settings,
+        _ engine: SQLEngine = .sqlite, settings: ServerSettings = Fixtures.settings, outbox: any Outbox = LoggingOutbox(),
+        now: @escaping @Sendable () -> Date = { Fixtures.now },
         _ body: (ClinicServices) async throws -> T
     ) async throws -> T {
         try await TestDatabases.withDatabase(engine) { database in
             _ = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Fixtures.now)
-            return try await body(ClinicServices(database: database, settings: settings, now: { Fixtures.now }))
+            return try await body(ClinicServices(database: database, settings: settings, outbox: outbox, now: now))
         }
     }
+}
+
+/// An outbox that keeps every message, so tests can check who was told what.
+public final class RecordingOutbox: Outbox, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [OutboxMessage] = []
+
+    /// An empty outbox.
+    public init() {}
+
+    public func send(_ message: OutboxMessage) async { lock.withLock { stored.append(message) } }
+
+    /// The messages so far.
+    public var messages: [OutboxMessage] { lock.withLock { stored } }
 }

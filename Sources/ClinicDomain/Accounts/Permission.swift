@@ -17,6 +17,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case dosingUse = "dosing.use"
     /// Sign a patient's treatment plan: protocol, target dose and the course of sessions.
     case plansSign = "plans.sign"
+    /// Enter rating scales and create self-report links for patients.
+    case scalesRecord = "scales.record"
+    /// Acknowledge a suicidality alert with the action taken.
+    case alertsAcknowledge = "alerts.acknowledge"
     /// See who has seen or changed a patient's record.
     case patientAccessLogRead = "patients.access_log"
     /// Add, change, deactivate users; reset passwords; end sessions.
@@ -40,6 +44,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .screeningSign: "Sign screenings (overrides, acknowledgements)"
         case .dosingUse: "Use the dose calculator, PK preview and protocol library"
         case .plansSign: "Sign treatment plans"
+        case .scalesRecord: "Enter rating scales and send self-report links"
+        case .alertsAcknowledge: "Acknowledge suicidality alerts"
         case .patientAccessLogRead: "See who has seen or changed a chart"
         case .usersManage: "Manage users, passwords and sessions"
         case .clinicConfigure: "Change clinic settings"
@@ -66,9 +72,9 @@ public enum AccessMatrix {
              .auditExport, .operationsMetrics]
         case .prescriber:
             [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
-             .patientAccessLogRead]
+             .scalesRecord, .alertsAcknowledge, .patientAccessLogRead]
         case .nurse:
-            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse]
+            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge]
         case .frontDesk:
             [.patientsRead, .patientsRegister, .patientsContact]
         }

@@ -9,12 +9,93 @@ public enum DemoIntakeScenarios {
         public let items: [any RecordValue]
     }
 
-    /// Scenario patients whose demo clinic also has a signed screening and a signed treatment
-    /// plan, by family name: the protocol, the target (mg/kg or devices) and the sessions.
-    public static let plannedCourses: [(familyName: String, protocolID: String, target: PlanDoseTarget, sessions: Int)] = [
-        ("Eligible", ProtocolLibrary.ivStandard.id, .mgPerKg(0.5), 8),
-        ("Esketamine", ProtocolLibrary.esketamineUS.id, .devices(2), 12),
+    /// How a demo patient's PHQ-9 scores move over the course, so the outcome pages show each case.
+    public enum ScoreStory: Sendable {
+        /// Responds during induction and stays well with boosters; the effect wears off in about 5 days.
+        case responder
+        /// Responds, then relapses during maintenance.
+        case relapse
+        /// Barely changes, and reports thoughts of self-harm in the latest self-report (an open alert).
+        case nonResponderWithSuicidality
+    }
+
+    /// A scenario patient whose demo clinic also has a signed screening, a signed treatment plan
+    /// started `startDaysAgo` days ago, and a PHQ-9 history.
+    public struct PlannedCourse: Sendable {
+        /// The scenario's family name.
+        public let familyName: String
+        /// The protocol.
+        public let protocolID: String
+        /// The target dose.
+        public let target: PlanDoseTarget
+        /// Sessions to schedule.
+        public let sessions: Int
+        /// Days before the demo's first day that the course started.
+        public let startDaysAgo: Int
+        /// How the scores move.
+        public let story: ScoreStory
+    }
+
+    /// The demo's planned courses.
+    public static let plannedCourses: [PlannedCourse] = [
+        PlannedCourse(familyName: "Eligible", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 10,
+                      startDaysAgo: 35, story: .responder),
+        PlannedCourse(familyName: "Esketamine", protocolID: ProtocolLibrary.esketamineUS.id, target: .devices(2), sessions: 12,
+                      startDaysAgo: 28, story: .nonResponderWithSuicidality),
+        PlannedCourse(familyName: "Relapse", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 10,
+                      startDaysAgo: 42, story: .relapse),
     ]
+
+    /// PHQ-9 observations for a story around session dates (those up to `today`): before each
+    /// session and the day after, and twice between maintenance sessions. Each is a total and
+    /// whether item 9 is above 0.
+    public static func phq9History(_ story: ScoreStory, sessions: [(date: CalendarDate, isMaintenance: Bool)],
+                                   today: CalendarDate) -> [(date: CalendarDate, total: Int, item9: Int)] {
+        var result: [(CalendarDate, Int, Int)] = []
+        let induction = sessions.filter { !$0.isMaintenance }.count
+        for (index, session) in sessions.enumerated() where session.date <= today {
+            let before: Int, after: Int, midway: [Int]
+            switch story {
+            case .responder:
+                before = index < induction ? [21, 16, 13, 10, 8, 7][min(index, 5)] : 11
+                after = index < induction ? max(before - 4, 4) : 5
+                midway = [8, 12]
+            case .relapse:
+                let maintenance = index - induction
+                before = index < induction ? [22, 17, 14, 11, 9, 8][min(index, 5)] : [12, 15, 17, 18][min(maintenance, 3)]
+                after = index < induction ? max(before - 4, 4) : [6, 12, 14, 16][min(maintenance, 3)]
+                midway = index < induction ? [] : [after + 3, before + 1]
+            case .nonResponderWithSuicidality:
+                before = [19, 18, 18, 17, 18, 17, 17, 18][index % 8]
+                after = before - 1
+                midway = []
+            }
+            result.append((session.date, before, 0))
+            if session.date.adding(days: 1) <= today { result.append((session.date.adding(days: 1), after, 0)) }
+            if session.isMaintenance {
+                for (offset, total) in zip([4, 6], midway) where session.date.adding(days: offset) <= today {
+                    result.append((session.date.adding(days: offset), total, 0))
+                }
+            }
+        }
+        if story == .nonResponderWithSuicidality, let last = result.last {
+            result[result.count - 1] = (last.0, last.1, 1)
+        }
+        return result.sorted { $0.0 < $1.0 }
+    }
+
+    /// PHQ-9 answers (nine items, 0–3) that add up to `total`, with item 9 as given.
+    public static func phq9Answers(total: Int, item9: Int) -> [Int?] {
+        var answers = Array(repeating: 0, count: 9)
+        answers[8] = item9
+        var left = max(0, min(27, total) - item9)
+        var index = 0
+        while left > 0 {
+            if answers[index] < 3 { answers[index] += 1; left -= 1 }
+            index = (index + 1) % 8
+        }
+        return answers.map { Optional($0) }
+    }
 
     /// The scenarios for a clinic whose date is `today`.
     public static func all(today: CalendarDate) -> [Scenario] {
@@ -92,6 +173,7 @@ public enum DemoIntakeScenarios {
                                    measuredOn: date(1)),
                 medical: MedicalHistory(sleepApnoea: true, pulmonaryDisease: .oxygenDependent))),
             Scenario(registration: person("Ethan", "Esketamine", age: 46, .male), items: base(height: 182, weight: 88)),
+            Scenario(registration: person("Rita", "Relapse", age: 51, .female), items: base(height: 164, weight: 66)),
             Scenario(registration: person("Nina", "Newcomer", age: 28, .female), items: [
                 Diagnosis(icd10: "F32.2", diagnosedOn: date(60)),
             ]),

@@ -56,6 +56,8 @@ public struct TreatmentProtocol: Codable, Equatable, Sendable {
     public var esketamine: EsketamineDoseRules?
     /// The course of sessions.
     public var schedule: CourseSchedule
+    /// The rating scales the course asks for and when (nil: ``MeasurementSchedule/standard``).
+    public var measurements: MeasurementSchedule?
     /// True for a protocol a clinic wrote, false for one from the built-in library.
     public var isCustom: Bool
     /// A retired protocol stays readable (plans signed on it keep working) but cannot start new plans.
@@ -77,6 +79,9 @@ public struct TreatmentProtocol: Codable, Equatable, Sendable {
         self.isCustom = isCustom
         self.isRetired = isRetired
     }
+
+    /// The measurement schedule in force.
+    public var measurementSchedule: MeasurementSchedule { measurements ?? .standard }
 
     /// The route racemic ketamine is given by (nil for esketamine).
     public var route: DoseRoute? {

@@ -46,6 +46,10 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     PlanController(services: services).addRoutes(to: routes)
     DosingAPIController(services: services).addRoutes(to: routes)
     PlanAPIController(services: services).addRoutes(to: routes)
+    ScalesController(services: services).addRoutes(to: routes)
+    SelfReportController(services: services).addRoutes(to: routes)
+    SafetyPolicyController(services: services).addRoutes(to: routes)
+    ScalesAPIController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -58,7 +62,7 @@ public func buildApplication(services: ClinicServices, logger: Logger,
     return Application(
         router: buildRouter(services: services, catalog: catalog),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "KetaClinic"),
-        services: [DatabaseService(database: services.database)],
+        services: [DatabaseService(database: services.database), AlertEscalationService(services: services, logger: logger)],
         logger: logger)
 }
 

@@ -20,6 +20,14 @@ public struct ClinicServices: Sendable {
     public let protocols: ProtocolRepository
     /// Signed treatment plans and their scheduled sessions.
     public let plans: TreatmentPlanRepository
+    /// Completed rating scales and suicidality alerts.
+    public let scales: ScaleRepository
+    /// One-time self-report links.
+    public let selfReportLinks: SelfReportLinkRepository
+    /// The clinic's safety policy (alert recipients, escalation, links, crisis resources).
+    public let safetyPolicies: SafetyPolicyRepository
+    /// Where SMS and email go.
+    public let outbox: any Outbox
     /// Staff accounts.
     public let users: any UserRepository
     /// Browser sessions.
@@ -40,7 +48,12 @@ public struct ClinicServices: Sendable {
     public let now: @Sendable () -> Date
 
     /// Wires the SQL repositories over `database`.
-    public init(database: ClinicDatabase, settings: ServerSettings, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(database: ClinicDatabase, settings: ServerSettings, outbox: any Outbox = LoggingOutbox(),
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.scales = ScaleRepository(database: database)
+        self.selfReportLinks = SelfReportLinkRepository(database: database)
+        self.safetyPolicies = SafetyPolicyRepository(database: database)
+        self.outbox = outbox
         self.database = database
         self.clinics = SQLClinicRepository(database: database)
         self.patients = SQLPatientRepository(database: database)

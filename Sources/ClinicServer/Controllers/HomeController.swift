@@ -1,3 +1,4 @@
+import ClinicDomain
 import ClinicWeb
 import Hummingbird
 
@@ -14,10 +15,17 @@ struct HomeController: Sendable {
         let clinic = try await services.currentClinic()
         async let count = services.patients.count(in: clinic.id)
         async let schema = services.migrator.status(services.database)
-        let model = HomePage.Model(
+        var model = HomePage.Model(
             clinicName: clinic.settings.name, jurisdiction: clinic.settings.jurisdiction.displayName,
             timeZone: clinic.settings.timeZone, patientCount: try await count,
             databaseEngine: services.database.engine.rawValue, schemaVersion: try await schema.databaseVersion)
+        if context.identity.can(.patientsRead) {
+            model.alerts = try await services.scales.openAlerts(clinicID: clinic.id).map { .init(alert: $0.alert, patientName: $0.patientName) }
+            model.dayList = try await ScaleService(services: services).dayList(clinic: clinic)
+                .map { .init(patientID: $0.patient.id, patientName: $0.patient.listName, due: $0.due) }
+            model.canAcknowledge = context.identity.can(.alertsAcknowledge)
+            model.clinicTimeZone = clinic.settings.resolvedTimeZone
+        }
         let html = HomePage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .home))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }

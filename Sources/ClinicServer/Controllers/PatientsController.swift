@@ -67,13 +67,15 @@ struct PatientsController: Sendable {
         let today = services.today(for: clinic)
         let nextSession = try await services.plans.sessions(patientID: chart.summary.id)
             .first { $0.state == .scheduled && $0.date >= today && $0.planID == plan?.id }
-        let html = PatientChartPage.render(.init(chart: chart, header: header, today: services.today(for: clinic),
+        var model = PatientChartPage.Model(chart: chart, header: header, today: services.today(for: clinic),
                                                  timeZone: clinic.settings.resolvedTimeZone,
                                                  canSeeAccessLog: context.identity.can(.patientAccessLogRead),
                                                  canEditContact: context.identity.can(.patientsContact),
                                                  canEditIntake: context.identity.can(.patientsIntake),
                                                  canCorrectIdentity: context.identity.can(.patientsRegister),
-                                                 plan: plan, nextSession: nextSession, canPlan: context.identity.can(.dosingUse)),
+                                                 plan: plan, nextSession: nextSession, canPlan: context.identity.can(.dosingUse))
+        model.openAlerts = try await services.scales.alerts(patientID: chart.summary.id).filter(\.isOpen)
+        let html = PatientChartPage.render(model,
                                            context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }

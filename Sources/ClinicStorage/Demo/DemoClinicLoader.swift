@@ -69,8 +69,7 @@ public struct DemoClinicLoader: Sendable {
             let patient = try await patients.register(scenario.registration, in: clinicID, stamp: stamp)
             for item in scenario.items { _ = try await records.add(item, to: patient.id, stamp: stamp) }
             if let course = DemoIntakeScenarios.plannedCourses.first(where: { $0.familyName == scenario.registration.familyName }) {
-                try await planCourse(course.protocolID, target: course.target, sessions: course.sessions, patientID: patient.id,
-                                     clinicID: clinicID, today: today, stamp: stamp)
+                try await planCourse(course, patientID: patient.id, clinicID: clinicID, today: today, stamp: stamp)
             }
         }
         return scenarios.count
@@ -78,8 +77,10 @@ public struct DemoClinicLoader: Sendable {
 
     /// Signs a screening (acknowledging its cautions) and a treatment plan starting today, as a
     /// prescriber would, so the demo has courses with scheduled sessions.
-    private func planCourse(_ protocolID: String, target: PlanDoseTarget, sessions: Int, patientID: UUID, clinicID: UUID,
+    private func planCourse(_ course: DemoIntakeScenarios.PlannedCourse, patientID: UUID, clinicID: UUID,
                             today: CalendarDate, stamp: AuditStamp) async throws {
+        let protocolID = course.protocolID, target = course.target, sessions = course.sessions
+        let start = today.adding(days: -course.startDaysAgo)
         let records = SQLPatientRecordRepository(database: database)
         guard let clinic = try await SQLClinicRepository(database: database).primaryClinic(),
               let chart = try await records.chart(patientID, in: clinicID),
@@ -95,17 +96,37 @@ public struct DemoClinicLoader: Sendable {
         let screening = try await ScreeningRepository(database: database).sign(
             patientID: patientID, record: record, recordRevision: chart.revision, result: result, review: review,
             resistance: resistance, stamp: stamp)
-        let request = TreatmentPlanRequest(protocolID: protocolID, start: today, sessionCount: sessions, target: target,
+        let request = TreatmentPlanRequest(protocolID: protocolID, start: start, sessionCount: sessions, target: target,
                                            note: "Demo course")
-        let planReview = TreatmentPlanReview(request, protocol: treatmentProtocol, patient: PlanPatient(record: record, on: today),
-                                             screening: screening, recordRevision: chart.revision, today: today,
+        // The demo's course began before its first day, so the review is made as of the start.
+        let planReview = TreatmentPlanReview(request, protocol: treatmentProtocol, patient: PlanPatient(record: record, on: start),
+                                             screening: screening, recordRevision: chart.revision, today: start,
                                              workingDays: clinic.settings.workingDays)
         guard planReview.isReadyToSign else {
             throw StoredDataError(what: "demo plan for \(record.registration.familyName): "
                                   + planReview.errors.entries.map(\.message).joined(separator: " "))
         }
-        _ = try await TreatmentPlanRepository(database: database).sign(
+        let plan = try await TreatmentPlanRepository(database: database).sign(
             patientID: patientID, recordRevision: chart.revision, request: request, review: planReview,
             screeningVersion: screening.version, stamp: stamp)
+        try await recordScores(course.story, plan: plan, patientID: patientID, today: today, stamp: stamp)
+    }
+
+    /// The PHQ-9 history of a demo story, around the plan's sessions up to today: staff-entered,
+    /// except the last one, which comes from a self-report (and may raise the demo's open alert).
+    private func recordScores(_ story: DemoIntakeScenarios.ScoreStory, plan: TreatmentPlan, patientID: UUID, today: CalendarDate,
+                              stamp: AuditStamp) async throws {
+        let phases = plan.treatmentProtocol.schedule.phases
+        let sessions = plan.sessions.map { session in
+            (date: session.date, isMaintenance: phases.first { $0.name == session.phaseName }?.kind == .maintenance)
+        }
+        let history = DemoIntakeScenarios.phq9History(story, sessions: sessions, today: today)
+        var responses: [ScaleResponse] = []
+        for (index, point) in history.enumerated() {
+            let score = try InstrumentScoring.score(.phq9, answers: DemoIntakeScenarios.phq9Answers(total: point.total, item9: point.item9))
+            responses.append(ScaleResponse(id: UUID(), patientID: patientID, score: score, administeredOn: point.date, recordedAt: stamp.at,
+                                           source: index == history.count - 1 ? .selfReport : .staff, recordedByName: "Demo loader"))
+        }
+        try await ScaleRepository(database: database).record(responses, stamp: stamp)
     }
 }

@@ -111,6 +111,15 @@ public struct TreatmentPlanRepository: Sendable {
         }
     }
 
+    /// Every session from `start` through `end` (inclusive), by date, for the clinic's day lists.
+    public func sessions(from start: CalendarDate, through end: CalendarDate) async throws -> [ScheduledSession] {
+        try await database.read { db in
+            try await db.select().column("*").from("treatment_sessions")
+                .where("scheduled_on", .greaterThanOrEqual, SQLBind(start.iso)).where("scheduled_on", .lessThanOrEqual, SQLBind(end.iso))
+                .orderBy("scheduled_on").orderBy("patient_id").all().map(Self.decodeSession)
+        }
+    }
+
     private static func latest(_ patientID: UUID, _ db: any SQLDatabase) async throws -> TreatmentPlan? {
         try await db.select().column("body").from("treatment_plans").where("patient_id", .equal, SQLBind(patientID.uuidString))
             .orderBy("version", .descending).limit(1).first().map { try StoredJSON.value(TreatmentPlan.self, "body", of: $0) }

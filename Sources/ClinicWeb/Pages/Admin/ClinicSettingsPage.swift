@@ -11,7 +11,10 @@ public enum ClinicSettingsPage {
             content:
             .h1(.text("Clinic settings")),
             .p(.class("hint"), .text("Screening thresholds and the definition of treatment-resistant depression: "),
-               .a(.id("policy-link"), .href("/admin/clinic/policy"), .text("screening policy")), .text(".")),
+               .a(.id("policy-link"), .href("/admin/clinic/policy"), .text("screening policy")), .text(". Suicidality alerts, "
+                     + "self-report links and crisis resources: "),
+               .a(.id("safety-link"), .href("/admin/clinic/safety"), .text("safety policy")), .text(". Treatment protocols: "),
+               .a(.href("/dosing/protocols"), .text("protocol library")), .text(".")),
             FormField.errorSummary(errors),
             .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),
                   .csrfField(context),

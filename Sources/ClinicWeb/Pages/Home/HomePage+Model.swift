@@ -1,5 +1,25 @@
+import ClinicDomain
+import Foundation
+
 /// The home page: the clinic at a glance, with only figures that exist.
 public struct HomePage: Sendable {
+    /// One measurement on the day's list.
+    public struct DueRow: Sendable {
+        /// The patient's chart.
+        public let patientID: UUID
+        /// The patient's list name.
+        public let patientName: String
+        /// What is due and why.
+        public let due: MeasurementDue
+
+        /// Creates a row.
+        public init(patientID: UUID, patientName: String, due: MeasurementDue) {
+            self.patientID = patientID
+            self.patientName = patientName
+            self.due = due
+        }
+    }
+
     /// What the home page shows.
     public struct Model: Sendable {
         /// The clinic's name.
@@ -14,6 +34,14 @@ public struct HomePage: Sendable {
         public var databaseEngine: String
         /// The schema version in use.
         public var schemaVersion: Int
+        /// Open suicidality alerts, oldest first (shown only to staff who see patients).
+        public var alerts: [SafetyAlertView.Row] = []
+        /// Rating scales due today or overdue.
+        public var dayList: [DueRow] = []
+        /// True when the viewer may acknowledge alerts.
+        public var canAcknowledge = false
+        /// The clinic's time zone, for times.
+        public var clinicTimeZone: TimeZone = .gmt
 
         /// Creates the model.
         public init(clinicName: String, jurisdiction: String, timeZone: String, patientCount: Int,

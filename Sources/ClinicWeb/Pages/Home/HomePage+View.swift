@@ -1,3 +1,4 @@
+import ClinicDomain
 import Plot
 
 extension HomePage {
@@ -8,6 +9,21 @@ extension HomePage {
             content:
             .h1(.text(model.clinicName)),
             .p(.class("lede"), .text("\(model.jurisdiction) · \(model.timeZone)")),
+            .if(!model.alerts.isEmpty, .section(.id("open-alerts"),
+                .h2(.text("Open suicidality alerts (\(model.alerts.count))")),
+                SafetyAlertView.list(model.alerts, canAcknowledge: model.canAcknowledge, timeZone: model.clinicTimeZone,
+                                     context: context, returnTo: "/"))),
+            .if(!model.dayList.isEmpty, .section(.id("day-list"),
+                .h2(.text("Rating scales due today or overdue")),
+                .div(.class("table-scroll"), .table(.class("data"),
+                    .thead(.tr(.th(.text("Patient")), .th(.text("Scale")), .th(.text("When")), .th(.text("Due")), .th(.text("Status")))),
+                    .tbody(.forEach(model.dayList) { row in
+                        .tr(.td(.a(.href("/patients/\(row.patientID.uuidString.lowercased())/scales"), .text(row.patientName))),
+                            .td(.text(Instrument.named(row.due.instrument).shortName)),
+                            .td(.text(row.due.timing.displayName + (row.due.sessionNumber.map { " \($0)" } ?? ""))),
+                            .td(.text(row.due.dueOn.iso)),
+                            .td(.span(.class("measurement-status \(row.due.status.rawValue)"), .text(row.due.status.rawValue))))
+                    }))))),
             .div(
                 .class("cards"),
                 .section(

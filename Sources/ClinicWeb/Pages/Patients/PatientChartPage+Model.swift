@@ -52,6 +52,8 @@ public struct PatientChartPage: Sendable {
         public var nextSession: ScheduledSession?
         /// True when the viewer may plan a course.
         public var canPlan: Bool
+        /// Open suicidality alerts for this patient.
+        public var openAlerts: [SafetyAlert] = []
 
         /// The patient.
         public var patient: PatientSummary { chart.summary }

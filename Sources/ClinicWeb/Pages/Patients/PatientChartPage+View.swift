@@ -20,9 +20,14 @@ extension PatientChartPage {
                 .span(.text("Sex at birth: \(registration.sexAtBirth.displayName)")),
                 .unwrap(registration.genderIdentity) { .span(.text("Gender identity: \($0)")) }
             ),
+            .if(!model.openAlerts.isEmpty, .div(.class("safety-alert open"), .id("chart-alerts"), .attribute(named: "role", value: "alert"),
+                .p(.strong(.text("⚠ Open suicidality alert\(model.openAlerts.count == 1 ? "" : "s") (\(model.openAlerts.count)): ")),
+                   .text(model.openAlerts.map(\.detail).joined(separator: "; ")), .text(" "),
+                   .a(.href("\(base)/scales#alerts"), .text("Review and acknowledge"))))),
             safetyBanner(model),
             .nav(.class("chart-actions"),
                  .a(.href("\(base)/screening"), .id("screening-link"), .class("button"), .text("Screening")),
+                 .a(.href("\(base)/scales"), .id("scales-link"), .class("button secondary"), .text("Rating scales")),
                  .unwrap(model.plan) { plan in
                      .a(.href("\(base)/plans/\(plan.version)"), .id("plan-link"), .class("button secondary"),
                         .text("Treatment plan: \(plan.treatmentProtocol.name), \(plan.targetSummary)"

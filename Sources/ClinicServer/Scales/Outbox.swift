@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+
+/// A message to a person outside the app: an SMS or an email.
+public struct OutboxMessage: Equatable, Sendable {
+    /// How it travels.
+    public enum Channel: String, Sendable {
+        /// A text message.
+        case sms
+        /// An email.
+        case email
+    }
+
+    /// How it travels.
+    public let channel: Channel
+    /// The phone number or email address.
+    public let recipient: String
+    /// A short subject (email) or first line (SMS).
+    public let subject: String
+    /// The text.
+    public let body: String
+
+    /// Creates a message.
+    public init(channel: Channel, recipient: String, subject: String, body: String) {
+        self.channel = channel
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+    }
+}
+
+/// Where SMS and email go. Pluggable: a deployment supplies a gateway; the default only writes each
+/// message to the log, so nothing leaves the server until a clinic connects a real one.
+public protocol Outbox: Sendable {
+    /// Sends (or records) `message`.
+    func send(_ message: OutboxMessage) async
+}
+
+/// The default outbox: writes every message to the log at notice level and sends nothing.
+public struct LoggingOutbox: Outbox {
+    private let logger: Logger
+
+    /// An outbox that logs with `logger`.
+    public init(logger: Logger = Logger(label: "ketaclinic.outbox")) { self.logger = logger }
+
+    public func send(_ message: OutboxMessage) async {
+        logger.notice("outbox message (not sent: no gateway configured)", metadata: [
+            "channel": "\(message.channel.rawValue)", "recipient": "\(message.recipient)",
+            "subject": "\(message.subject)", "body": "\(message.body)",
+        ])
+    }
+}

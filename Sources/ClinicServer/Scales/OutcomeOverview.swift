@@ -1,0 +1,98 @@
+import ClinicDomain
+import ClinicStorage
+import ClinicWeb
+import Foundation
+
+/// The outcome sections of a patient's scales page: for each instrument with scores, the
+/// trajectory chart with session markers, the outcome summary and the duration of effect.
+///
+/// Doses are the sessions of the patient's plans that are not cancelled and not in the future.
+/// Until the session record holds administered doses, these are the planned sessions, and the
+/// markers say so.
+struct OutcomeOverview: Sendable {
+    let services: ClinicServices
+
+    /// The outcome policy for an instrument: clinic policy defaults, with the PCL-5's reliable change of
+    /// 10 points (the upper end of the 5–10 points the reference gives [R51]); other instruments have no
+    /// sourced reliable-change value (NOT FOUND), so none is shown for them.
+    static func policy(for instrument: InstrumentID) -> OutcomePolicy {
+        var policy = OutcomePolicy.defaults
+        if instrument == .pcl5 { policy.reliableChangePoints = OutcomePolicy.pcl5ReliableChangeRange.upperBound }   // [R51]
+        return policy
+    }
+
+    func outcomes(_ patientID: UUID, responses: [ScaleResponse], clinic: Clinic) async throws -> [ScalesPage.Outcome] {
+        let today = services.today(for: clinic)
+        let sessions = try await services.plans.sessions(patientID: patientID).filter { $0.state != .cancelled && $0.date <= today }
+        let doseDates = sessions.map(\.date)
+        let markers = sessions.map { session in
+            (date: session.date, label: "Session \(session.number) (planned)" + (session.planned.doseMg.map { ", \($0)" } ?? ""))
+        }
+        let current = ScaleResponse.current(responses)
+        return Instrument.all.compactMap { instrument in
+            let observations = current.filter { $0.score.instrument == instrument.id }
+                .compactMap { response in response.score.total.map { ScoreObservation(date: response.administeredOn, total: $0) } }
+            guard !observations.isEmpty else { return nil }
+            let policy = Self.policy(for: instrument.id)
+            let summary = OutcomeAnalysis.summarize(observations, doses: doseDates, remissionAtOrBelow: instrument.remissionAtOrBelow,
+                                                    policy: policy)
+            let responseLine = summary.baseline.map { Int((Double($0.total) * (1 - policy.responseFraction)).rounded(.down)) }
+            let figure = TrajectoryChart.figure(
+                title: "\(instrument.shortName) over time", observations: observations,
+                bands: instrument.bands.map { TrajectoryChart.Band(range: $0.range, label: $0.label) },
+                totalRange: instrument.totalRange ?? 0...(observations.map(\.total).max() ?? 1),
+                doseMarkers: markers, baseline: summary.baseline?.total,
+                responseLine: instrument.responseFraction == nil ? nil : responseLine, remissionLine: instrument.remissionAtOrBelow)
+            return ScalesPage.Outcome(instrument: instrument, figure: figure, facts: Self.facts(summary, instrument: instrument, policy: policy),
+                                      durations: Self.durations(summary, markers: markers),
+                                      medianText: Self.medianText(summary))
+        }
+    }
+
+    static func facts(_ summary: OutcomeSummary, instrument: Instrument, policy: OutcomePolicy) -> [(label: String, value: String)] {
+        var facts: [(String, String)] = []
+        if let baseline = summary.baseline { facts.append(("Baseline", "\(baseline.total) on \(baseline.date.iso)")) }
+        if let latest = summary.latest {
+            let band = instrument.bands.first { $0.range.contains(latest.total) }?.label
+            facts.append(("Latest", "\(latest.total) on \(latest.date.iso)" + (band.map { " (\($0))" } ?? "")))
+        }
+        if let change = summary.changeFromBaseline {
+            facts.append(("Change from baseline", "\(change > 0 ? "+" : "")\(change)"
+                          + (summary.percentChange.map { " (\(Rounding.text($0, places: 1))%)" } ?? "")))
+        }
+        if instrument.responseFraction != nil {
+            facts.append(("Response (≥\(Int(policy.responseFraction * 100))% drop [R55-ELEKT])",
+                          summary.isResponse ? "yes" + (summary.firstResponseDate.map { ", first on \($0.iso)" } ?? "")
+                                             : "no" + (summary.firstResponseDate.map { " (responded on \($0.iso))" } ?? "")))
+        }
+        if let remission = instrument.remissionAtOrBelow {
+            facts.append(("Remission (≤\(remission))", summary.isRemission ? "yes" : "no"))
+        }
+        facts.append(("Reliable change", summary.reliableChange?.label ?? "not assessed (no sourced threshold for this scale)"))
+        facts.append(("Relapse after response", summary.relapses.isEmpty ? "none"
+                      : summary.relapses.map(\.iso).joined(separator: ", ")))
+        return facts
+    }
+
+    static func durations(_ summary: OutcomeSummary, markers: [(date: CalendarDate, label: String)]) -> [String] {
+        summary.effectDurations.map { duration in
+            let label = markers.first { $0.date == duration.doseDate }?.label ?? "dose"
+            let what: String = switch duration.status {
+            case .ended: "effect lasted \(duration.days ?? 0) days (score back above the threshold on \(duration.endDate?.iso ?? "?"))"
+            case .ongoing: "still in effect at \(duration.censoredAtDays ?? 0) days (last observation)"
+            case .notReached: "no effect seen (never at or below the threshold)"
+            case .notObserved: "not measured before the next dose"
+            }
+            return "\(duration.doseDate.iso) — \(label): \(what)"
+        }
+    }
+
+    static func medianText(_ summary: OutcomeSummary) -> String {
+        let ended = summary.effectDurations.filter { $0.status == .ended }.count
+        guard let median = summary.medianEffectDays else {
+            return "Median duration of effect: not yet known (no dose whose effect was seen to end)."
+        }
+        return "Median duration of effect: \(Rounding.text(median, places: 1)) days (\(ended) dose\(ended == 1 ? "" : "s") with an observed end)."
+            + " Plan the next dose a little before this [R3]."
+    }
+}

@@ -1,0 +1,64 @@
+import ClinicDomain
+import ClinicStorage
+import ClinicWeb
+import Hummingbird
+
+/// `/admin/clinic/safety`: who is alerted about suicidality and when it escalates, how long
+/// self-report links stay open, and the crisis resources patients see. Changes are audited.
+struct SafetyPolicyController: Sendable {
+    typealias Context = StaffRequestContext
+    let services: ClinicServices
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/admin/clinic/safety", .permission(.clinicConfigure), use: form)
+        routes.staff(.post, "/admin/clinic/safety", .permission(.clinicConfigure), use: save)
+    }
+
+    /// The policy as form text.
+    static func values(_ policy: SafetyPolicy) -> [String: String] {
+        ["alertRecipients": policy.alertRecipients.joined(separator: ", "),
+         "escalationRecipients": policy.escalationRecipients.joined(separator: ", "),
+         "escalateAfterMinutes": String(policy.escalateAfterMinutes), "linkLifetimeHours": String(policy.linkLifetimeHours),
+         "crisisResources": policy.crisisResources.joined(separator: "\n")]
+    }
+
+    /// A policy from form text, or the field errors.
+    static func policy(from fields: [String: String]) throws(FieldErrors) -> SafetyPolicy {
+        var errors = FieldErrors()
+        func whole(_ name: String) -> Int {
+            guard let value = Int(fields[name]?.trimmed ?? "") else {
+                errors.add(name, "Enter a whole number.")
+                return 0
+            }
+            return value
+        }
+        func list(_ name: String) -> [String] { (fields[name] ?? "").split(separator: ",").map { String($0).trimmed } }
+        let minutes = whole("escalateAfterMinutes"), hours = whole("linkLifetimeHours")
+        try errors.throwIfAny()
+        return try SafetyPolicy(alertRecipients: list("alertRecipients"), escalationRecipients: list("escalationRecipients"),
+                                escalateAfterMinutes: minutes, linkLifetimeHours: hours,
+                                crisisResources: (fields["crisisResources"] ?? "").split(whereSeparator: \.isNewline).map(String.init))
+            .validated()
+    }
+
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let html = SafetyPolicyPage.render(values: Self.values(try await services.safetyPolicies.policy(of: clinic.id)), errors: FieldErrors(),
+                                           context: WebResponses.pageContext(clinic, request, context, section: .clinic))
+        return WebResponses.consumingFlash(WebResponses.page(html), from: request)
+    }
+
+    @Sendable func save(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let fields = try await WebResponses.formFields(of: request)
+        do {
+            let policy = try Self.policy(from: fields)
+            try await services.safetyPolicies.update(policy, of: clinic.id, stamp: context.stamp(at: services.now()))
+            return WebResponses.redirect(to: "/admin/clinic/safety", flash: Flash(.success, "Safety policy saved."))
+        } catch let invalid as FieldErrors {
+            let html = SafetyPolicyPage.render(values: fields, errors: invalid,
+                                               context: WebResponses.pageContext(clinic, request, context, section: .clinic))
+            return WebResponses.page(html, status: .unprocessableContent)
+        }
+    }
+}

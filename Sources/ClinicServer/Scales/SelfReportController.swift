@@ -1,0 +1,135 @@
+import ClinicDomain
+import ClinicStorage
+import ClinicWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The patient's self-report pages, reached without an account through a one-time link
+/// (`/r/CODE`): a date-of-birth check binds the link to its patient; then one page per
+/// questionnaire; then the clinic's crisis resources. Every refusal shows the same neutral page.
+/// Forms carry the double-submit `kc_form` token, as the sign-in form does.
+struct SelfReportController: Sendable {
+    let services: ClinicServices
+    var scales: ScaleService { ScaleService(services: services) }
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.open(.get, "/r", use: codeForm)
+        routes.open(.post, "/r", use: enterCode)
+        routes.open(.get, "/r/:code", use: start)
+        routes.open(.post, "/r/:code", use: step)
+    }
+
+    /// The absolute address of a code, for the page, the QR code and messages.
+    static func address(of code: String, request: Request, secure: Bool) -> String {
+        let host = request.head.authority ?? "localhost"
+        return "\(secure ? "https" : "http")://\(host)/r/\(code)"
+    }
+
+    @Sendable func codeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        return respond(request) { SelfReportPages.codeEntry(clinicName: clinic.settings.name, error: nil, formToken: $0) }
+    }
+
+    @Sendable func enterCode(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let form = try await WebResponses.formFields(of: request)
+        guard let code = SelfReportCode.normalized(form["code"] ?? "") else {
+            return respond(request, status: .unprocessableContent) {
+                SelfReportPages.codeEntry(clinicName: clinic.settings.name, error: "That code is not complete: it has 10 letters and digits.",
+                                          formToken: $0)
+            }
+        }
+        return WebResponses.redirect(to: "/r/\(code)")
+    }
+
+    @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        guard let (code, _) = try await openLink(context) else { return refused(request, clinic: clinic) }
+        return respond(request) { SelfReportPages.identity(code: code, clinicName: clinic.settings.name, error: nil, formToken: $0) }
+    }
+
+    @Sendable func step(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        guard let (code, link) = try await openLink(context) else { return refused(request, clinic: clinic) }
+        let form = try await WebResponses.formFields(of: request)
+        let now = services.now()
+        let stamp = context.stamp(at: now, actor: "patient (self-report link)")
+        // Identity: the date of birth must be the linked patient's.
+        guard let patient = try await services.patients.find(link.patientID, in: clinic.id) else { return refused(request, clinic: clinic) }
+        let typed = CalendarDate(iso: form["dateOfBirth"]?.trimmed ?? "")
+        guard typed == patient.registration.dateOfBirth else {
+            try await services.selfReportLinks.recordFailedCheck(link, stamp: stamp)
+            if link.failedChecks + 1 >= SelfReportLink.maximumFailedChecks { return refused(request, clinic: clinic) }
+            return respond(request, status: .unprocessableContent) {
+                SelfReportPages.identity(code: code, clinicName: clinic.settings.name,
+                                         error: "That date of birth does not match our records. Please try again.", formToken: $0)
+            }
+        }
+        let instruments = link.instruments.map(Instrument.named)
+        let part = form["step"].flatMap { $0.hasPrefix("part-") ? Int($0.dropFirst(5)) : nil } ?? 0
+        // Answers so far: every field named "<instrument>.itemN".
+        let carried = form.filter { key, _ in instruments.contains { key.hasPrefix("\($0.id.rawValue).item") } }
+        func show(_ index: Int, errors: FieldErrors = FieldErrors(), status: HTTPResponse.Status = .ok) -> Response {
+            let instrument = instruments[index]
+            let current = carried.filter { $0.key.hasPrefix("\(instrument.id.rawValue).") }
+            return respond(request, status: status) {
+                SelfReportPages.questionnaire(code: code, clinicName: clinic.settings.name, instrument: instrument, part: index + 1,
+                                              of: instruments.count, dateOfBirth: typed!.iso,
+                                              carried: carried.filter { !$0.key.hasPrefix("\(instrument.id.rawValue).") },
+                                              values: current, errors: errors, formToken: $0)
+            }
+        }
+        guard part >= 1, part <= instruments.count else { return show(0) }
+        let instrument = instruments[part - 1]
+        let (_, errors) = ScaleService.answers(from: carried, instrument: instrument, prefix: "\(instrument.id.rawValue).",
+                                               missingValue: SelfReportPages.skippedValue)
+        if !errors.isEmpty {
+            var named = FieldErrors()
+            for entry in errors.entries { named.add("\(instrument.id.rawValue).\(entry.field)", entry.message) }
+            return show(part - 1, errors: named, status: .unprocessableContent)
+        }
+        if part < instruments.count { return show(part) }
+        // Last part: score everything and store it in one transaction with the link's use.
+        var responses: [ScaleResponse] = []
+        let today = services.today(for: clinic)
+        for instrument in instruments {
+            let (answers, _) = ScaleService.answers(from: carried, instrument: instrument, prefix: "\(instrument.id.rawValue).",
+                                                    missingValue: SelfReportPages.skippedValue)
+            guard let score = try? InstrumentScoring.score(instrument.id, answers: answers) else { return show(0, status: .unprocessableContent) }
+            responses.append(ScaleResponse(id: UUID(), patientID: patient.id, score: score, administeredOn: today, recordedAt: now,
+                                           source: .selfReport, recordedByName: "Patient"))
+        }
+        let alerts: [SafetyAlert]
+        do {
+            alerts = try await services.scales.record(responses, usingLink: link.id, stamp: stamp)
+        } catch is SelfReportLink.Refusal {
+            return refused(request, clinic: clinic)
+        }
+        try await SafetyAlertService(services: services).notify(alerts, patient: patient, clinic: clinic)
+        let policy = try await services.safetyPolicies.policy(of: clinic.id)
+        return WebResponses.page(SelfReportPages.thanks(clinicName: clinic.settings.name, crisisResources: policy.crisisResources,
+                                                        raisedAlert: !alerts.isEmpty))
+    }
+
+    /// The link named in the path when it is open, with its canonical code.
+    private func openLink(_ context: AppRequestContext) async throws -> (String, SelfReportLink)? {
+        guard let code = context.parameters.get("code").flatMap(SelfReportCode.normalized),
+              let link = try await services.selfReportLinks.link(code: code),
+              link.status(at: services.now()) == nil else { return nil }
+        return (code, link)
+    }
+
+    private func refused(_ request: Request, clinic: Clinic) -> Response {
+        WebResponses.page(SelfReportPages.refused(clinicName: clinic.settings.name), status: .notFound)
+    }
+
+    /// A page with the double-submit form token in the page and the `kc_form` cookie.
+    private func respond(_ request: Request, status: HTTPResponse.Status = .ok, _ render: (String) -> String) -> Response {
+        let token = request.cookies[SessionCookies.form]?.value ?? SecretToken.generate()
+        var response = WebResponses.page(render(token), status: status)
+        response.headers.append(HTTPField(name: .setCookie, value: services.cookies.set(SessionCookies.form, token)))
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}

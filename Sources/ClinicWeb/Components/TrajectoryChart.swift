@@ -125,7 +125,8 @@ public enum TrajectoryChart {
         svg += #"<title id="\#(id)-title">\#(escape(title))</title>"#
         svg += #"<desc id="\#(id)-desc">\#(escape(description(points: points, bands: bands, doses: doses, lines: lines)))</desc>"#
 
-        // Severity bands: contiguous (each covers its totals ± 0.5), shaded by rank, labelled inside.
+        // Severity bands: contiguous (each covers its totals ± 0.5), shaded by rank, labelled at the
+        // right, centred in the band (reference lines tend to sit on band edges).
         svg += #"<g class="traj-bands">"#
         for (index, band) in bands.enumerated() {
             let top = y(Double(band.range.upperBound) + 0.5), bottom = y(Double(band.range.lowerBound) - 0.5)
@@ -133,7 +134,7 @@ public enum TrajectoryChart {
             let text = "\(band.label) \(band.range.lowerBound)–\(band.range.upperBound)"
             svg += #"<g class="traj-band traj-band-\#(min(index, 5))"><rect x="\#(f(plotLeft))" y="\#(f(top))" "#
                 + #"width="\#(f(plotRight - plotLeft))" height="\#(f(bottom - top))"><title>\#(escape(text))</title></rect>"#
-                + #"<text x="\#(f(plotRight - 6))" y="\#(f(min(bottom - 3, top + 12)))" text-anchor="end">\#(escape(text))</text></g>"#
+                + #"<text x="\#(f(plotRight - 6))" y="\#(f((top + bottom) / 2 + 4))" text-anchor="end">\#(escape(text))</text></g>"#
         }
         svg += "</g>"
 

@@ -43,7 +43,7 @@ extension Instrument {
             SeverityBand(range: 15...19, label: "moderately severe"),
             SeverityBand(range: 20...27, label: "severe"),
         ],
-        remissionAtOrBelow: 4,                                // remission PHQ-9 < 5 [R55-ESC][R55-KetECT][R55-SUS3] (§5.2)
+        remissionAtOrBelow: 4,                                // PHQ-9 < 5: §5.2 remission row [R55-ESC][R55-KetECT][R55-SUS3][R44][R46]
         responseFraction: 0.5,                                // ≥50% reduction [R55-ELEKT][R55-SUS3] (§5.2)
         totalLOINC: "44261-6",                                // [R42-USCore]
         panelLOINC: "44249-1",                                // [R57-code]

@@ -84,11 +84,12 @@ public enum DemoIntakeScenarios {
         return result.sorted { $0.0 < $1.0 }
     }
 
-    /// PHQ-9 answers (nine items, 0–3) that add up to `total`, with item 9 as given.
+    /// PHQ-9 answers (nine items, 0–3) that add up to `total`, with item 9 as given; the other eight
+    /// items hold at most 24, so a larger total is capped there.
     public static func phq9Answers(total: Int, item9: Int) -> [Int?] {
         var answers = Array(repeating: 0, count: 9)
         answers[8] = item9
-        var left = max(0, min(27, total) - item9)
+        var left = min(24, max(0, total - item9))
         var index = 0
         while left > 0 {
             if answers[index] < 3 { answers[index] += 1; left -= 1 }

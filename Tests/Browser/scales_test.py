@@ -82,13 +82,17 @@ class ScalesFlow(BrowserFlow):
 
     def acknowledge(self):
         self.open("/")
-        form = self.driver.find_element(By.CSS_SELECTOR, "#open-alerts form.acknowledge-form")
-        form.find_element(By.CSS_SELECTOR, "input[value='contacted-patient']").click()
-        form.find_element(By.CSS_SELECTOR, "input[name='note']").send_keys("Called; safe; seen tomorrow")
-        self.click_and_wait("//section[@id='open-alerts']//button[normalize-space()='Acknowledge alert']")
+        item = "//section[@id='open-alerts']//li[contains(., 'Relapse, Rita')]"
+        alert = self.driver.find_element(By.XPATH, item)
+        alert.find_element(By.CSS_SELECTOR, "input[value='contacted-patient']").click()
+        alert.find_element(By.CSS_SELECTOR, "input[name='note']").send_keys("Called; safe; seen tomorrow")
+        self.click_and_wait(item + "//button[normalize-space()='Acknowledge alert']")
         assert "Alert acknowledged" in " ".join(self.flash_texts()), self.flash_texts()
-        assert not self.driver.find_elements(By.ID, "open-alerts"), "no open alert left"
-        return "acknowledged: contacted the patient"
+        remaining = self.driver.find_elements(By.ID, "open-alerts")
+        assert not remaining or "Relapse, Rita" not in remaining[0].text, "Rita's alert is no longer open"
+        self.open(f"{self.chart}/scales")
+        assert "Contacted the patient" in self.wait_for("#alerts").text, "the chart keeps the acknowledgement"
+        return "acknowledged: contacted the patient; the demo's other open alert stays open"
 
     def outcomes_page(self):
         self.open(f"{self.chart}/scales")

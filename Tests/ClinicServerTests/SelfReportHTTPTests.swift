@@ -165,6 +165,64 @@ struct SelfReportHTTPTests {
     }
 }
 
+@Suite("Alert escalation")
+struct AlertEscalationTests {
+    @Test("An alert nobody acknowledges escalates after the policy's minutes, once, to administrators and prescribers")
+    func escalates() async throws {
+        let outbox = RecordingOutbox()
+        let clock = Clock()
+        try await TestApp.withServices(outbox: outbox, now: { clock.now }) { services in
+            let admin = try await TestUsers.make(services, role: .administrator)
+            let clinic = try #require(try await services.clinics.primaryClinic())
+            let patient = try await services.patients.register(Fixtures.registration(), in: clinic.id, stamp: Fixtures.stamp)
+            let score = try InstrumentScoring.score(.phq9, answers: [1, 1, 1, 1, 1, 1, 1, 1, 1])
+            _ = try await services.scales.record([ScaleResponse(id: UUID(), patientID: patient.id, score: score, administeredOn: Fixtures.today,
+                                                                recordedAt: Fixtures.now, source: .staff, recordedByName: "Nurse")],
+                                                 stamp: Fixtures.stamp)
+            clock.now = Fixtures.now.addingTimeInterval(14 * 60)
+            #expect(try await services.escalateUnacknowledgedAlerts().isEmpty, "15 minutes by default")
+            clock.now = Fixtures.now.addingTimeInterval(15 * 60)
+            #expect(try await services.escalateUnacknowledgedAlerts().count == 1)
+            #expect(outbox.messages.contains { $0.recipient == "\(admin.account.email)" && $0.subject.contains("ESCALATED") })
+            #expect(try await services.escalateUnacknowledgedAlerts().isEmpty, "once")
+        }
+    }
+}
+
+@Suite("Safety policy page")
+struct SafetyPolicyPageTests {
+    @Test("Administrators set recipients, escalation, link lifetime, crisis resources and outcome rules; bad values get field errors")
+    func save() async throws {
+        try await TestApp.withServices { services in
+            let admin = try await TestUsers.make(services, role: .administrator)
+            let nurse = try await TestUsers.make(services, role: .nurse)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                let bad = try await client.execute(uri: "/admin/clinic/safety", method: .post, headers: admin.form, body: admin.formBody(
+                    "alertRecipients=nobody&escalationRecipients=&escalateAfterMinutes=0&linkLifetimeHours=72&crisisResources=&"
+                    + "relapseFractionOfBaseline=2&relapseConsecutive=2&effectEndsAboveFractionOfBaseline=0.5&effectEndsAboveScore="))
+                #expect(bad.status == .unprocessableContent)
+                let html = String(buffer: bad.body)
+                for field in ["alertRecipients", "escalateAfterMinutes", "crisisResources", "relapseFractionOfBaseline"] {
+                    #expect(html.contains("id=\"\(field)-error\""), "\(field)")
+                }
+                let good = try await client.execute(uri: "/admin/clinic/safety", method: .post, headers: admin.form, body: admin.formBody(
+                    "alertRecipients=\(nurse.account.email)&escalationRecipients=&escalateAfterMinutes=10&linkLifetimeHours=24&"
+                    + "crisisResources=Call+the+clinic%0D%0AEmergency%3A+local+number&relapseFractionOfBaseline=0.6&relapseConsecutive=3&"
+                    + "effectEndsAboveFractionOfBaseline=0.5&effectEndsAboveScore=10"))
+                #expect(good.status == .seeOther)
+                let clinic = try #require(try await services.clinics.primaryClinic())
+                let policy = try await services.safetyPolicies.policy(of: clinic.id)
+                #expect(policy.alertRecipients == ["\(nurse.account.email)"] && policy.escalateAfterMinutes == 10 && policy.linkLifetimeHours == 24)
+                #expect(policy.crisisResources == ["Call the clinic", "Emergency: local number"])
+                #expect(policy.outcomePolicy.relapseRule.relapseConsecutive == 3 && policy.outcomePolicy.effectEndsAboveScore == 10)
+                let forbidden = try await client.execute(uri: "/admin/clinic/safety", method: .get, headers: nurse.page)
+                #expect(forbidden.status == .forbidden)
+            }
+        }
+    }
+}
+
 /// A clock tests move by hand.
 private final class Clock: @unchecked Sendable {
     private let lock = NSLock()

@@ -218,7 +218,7 @@ struct TreatmentPlanHTTPTests {
                 fields += "&weightBasis=actual&vialMgPerMl=50&bagMl=100&drugVolumeCountsInTotal=on&useActualWeightWhenLower=on"
                 fields += "&softMinimumMgPerKg=0.1&softMaximumMgPerKg=0.6&hardMaximumMgPerKg=1&softMinimumMinutes=40&softMaximumMinutes=60"
                 fields += "&hardMinimumMinutes=2&hardMaximumMinutes=100&minimumDaysBetweenSessions=2&phase0Frequency=3%2Fweek&phase0Length=6"
-                fields += "&phase1Frequency=every-1-weeks"
+                fields += "&phase1Frequency=every-1-weeks&measure-gad7-baseline=on&measure-phq9-before-each-session=on"
                 let missingReason = try await client.execute(uri: "/admin/protocols/iv-ketamine-standard", method: .post,
                                                              headers: admin.form, body: admin.formBody(fields))
                 #expect(missingReason.status == .unprocessableContent)
@@ -230,6 +230,8 @@ struct TreatmentPlanHTTPTests {
                     let html = Self.body(response)
                     #expect(html.contains("version 2") && html.contains("Tighter soft limit"))
                     #expect(html.contains("0.1–0.6 mg/kg"))
+                    #expect(html.contains("GAD-7: baseline") && html.contains("PHQ-9: before session"))
+                    #expect(!html.contains("PHQ-9: weekly"), "unticked timings are off")
                 }
                 let forbidden = try await client.execute(uri: "/admin/protocols/iv-ketamine-standard", method: .post, headers: nurse.form,
                                                          body: nurse.formBody(fields + "&reason=x"))

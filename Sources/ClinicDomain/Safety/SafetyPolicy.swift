@@ -15,6 +15,11 @@ public struct SafetyPolicy: Codable, Equatable, Sendable {
     /// What a patient sees after submitting answers: the crisis resources for the clinic's
     /// jurisdiction, one line each. The reference lists none, so the clinic writes them.
     public var crisisResources: [String]
+    /// The outcome rules (relapse and duration of effect), when the clinic changed them.
+    public var outcomes: OutcomePolicy?
+
+    /// The outcome rules in force: the clinic's, or the documented defaults.
+    public var outcomePolicy: OutcomePolicy { outcomes ?? .defaults }
 
     /// Creates a policy.
     public init(alertRecipients: [String], escalationRecipients: [String], escalateAfterMinutes: Int, linkLifetimeHours: Int,
@@ -48,6 +53,9 @@ public struct SafetyPolicy: Codable, Equatable, Sendable {
         if !(1...1440).contains(escalateAfterMinutes) { errors.add("escalateAfterMinutes", "Enter 1 to 1440 minutes.") }
         if !(1...720).contains(linkLifetimeHours) { errors.add("linkLifetimeHours", "Enter 1 to 720 hours (30 days).") }
         if copy.crisisResources.isEmpty { errors.add("crisisResources", "Enter at least one line of crisis resources for patients.") }
+        if let outcomes {
+            do { copy.outcomes = try outcomes.validated() } catch { errors = errors.merging(error) }
+        }
         try errors.throwIfAny()
         return copy
     }

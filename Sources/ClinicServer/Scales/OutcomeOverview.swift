@@ -12,11 +12,11 @@ import Foundation
 struct OutcomeOverview: Sendable {
     let services: ClinicServices
 
-    /// The outcome policy for an instrument: clinic policy defaults, with the PCL-5's reliable change of
+    /// The outcome policy for an instrument: the clinic's rules, with the PCL-5's reliable change of
     /// 10 points (the upper end of the 5–10 points the reference gives [R51]); other instruments have no
     /// sourced reliable-change value (NOT FOUND), so none is shown for them.
-    static func policy(for instrument: InstrumentID) -> OutcomePolicy {
-        var policy = OutcomePolicy.defaults
+    static func policy(for instrument: InstrumentID, clinic base: OutcomePolicy) -> OutcomePolicy {
+        var policy = base
         if instrument == .pcl5 { policy.reliableChangePoints = OutcomePolicy.pcl5ReliableChangeRange.upperBound }   // [R51]
         return policy
     }
@@ -29,11 +29,12 @@ struct OutcomeOverview: Sendable {
             (date: session.date, label: "Session \(session.number) (planned)" + (session.planned.doseMg.map { ", \($0)" } ?? ""))
         }
         let current = ScaleResponse.current(responses)
+        let clinicPolicy = try await services.safetyPolicies.policy(of: clinic.id).outcomePolicy
         return Instrument.all.compactMap { instrument in
             let observations = current.filter { $0.score.instrument == instrument.id }
                 .compactMap { response in response.score.total.map { ScoreObservation(date: response.administeredOn, total: $0) } }
             guard !observations.isEmpty else { return nil }
-            let policy = Self.policy(for: instrument.id)
+            let policy = Self.policy(for: instrument.id, clinic: clinicPolicy)
             let summary = OutcomeAnalysis.summarize(observations, doses: doseDates, remissionAtOrBelow: instrument.remissionAtOrBelow,
                                                     policy: policy)
             let responseLine = summary.baseline.map { Int((Double($0.total) * (1 - policy.responseFraction)).rounded(.down)) }

@@ -77,3 +77,12 @@ struct AlertEscalationService: Service {
         }
     }
 }
+
+extension ClinicServices {
+    /// Escalates the alerts left unacknowledged past the clinic's time and tells the escalation
+    /// recipients; what the background task runs every 30 seconds. Returns the alerts escalated.
+    @discardableResult
+    public func escalateUnacknowledgedAlerts() async throws -> [SafetyAlert] {
+        try await SafetyAlertService(services: self).escalateDue()
+    }
+}

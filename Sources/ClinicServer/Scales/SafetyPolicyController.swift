@@ -19,7 +19,11 @@ struct SafetyPolicyController: Sendable {
         ["alertRecipients": policy.alertRecipients.joined(separator: ", "),
          "escalationRecipients": policy.escalationRecipients.joined(separator: ", "),
          "escalateAfterMinutes": String(policy.escalateAfterMinutes), "linkLifetimeHours": String(policy.linkLifetimeHours),
-         "crisisResources": policy.crisisResources.joined(separator: "\n")]
+         "crisisResources": policy.crisisResources.joined(separator: "\n"),
+         "relapseFractionOfBaseline": Rounding.text(policy.outcomePolicy.relapseRule.relapseFractionOfBaseline, places: 2),
+         "relapseConsecutive": String(policy.outcomePolicy.relapseRule.relapseConsecutive),
+         "effectEndsAboveFractionOfBaseline": Rounding.text(policy.outcomePolicy.effectEndsAboveFractionOfBaseline, places: 2),
+         "effectEndsAboveScore": policy.outcomePolicy.effectEndsAboveScore.map(String.init) ?? ""]
     }
 
     /// A policy from form text, or the field errors.
@@ -33,12 +37,28 @@ struct SafetyPolicyController: Sendable {
             return value
         }
         func list(_ name: String) -> [String] { (fields[name] ?? "").split(separator: ",").map { String($0).trimmed } }
+        func fraction(_ name: String, _ fallback: Double) -> Double {
+            guard let text = fields[name]?.trimmed, !text.isEmpty else { return fallback }
+            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
+                errors.add(name, "Enter a fraction such as 0.5.")
+                return fallback
+            }
+            return value
+        }
         let minutes = whole("escalateAfterMinutes"), hours = whole("linkLifetimeHours")
+        var outcomes = OutcomePolicy.defaults
+        outcomes.relapseRule.relapseFractionOfBaseline = fraction("relapseFractionOfBaseline", outcomes.relapseRule.relapseFractionOfBaseline)
+        outcomes.relapseRule.relapseConsecutive = whole("relapseConsecutive")
+        outcomes.effectEndsAboveFractionOfBaseline = fraction("effectEndsAboveFractionOfBaseline", outcomes.effectEndsAboveFractionOfBaseline)
+        if let text = fields["effectEndsAboveScore"]?.trimmed, !text.isEmpty {
+            if let score = Int(text) { outcomes.effectEndsAboveScore = score } else { errors.add("effectEndsAboveScore", "Enter a whole score, or leave it empty.") }
+        }
         try errors.throwIfAny()
-        return try SafetyPolicy(alertRecipients: list("alertRecipients"), escalationRecipients: list("escalationRecipients"),
-                                escalateAfterMinutes: minutes, linkLifetimeHours: hours,
-                                crisisResources: (fields["crisisResources"] ?? "").split(whereSeparator: \.isNewline).map(String.init))
-            .validated()
+        var policy = SafetyPolicy(alertRecipients: list("alertRecipients"), escalationRecipients: list("escalationRecipients"),
+                                  escalateAfterMinutes: minutes, linkLifetimeHours: hours,
+                                  crisisResources: (fields["crisisResources"] ?? "").split(whereSeparator: \.isNewline).map(String.init))
+        policy.outcomes = outcomes
+        return try policy.validated()
     }
 
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {

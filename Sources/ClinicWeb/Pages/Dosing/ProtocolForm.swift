@@ -22,6 +22,11 @@ public enum ProtocolForm {
     /// The form field of phase `index`'s length (sessions or weeks, as the phase is measured).
     public static func lengthField(_ index: Int) -> String { "phase\(index)Length" }
 
+    /// The form field that turns on `instrument` at `timing` in the measurement schedule.
+    public static func measurementField(_ instrument: InstrumentID, _ timing: MeasurementTiming) -> String {
+        "measure-\(instrument.rawValue)-\(timing.rawValue)"
+    }
+
     /// The protocol's values as form text.
     public static func values(of item: TreatmentProtocol) -> [String: String] {
         func text(_ value: Double?) -> String { value.map { Rounding.text($0, places: 3) } ?? "" }
@@ -32,6 +37,7 @@ public enum ProtocolForm {
             values[frequencyField(index)] = phase.frequency.code
             values[lengthField(index)] = (phase.sessions ?? phase.weeks).map(String.init) ?? ""
         }
+        for rule in item.measurementSchedule.rules { values[measurementField(rule.instrument, rule.timing)] = "on" }
         if let dosing = item.weightBased {
             values["mgPerKg"] = text(dosing.mgPerKg)
             values["minutes"] = text(dosing.minutes)
@@ -90,6 +96,9 @@ public enum ProtocolForm {
         item.summary = text("summary")
         item.isRetired = on("retired")
         if let days = whole("minimumDaysBetweenSessions", required: true) { item.schedule.minimumDaysBetweenSessions = days }
+        item.measurements = MeasurementSchedule(rules: InstrumentID.allCases.flatMap { instrument in
+            MeasurementTiming.allCases.filter { on(measurementField(instrument, $0)) }.map { MeasurementRule(instrument, $0) }
+        })
         for index in item.schedule.phases.indices {
             let phase = item.schedule.phases[index]
             if let frequency = CourseFrequency(code: text(frequencyField(index))), phase.allowedFrequencies.contains(frequency) {

@@ -43,6 +43,20 @@ public enum ProtocolFormPage {
                                                             label: "\(phase.name): \(phase.sessions != nil ? "sessions" : "weeks")",
                                                             value: values[ProtocolForm.lengthField(index)], errors: errors, required: true)))
                                  }))),
+                  .fieldset(.id("measurement-schedule"), .element(named: "legend", text: "Rating scales the course asks for"),
+                            .p(.class("hint"), .text("Clinic policy: the reference sets no schedule. Default: PHQ-9 at baseline, "
+                                                     + "before and 24 h after each session, and weekly in maintenance.")),
+                            .div(.class("table-scroll"), .table(.class("data"),
+                                .thead(.tr(.th(.text("Scale")), .group(MeasurementTiming.allCases.map { .th(.text($0.displayName)) }))),
+                                .tbody(.forEach(Instrument.all) { instrument in
+                                    .tr(.th(.attribute(named: "scope", value: "row"), .text(instrument.shortName)),
+                                        .group(MeasurementTiming.allCases.map { timing in
+                                            let name = ProtocolForm.measurementField(instrument.id, timing)
+                                            return .td(.input(.type(.checkbox), .name(name), .id(name), .value("on"),
+                                                              .attribute(named: "aria-label", value: "\(instrument.shortName): \(timing.displayName)"),
+                                                              .attribute(named: "checked", value: values[name] == "on" ? "checked" : nil)))
+                                        }))
+                                })))),
                   .if(!isNew, FormField.checkbox("retired", label: "Retired: keep for signed plans, do not offer for new plans",
                                                  checked: values["retired"] == "on")),
                   FormField.input("reason", label: "Reason for this version", value: values["reason"], errors: errors,

@@ -53,6 +53,10 @@ public enum ProtocolLibraryPage {
                     .span(.class("sources"), .text(" " + phase.sources.map { "[\($0)]" }.joined())))
             }),
             .p(.text("At least \(current.schedule.minimumDaysBetweenSessions) days between sessions (clinic policy; no source gives a minimum).")),
+            .h2(.text("Rating scales")),
+            .ul(.id("measurement-schedule"), .forEach(current.measurementSchedule.rules) { rule in
+                .li(.text("\(Instrument.named(rule.instrument).shortName): \(rule.timing.displayName.lowercased())"))
+            }),
             .h2(.text("Versions")),
             .div(.class("table-scroll"),
                  .table(.class("data"), .id("protocol-versions"),

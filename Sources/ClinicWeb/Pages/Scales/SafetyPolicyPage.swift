@@ -28,6 +28,20 @@ public enum SafetyPolicyPage {
                   FormField.textArea("crisisResources", label: "Crisis resources shown to patients (one per line)",
                                      value: values["crisisResources"], errors: errors,
                                      hint: "Shown after every self-report. Enter your jurisdiction's crisis lines."),
+                  .fieldset(.id("outcome-rules"), .element(named: "legend", text: "Outcome rules (clinic policy)"),
+                            .p(.class("hint"), .text("Response is a drop of at least 50% from baseline [R55-ELEKT]. The relapse rule and "
+                                                     + "the end of a dose's effect have no published definition here: set them as your "
+                                                     + "clinic measures them. See docs/outcomes.md.")),
+                            FormField.input("relapseFractionOfBaseline", label: "Relapse: score above this fraction of baseline",
+                                            value: values["relapseFractionOfBaseline"], errors: errors, hint: "Default 0.5: the response is lost.",
+                                            required: true),
+                            FormField.input("relapseConsecutive", label: "Relapse: on this many consecutive scores",
+                                            value: values["relapseConsecutive"], errors: errors, hint: "Default 2.", required: true),
+                            FormField.input("effectEndsAboveFractionOfBaseline", label: "A dose's effect ends above this fraction of baseline",
+                                            value: values["effectEndsAboveFractionOfBaseline"], errors: errors, hint: "Default 0.5.",
+                                            required: true),
+                            FormField.input("effectEndsAboveScore", label: "…or above this score (overrides the fraction)",
+                                            value: values["effectEndsAboveScore"], errors: errors, hint: "Empty by default.")),
                   .div(.class("actions"), .button(.type(.submit), .text("Save"))))
         )
     }

@@ -48,6 +48,25 @@ struct ScaleService: Sendable {
         return (response, alerts)
     }
 
+    /// The alert named by the path's `:alert`, if it belongs to a patient of `clinic`; else 404.
+    func alert(_ context: StaffRequestContext, clinic: Clinic) async throws -> SafetyAlert {
+        guard let id = context.parameters.get("alert").flatMap(UUID.init(uuidString:)),
+              let alert = try await services.scales.alert(id),
+              try await services.patients.find(alert.patientID, in: clinic.id) != nil else {
+            throw Problem.notFound("There is no such alert.")
+        }
+        return alert
+    }
+
+    /// The response named by the path's `:response`, if it is the patient's; else 404.
+    func response(_ context: StaffRequestContext, patientID: UUID) async throws -> ScaleResponse {
+        guard let id = context.parameters.get("response").flatMap(UUID.init(uuidString:)),
+              let found = try await services.scales.response(id), found.patientID == patientID else {
+            throw Problem.notFound("This patient has no such response.")
+        }
+        return found
+    }
+
     /// The measurements the patient's current plan asks for, with their status today.
     func due(patientID: UUID, clinic: Clinic, responses: [ScaleResponse]? = nil) async throws -> [MeasurementDue] {
         guard let plan = try await services.plans.latest(patientID: patientID) else { return [] }

@@ -85,10 +85,7 @@ struct ScalesAPIController: Sendable {
     @Sendable func amend(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        guard let id = context.parameters.get("response").flatMap(UUID.init(uuidString:)),
-              let original = try await services.scales.response(id), original.patientID == chart.summary.id else {
-            throw Problem.notFound("This patient has no such response.")
-        }
+        let original = try await scales.response(context, patientID: chart.summary.id)
         let body = try await StrictJSON.decode(AnswersBody.self, from: request)
         guard let reason = body.reason?.trimmed, !reason.isEmpty else {
             var errors = FieldErrors()
@@ -144,11 +141,8 @@ struct ScalesAPIController: Sendable {
 
     @Sendable func acknowledge(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        guard let id = context.parameters.get("alert").flatMap(UUID.init(uuidString:)),
-              let alert = try await services.scales.alert(id),
-              try await services.patients.find(alert.patientID, in: clinic.id) != nil else {
-            throw Problem.notFound("There is no such alert.")
-        }
+        let alert = try await scales.alert(context, clinic: clinic)
+        let id = alert.id
         struct Body: StrictlyKeyed {
             static let acceptedFields: Set<String> = ["action", "note"]
             let action: SafetyAction

@@ -59,7 +59,7 @@ struct ScalesController: Sendable {
     @Sendable func amendForm(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        let original = try await response(context, chart: chart)
+        let original = try await scales.response(context, patientID: chart.summary.id)
         try await services.recordView(of: chart, "scale_response", entityID: original.id.uuidString, "correction form", context: context)
         var values = ["administeredOn": original.administeredOn.iso]
         for (index, answer) in original.score.answers.enumerated() {
@@ -72,7 +72,7 @@ struct ScalesController: Sendable {
     @Sendable func amend(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        let original = try await response(context, chart: chart)
+        let original = try await scales.response(context, patientID: chart.summary.id)
         let form = try await WebResponses.formFields(of: request)
         return try await save(form, instrument: Instrument.named(original.score.instrument), chart: chart, clinic: clinic,
                               amending: original.id, request: request, context: context)
@@ -112,11 +112,8 @@ struct ScalesController: Sendable {
 
     @Sendable func acknowledge(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        guard let id = context.parameters.get("alert").flatMap(UUID.init(uuidString:)),
-              let alert = try await services.scales.alert(id),
-              try await services.patients.find(alert.patientID, in: clinic.id) != nil else {
-            throw Problem.notFound("There is no such alert.")
-        }
+        let alert = try await scales.alert(context, clinic: clinic)
+        let id = alert.id
         let form = try await WebResponses.formFields(of: request)
         let back = form["returnTo"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil }
             ?? "/patients/\(alert.patientID.uuidString.lowercased())/scales"
@@ -133,14 +130,6 @@ struct ScalesController: Sendable {
     }
 
     // MARK: helpers
-
-    private func response(_ context: Context, chart: PatientChart) async throws -> ScaleResponse {
-        guard let id = context.parameters.get("response").flatMap(UUID.init(uuidString:)),
-              let found = try await services.scales.response(id), found.patientID == chart.summary.id else {
-            throw Problem.notFound("This patient has no such response.")
-        }
-        return found
-    }
 
     private func save(_ form: [String: String], instrument: Instrument, chart: PatientChart, clinic: Clinic, amending: UUID?,
                       request: Request, context: Context) async throws -> Response {

@@ -167,43 +167,43 @@ public enum PKChart {
         func x(_ minute: Double) -> Double { plotLeft + (plotRight - plotLeft) * finite(minute) / xAxis.maximum }
         func y(_ value: Double) -> Double { plotBottom - (plotBottom - plotTop) * min(finite(value), yAxis.maximum) / yAxis.maximum }
 
-        let id = "pk-" + identifier(title + series.map(\.label).joined(separator: "|"))
+        let id = "pk-" + SVGMarkup.identifier(title + series.map(\.label).joined(separator: "|"))
         let rows = (series.count + 1) / 2
         let height = plotBottom + 44 + Double(rows) * legendRowHeight
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" class="pk-svg" viewBox="0 0 \#(f(width)) \#(f(height))" "#
+        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" class="pk-svg" viewBox="0 0 \#(SVGMarkup.coordinate(width)) \#(SVGMarkup.coordinate(height))" "#
             + #"role="img" aria-labelledby="\#(id)-title \#(id)-desc" preserveAspectRatio="xMidYMid meet">"#
-        svg += #"<title id="\#(id)-title">\#(escape(title))</title>"#
-        svg += #"<desc id="\#(id)-desc">\#(escape(description(series, thresholdNgPerMl: thresholdNgPerMl)))</desc>"#
+        svg += #"<title id="\#(id)-title">\#(SVGMarkup.escape(title))</title>"#
+        svg += #"<desc id="\#(id)-desc">\#(SVGMarkup.escape(description(series, thresholdNgPerMl: thresholdNgPerMl)))</desc>"#
 
         // Band associated with dissociation [R56-Zanos], labelled inside.
-        svg += #"<g class="pk-band"><rect x="\#(f(plotLeft))" y="\#(f(y(band.1)))" width="\#(f(plotRight - plotLeft))" "#
-            + #"height="\#(f(y(band.0) - y(band.1)))"/>"#
-            + #"<text x="\#(f(plotRight - 6))" y="\#(f(y(band.1) + 14))" text-anchor="end">\#(number(band.0))–\#(number(band.1)) ng/mL: "#
+        svg += #"<g class="pk-band"><rect x="\#(SVGMarkup.coordinate(plotLeft))" y="\#(SVGMarkup.coordinate(y(band.1)))" width="\#(SVGMarkup.coordinate(plotRight - plotLeft))" "#
+            + #"height="\#(SVGMarkup.coordinate(y(band.0) - y(band.1)))"/>"#
+            + #"<text x="\#(SVGMarkup.coordinate(plotRight - 6))" y="\#(SVGMarkup.coordinate(y(band.1) + 14))" text-anchor="end">\#(number(band.0))–\#(number(band.1)) ng/mL: "#
             + #"range associated with dissociation [R56-Zanos]</text></g>"#
 
         // Grid and axes.
         svg += #"<g class="pk-axis pk-axis-y">"#
         for tick in yAxis.ticks {
-            svg += #"<line class="pk-grid" x1="\#(f(plotLeft))" x2="\#(f(plotRight))" y1="\#(f(y(tick)))" y2="\#(f(y(tick)))"/>"#
-            svg += #"<text x="\#(f(plotLeft - 6))" y="\#(f(y(tick) + 4))" text-anchor="end">\#(number(tick))</text>"#
+            svg += #"<line class="pk-grid" x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotRight))" y1="\#(SVGMarkup.coordinate(y(tick)))" y2="\#(SVGMarkup.coordinate(y(tick)))"/>"#
+            svg += #"<text x="\#(SVGMarkup.coordinate(plotLeft - 6))" y="\#(SVGMarkup.coordinate(y(tick) + 4))" text-anchor="end">\#(number(tick))</text>"#
         }
-        svg += #"<text class="pk-axis-label" transform="translate(14 \#(f((plotTop + plotBottom) / 2))) rotate(-90)" "#
+        svg += #"<text class="pk-axis-label" transform="translate(14 \#(SVGMarkup.coordinate((plotTop + plotBottom) / 2))) rotate(-90)" "#
             + #"text-anchor="middle">Plasma concentration (ng/mL)</text></g>"#
         svg += #"<g class="pk-axis pk-axis-x">"#
-        svg += #"<line class="pk-axis-line" x1="\#(f(plotLeft))" x2="\#(f(plotRight))" y1="\#(f(plotBottom))" y2="\#(f(plotBottom))"/>"#
-        svg += #"<line class="pk-axis-line" x1="\#(f(plotLeft))" x2="\#(f(plotLeft))" y1="\#(f(plotTop))" y2="\#(f(plotBottom))"/>"#
+        svg += #"<line class="pk-axis-line" x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotRight))" y1="\#(SVGMarkup.coordinate(plotBottom))" y2="\#(SVGMarkup.coordinate(plotBottom))"/>"#
+        svg += #"<line class="pk-axis-line" x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotLeft))" y1="\#(SVGMarkup.coordinate(plotTop))" y2="\#(SVGMarkup.coordinate(plotBottom))"/>"#
         for tick in xAxis.ticks {
-            svg += #"<line class="pk-tick" x1="\#(f(x(tick)))" x2="\#(f(x(tick)))" y1="\#(f(plotBottom))" y2="\#(f(plotBottom + 5))"/>"#
-            svg += #"<text x="\#(f(x(tick)))" y="\#(f(plotBottom + 18))" text-anchor="middle">\#(number(tick))</text>"#
+            svg += #"<line class="pk-tick" x1="\#(SVGMarkup.coordinate(x(tick)))" x2="\#(SVGMarkup.coordinate(x(tick)))" y1="\#(SVGMarkup.coordinate(plotBottom))" y2="\#(SVGMarkup.coordinate(plotBottom + 5))"/>"#
+            svg += #"<text x="\#(SVGMarkup.coordinate(x(tick)))" y="\#(SVGMarkup.coordinate(plotBottom + 18))" text-anchor="middle">\#(number(tick))</text>"#
         }
-        svg += #"<text class="pk-axis-label" x="\#(f((plotLeft + plotRight) / 2))" y="\#(f(plotBottom + 36))" "#
+        svg += #"<text class="pk-axis-label" x="\#(SVGMarkup.coordinate((plotLeft + plotRight) / 2))" y="\#(SVGMarkup.coordinate(plotBottom + 36))" "#
             + #"text-anchor="middle">Minutes</text></g>"#
 
         // Threshold.
         if thresholdNgPerMl.isFinite, thresholdNgPerMl > 0 {
             let ty = y(thresholdNgPerMl)
-            svg += #"<g class="pk-threshold"><line x1="\#(f(plotLeft))" x2="\#(f(plotRight))" y1="\#(f(ty))" y2="\#(f(ty))" "#
-                + #"stroke-dasharray="6 4"/><text x="\#(f(plotRight - 4))" y="\#(f(ty - 4))" text-anchor="end">"#
+            svg += #"<g class="pk-threshold"><line x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotRight))" y1="\#(SVGMarkup.coordinate(ty))" y2="\#(SVGMarkup.coordinate(ty))" "#
+                + #"stroke-dasharray="6 4"/><text x="\#(SVGMarkup.coordinate(plotRight - 4))" y="\#(SVGMarkup.coordinate(ty - 4))" text-anchor="end">"#
                 + #"threshold \#(number(thresholdNgPerMl)) ng/mL</text></g>"#
         }
 
@@ -216,11 +216,11 @@ public enum PKChart {
                 points.sort { $0.minute < $1.minute }
             }
             let path = points.enumerated().map { offset, point in
-                (offset == 0 ? "M" : "L") + "\(f(x(point.minute))) \(f(y(point.ngPerMl)))"
+                (offset == 0 ? "M" : "L") + "\(SVGMarkup.coordinate(x(point.minute))) \(SVGMarkup.coordinate(y(point.ngPerMl)))"
             }.joined(separator: " ")
             let dash = dashPatterns[index % dashPatterns.count].map { #" stroke-dasharray="\#($0)""# } ?? ""
             svg += #"<g class="pk-series pk-series-\#(index % dashPatterns.count)">"#
-            svg += #"<path d="\#(path)" fill="none"\#(dash)><title>\#(escape(item.label))</title></path>"#
+            svg += #"<path d="\#(path)" fill="none"\#(dash)><title>\#(SVGMarkup.escape(item.label))</title></path>"#
             if peak.minute.isFinite, peak.ngPerMl.isFinite {
                 svg += marker(index, x: x(peak.minute), y: y(peak.ngPerMl),
                               title: "\(item.label): Cmax \(number(peak.ngPerMl)) ng/mL at \(number(peak.minute)) min")
@@ -235,9 +235,9 @@ public enum PKChart {
             let top = plotBottom + 50 + Double(index / 2) * legendRowHeight
             let dash = dashPatterns[index % dashPatterns.count].map { #" stroke-dasharray="\#($0)""# } ?? ""
             svg += #"<g class="pk-series pk-series-\#(index % dashPatterns.count)">"#
-            svg += #"<line x1="\#(f(left))" x2="\#(f(left + 36))" y1="\#(f(top))" y2="\#(f(top))"\#(dash)/>"#
+            svg += #"<line x1="\#(SVGMarkup.coordinate(left))" x2="\#(SVGMarkup.coordinate(left + 36))" y1="\#(SVGMarkup.coordinate(top))" y2="\#(SVGMarkup.coordinate(top))"\#(dash)/>"#
             svg += marker(index, x: left + 18, y: top, title: nil)
-            svg += #"<text x="\#(f(left + 44))" y="\#(f(top + 4))">\#(escape(item.label)) (Cmax \#(number(item.curve.cmaxNgPerMl)) ng/mL)</text>"#
+            svg += #"<text x="\#(SVGMarkup.coordinate(left + 44))" y="\#(SVGMarkup.coordinate(top + 4))">\#(SVGMarkup.escape(item.label)) (Cmax \#(number(item.curve.cmaxNgPerMl)) ng/mL)</text>"#
             svg += "</g>"
         }
         svg += "</g></svg>"
@@ -259,17 +259,17 @@ public enum PKChart {
 
     /// The Cmax marker of series `index`: circle, square, triangle or diamond.
     private static func marker(_ index: Int, x: Double, y: Double, title: String?) -> String {
-        let tip = title.map { "<title>\(escape($0))</title>" } ?? ""
+        let tip = title.map { "<title>\(SVGMarkup.escape($0))</title>" } ?? ""
         let shape: String
         switch markerNames[index % markerNames.count] {
         case "circle":
-            shape = #"<circle cx="\#(f(x))" cy="\#(f(y))" r="5""#
+            shape = #"<circle cx="\#(SVGMarkup.coordinate(x))" cy="\#(SVGMarkup.coordinate(y))" r="5""#
         case "square":
-            shape = #"<rect x="\#(f(x - 4.5))" y="\#(f(y - 4.5))" width="9" height="9""#
+            shape = #"<rect x="\#(SVGMarkup.coordinate(x - 4.5))" y="\#(SVGMarkup.coordinate(y - 4.5))" width="9" height="9""#
         case "triangle":
-            shape = #"<polygon points="\#(f(x)),\#(f(y - 6)) \#(f(x + 5.5)),\#(f(y + 4)) \#(f(x - 5.5)),\#(f(y + 4))""#
+            shape = #"<polygon points="\#(SVGMarkup.coordinate(x)),\#(SVGMarkup.coordinate(y - 6)) \#(SVGMarkup.coordinate(x + 5.5)),\#(SVGMarkup.coordinate(y + 4)) \#(SVGMarkup.coordinate(x - 5.5)),\#(SVGMarkup.coordinate(y + 4))""#
         default:
-            shape = #"<polygon points="\#(f(x)),\#(f(y - 6)) \#(f(x + 6)),\#(f(y)) \#(f(x)),\#(f(y + 6)) \#(f(x - 6)),\#(f(y))""#
+            shape = #"<polygon points="\#(SVGMarkup.coordinate(x)),\#(SVGMarkup.coordinate(y - 6)) \#(SVGMarkup.coordinate(x + 6)),\#(SVGMarkup.coordinate(y)) \#(SVGMarkup.coordinate(x)),\#(SVGMarkup.coordinate(y + 6)) \#(SVGMarkup.coordinate(x - 6)),\#(SVGMarkup.coordinate(y))""#
         }
         let element = shape.hasPrefix("<circle") ? "circle" : shape.hasPrefix("<rect") ? "rect" : "polygon"
         return shape + #" class="pk-marker pk-marker-\#(markerNames[index % markerNames.count])">\#(tip)</\#(element)>"#
@@ -305,23 +305,6 @@ public enum PKChart {
 
     private static func percent(_ fraction: Double) -> String { "\(number(fraction * 100))%" }
 
-    /// A coordinate: two decimals, never NaN or infinite.
-    private static func f(_ value: Double) -> String {
-        String(format: "%.2f", value.isFinite ? value : 0)
-    }
-
-    /// Text safe inside SVG markup.
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// A short, stable element id from `text` (FNV-1a), so two charts on a page do not share ids.
-    private static func identifier(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return String(hash, radix: 36)
-    }
 
     /// An axis from 0 to a "nice" maximum with evenly spaced ticks (1, 2, 2.5 or 5 × 10ⁿ apart).
     struct Axis {

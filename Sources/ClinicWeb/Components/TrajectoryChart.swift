@@ -119,11 +119,11 @@ public enum TrajectoryChart {
             return plotBottom - (plotBottom - plotTop) * (clamped - low) / (high - low)
         }
 
-        let id = "traj-" + identifier(title + "|" + points.map { "\($0.date.iso)=\($0.total)" }.joined(separator: ","))
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" class="traj-svg" viewBox="0 0 \#(f(width)) \#(f(height))" "#
+        let id = "traj-" + SVGMarkup.identifier(title + "|" + points.map { "\($0.date.iso)=\($0.total)" }.joined(separator: ","))
+        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" class="traj-svg" viewBox="0 0 \#(SVGMarkup.coordinate(width)) \#(SVGMarkup.coordinate(height))" "#
             + #"role="img" aria-labelledby="\#(id)-title \#(id)-desc" preserveAspectRatio="xMidYMid meet">"#
-        svg += #"<title id="\#(id)-title">\#(escape(title))</title>"#
-        svg += #"<desc id="\#(id)-desc">\#(escape(description(points: points, bands: bands, doses: doses, lines: lines)))</desc>"#
+        svg += #"<title id="\#(id)-title">\#(SVGMarkup.escape(title))</title>"#
+        svg += #"<desc id="\#(id)-desc">\#(SVGMarkup.escape(description(points: points, bands: bands, doses: doses, lines: lines)))</desc>"#
 
         // Severity bands: contiguous (each covers its totals ± 0.5), shaded by rank, labelled at the
         // right, centred in the band (reference lines tend to sit on band edges).
@@ -132,34 +132,34 @@ public enum TrajectoryChart {
             let top = y(Double(band.range.upperBound) + 0.5), bottom = y(Double(band.range.lowerBound) - 0.5)
             guard bottom - top > 0 else { continue }
             let text = "\(band.label) \(band.range.lowerBound)–\(band.range.upperBound)"
-            svg += #"<g class="traj-band traj-band-\#(min(index, 5))"><rect x="\#(f(plotLeft))" y="\#(f(top))" "#
-                + #"width="\#(f(plotRight - plotLeft))" height="\#(f(bottom - top))"><title>\#(escape(text))</title></rect>"#
-                + #"<text x="\#(f(plotRight - 6))" y="\#(f((top + bottom) / 2 + 4))" text-anchor="end">\#(escape(text))</text></g>"#
+            svg += #"<g class="traj-band traj-band-\#(min(index, 5))"><rect x="\#(SVGMarkup.coordinate(plotLeft))" y="\#(SVGMarkup.coordinate(top))" "#
+                + #"width="\#(SVGMarkup.coordinate(plotRight - plotLeft))" height="\#(SVGMarkup.coordinate(bottom - top))"><title>\#(SVGMarkup.escape(text))</title></rect>"#
+                + #"<text x="\#(SVGMarkup.coordinate(plotRight - 6))" y="\#(SVGMarkup.coordinate((top + bottom) / 2 + 4))" text-anchor="end">\#(SVGMarkup.escape(text))</text></g>"#
         }
         svg += "</g>"
 
         // Y axis: score ticks and grid.
         svg += #"<g class="traj-axis traj-axis-y">"#
         for tick in scoreTicks(totalRange) {
-            svg += #"<line class="traj-grid" x1="\#(f(plotLeft))" x2="\#(f(plotRight))" y1="\#(f(y(Double(tick))))" y2="\#(f(y(Double(tick))))"/>"#
-            svg += #"<text x="\#(f(plotLeft - 6))" y="\#(f(y(Double(tick)) + 4))" text-anchor="end">\#(tick)</text>"#
+            svg += #"<line class="traj-grid" x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotRight))" y1="\#(SVGMarkup.coordinate(y(Double(tick))))" y2="\#(SVGMarkup.coordinate(y(Double(tick))))"/>"#
+            svg += #"<text x="\#(SVGMarkup.coordinate(plotLeft - 6))" y="\#(SVGMarkup.coordinate(y(Double(tick)) + 4))" text-anchor="end">\#(tick)</text>"#
         }
-        svg += #"<line class="traj-axis-line" x1="\#(f(plotLeft))" x2="\#(f(plotLeft))" y1="\#(f(plotTop))" y2="\#(f(plotBottom))"/>"#
-        svg += #"<text class="traj-axis-label" transform="translate(14 \#(f((plotTop + plotBottom) / 2))) rotate(-90)" "#
+        svg += #"<line class="traj-axis-line" x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotLeft))" y1="\#(SVGMarkup.coordinate(plotTop))" y2="\#(SVGMarkup.coordinate(plotBottom))"/>"#
+        svg += #"<text class="traj-axis-label" transform="translate(14 \#(SVGMarkup.coordinate((plotTop + plotBottom) / 2))) rotate(-90)" "#
             + #"text-anchor="middle">Total score</text></g>"#
 
         // X axis: date ticks.
         svg += #"<g class="traj-axis traj-axis-x">"#
-        svg += #"<line class="traj-axis-line" x1="\#(f(plotLeft))" x2="\#(f(plotRight))" y1="\#(f(plotBottom))" y2="\#(f(plotBottom))"/>"#
+        svg += #"<line class="traj-axis-line" x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotRight))" y1="\#(SVGMarkup.coordinate(plotBottom))" y2="\#(SVGMarkup.coordinate(plotBottom))"/>"#
         var previousYear: Int?
         for date in dates.isEmpty ? [] : dateTicks(from: first, span: span) {
             let tx = x(date)
             let label = dateLabel(date, withYear: previousYear != date.year)
             previousYear = date.year
-            svg += #"<line class="traj-tick" x1="\#(f(tx))" x2="\#(f(tx))" y1="\#(f(plotBottom))" y2="\#(f(plotBottom + 5))"/>"#
-            svg += #"<text x="\#(f(tx))" y="\#(f(plotBottom + 18))" text-anchor="middle">\#(escape(label))</text>"#
+            svg += #"<line class="traj-tick" x1="\#(SVGMarkup.coordinate(tx))" x2="\#(SVGMarkup.coordinate(tx))" y1="\#(SVGMarkup.coordinate(plotBottom))" y2="\#(SVGMarkup.coordinate(plotBottom + 5))"/>"#
+            svg += #"<text x="\#(SVGMarkup.coordinate(tx))" y="\#(SVGMarkup.coordinate(plotBottom + 18))" text-anchor="middle">\#(SVGMarkup.escape(label))</text>"#
         }
-        svg += #"<text class="traj-axis-label" x="\#(f((plotLeft + plotRight) / 2))" y="\#(f(plotBottom + 38))" "#
+        svg += #"<text class="traj-axis-label" x="\#(SVGMarkup.coordinate((plotLeft + plotRight) / 2))" y="\#(SVGMarkup.coordinate(plotBottom + 38))" "#
             + #"text-anchor="middle">Date</text></g>"#
 
         // Sessions and doses: dashed vertical markers; labels in two staggered rows, skipped where
@@ -169,12 +169,12 @@ public enum TrajectoryChart {
         for (index, dose) in doses.enumerated() {
             let dx = x(dose.date)
             let text = "\(dose.label), \(dateLabel(dose.date, withYear: true))"
-            svg += #"<g class="traj-dose"><line x1="\#(f(dx))" x2="\#(f(dx))" y1="\#(f(plotTop - 4))" y2="\#(f(plotBottom))" "#
-                + #"stroke-dasharray="3 3"><title>\#(escape(text))</title></line>"#
+            svg += #"<g class="traj-dose"><line x1="\#(SVGMarkup.coordinate(dx))" x2="\#(SVGMarkup.coordinate(dx))" y1="\#(SVGMarkup.coordinate(plotTop - 4))" y2="\#(SVGMarkup.coordinate(plotBottom))" "#
+                + #"stroke-dasharray="3 3"><title>\#(SVGMarkup.escape(text))</title></line>"#
             let row = index % 2
             if dx - lastLabelled[row] >= doseLabelSpacing {
                 lastLabelled[row] = dx
-                svg += #"<text x="\#(f(dx))" y="\#(f(plotTop - 8 - Double(row) * 14))" text-anchor="middle">\#(escape(dose.label))</text>"#
+                svg += #"<text x="\#(SVGMarkup.coordinate(dx))" y="\#(SVGMarkup.coordinate(plotTop - 8 - Double(row) * 14))" text-anchor="middle">\#(SVGMarkup.escape(dose.label))</text>"#
             }
             svg += "</g>"
         }
@@ -195,20 +195,20 @@ public enum TrajectoryChart {
             if placed.contains(where: { abs($0 - labelY) < 12 }) { labelY = ly + 13 }
             if placed.contains(where: { abs($0 - labelY) < 12 }) { labelY = ly + 26 }
             placed.append(labelY)
-            svg += #"<g class="traj-reference \#(reference.className)"><line x1="\#(f(plotLeft))" x2="\#(f(plotRight))" "#
-                + #"y1="\#(f(ly))" y2="\#(f(ly))" stroke-dasharray="\#(reference.dash)"/>"#
-                + #"<text x="\#(f(plotLeft + 4))" y="\#(f(labelY))">\#(escape(reference.text(value)))</text></g>"#
+            svg += #"<g class="traj-reference \#(reference.className)"><line x1="\#(SVGMarkup.coordinate(plotLeft))" x2="\#(SVGMarkup.coordinate(plotRight))" "#
+                + #"y1="\#(SVGMarkup.coordinate(ly))" y2="\#(SVGMarkup.coordinate(ly))" stroke-dasharray="\#(reference.dash)"/>"#
+                + #"<text x="\#(SVGMarkup.coordinate(plotLeft + 4))" y="\#(SVGMarkup.coordinate(labelY))">\#(SVGMarkup.escape(reference.text(value)))</text></g>"#
         }
 
         // Scores: one path and a point per observation.
         let path = points.enumerated().map { offset, point in
-            (offset == 0 ? "M" : "L") + "\(f(x(point.date))) \(f(y(Double(point.total))))"
+            (offset == 0 ? "M" : "L") + "\(SVGMarkup.coordinate(x(point.date))) \(SVGMarkup.coordinate(y(Double(point.total))))"
         }.joined(separator: " ")
         svg += #"<g class="traj-series">"#
         if !points.isEmpty { svg += #"<path d="\#(path)" fill="none"/>"# }
         for point in points {
-            svg += #"<circle class="traj-point" cx="\#(f(x(point.date)))" cy="\#(f(y(Double(point.total))))" r="4">"#
-                + #"<title>\#(escape(dateLabel(point.date, withYear: true))): \#(point.total)</title></circle>"#
+            svg += #"<circle class="traj-point" cx="\#(SVGMarkup.coordinate(x(point.date)))" cy="\#(SVGMarkup.coordinate(y(Double(point.total))))" r="4">"#
+                + #"<title>\#(SVGMarkup.escape(dateLabel(point.date, withYear: true))): \#(point.total)</title></circle>"#
         }
         svg += "</g></svg>"
         return svg
@@ -266,21 +266,4 @@ public enum TrajectoryChart {
         "\(date.day) \(months[date.month - 1])" + (withYear ? " \(date.year)" : "")
     }
 
-    /// A coordinate: two decimals, never NaN or infinite.
-    private static func f(_ value: Double) -> String {
-        String(format: "%.2f", value.isFinite ? value : 0)
-    }
-
-    /// Text safe inside SVG markup.
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// A short, stable element id (FNV-1a), so two charts on a page do not share ids.
-    private static func identifier(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return String(hash, radix: 36)
-    }
 }

@@ -77,6 +77,14 @@ struct CoursePlannerTests {
         #expect(dates(sessions) == ["2026-12-07", "2026-12-11", "2026-12-15"])
     }
 
+    @Test("Sessions already given keep their spacing and 7-day limit in a replacement course")
+    func previousSessions() throws {
+        let sessions = try CoursePlanner.propose(schedule: ProtocolLibrary.esketamineUS.schedule, start: date("2026-12-08"), count: 2,
+                                                 workingDays: Weekday.mondayToFriday, previous: [date("2026-12-03"), date("2026-12-07")])
+        // 7 Dec + 3 days (2 a week) = 10 Dec; 3 and 7 Dec already fill 3–9 Dec.
+        #expect(dates(sessions) == ["2026-12-10", "2026-12-14"])
+    }
+
     @Test("Frequency codes round-trip", arguments: ["3/week", "2/week", "every-1-weeks", "every-2-weeks"])
     func frequencyCodes(code: String) throws {
         #expect(try #require(CourseFrequency(code: code)).code == code)
@@ -117,6 +125,14 @@ struct CourseProposalTests {
                                           workingDays: Weekday.mondayToFriday, target: .mgPerKg(0.5))
         #expect(proposal.sessions.map(\.mgPerKg) == [0.5, 0.5])
         #expect(proposal.sessions.allSatisfy { $0.doseMg == nil })
+    }
+
+    @Test("A course continuing an earlier one has no day-1 start dose [R14]")
+    func continuing() throws {
+        let proposal = try CourseProposal(protocol: ProtocolLibrary.esketamineUS, start: date("2026-12-10"), count: 2,
+                                          workingDays: Weekday.mondayToFriday, target: .devices(3), previousSessions: [date("2026-12-07")])
+        #expect(proposal.sessions.compactMap(\.doseMg?.value) == [84, 84])
+        #expect(proposal.warnings.isEmpty)
     }
 
     @Test("A dose that does not fit the protocol is refused")

@@ -163,6 +163,16 @@ struct InfusionDoseTests {
         #expect(dose.warnings.first?.code == "vial-must-be-diluted")
     }
 
+    @Test("Devine far below 5 ft gives no dose: the height is questioned instead")
+    func implausibleIdealWeight() {
+        do {
+            _ = try WeightBasedDose(ivRequest(weight: 40, height: 102, sex: .female, basis: .ideal))
+            Issue.record("dosed on an impossible ideal weight")
+        } catch {
+            #expect(error.entries.map(\.field) == ["heightCm"])
+        }
+    }
+
     @Test("IM: dose and volume, no pump figures")
     func intramuscular() throws {
         let request = WeightBasedDoseRequest(route: .intramuscular, weight: Kilograms(70), dosePerKilogram: MilligramsPerKilogram(0.5),
@@ -209,6 +219,18 @@ struct EsketamineDoseTests {
     func checks(devices: Int, first: Bool, age: Int, rules: EsketamineDoseRules, code: String?) {
         let dose = EsketamineDose(devices: devices, isFirstSession: first, ageYears: age, rules: rules)
         #expect(dose.warnings.first?.code == code)
+    }
+
+    @Test("A protocol cannot start on 84 mg, or give older adults a start dose it does not allow [R14][R22]")
+    func startRules() {
+        var rules = EsketamineDoseRules.unitedStates
+        rules.startDevices = 3
+        rules.allowedDevices = [2, 3]
+        #expect(throws: FieldErrors.self) { try rules.validated() }
+        var older = EsketamineDoseRules.unitedStates
+        older.olderAdultStartDevices = 1          // 28 mg is not an allowed US dose
+        #expect(throws: FieldErrors.self) { try older.validated() }
+        #expect(throws: Never.self) { try EsketamineDoseRules.europeanUnion.validated() }
     }
 
     @Test("Devices are 28 mg, 5 minutes apart [R14][R31]")

@@ -270,14 +270,15 @@ struct InstrumentFlagTests {
         #expect(score.isSuicidalityAlert == (level == "high risk"))
     }
 
-    @Test("C-SSRS: Q3–5 left out after Q2 = yes are missing; Q6 yes with unknown timing is at least moderate [R48]")
+    @Test("C-SSRS: Q3–5 left out after Q2 = yes are missing; Q6 yes with unknown timing is triaged high (recent behaviour not ruled out) [R48]")
     func cssrsMissing() throws {
         let afterYes = try InstrumentScoring.score(.cssrs, answers: [1, 1, nil, nil, nil, 0, nil])
         #expect(afterYes.missingItems == [3, 4, 5])
         #expect(afterYes.flags == ["cssrs-low-risk", "missing-items"])
         let unknownTiming = try InstrumentScoring.score(.cssrs, answers: [0, 0, nil, nil, nil, 1, nil])
         #expect(unknownTiming.missingItems == [7])
-        #expect(unknownTiming.flags == ["cssrs-moderate-risk", "missing-items"])
+        #expect(unknownTiming.flags == ["cssrs-high-risk", "missing-items"])
+        #expect(unknownTiming.isSuicidalityAlert)
         let unknownQ2 = try InstrumentScoring.score(.cssrs, answers: [0, nil, nil, nil, nil, 0, nil])
         #expect(unknownQ2.missingItems == [2, 3, 4, 5])
     }

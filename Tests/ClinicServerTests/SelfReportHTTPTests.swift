@@ -55,6 +55,11 @@ struct SelfReportHTTPTests {
                 let incomplete = try await client.execute(uri: "/r/\(code)", method: .post, headers: Self.form,
                                                           body: Self.formBody("step=part-1&dateOfBirth=1980-05-17&phq9.item1=1"))
                 #expect(incomplete.status == .unprocessableContent)
+                let skippedItem9 = try await client.execute(uri: "/r/\(code)", method: .post, headers: Self.form,
+                    body: Self.formBody("step=part-1&dateOfBirth=1980-05-17&" + (1...8).map { "phq9.item\($0)=1" }.joined(separator: "&")
+                                        + "&phq9.item9=skipped"))
+                #expect(skippedItem9.status == .unprocessableContent, "item 9 cannot be declined")
+                #expect(!Self.body(first).contains("phq9-item9-skipped"), "no skip choice on item 9")
                 let done = try await client.execute(uri: "/r/\(code)", method: .post, headers: Self.form,
                     body: Self.formBody("step=part-1&dateOfBirth=1980-05-17&" + Self.phq9([2, 2, 1, 1, 1, 1, 1, 1, 2])))
                 #expect(done.status == .ok)
@@ -142,6 +147,13 @@ struct SelfReportHTTPTests {
                 let noReason = try await client.execute(uri: "\(base)/scales/\(stored.id.uuidString.lowercased())/amend", method: .post,
                                                         headers: nurse.form, body: nurse.formBody("administeredOn=2026-11-22&\(items)"))
                 #expect(Self.body(noReason).contains("id=\"reason-error\""))
+                let amendURI = "\(base)/scales/\(stored.id.uuidString.lowercased())/amend"
+                let corrected = try await client.execute(uri: amendURI, method: .post, headers: nurse.form,
+                                                         body: nurse.formBody("administeredOn=2026-11-22&\(items)&reason=item+10+mis-scored"))
+                #expect(corrected.status == .seeOther)
+                let twice = try await client.execute(uri: amendURI, method: .post, headers: nurse.form,
+                                                     body: nurse.formBody("administeredOn=2026-11-22&\(items)&reason=again"))
+                #expect(twice.status == .unprocessableContent, "a response is corrected once; later corrections correct the correction")
                 let forbidden = try await client.execute(uri: "\(base)/scales", method: .post, headers: desk.form,
                                                          body: desk.formBody("instrument=madrs&administeredOn=2026-11-22&\(items)"))
                 #expect(forbidden.status == .forbidden)

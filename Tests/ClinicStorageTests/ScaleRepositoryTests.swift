@@ -48,6 +48,18 @@ struct ScaleRepositoryTests {
         }
     }
 
+    @Test("A correction that reveals item 9 above 0 raises the alert the original did not", arguments: TestDatabases.engines)
+    func correctionRaises(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let (_, patient) = try await patient(database)
+            let scales = ScaleRepository(database: database)
+            let original = try response(patient.id, item9: 0)
+            #expect(try await scales.record([original], stamp: Fixtures.stamp).isEmpty)
+            let corrected = try response(patient.id, item9: 2, amends: original.id, reason: "item 9 was keyed as 0")
+            #expect(try await scales.record([corrected], stamp: Fixtures.stamp).count == 1)
+        }
+    }
+
     @Test("Unacknowledged alerts escalate once, after the cut-off", arguments: TestDatabases.engines)
     func escalation(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in

@@ -88,7 +88,14 @@ struct TreatmentPlanRepositoryTests {
             #expect(sessions.allSatisfy { $0.state == .scheduled && $0.planID == plan.id })
             #expect(try await s.plans.sessions(on: sessions[0].date).count == 1)
 
-            let second = try await s.plans.sign(patientID: s.patient.id, recordRevision: chart.revision, request: request, review: review,
+            await #expect(throws: PlanChangedError.self, "a review made before plan 1 cannot supersede it") {
+                try await s.plans.sign(patientID: s.patient.id, recordRevision: chart.revision, request: request, review: review,
+                                       screeningVersion: screening.version, stamp: Fixtures.stamp)
+            }
+            let again = TreatmentPlanReview(request, protocol: ProtocolLibrary.ivStandard, patient: PlanPatient(weight: Kilograms(70)),
+                                            screening: screening, recordRevision: chart.revision, today: Fixtures.today,
+                                            workingDays: Weekday.mondayToFriday, currentPlan: plan)
+            let second = try await s.plans.sign(patientID: s.patient.id, recordRevision: chart.revision, request: request, review: again,
                                                 screeningVersion: screening.version, stamp: Fixtures.stamp)
             #expect(second.version == 2 && second.supersedes == plan.id)
             let after = try await s.plans.sessions(patientID: s.patient.id)

@@ -30,7 +30,8 @@ public struct ProposedSession: Codable, Equatable, Sendable {
 /// 4. a phase measured in weeks ends that many weeks after it starts; the next phase starts on
 ///    that day or after the spacing, whichever is later; a phase measured in sessions ends after
 ///    its last session.
-/// When a date breaks a rule the next day is tried. Dates only: the time of day is chosen when
+/// When a date breaks a rule the next day is tried. Sessions the patient already had count for
+/// rules 2 and 3. Dates only: the time of day is chosen when
 /// the session is booked.
 public enum CoursePlanner {
     /// Days the planner will look ahead for one session before giving up (a clinic with no
@@ -55,10 +56,14 @@ public enum CoursePlanner {
 
     /// `count` session dates from `start` (the first session is on the first working day on or
     /// after it), following `schedule` with `frequencies` (one per phase; nil keeps each phase's own).
+    /// `previous` are sessions the patient already had (a plan being replaced): the new sessions keep
+    /// the spacing and the 7-day limit from them too.
     public static func propose(schedule: CourseSchedule, frequencies: [CourseFrequency]? = nil, start: CalendarDate,
-                               count: Int, workingDays: Set<Weekday>) throws(PlanningError) -> [ProposedSession] {
+                               count: Int, workingDays: Set<Weekday>, previous: [CalendarDate] = []) throws(PlanningError) -> [ProposedSession] {
         guard !workingDays.isEmpty else { throw .noWorkingDays }
         var sessions: [ProposedSession] = []
+        let prior = previous.sorted()
+        var placed: [CalendarDate] { prior + sessions.map(\.date) }
         var phaseStart = start
         for (index, phase) in schedule.phases.enumerated() where sessions.count < count {
             let frequency = frequencies.flatMap { $0.indices.contains(index) ? $0[index] : nil } ?? phase.frequency
@@ -66,10 +71,10 @@ public enum CoursePlanner {
             let isLast = index == schedule.phases.count - 1
             let spacing = max(schedule.minimumDaysBetweenSessions, frequency.spacingDays)
             var inPhase = 0
-            var nextTry = sessions.last.map { max(phaseStart, $0.date.adding(days: spacing)) } ?? phaseStart
+            var nextTry = placed.last.map { max(phaseStart, $0.adding(days: spacing)) } ?? phaseStart
             while sessions.count < count {
                 if let limit = phase.sessions, inPhase >= limit { break }
-                guard let date = firstFitting(from: nextTry, before: isLast ? nil : phaseEnd, sessions: sessions,
+                guard let date = firstFitting(from: nextTry, before: isLast ? nil : phaseEnd, placed: placed,
                                               perSevenDays: frequency.sessionsPerSevenDays, workingDays: workingDays) else {
                     if phaseEnd != nil && !isLast { break }
                     throw .noDateFound(afterSession: sessions.count)
@@ -83,13 +88,13 @@ public enum CoursePlanner {
         return sessions
     }
 
-    private static func firstFitting(from first: CalendarDate, before end: CalendarDate?, sessions: [ProposedSession],
+    private static func firstFitting(from first: CalendarDate, before end: CalendarDate?, placed: [CalendarDate],
                                      perSevenDays: Int, workingDays: Set<Weekday>) -> CalendarDate? {
         var date = first
         for _ in 0..<searchLimitDays {
             if let end, date >= end { return nil }
             let windowStart = date.adding(days: -6)
-            let inWindow = sessions.reversed().prefix { $0.date >= windowStart }.count
+            let inWindow = placed.reversed().prefix { $0 >= windowStart }.count
             if workingDays.contains(date.weekday) && inWindow < perSevenDays { return date }
             date = date.adding(days: 1)
         }

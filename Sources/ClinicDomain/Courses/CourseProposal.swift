@@ -76,12 +76,13 @@ public struct CourseProposal: Equatable, Sendable {
     /// Proposes `count` sessions of `treatmentProtocol` from `start`.
     public init(protocol treatmentProtocol: TreatmentProtocol, start: CalendarDate, count: Int,
                 frequencies: [CourseFrequency]? = nil, workingDays: Set<Weekday>, target: PlanDoseTarget,
-                minutes: Double? = nil, patient: PlanPatient = PlanPatient()) throws(CourseProposalError) {
+                minutes: Double? = nil, patient: PlanPatient = PlanPatient(), previousSessions: [CalendarDate] = [])
+        throws(CourseProposalError) {
         self.treatmentProtocol = treatmentProtocol
         let dates: [ProposedSession]
         do {
             dates = try CoursePlanner.propose(schedule: treatmentProtocol.schedule, frequencies: frequencies, start: start,
-                                              count: count, workingDays: workingDays)
+                                              count: count, workingDays: workingDays, previous: previousSessions)
         } catch {
             throw .planning(error)
         }
@@ -103,9 +104,12 @@ public struct CourseProposal: Equatable, Sendable {
             perSession = dates.map { _ in (mgPerKg, nil, doseResult?.dose, []) }
         case .devices(let devices):
             guard let rules = treatmentProtocol.esketamine else { throw .targetDoesNotFit }
+            // A course that continues an earlier one has had its day 1: no start dose again.
+            let continuing = !previousSessions.isEmpty
             perSession = dates.map { session in
-                let count = session.number == 1 ? rules.startDevices(ageYears: patient.ageYears) : devices
-                let dose = EsketamineDose(devices: count, isFirstSession: session.number == 1, ageYears: patient.ageYears, rules: rules)
+                let isFirst = session.number == 1 && !continuing
+                let count = isFirst ? rules.startDevices(ageYears: patient.ageYears) : devices
+                let dose = EsketamineDose(devices: count, isFirstSession: isFirst, ageYears: patient.ageYears, rules: rules)
                 return (nil, count, dose.dose, dose.warnings)
             }
         }

@@ -49,6 +49,9 @@ public struct TreatmentPlanReview: Equatable, Sendable {
     /// The change from the current plan's per-session dose, when there is a current plan and the
     /// new dose is known.
     public let titration: DoseChange?
+    /// The plan this one would supersede, as seen when checking; signing refuses if another plan
+    /// was signed in the meantime.
+    public let currentPlanID: UUID?
 
     /// Most sessions a plan schedules at once (a year of weekly boosters).
     public static let maximumSessions = 52
@@ -114,10 +117,12 @@ public struct TreatmentPlanReview: Equatable, Sendable {
         if let start = request.start, errors["sessions"] == nil, errors["mgPerKg"] == nil, errors["devices"] == nil,
            !errors.entries.contains(where: { $0.field.hasPrefix("frequency") }) {
             do {
+                // Sessions of the plan being replaced that have already taken place keep their spacing.
+                let previous = currentPlan?.sessions.map(\.date).filter { $0 < today } ?? []
                 proposal = try CourseProposal(protocol: treatmentProtocol, start: start, count: request.sessionCount,
                                               frequencies: request.frequencies.isEmpty ? nil : request.frequencies,
                                               workingDays: workingDays, target: request.target, minutes: request.minutes,
-                                              patient: patient)
+                                              patient: patient, previousSessions: previous)
             } catch {
                 switch error {
                 case .dose(let doseErrors):
@@ -146,6 +151,7 @@ public struct TreatmentPlanReview: Equatable, Sendable {
             }
         }
         self.titration = titration
+        self.currentPlanID = currentPlan?.id
         self.proposal = proposal
         self.errors = errors
     }

@@ -54,8 +54,12 @@ public struct EsketamineDoseRules: Codable, Equatable, Sendable {
             errors.add("allowedDevices", "Choose one to three devices per dose (28, 56 or 84 mg) [R14][R22].")
         }
         if !allowedDevices.contains(startDevices) { errors.add("startDevices", "The day-1 dose must be one of the allowed doses.") }
-        if let older = olderAdultStartDevices, !(1...3).contains(older) {
-            errors.add("olderAdultStartDevices", "Enter one to three devices, or leave it empty.")
+        if largestDoseOnlyAfterStart, startDevices >= 3 {
+            errors.add("startDevices", "84 mg is given only after a 56 mg starting dose [R14]; choose a smaller day-1 dose.")
+        }
+        if let older = olderAdultStartDevices, !(1...3).contains(older) || !allowedDevices.contains(older)
+            || (largestDoseOnlyAfterStart && older >= 3) {
+            errors.add("olderAdultStartDevices", "Enter an allowed dose below 84 mg (1 or 2 devices), or leave it empty.")
         }
         if !(18...120).contains(olderAdultAgeYears) { errors.add("olderAdultAgeYears", "Enter an age between 18 and 120.") }
         if !minutesBetweenDevices.isFinite || minutesBetweenDevices < 0 {
@@ -85,13 +89,12 @@ public struct EsketamineDose: Equatable, Sendable {
         dose = Milligrams(Double(devices) * rules.deviceMg).rounded
         deviceMinutes = (0..<max(devices, 0)).map { Double($0) * rules.minutesBetweenDevices }
         var warnings: [DoseWarning] = []
-        let largest = rules.allowedDevices.max() ?? 3
         let allowedText = rules.allowedDevices.map { Rounding.text(Double($0) * rules.deviceMg, places: 1) + " mg" }
             .joined(separator: ", ")
         if !(1...3).contains(devices) {
             warnings.append(DoseWarning("esketamine-dose-not-allowed", .hardLimit,
                 "A dose is one to three 28 mg devices (28, 56 or 84 mg) [R14][R22]; \(devices) devices cannot be ordered."))
-        } else if isFirstSession && devices == largest && rules.largestDoseOnlyAfterStart && devices > rules.startDevices(ageYears: ageYears) {
+        } else if isFirstSession && devices >= 3 && rules.largestDoseOnlyAfterStart {
             warnings.append(DoseWarning("esketamine-largest-dose-first", .hardLimit,
                 "\(dose) is given only after a starting dose of \(Rounding.text(Double(rules.startDevices(ageYears: ageYears)) * rules.deviceMg, places: 1)) mg [R14]."))
         } else if isFirstSession && devices != rules.startDevices(ageYears: ageYears) {

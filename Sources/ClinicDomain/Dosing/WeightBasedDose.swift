@@ -70,6 +70,13 @@ public struct WeightBasedDose: Equatable, Sendable {
             }
         }
 
+        // Devine extrapolated far below 5 ft gives a weight no dose can be based on.
+        if !dosingWeight.value.isFinite || dosingWeight.value < WeightMeasurement.plausibleKilograms.lowerBound {
+            var errors = FieldErrors()
+            errors.add("heightCm", "\(request.weightBasis.displayName) at this height is \(dosingWeight), too low to dose on; "
+                       + "check the height or dose on actual weight.")
+            throw errors
+        }
         if let bmi = bodyMassIndex, bmi.value >= Self.obesityCautionBMI, request.weightBasis == .actual {
             warnings.append(DoseWarning("bmi-actual-weight", .caution,
                 "BMI \(bmi.formattedValue) is 30 or more and the dose is on actual weight. Consensus advice (as reported) "

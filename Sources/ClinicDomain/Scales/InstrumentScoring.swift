@@ -161,9 +161,10 @@ public enum InstrumentScoring {
             if behaviourNo, item == recent { return false }
             return true
         }
-        // Q6 yes with its timing missing is at least moderate: either timing is moderate or high [R48].
+        // Q6 yes with its timing missing is triaged high: recent behaviour (high [R48]) cannot be ruled
+        // out, and a missing answer must never hide a flag.
         let level: (flag: String, label: String)? =
-            if yes(4) || yes(5) || (yes(6) && yes(recent)) { (InstrumentFlag.cssrsHighRisk, "high risk") }
+            if yes(4) || yes(5) || (yes(6) && (yes(recent) || answer(recent) == nil)) { (InstrumentFlag.cssrsHighRisk, "high risk") }
             else if yes(3) || yes(6) { (InstrumentFlag.cssrsModerateRisk, "moderate risk") }
             else if yes(1) || yes(2) { (InstrumentFlag.cssrsLowRisk, "low risk") }
             else { nil }

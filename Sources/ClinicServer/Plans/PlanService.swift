@@ -50,6 +50,10 @@ struct PlanService: Sendable {
             var changed = FieldErrors()
             changed.add("recordRevision", "The record changed while you were planning; check the plan again and sign.")
             throw changed
+        } catch is PlanChangedError {
+            var changed = FieldErrors()
+            changed.add("recordRevision", "Another treatment plan was signed for this patient meanwhile; check the plan again and sign.")
+            throw changed
         }
     }
 

@@ -45,8 +45,19 @@ public struct LoggingOutbox: Outbox {
 
     public func send(_ message: OutboxMessage) async {
         logger.notice("outbox message (not sent: no gateway configured)", metadata: [
-            "channel": "\(message.channel.rawValue)", "recipient": "\(message.recipient)",
-            "subject": "\(message.subject)", "body": "\(message.body)",
+            "channel": "\(message.channel.rawValue)", "recipient": "\(Self.masked(message.recipient))",
+            "subject": "\(message.subject)", "body": "\(Self.withoutCodes(message.body))",
         ])
+    }
+
+    /// A phone number or address with all but its last 3 characters hidden, for the log.
+    static func masked(_ recipient: String) -> String {
+        String(repeating: "•", count: max(0, recipient.count - 3)) + recipient.suffix(3)
+    }
+
+    /// `text` with every self-report code (and the address that carries it) hidden: a log reader
+    /// must not be able to answer for a patient.
+    static func withoutCodes(_ text: String) -> String {
+        text.replacing(/[2-9A-Z]{5}-[2-9A-Z]{5}/, with: "•••••-•••••")
     }
 }

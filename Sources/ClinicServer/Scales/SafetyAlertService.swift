@@ -24,7 +24,7 @@ struct SafetyAlertService: Sendable {
         for alert in alerts {
             for address in to {
                 await services.outbox.send(OutboxMessage(
-                    channel: .email, recipient: address, subject: "Suicidality alert: patient \(patient.mrn.text)",
+                    channel: .email, recipient: address, subject: "Suicidality alert: action needed",
                     body: "A patient's answers raised a suicidality alert at \(clinic.settings.name). Open the chart: "
                         + "/patients/\(patient.id.uuidString.lowercased())/scales#alert-\(alert.id.uuidString.lowercased()) "
                         + "and acknowledge it with the action taken."))
@@ -39,11 +39,13 @@ struct SafetyAlertService: Sendable {
         guard let clinic = try await services.clinics.primaryClinic() else { return [] }
         let policy = try await services.safetyPolicies.policy(of: clinic.id)
         let now = services.now()
+        // Whom to tell is settled first: an alert is marked escalated only when someone is told.
+        let to = try await recipients(policy.escalationRecipients, fallbackRoles: [.administrator, .prescriber])
+        guard !to.isEmpty else { return [] }
         let escalated = try await services.scales.escalate(
             raisedBefore: now.addingTimeInterval(-Double(policy.escalateAfterMinutes) * 60),
             stamp: .system("alert escalation", at: now))
         guard !escalated.isEmpty else { return [] }
-        let to = try await recipients(policy.escalationRecipients, fallbackRoles: [.administrator, .prescriber])
         for alert in escalated {
             for address in to {
                 await services.outbox.send(OutboxMessage(

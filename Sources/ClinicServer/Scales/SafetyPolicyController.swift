@@ -73,6 +73,14 @@ struct SafetyPolicyController: Sendable {
         let fields = try await WebResponses.formFields(of: request)
         do {
             let policy = try Self.policy(from: fields)
+            let staff = Set(try await services.users.all().filter(\.isActive).map { "\($0.email)".lowercased() })
+            var notStaff = FieldErrors()
+            for (field, list) in [("alertRecipients", policy.alertRecipients), ("escalationRecipients", policy.escalationRecipients)] {
+                if let outsider = list.first(where: { !staff.contains($0.lowercased()) }) {
+                    notStaff.add(field, "'\(outsider)' is not an active staff account; alerts go to staff only.")
+                }
+            }
+            try notStaff.throwIfAny()
             try await services.safetyPolicies.update(policy, of: clinic.id, stamp: context.stamp(at: services.now()))
             return WebResponses.redirect(to: "/admin/clinic/safety", flash: Flash(.success, "Safety policy saved."))
         } catch let invalid as FieldErrors {

@@ -38,6 +38,9 @@ struct ScaleService: Sendable {
         -> (response: ScaleResponse, alerts: [SafetyAlert]) {
         var errors = FieldErrors()
         if day > services.today(for: clinic) { errors.add("administeredOn", "The day cannot be in the future.") }
+        if let amends, try await services.scales.responses(patientID: patient.id).contains(where: { $0.amends == amends }) {
+            errors.add("reason", "This response was already corrected; correct the latest version instead.")
+        }
         var score: InstrumentScore?
         do { score = try InstrumentScoring.score(instrument, answers: answers) } catch { errors = errors.merging(error) }
         try errors.throwIfAny()

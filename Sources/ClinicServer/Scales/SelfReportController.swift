@@ -59,8 +59,8 @@ struct SelfReportController: Sendable {
         guard let patient = try await services.patients.find(link.patientID, in: clinic.id) else { return refused(request, clinic: clinic) }
         let typed = CalendarDate(iso: form["dateOfBirth"]?.trimmed ?? "")
         guard typed == patient.registration.dateOfBirth else {
-            try await services.selfReportLinks.recordFailedCheck(link, stamp: stamp)
-            if link.failedChecks + 1 >= SelfReportLink.maximumFailedChecks { return refused(request, clinic: clinic) }
+            let failed = try await services.selfReportLinks.recordFailedCheck(link, stamp: stamp)
+            if failed >= SelfReportLink.maximumFailedChecks { return refused(request, clinic: clinic) }
             return respond(request, status: .unprocessableContent) {
                 SelfReportPages.identity(code: code, clinicName: clinic.settings.name,
                                          error: "That date of birth does not match our records. Please try again.", formToken: $0)
@@ -81,13 +81,10 @@ struct SelfReportController: Sendable {
             }
         }
         guard part >= 1, part <= instruments.count else { return show(0) }
-        let instrument = instruments[part - 1]
-        let (_, errors) = ScaleService.answers(from: carried, instrument: instrument, prefix: "\(instrument.id.rawValue).",
-                                               missingValue: SelfReportPages.skippedValue)
-        if !errors.isEmpty {
-            var named = FieldErrors()
-            for entry in errors.entries { named.add("\(instrument.id.rawValue).\(entry.field)", entry.message) }
-            return show(part - 1, errors: named, status: .unprocessableContent)
+        // Check this part, and on the last one every part again (hidden fields can be tampered with).
+        for index in (part == instruments.count ? 0..<instruments.count : (part - 1)..<part) {
+            let errors = Self.problems(in: carried, instrument: instruments[index])
+            if !errors.isEmpty { return show(index, errors: errors, status: .unprocessableContent) }
         }
         if part < instruments.count { return show(part) }
         // Last part: score everything and store it in one transaction with the link's use.
@@ -110,6 +107,20 @@ struct SelfReportController: Sendable {
         let policy = try await services.safetyPolicies.policy(of: clinic.id)
         return WebResponses.page(SelfReportPages.thanks(clinicName: clinic.settings.name, crisisResources: policy.crisisResources,
                                                         raisedAlert: !alerts.isEmpty))
+    }
+
+    /// What is wrong with the answers to `instrument` in `fields`: items left blank, and a skipped item
+    /// the patient must answer (PHQ-9 item 9).
+    static func problems(in fields: [String: String], instrument: Instrument) -> FieldErrors {
+        let prefix = "\(instrument.id.rawValue)."
+        let (_, errors) = ScaleService.answers(from: fields, instrument: instrument, prefix: prefix, missingValue: SelfReportPages.skippedValue)
+        var named = FieldErrors()
+        for entry in errors.entries { named.add(prefix + entry.field, entry.message) }
+        for item in instrument.items where SelfReportPages.mustAnswer(item, of: instrument)
+            && fields["\(prefix)item\(item.number)"] == SelfReportPages.skippedValue && named["\(prefix)item\(item.number)"] == nil {
+            named.add("\(prefix)item\(item.number)", "Please answer this question; the clinic needs it to keep you safe.")
+        }
+        return named
     }
 
     /// The link named in the path when it is open, with its canonical code.

@@ -290,6 +290,8 @@ public enum Migrations {
         )
         """,
         "CREATE INDEX scale_responses_by_patient ON scale_responses (patient_id, instrument, administered_on)",
+        // A response is corrected at most once; a later correction corrects the correction.
+        "CREATE UNIQUE INDEX scale_responses_one_correction ON scale_responses (amends)",
         // One-time self-report links: only the code's digest is kept.
         """
         CREATE TABLE self_report_links (

@@ -24,6 +24,7 @@ public struct TreatmentPlanRepository: Sendable {
             let current = try revisionRow?.decode(column: "record_revision", as: Int64.self) ?? -1
             guard current == recordRevision else { throw RecordChangedError(expected: recordRevision, found: current) }
             let previous = try await Self.latest(patientID, db)
+            guard previous?.id == review.currentPlanID else { throw PlanChangedError() }
             let plan = TreatmentPlan(id: UUID(), patientID: patientID, version: (previous?.version ?? 0) + 1, request: request,
                                      review: review, screeningVersion: screeningVersion, supersedes: previous?.id,
                                      signedByName: stamp.actorName, signedAt: stamp.at)
@@ -138,4 +139,10 @@ public struct TreatmentPlanRepository: Sendable {
                                 date: date, state: state,
                                 planned: try StoredJSON.value(CourseProposal.Session.self, "planned_dose", of: row))
     }
+}
+
+/// Another plan was signed for the patient after the one being signed was checked: the
+/// prescriber must look again (the dose change and the sessions may differ).
+public struct PlanChangedError: Error, CustomStringConvertible {
+    public var description: String { "another treatment plan was signed while this one was being prepared" }
 }

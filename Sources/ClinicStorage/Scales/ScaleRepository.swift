@@ -19,7 +19,9 @@ public struct ScaleRepository: Sendable {
             if let link {
                 guard try await db.raw("""
                     UPDATE self_report_links SET used_at = \(bind: stamp.at.millisecondsSince1970)
-                    WHERE id = \(bind: link.uuidString) AND used_at IS NULL AND revoked_at IS NULL RETURNING id
+                    WHERE id = \(bind: link.uuidString) AND used_at IS NULL AND revoked_at IS NULL
+                    AND expires_at > \(bind: stamp.at.millisecondsSince1970) AND failed_checks < \(bind: SelfReportLink.maximumFailedChecks)
+                    RETURNING id
                     """).first() != nil else { throw SelfReportLink.Refusal.used }
             }
             var alerts: [SafetyAlert] = []
@@ -33,7 +35,12 @@ public struct ScaleRepository: Sendable {
                 events.append(AuditEvent(response.amends == nil ? .create : .amend, entityType: "scale_response",
                                          entityID: response.id.uuidString, patientID: response.patientID,
                                          summary: "\(response.source.rawValue) \(summary)"))
-                if response.amends == nil, let detail = SafetyAlert.detail(for: score) {
+                var alreadyRaised = false
+                if let amends = response.amends {
+                    alreadyRaised = try await db.select().column("id").from("safety_alerts")
+                        .where("response_id", .equal, SQLBind(amends.uuidString)).first() != nil
+                }
+                if !alreadyRaised, let detail = SafetyAlert.detail(for: score) {
                     let alert = SafetyAlert(id: UUID(), patientID: response.patientID, responseID: response.id, instrument: score.instrument,
                                             detail: detail, raisedAt: stamp.at)
                     try await db.insert(into: "safety_alerts")

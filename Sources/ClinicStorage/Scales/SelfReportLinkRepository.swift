@@ -50,13 +50,19 @@ public struct SelfReportLinkRepository: Sendable {
         }
     }
 
-    /// Counts a wrong date of birth against the link; audited.
-    public func recordFailedCheck(_ link: SelfReportLink, stamp: AuditStamp) async throws {
+    /// Counts a wrong date of birth against the link (audited) and returns the new count, in one
+    /// statement so parallel guesses cannot get past the lock.
+    @discardableResult
+    public func recordFailedCheck(_ link: SelfReportLink, stamp: AuditStamp) async throws -> Int {
         try await database.write { db in
-            try await db.raw("UPDATE self_report_links SET failed_checks = failed_checks + 1 WHERE id = \(bind: link.id.uuidString)").run()
+            let row = try await db.raw("""
+                UPDATE self_report_links SET failed_checks = failed_checks + 1 WHERE id = \(bind: link.id.uuidString) RETURNING failed_checks
+                """).first()
+            let count = try row?.decode(column: "failed_checks", as: Int.self) ?? SelfReportLink.maximumFailedChecks
             try await AuditLog.append(AuditEvent(.failedLogin, entityType: "self_report_link", entityID: link.id.uuidString,
                                                  patientID: link.patientID, summary: "wrong date of birth on a self-report link"),
                                       stamp: stamp, in: db)
+            return count
         }
     }
 

@@ -73,13 +73,20 @@ public enum SelfReportPages {
             .class(errors[name] == nil ? "question" : "question has-error"), .id("\(id)-question"),
             .element(named: "legend", text: "\(item.number) of \(count). \(item.text ?? item.shortLabel)"),
             .unwrap(errors[name]) { .p(.class("field-error"), .text($0)) },
-            .group((item.options.map { (String($0.value), $0.label) } + [(skippedValue, "Prefer not to answer")]).map { value, label in
+            .group((item.options.map { (String($0.value), $0.label) }
+                    + (mustAnswer(item, of: instrument) ? [] : [(skippedValue, "Prefer not to answer")])).map { value, label in
                 .div(.class("answer"),
                      .input(.type(.radio), .name(name), .id("\(id)-\(value)"), .value(value),
                             .attribute(named: "checked", value: values[name] == value ? "checked" : nil)),
                      .label(.for("\(id)-\(value)"), .text(label)))
             }),
         ])
+    }
+
+    /// Items a patient must answer: the suicidality item of the PHQ-9 (item 9 [R42-calc]), so that
+    /// declining it cannot hide the alert it exists to raise.
+    public static func mustAnswer(_ item: InstrumentItem, of instrument: Instrument) -> Bool {
+        instrument.id == .phq9 && item.number == 9
     }
 
     /// After submitting: thanks, and the crisis resources, always shown.

@@ -140,4 +140,37 @@ struct TreatmentPlanRepositoryTests {
             #expect(try await clinics.primaryClinic()?.settings.workingDays == [.tuesday, .saturday])
         }
     }
+
+    @Test("A session moves through its states with each change stored and audited; a refused event changes nothing",
+          arguments: TestDatabases.engines)
+    func sessionTransitions(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let (request, review, chart, screening) = try await review(s)
+            _ = try await s.plans.sign(patientID: s.patient.id, recordRevision: chart.revision, request: request, review: review,
+                                       screeningVersion: screening.version, stamp: Fixtures.stamp)
+            let session = try #require(try await s.plans.sessions(patientID: s.patient.id).first)
+            let sessions = TreatmentSessionRepository(database: database)
+            #expect(try await sessions.apply(.checkIn, to: session.id, stamp: Fixtures.stamp) == .checkedIn)
+            await #expect(throws: SessionRefusal.self) {
+                try await sessions.apply(.startDosing(checklistPassed: true, override: nil), to: session.id, stamp: Fixtures.stamp)
+            }
+            try await sessions.apply(.beginChecks, to: session.id, stamp: Fixtures.stamp)
+            await #expect(throws: SessionRefusal.self, "the checklist has not passed") {
+                try await sessions.apply(.startDosing(checklistPassed: false, override: nil), to: session.id, stamp: Fixtures.stamp)
+            }
+            let override = SessionOverride(byName: "Dr P", byPrescriber: true, reason: "BP 146/92 is her usual; benefit outweighs risk")
+            #expect(try await sessions.apply(.startDosing(checklistPassed: false, override: override), to: session.id,
+                                             stamp: Fixtures.stamp) == .dosing)
+            let transitions = try await sessions.transitions(of: session.id)
+            #expect(transitions.map(\.to) == [.checkedIn, .preTreatmentChecks, .dosing])
+            #expect(transitions.last?.override == override && transitions.map(\.sequence) == [1, 2, 3])
+            #expect(try await s.plans.sessions(patientID: s.patient.id).first { $0.id == session.id }?.state == .dosing)
+            let overrides = try await AuditTrail(database: database).page(AuditFilter(patientID: s.patient.id, action: .override), limit: 5)
+            #expect(overrides.contains { $0.event.entityType == "treatment_session" && $0.event.summary.contains("benefit outweighs risk") })
+            await #expect(throws: (any Error).self) {
+                try await database.write { db in try await db.raw("DELETE FROM treatment_session_events").run() }
+            }
+        }
+    }
 }

@@ -1,0 +1,100 @@
+import ClinicDomain
+import Foundation
+import SQLKit
+
+/// One recorded state change of a treatment session.
+public struct SessionTransition: Equatable, Sendable {
+    /// 1 for the session's first change.
+    public let sequence: Int
+    /// The event's name, e.g. "start dosing".
+    public let event: String
+    /// The state before.
+    public let from: TreatmentSessionState
+    /// The state after.
+    public let to: TreatmentSessionState
+    /// When.
+    public let at: Date
+    /// Who.
+    public let actorName: String
+    /// What the state machine wrote for the trail.
+    public let detail: String
+    /// The prescriber's override, when a hard stop was overridden.
+    public let override: SessionOverride?
+}
+
+/// A session event the state machine refused; `reason` is for the user.
+public struct SessionRefusal: Error, Equatable, CustomStringConvertible {
+    /// Why.
+    public let reason: String
+    public var description: String { reason }
+}
+
+/// Moves treatment sessions through ``SessionStateMachine``: each event is decided on the session's
+/// stored state inside the write transaction, and a transition updates the state, appends the
+/// event (never changed afterwards) and writes the audit entry together.
+public struct TreatmentSessionRepository: Sendable {
+    private let database: ClinicDatabase
+
+    /// A repository over `database`.
+    public init(database: ClinicDatabase) { self.database = database }
+
+    /// Applies `event` to the session; returns the new state or throws ``SessionRefusal``.
+    @discardableResult
+    public func apply(_ event: SessionEvent, to sessionID: UUID, stamp: AuditStamp) async throws -> TreatmentSessionState {
+        try await database.write { db in
+            // Taking the row for update serialises events on one session across app instances.
+            guard let row = try await db.raw("""
+                UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING state, patient_id
+                """).first(),
+                let current = TreatmentSessionState(rawValue: try row.decode(column: "state", as: String.self)) else {
+                throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
+            }
+            let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self))
+            var machine = SessionStateMachine(state: current)
+            switch machine.handle(event) {
+            case .refuse(let reason):
+                throw SessionRefusal(reason: reason)
+            case .transition(let next, let audit, let override):
+                let last = try await db.select().column(SQLFunction("MAX", args: SQLColumn("sequence")), as: "n")
+                    .from("treatment_session_events").where("session_id", .equal, SQLBind(sessionID.uuidString)).first()
+                let sequence = (try last?.decode(column: "n", as: Int?.self) ?? 0) + 1
+                try await db.raw("""
+                    UPDATE treatment_sessions SET state = \(bind: next.rawValue), updated_at = \(bind: stamp.at.millisecondsSince1970)
+                    WHERE id = \(bind: sessionID.uuidString)
+                    """).run()
+                try await db.insert(into: "treatment_session_events")
+                    .columns("id", "session_id", "sequence", "event", "from_state", "to_state", "occurred_at", "actor", "actor_name",
+                             "detail", "override")
+                    .values(SQLBind(UUID().uuidString), SQLBind(sessionID.uuidString), SQLBind(sequence), SQLBind(event.name),
+                            SQLBind(current.rawValue), SQLBind(next.rawValue), SQLBind(stamp.at.millisecondsSince1970),
+                            SQLBind(stamp.userID?.uuidString ?? "system"), SQLBind(stamp.actorName), SQLBind(audit),
+                            SQLBind(try override.map { try StoredJSON.text($0) }))
+                    .run()
+                try await AuditLog.append(AuditEvent(override == nil ? .update : .override, entityType: "treatment_session",
+                                                     entityID: sessionID.uuidString, patientID: patientID,
+                                                     summary: "\(current.rawValue) → \(next.rawValue): \(audit)"),
+                                          stamp: stamp, in: db)
+                return next
+            }
+        }
+    }
+
+    /// The session's state changes, in order.
+    public func transitions(of sessionID: UUID) async throws -> [SessionTransition] {
+        try await database.read { db in
+            try await db.select().column("*").from("treatment_session_events").where("session_id", .equal, SQLBind(sessionID.uuidString))
+                .orderBy("sequence").all().map { row in
+                    guard let from = TreatmentSessionState(rawValue: try row.decode(column: "from_state", as: String.self)),
+                          let to = TreatmentSessionState(rawValue: try row.decode(column: "to_state", as: String.self)) else {
+                        throw StoredDataError(what: "session event of \(sessionID.uuidString)")
+                    }
+                    return SessionTransition(
+                        sequence: try row.decode(column: "sequence", as: Int.self), event: try row.decode(column: "event", as: String.self),
+                        from: from, to: to, at: Date(millisecondsSince1970: try row.decode(column: "occurred_at", as: Int64.self)),
+                        actorName: try row.decode(column: "actor_name", as: String.self), detail: try row.decode(column: "detail", as: String.self),
+                        override: try row.decode(column: "override", as: String?.self)
+                            .map { try StoredJSON.decoder.decode(SessionOverride.self, from: Data($0.utf8)) })
+                }
+        }
+    }
+}

@@ -82,21 +82,3 @@ public struct ClinicSettings: Equatable, Sendable, Codable {
     public static let initial = ClinicSettings(
         name: "KetaClinic", timeZone: "UTC", jurisdiction: Jurisdiction(code: "US")!, mrnPrefix: "KC")
 }
-
-extension ClinicSettings {
-    private enum CodingKeys: String, CodingKey {
-        case name, timeZone, jurisdiction, mrnPrefix, requireAdministratorTwoFactor, workingDays
-    }
-
-    /// Decodes settings; `workingDays` may be missing (settings written before it existed) and
-    /// then means Monday to Friday.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(name: try container.decode(String.self, forKey: .name),
-                  timeZone: try container.decode(String.self, forKey: .timeZone),
-                  jurisdiction: try container.decode(Jurisdiction.self, forKey: .jurisdiction),
-                  mrnPrefix: try container.decode(String.self, forKey: .mrnPrefix),
-                  requireAdministratorTwoFactor: try container.decode(Bool.self, forKey: .requireAdministratorTwoFactor),
-                  workingDays: try container.decodeIfPresent(Set<Weekday>.self, forKey: .workingDays) ?? Weekday.mondayToFriday)
-    }
-}

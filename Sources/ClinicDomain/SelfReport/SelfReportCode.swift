@@ -10,7 +10,7 @@ public enum SelfReportCode {
     /// Characters in a code.
     public static let length = 10
 
-    /// A new random code, grouped for reading: `XXXXX-XXXXX`.
+    /// A new random code in two groups of five for reading aloud, e.g. `K7M3Q-XW92D`.
     public static func generate<G: RandomNumberGenerator>(using generator: inout G) -> String {
         grouped((0..<length).map { _ in symbols[Int.random(in: 0..<symbols.count, using: &generator)] })
     }

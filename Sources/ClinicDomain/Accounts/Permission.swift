@@ -19,8 +19,18 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case plansSign = "plans.sign"
     /// Enter rating scales and create self-report links for patients.
     case scalesRecord = "scales.record"
-    /// Acknowledge a suicidality alert with the action taken.
+    /// Acknowledge a suicidality or vital-sign alert with the action taken.
     case alertsAcknowledge = "alerts.acknowledge"
+    /// Check a patient in for a session, mark a no-show or cancel a session.
+    case sessionsCheckIn = "sessions.check_in"
+    /// Run a treatment session: checklist, administration, side effects, discharge, session note.
+    case sessionsRun = "sessions.run"
+    /// Record vital signs during a session (nurses, and monitor gateways through an API token).
+    case vitalsRecord = "vitals.record"
+    /// Override a session's hard stop (failed checklist, unmet discharge criteria, missing points) with a reason.
+    case sessionsOverride = "sessions.override"
+    /// Mark a Spravato REMS Patient Monitoring Form submitted.
+    case remsSubmit = "rems.submit"
     /// See who has seen or changed a patient's record.
     case patientAccessLogRead = "patients.access_log"
     /// Add, change, deactivate users; reset passwords; end sessions.
@@ -45,7 +55,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .dosingUse: "Use the dose calculator, PK preview and protocol library"
         case .plansSign: "Sign treatment plans"
         case .scalesRecord: "Enter rating scales and send self-report links"
-        case .alertsAcknowledge: "Acknowledge suicidality alerts"
+        case .alertsAcknowledge: "Acknowledge suicidality and vital-sign alerts"
+        case .sessionsCheckIn: "Check patients in, mark no-shows, cancel sessions"
+        case .sessionsRun: "Run treatment sessions: checklist, administration, side effects, discharge, notes"
+        case .vitalsRecord: "Record vital signs (nurses and monitor gateways)"
+        case .sessionsOverride: "Override a session's hard stops with a reason"
+        case .remsSubmit: "Mark REMS monitoring forms submitted"
         case .patientAccessLogRead: "See who has seen or changed a chart"
         case .usersManage: "Manage users, passwords and sessions"
         case .clinicConfigure: "Change clinic settings"
@@ -72,11 +87,13 @@ public enum AccessMatrix {
              .auditExport, .operationsMetrics]
         case .prescriber:
             [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
-             .scalesRecord, .alertsAcknowledge, .patientAccessLogRead]
+             .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
+             .sessionsOverride, .remsSubmit]
         case .nurse:
-            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge]
+            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
+             .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit]
         case .frontDesk:
-            [.patientsRead, .patientsRegister, .patientsContact]
+            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit]
         }
     }
 

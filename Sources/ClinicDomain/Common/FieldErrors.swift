@@ -49,4 +49,10 @@ public struct FieldErrors: Error, Equatable, Sendable {
 extension String {
     /// The text with surrounding white space removed; form fields arrive padded.
     public var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// The trimmed text, or nil when nothing is left: optional fields arrive empty.
+    public var nilIfEmpty: String? {
+        let text = trimmed
+        return text.isEmpty ? nil : text
+    }
 }

@@ -12,15 +12,46 @@ public struct VitalReading: Equatable, Sendable, Codable {
     public var oxygenSaturation: Int?
     /// Respiratory rate, breaths per minute.
     public var respiratoryRate: Int?
+    /// Temperature, °C (optional).
+    public var temperatureCelsius: Double?
 
     /// Creates a reading.
     public init(systolic: Int? = nil, diastolic: Int? = nil, heartRate: Int? = nil, oxygenSaturation: Int? = nil,
-                respiratoryRate: Int? = nil) {
+                respiratoryRate: Int? = nil, temperatureCelsius: Double? = nil) {
         self.systolic = systolic
         self.diastolic = diastolic
         self.heartRate = heartRate
         self.oxygenSaturation = oxygenSaturation
         self.respiratoryRate = respiratoryRate
+        self.temperatureCelsius = temperatureCelsius
+    }
+
+    /// True when nothing was measured.
+    public var isEmpty: Bool {
+        systolic == nil && diastolic == nil && heartRate == nil && oxygenSaturation == nil && respiratoryRate == nil
+            && temperatureCelsius == nil
+    }
+
+    /// True when both blood-pressure values are present.
+    public var hasBloodPressure: Bool { systolic != nil && diastolic != nil }
+
+    /// The reading, or a field error for each value outside what a monitor can show: typing
+    /// mistakes are refused here, real extremes pass (and raise alerts).
+    public func validated() throws(FieldErrors) -> VitalReading {
+        var errors = FieldErrors()
+        let ranges: [(String, Int?, ClosedRange<Int>)] = [
+            ("systolic", systolic, 40...300), ("diastolic", diastolic, 20...200), ("heartRate", heartRate, 20...250),
+            ("oxygenSaturation", oxygenSaturation, 50...100), ("respiratoryRate", respiratoryRate, 2...70),
+        ]
+        for (field, value, range) in ranges {
+            if let value, !range.contains(value) { errors.add(field, "Enter \(range.lowerBound) to \(range.upperBound).") }
+        }
+        if let temperature = temperatureCelsius, !(30...43).contains(temperature) { errors.add("temperatureCelsius", "Enter 30 to 43 °C.") }
+        if (systolic == nil) != (diastolic == nil) { errors.add(systolic == nil ? "systolic" : "diastolic", "Enter both blood-pressure values.") }
+        if let systolic, let diastolic, diastolic >= systolic { errors.add("diastolic", "Diastolic must be below systolic.") }
+        if isEmpty { errors.add("systolic", "Enter at least one value.") }
+        try errors.throwIfAny()
+        return self
     }
 }
 

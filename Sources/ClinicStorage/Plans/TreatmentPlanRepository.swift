@@ -126,7 +126,7 @@ public struct TreatmentPlanRepository: Sendable {
             .orderBy("version", .descending).limit(1).first().map { try StoredJSON.value(TreatmentPlan.self, "body", of: $0) }
     }
 
-    private static func decodeSession(_ row: any SQLRow) throws -> ScheduledSession {
+    static func decodeSession(_ row: any SQLRow) throws -> ScheduledSession {
         let idText = try row.decode(column: "id", as: String.self)
         guard let id = UUID(uuidString: idText),
               let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)),

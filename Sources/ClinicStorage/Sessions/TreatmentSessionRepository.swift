@@ -2,26 +2,6 @@ import ClinicDomain
 import Foundation
 import SQLKit
 
-/// One recorded state change of a treatment session.
-public struct SessionTransition: Equatable, Sendable {
-    /// 1 for the session's first change.
-    public let sequence: Int
-    /// The event's name, e.g. "start dosing".
-    public let event: String
-    /// The state before.
-    public let from: TreatmentSessionState
-    /// The state after.
-    public let to: TreatmentSessionState
-    /// When.
-    public let at: Date
-    /// Who.
-    public let actorName: String
-    /// What the state machine wrote for the trail.
-    public let detail: String
-    /// The prescriber's override, when a hard stop was overridden.
-    public let override: SessionOverride?
-}
-
 /// A session event the state machine refused; `reason` is for the user.
 public struct SessionRefusal: Error, Equatable, CustomStringConvertible {
     /// Why.
@@ -81,7 +61,10 @@ public struct TreatmentSessionRepository: Sendable {
 
     /// The session's state changes, in order.
     public func transitions(of sessionID: UUID) async throws -> [SessionTransition] {
-        try await database.read { db in
+        try await database.read { db in try await Self.transitions(sessionID, db) }
+    }
+
+    static func transitions(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> [SessionTransition] {
             try await db.select().column("*").from("treatment_session_events").where("session_id", .equal, SQLBind(sessionID.uuidString))
                 .orderBy("sequence").all().map { row in
                     guard let from = TreatmentSessionState(rawValue: try row.decode(column: "from_state", as: String.self)),
@@ -95,6 +78,5 @@ public struct TreatmentSessionRepository: Sendable {
                         override: try row.decode(column: "override", as: String?.self)
                             .map { try StoredJSON.decoder.decode(SessionOverride.self, from: Data($0.utf8)) })
                 }
-        }
     }
 }

@@ -1,0 +1,290 @@
+import ClinicDomain
+import Foundation
+import SQLKit
+
+/// A reading was refused for the session's state or content; `reason` is for the user.
+public struct SessionRecordRefusal: Error, Equatable, CustomStringConvertible {
+    /// Why.
+    public let reason: String
+    public var description: String { reason }
+}
+
+/// What storing a reading produced: the stored reading and any alerts it raised.
+public struct StoredReadingResult: Sendable {
+    /// The reading.
+    public let reading: StoredVitalReading
+    /// The alerts it raised, already stored.
+    public let alerts: [SessionVitalAlert]
+}
+
+/// The session record: entries, vital signs and their alerts. Entries and readings are appended
+/// and never changed; each write is audited in the same transaction.
+public struct SessionRecordRepository: Sendable {
+    private let database: ClinicDatabase
+    private let transitions: TreatmentSessionRepository
+
+    /// A repository over `database`.
+    public init(database: ClinicDatabase) {
+        self.database = database
+        self.transitions = TreatmentSessionRepository(database: database)
+    }
+
+    // MARK: Reading the record
+
+    /// The whole record of one session, or nil when there is no such session.
+    public func record(of sessionID: UUID) async throws -> TreatmentSessionRecord? {
+        try await database.read { db in try await Self.record(sessionID, db) }
+    }
+
+    /// The records of every session in the clinic today that is under care (checked in to ready
+    /// for discharge), for the board.
+    public func activeRecords() async throws -> [TreatmentSessionRecord] {
+        try await database.read { db in
+            let states = TreatmentSessionState.allCases.filter(\.isActive).map(\.rawValue)
+            let ids = try await db.select().column("id").from("treatment_sessions").where(SQLColumn("state"), .in, SQLList(states.map { SQLBind($0) }))
+                .all().map { try $0.decode(column: "id", as: String.self) }
+            var records: [TreatmentSessionRecord] = []
+            for id in ids.compactMap(UUID.init(uuidString:)) {
+                if let record = try await Self.record(id, db) { records.append(record) }
+            }
+            return records
+        }
+    }
+
+    /// Esketamine sessions that closed after dosing began, on or after `day`, for the REMS queue.
+    public func esketamineSessionsDosed(since day: CalendarDate) async throws -> [TreatmentSessionRecord] {
+        try await database.read { db in
+            let ids = try await db.raw("""
+                SELECT DISTINCT s.id FROM treatment_sessions s JOIN treatment_session_events e ON e.session_id = s.id
+                WHERE e.to_state = 'dosing' AND s.scheduled_on >= \(bind: day.iso)
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+            var records: [TreatmentSessionRecord] = []
+            for id in ids.compactMap(UUID.init(uuidString:)) {
+                if let record = try await Self.record(id, db), record.treatment == .esketamine { records.append(record) }
+            }
+            return records.sorted { ($0.session.date, $0.doseStartedAt ?? .distantPast) < ($1.session.date, $1.doseStartedAt ?? .distantPast) }
+        }
+    }
+
+    static func record(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> TreatmentSessionRecord? {
+        guard let row = try await db.select().column("*").from("treatment_sessions").where("id", .equal, SQLBind(sessionID.uuidString))
+            .first() else { return nil }
+        let session = try TreatmentPlanRepository.decodeSession(row)
+        guard let planRow = try await db.select().column("body").from("treatment_plans")
+            .where("id", .equal, SQLBind(session.planID.uuidString)).first() else { throw StoredDataError(what: "plan of session \(sessionID)") }
+        let plan = try StoredJSON.value(TreatmentPlan.self, "body", of: planRow)
+        let id = SQLBind(sessionID.uuidString)
+        let entries = try await db.select().column("*").from("session_entries").where("session_id", .equal, id).orderBy("recorded_at")
+            .all().map(SessionEntryCoding.entry)
+        let readings = try await db.select().column("*").from("session_vitals").where("session_id", .equal, id).orderBy("taken_at")
+            .all().map(SessionEntryCoding.reading)
+        let alerts = try await db.select().column("*").from("session_alerts").where("session_id", .equal, id).orderBy("raised_at")
+            .all().map(SessionEntryCoding.alert)
+        return TreatmentSessionRecord(
+            session: session, treatment: plan.treatmentProtocol.treatment,
+            plannedInfusionMinutes: plan.treatmentProtocol.treatment == .ivKetamine
+                ? (plan.dose?.minutes ?? plan.treatmentProtocol.weightBased?.minutes).map { Int($0.rounded()) } : nil,
+            transitions: try await TreatmentSessionRepository.transitions(sessionID, db), entries: entries,
+            storedReadings: readings, alerts: alerts)
+    }
+
+    // MARK: Entries
+
+    /// Appends `content` to the session's record (amending `amends`, with `reason`, when given).
+    /// A signed note cannot be replaced: a second note is refused; amendments are appended.
+    @discardableResult
+    public func append(_ content: SessionEntryContent, to sessionID: UUID, amends: UUID? = nil, reason: String? = nil,
+                       stamp: AuditStamp) async throws -> SessionEntry {
+        let body = try SessionEntryCoding.body(of: content)
+        return try await database.write { db in
+            let patientID = try await Self.patientID(of: sessionID, db)
+            if case .note = content, try await Self.hasEntry(kind: "note", sessionID, db) {
+                throw SessionRecordRefusal(reason: "The session note is signed and cannot be changed; append an amendment.")
+            }
+            if case .noteAmendment = content, !(try await Self.hasEntry(kind: "note", sessionID, db)) {
+                throw SessionRecordRefusal(reason: "There is no signed note to amend.")
+            }
+            if let amends {
+                guard let original = try await db.select().column("kind").from("session_entries")
+                    .where("id", .equal, SQLBind(amends.uuidString)).where("session_id", .equal, SQLBind(sessionID.uuidString)).first(),
+                    try original.decode(column: "kind", as: String.self) == content.kind else {
+                    throw SessionRecordRefusal(reason: "The entry to correct is not part of this session's record.")
+                }
+                if try await db.select().column("id").from("session_entries").where("amends", .equal, SQLBind(amends.uuidString))
+                    .first() != nil {
+                    throw SessionRecordRefusal(reason: "That entry was already corrected; correct the correction instead.")
+                }
+            }
+            let entry = SessionEntry(id: UUID(), content: content, recordedAt: stamp.at, recordedByName: stamp.actorName, amends: amends,
+                                     reason: reason?.nilIfEmpty)
+            try await db.insert(into: "session_entries")
+                .columns("id", "session_id", "patient_id", "kind", "body", "recorded_at", "recorded_by", "recorded_by_name", "amends", "reason")
+                .values(SQLBind(entry.id.uuidString), SQLBind(sessionID.uuidString), SQLBind(patientID.uuidString), SQLBind(content.kind),
+                        SQLBind(body), SQLBind(stamp.at.millisecondsSince1970), SQLBind(stamp.userID?.uuidString ?? "system"),
+                        SQLBind(stamp.actorName), SQLBind(amends?.uuidString), SQLBind(entry.reason))
+                .run()
+            if case .chair(let chair) = content {
+                try await db.update("treatment_sessions").set("chair", to: SQLBind(chair))
+                    .where("id", .equal, SQLBind(sessionID.uuidString)).run()
+            }
+            let action: AuditAction = amends != nil || { if case .noteAmendment = content { true } else { false } }() ? .amend
+                : ({ if case .note = content { true } else { false } }() ? .sign : .create)
+            let summary = content.auditSummary + (entry.reason.map { "; reason: \($0)" } ?? "")
+            try await AuditLog.append(AuditEvent(action, entityType: "session_\(content.kind)", entityID: entry.id.uuidString,
+                                                 patientID: patientID, summary: "session \(sessionID.uuidString): \(summary)"),
+                                      stamp: stamp, in: db)
+            return entry
+        }
+    }
+
+    // MARK: Readings and alerts
+
+    /// Stores a reading taken at `takenAt` and the alerts `policy` raises for it (compared with the
+    /// pre-dose baseline once the dose has started), in one transaction. Refused unless the
+    /// patient is under care (checked in to ready for discharge), or when correcting a reading
+    /// already corrected.
+    public func recordReading(_ values: VitalReading, takenAt: Date, source: ReadingSource, sessionID: UUID, policy: VitalSignAlertPolicy,
+                              amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp) async throws -> StoredReadingResult {
+        try await database.write { db in
+            let id = SQLBind(sessionID.uuidString)
+            guard let row = try await db.select().column("state").column("patient_id").from("treatment_sessions").where("id", .equal, id)
+                .first() else { throw StoredDataError(what: "treatment session \(sessionID.uuidString)") }
+            let state = TreatmentSessionState(rawValue: try row.decode(column: "state", as: String.self))
+            guard let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) else {
+                throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
+            }
+            guard let state, state.isActive || (amends != nil && state.isFinal) else {
+                throw SessionRecordRefusal(reason: "Readings are recorded while the patient is checked in; this session is "
+                                                   + "\((state?.displayName ?? "unknown").lowercased()).")
+            }
+            if let amends {
+                guard try await db.select().column("id").from("session_vitals").where("id", .equal, SQLBind(amends.uuidString))
+                    .where("session_id", .equal, id).first() != nil else {
+                    throw SessionRecordRefusal(reason: "The reading to correct is not part of this session.")
+                }
+                if try await db.select().column("id").from("session_vitals").where("amends", .equal, SQLBind(amends.uuidString)).first() != nil {
+                    throw SessionRecordRefusal(reason: "That reading was already corrected; correct the correction instead.")
+                }
+            }
+            let baseline = try await Self.baseline(sessionID, db)
+            let reading = StoredVitalReading(id: UUID(), takenAt: takenAt, recordedAt: stamp.at, source: source, values: values,
+                                             recordedByName: stamp.actorName, amends: amends, reason: reason?.nilIfEmpty)
+            try await db.insert(into: "session_vitals")
+                .columns("id", "session_id", "patient_id", "taken_at", "recorded_at", "source", "systolic", "diastolic", "heart_rate",
+                         "oxygen_saturation", "respiratory_rate", "temperature_decicelsius", "recorded_by", "recorded_by_name", "amends", "reason")
+                .values(SQLBind(reading.id.uuidString), id, SQLBind(patientID.uuidString), SQLBind(takenAt.millisecondsSince1970),
+                        SQLBind(stamp.at.millisecondsSince1970), SQLBind(source.rawValue), SQLBind(values.systolic), SQLBind(values.diastolic),
+                        SQLBind(values.heartRate), SQLBind(values.oxygenSaturation), SQLBind(values.respiratoryRate),
+                        SQLBind(values.temperatureCelsius.map { Int(($0 * 10).rounded()) }), SQLBind(stamp.userID?.uuidString ?? "system"),
+                        SQLBind(stamp.actorName), SQLBind(amends?.uuidString), SQLBind(reading.reason))
+                .run()
+            var alerts: [SessionVitalAlert] = []
+            if state.isActive {
+                for alert in policy.alerts(for: values, baseline: takenAt > (baseline?.doseStartedAt ?? .distantFuture) ? baseline?.values : nil) {
+                    let stored = SessionVitalAlert(id: UUID(), sessionID: sessionID, readingID: reading.id, code: alert.code,
+                                                   message: alert.message, raisedAt: stamp.at, escalatedAt: nil, acknowledgement: nil)
+                    try await db.insert(into: "session_alerts")
+                        .columns("id", "session_id", "patient_id", "vital_id", "code", "message", "raised_at")
+                        .values(SQLBind(stored.id.uuidString), id, SQLBind(patientID.uuidString), SQLBind(reading.id.uuidString),
+                                SQLBind(alert.code), SQLBind(alert.message), SQLBind(stamp.at.millisecondsSince1970))
+                        .run()
+                    alerts.append(stored)
+                }
+            }
+            let summary = "session \(sessionID.uuidString): reading \(Self.describe(values)) (\(source.rawValue))"
+                + (alerts.isEmpty ? "" : "; alerts: " + alerts.map(\.code).joined(separator: ", "))
+                + (reading.reason.map { "; reason: \($0)" } ?? "")
+            try await AuditLog.append(AuditEvent(amends == nil ? .create : .amend, entityType: "session_vital", entityID: reading.id.uuidString,
+                                                 patientID: patientID, summary: summary), stamp: stamp, in: db)
+            return StoredReadingResult(reading: reading, alerts: alerts)
+        }
+    }
+
+    /// Records what was done about an open alert. Refused when it was already acknowledged.
+    public func acknowledge(alert alertID: UUID, of sessionID: UUID, action: VitalAlertAction, note: String?,
+                            stamp: AuditStamp) async throws -> SessionVitalAlert {
+        try await database.write { db in
+            guard let row = try await db.raw("""
+                UPDATE session_alerts SET acknowledged_at = \(bind: stamp.at.millisecondsSince1970),
+                    acknowledged_by = \(bind: stamp.userID?.uuidString ?? "system"), acknowledged_by_name = \(bind: stamp.actorName),
+                    action = \(bind: action.rawValue), note = \(bind: note?.nilIfEmpty)
+                WHERE id = \(bind: alertID.uuidString) AND session_id = \(bind: sessionID.uuidString) AND acknowledged_at IS NULL
+                RETURNING *
+                """).first() else {
+                let exists = try await db.select().column("id").from("session_alerts").where("id", .equal, SQLBind(alertID.uuidString))
+                    .where("session_id", .equal, SQLBind(sessionID.uuidString)).first() != nil
+                throw exists ? SessionRecordRefusal(reason: "This alert was already acknowledged.")
+                    : StoredDataError(what: "alert \(alertID.uuidString)")
+            }
+            let alert = try SessionEntryCoding.alert(row)
+            let patientID = try await Self.patientID(of: sessionID, db)
+            try await AuditLog.append(AuditEvent(.update, entityType: "session_alert", entityID: alertID.uuidString, patientID: patientID,
+                                                 summary: "session \(sessionID.uuidString): alert \(alert.code) acknowledged: "
+                                                     + action.displayName + (note?.nilIfEmpty.map { "; \($0)" } ?? "")),
+                                      stamp: stamp, in: db)
+            return alert
+        }
+    }
+
+    /// Marks alerts raised before `cutoff` and still unacknowledged as escalated, and returns them.
+    public func escalate(raisedBefore cutoff: Date, stamp: AuditStamp) async throws -> [SessionVitalAlert] {
+        try await database.write { db in
+            let rows = try await db.raw("""
+                UPDATE session_alerts SET escalated_at = \(bind: stamp.at.millisecondsSince1970)
+                WHERE acknowledged_at IS NULL AND escalated_at IS NULL AND raised_at < \(bind: cutoff.millisecondsSince1970)
+                RETURNING *
+                """).all()
+            var alerts: [SessionVitalAlert] = []
+            for row in rows {
+                let alert = try SessionEntryCoding.alert(row)
+                let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self))
+                try await AuditLog.append(AuditEvent(.update, entityType: "session_alert", entityID: alert.id.uuidString, patientID: patientID,
+                                                     summary: "session \(alert.sessionID.uuidString): alert \(alert.code) escalated"),
+                                          stamp: stamp, in: db)
+                alerts.append(alert)
+            }
+            return alerts
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func patientID(of sessionID: UUID, _ db: any SQLDatabase) async throws -> UUID {
+        guard let row = try await db.select().column("patient_id").from("treatment_sessions")
+            .where("id", .equal, SQLBind(sessionID.uuidString)).first(),
+            let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) else {
+            throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
+        }
+        return patientID
+    }
+
+    private static func hasEntry(kind: String, _ sessionID: UUID, _ db: any SQLDatabase) async throws -> Bool {
+        try await db.select().column("id").from("session_entries").where("session_id", .equal, SQLBind(sessionID.uuidString))
+            .where("kind", .equal, SQLBind(kind)).first() != nil
+    }
+
+    /// The pre-dose baseline for alerting: the last reading in force with blood pressure taken
+    /// before the dose started, with that start.
+    private static func baseline(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> (doseStartedAt: Date, values: VitalReading)? {
+        guard let started = try await db.select().column("occurred_at").from("treatment_session_events")
+            .where("session_id", .equal, SQLBind(sessionID.uuidString)).where("to_state", .equal, SQLBind(TreatmentSessionState.dosing.rawValue))
+            .orderBy("sequence").first() else { return nil }
+        let start = try started.decode(column: "occurred_at", as: Int64.self)
+        guard let row = try await db.raw("""
+            SELECT * FROM session_vitals v WHERE v.session_id = \(bind: sessionID.uuidString) AND v.taken_at <= \(bind: start)
+            AND v.systolic IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = v.id)
+            ORDER BY v.taken_at DESC LIMIT 1
+            """).first() else { return nil }
+        return (Date(millisecondsSince1970: start), try SessionEntryCoding.reading(row).values)
+    }
+
+    private static func describe(_ values: VitalReading) -> String {
+        var parts: [String] = []
+        if let systolic = values.systolic, let diastolic = values.diastolic { parts.append("BP \(systolic)/\(diastolic)") }
+        if let heartRate = values.heartRate { parts.append("HR \(heartRate)") }
+        if let saturation = values.oxygenSaturation { parts.append("SpO2 \(saturation)") }
+        if let rate = values.respiratoryRate { parts.append("RR \(rate)") }
+        if let temperature = values.temperatureCelsius { parts.append("T \(temperature)") }
+        return parts.isEmpty ? "struck" : parts.joined(separator: ", ")
+    }
+}

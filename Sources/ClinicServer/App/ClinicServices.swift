@@ -26,6 +26,12 @@ public struct ClinicServices: Sendable {
     public let selfReportLinks: SelfReportLinkRepository
     /// The clinic's safety policy (alert recipients, escalation, links, crisis resources).
     public let safetyPolicies: SafetyPolicyRepository
+    /// Treatment sessions' state changes, through the session state machine.
+    public let sessionStates: TreatmentSessionRepository
+    /// Treatment sessions' records: entries, vital signs, alerts.
+    public let sessionRecords: SessionRecordRepository
+    /// The clinic's session policy (thresholds, gates, discharge, chairs).
+    public let sessionPolicies: SessionPolicyRepository
     /// Where SMS and email go.
     public let outbox: any Outbox
     /// Staff accounts.
@@ -54,6 +60,9 @@ public struct ClinicServices: Sendable {
         self.selfReportLinks = SelfReportLinkRepository(database: database)
         self.safetyPolicies = SafetyPolicyRepository(database: database)
         self.outbox = outbox
+        self.sessionStates = TreatmentSessionRepository(database: database)
+        self.sessionRecords = SessionRecordRepository(database: database)
+        self.sessionPolicies = SessionPolicyRepository(database: database)
         self.database = database
         self.clinics = SQLClinicRepository(database: database)
         self.patients = SQLPatientRepository(database: database)

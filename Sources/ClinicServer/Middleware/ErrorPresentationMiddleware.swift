@@ -1,4 +1,5 @@
 import ClinicDomain
+import ClinicStorage
 import ClinicWeb
 import Hummingbird
 import Logging
@@ -56,6 +57,8 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem
         case let errors as FieldErrors:
             return .validation(errors)
+        case let refusal as SessionRefusal:
+            return .conflict(refusal.reason)
         case is NIOTooManyBytesError:
             return Problem(.contentTooLarge, type: "body-too-large", title: "The request body is too large")
         case let http as HTTPError where http.status == .notFound:

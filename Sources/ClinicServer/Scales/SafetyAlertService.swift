@@ -11,7 +11,7 @@ struct SafetyAlertService: Sendable {
     let services: ClinicServices
 
     /// Email addresses for `configured`, or the active users in `fallbackRoles` when none are configured.
-    private func recipients(_ configured: [String], fallbackRoles: Set<Role>) async throws -> [String] {
+    func recipients(_ configured: [String], fallbackRoles: Set<Role>) async throws -> [String] {
         if !configured.isEmpty { return configured }
         return try await services.users.all().filter { $0.isActive && fallbackRoles.contains($0.role) }.map { "\($0.email)" }
     }

@@ -2,13 +2,6 @@ import ClinicDomain
 import Foundation
 import SQLKit
 
-/// A reading was refused for the session's state or content; `reason` is for the user.
-public struct SessionRecordRefusal: Error, Equatable, CustomStringConvertible {
-    /// Why.
-    public let reason: String
-    public var description: String { reason }
-}
-
 /// What storing a reading produced: the stored reading and any alerts it raised.
 public struct StoredReadingResult: Sendable {
     /// The reading.
@@ -99,20 +92,20 @@ public struct SessionRecordRepository: Sendable {
         return try await database.write { db in
             let patientID = try await Self.patientID(of: sessionID, db)
             if case .note = content, try await Self.hasEntry(kind: "note", sessionID, db) {
-                throw SessionRecordRefusal(reason: "The session note is signed and cannot be changed; append an amendment.")
+                throw SessionRefusal(reason: "The session note is signed and cannot be changed; append an amendment.")
             }
             if case .noteAmendment = content, !(try await Self.hasEntry(kind: "note", sessionID, db)) {
-                throw SessionRecordRefusal(reason: "There is no signed note to amend.")
+                throw SessionRefusal(reason: "There is no signed note to amend.")
             }
             if let amends {
                 guard let original = try await db.select().column("kind").from("session_entries")
                     .where("id", .equal, SQLBind(amends.uuidString)).where("session_id", .equal, SQLBind(sessionID.uuidString)).first(),
                     try original.decode(column: "kind", as: String.self) == content.kind else {
-                    throw SessionRecordRefusal(reason: "The entry to correct is not part of this session's record.")
+                    throw SessionRefusal(reason: "The entry to correct is not part of this session's record.")
                 }
                 if try await db.select().column("id").from("session_entries").where("amends", .equal, SQLBind(amends.uuidString))
                     .first() != nil {
-                    throw SessionRecordRefusal(reason: "That entry was already corrected; correct the correction instead.")
+                    throw SessionRefusal(reason: "That entry was already corrected; correct the correction instead.")
                 }
             }
             let entry = SessionEntry(id: UUID(), content: content, recordedAt: stamp.at, recordedByName: stamp.actorName, amends: amends,
@@ -154,16 +147,16 @@ public struct SessionRecordRepository: Sendable {
                 throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
             }
             guard let state, state.isActive || (amends != nil && state.isFinal) else {
-                throw SessionRecordRefusal(reason: "Readings are recorded while the patient is checked in; this session is "
+                throw SessionRefusal(reason: "Readings are recorded while the patient is checked in; this session is "
                                                    + "\((state?.displayName ?? "unknown").lowercased()).")
             }
             if let amends {
                 guard try await db.select().column("id").from("session_vitals").where("id", .equal, SQLBind(amends.uuidString))
                     .where("session_id", .equal, id).first() != nil else {
-                    throw SessionRecordRefusal(reason: "The reading to correct is not part of this session.")
+                    throw SessionRefusal(reason: "The reading to correct is not part of this session.")
                 }
                 if try await db.select().column("id").from("session_vitals").where("amends", .equal, SQLBind(amends.uuidString)).first() != nil {
-                    throw SessionRecordRefusal(reason: "That reading was already corrected; correct the correction instead.")
+                    throw SessionRefusal(reason: "That reading was already corrected; correct the correction instead.")
                 }
             }
             let baseline = try await Self.baseline(sessionID, db)
@@ -213,7 +206,7 @@ public struct SessionRecordRepository: Sendable {
                 """).first() else {
                 let exists = try await db.select().column("id").from("session_alerts").where("id", .equal, SQLBind(alertID.uuidString))
                     .where("session_id", .equal, SQLBind(sessionID.uuidString)).first() != nil
-                throw exists ? SessionRecordRefusal(reason: "This alert was already acknowledged.")
+                throw exists ? SessionRefusal(reason: "This alert was already acknowledged.")
                     : StoredDataError(what: "alert \(alertID.uuidString)")
             }
             let alert = try SessionEntryCoding.alert(row)

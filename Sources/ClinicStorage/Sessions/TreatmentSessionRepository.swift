@@ -2,11 +2,15 @@ import ClinicDomain
 import Foundation
 import SQLKit
 
-/// A session event the state machine refused; `reason` is for the user.
+/// A session event or record entry that was refused (by the state machine or the record's
+/// rules); `reason` is for the user.
 public struct SessionRefusal: Error, Equatable, CustomStringConvertible {
     /// Why.
     public let reason: String
     public var description: String { reason }
+
+    /// Creates a refusal.
+    public init(reason: String) { self.reason = reason }
 }
 
 /// Moves treatment sessions through ``SessionStateMachine``: each event is decided on the session's

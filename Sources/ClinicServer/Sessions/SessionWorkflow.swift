@@ -1,0 +1,237 @@
+import ClinicDomain
+import ClinicStorage
+import Foundation
+
+/// A session loaded for a page or an API answer: its record, the patient, the clinic and the
+/// policy in force.
+struct LoadedSession: Sendable {
+    /// The record.
+    let record: TreatmentSessionRecord
+    /// The patient.
+    let patient: PatientSummary
+    /// The clinic.
+    let clinic: Clinic
+    /// The clinic's session policy.
+    let policy: SessionPolicy
+
+    /// The monitoring schedule for this session's treatment.
+    var schedule: MonitoringSchedule { policy.monitoringSchedule(for: record.treatment) }
+}
+
+/// Runs treatment sessions for the pages and the API: loads the record, judges the checklist and
+/// discharge, applies lifecycle commands through the state machine (hard stops and prescriber
+/// overrides included), appends entries and readings, and announces every change to the board.
+struct SessionWorkflow: Sendable {
+    let services: ClinicServices
+
+    // MARK: Loading
+
+    /// The session `sessionID` with its patient, or 404.
+    func load(_ sessionID: UUID, clinic: Clinic) async throws -> LoadedSession {
+        guard let record = try await services.sessionRecords.record(of: sessionID),
+              let patient = try await services.patients.find(record.session.patientID, in: clinic.id) else {
+            throw Problem.notFound("There is no such treatment session.")
+        }
+        return LoadedSession(record: record, patient: patient, clinic: clinic, policy: try await services.sessionPolicies.policy(of: clinic.id))
+    }
+
+    /// The facts the pre-treatment checklist is judged against.
+    func checklistFacts(_ loaded: LoadedSession) async throws -> ChecklistFacts {
+        let record = loaded.record
+        let today = services.today(for: loaded.clinic)
+        let treatment = record.treatment
+        var screeningProblem: String? = "Sign a screening for \(treatment.displayName)."
+        if let chart = try await services.records.chart(loaded.patient.id, in: loaded.clinic.id),
+           let screening = try await services.screenings.latest(patientID: loaded.patient.id) {
+            if screening.isStale(currentRevision: chart.revision) {
+                screeningProblem = "The record changed after the screening was signed; sign it again."
+            } else if let decision = screening.decision(for: treatment) {
+                screeningProblem = decision == .notEligible ? "The signed screening says the patient is not eligible." : nil
+            } else {
+                screeningProblem = "The signed screening does not cover \(treatment.displayName)."
+            }
+        }
+        let outstanding = try await ScaleService(services: services).due(patientID: loaded.patient.id, clinic: loaded.clinic)
+            .filter { $0.sessionNumber == record.session.number && $0.dueOn <= today && $0.status != .done }
+            .map(\.instrument.rawValue).map { $0.uppercased() }
+        let registration = loaded.patient.registration
+        return ChecklistFacts(
+            treatment: treatment, fastingInstruction: loaded.policy.fastingInstruction(for: treatment),
+            pregnancyRelevant: registration.sexAtBirth != .male, preDoseReading: record.preDoseReading?.values,
+            ageYears: registration.dateOfBirth.age(on: today), bloodPressureRule: loaded.policy.bloodPressureRule(for: treatment),
+            screeningProblem: screeningProblem, scalesOutstanding: Array(Set(outstanding)).sorted(),
+            remsRequired: treatment == .esketamine && loaded.clinic.settings.jurisdiction.region == .unitedStates)
+    }
+
+    /// The current checklist judged against the facts (an empty checklist when none is recorded).
+    func checklistEvaluation(_ loaded: LoadedSession) async throws -> ChecklistEvaluation {
+        ChecklistEvaluation(loaded.record.checklist ?? .empty, facts: try await checklistFacts(loaded))
+    }
+
+    // MARK: Lifecycle
+
+    /// Applies `command`; `reason` is the stop/cancel reason or, for a hard stop, the prescriber's
+    /// override. Returns the new state or throws ``SessionRefusal``.
+    @discardableResult
+    func apply(_ command: SessionCommand, to loaded: LoadedSession, reason: String?, identity: Identity, stamp: AuditStamp) async throws
+        -> TreatmentSessionState {
+        let record = loaded.record
+        let now = services.now()
+        let override = reason?.nilIfEmpty.map {
+            SessionOverride(byName: identity.user.displayName, byPrescriber: identity.can(.sessionsOverride), reason: $0)
+        }
+        let event: SessionEvent
+        switch command {
+        case .checkIn: event = .checkIn
+        case .beginChecks: event = .beginChecks
+        case .noShow: event = .markNoShow
+        case .cancel: event = .cancel(reason: reason ?? "")
+        case .stopEarly: event = .stopEarly(reason: reason ?? "")
+        case .startDosing:
+            if record.session.state == .preTreatmentChecks, record.administration == nil {
+                throw SessionRefusal(reason: "Record what is given (product, lot, dose, who gives and checks it) before dosing starts.")
+            }
+            let evaluation = try await checklistEvaluation(loaded)
+            event = .startDosing(checklistPassed: record.checklist != nil && evaluation.passed, override: override)
+        case .endDosing:
+            if record.treatment == .esketamine, record.devices.isEmpty {
+                throw SessionRefusal(reason: "Record each device the patient used before ending dosing.")
+            }
+            event = .endDosing
+        case .readyForDischarge:
+            event = .markReadyForDischarge(criteriaMet: record.dischargeReadiness(policy: loaded.policy, now: now).ready, override: override)
+        case .discharge:
+            event = .discharge(requiredPointsComplete: record.missingPoints(schedule: loaded.schedule, now: now).isEmpty, override: override)
+        }
+        let next = try await services.sessionStates.apply(event, to: record.session.id, stamp: stamp)
+        await announce(BoardEvent(kind: .phaseChanged, sessionID: record.session.id, storedAt: services.now(), state: next))
+        return next
+    }
+
+    // MARK: Entries
+
+    /// Appends `content` after checking it fits the session's phase; announces it to the board.
+    @discardableResult
+    func append(_ content: SessionEntryContent, to loaded: LoadedSession, amends: UUID? = nil, reason: String? = nil,
+                identity: Identity, stamp: AuditStamp) async throws -> SessionEntry {
+        let record = loaded.record
+        let state = record.session.state
+        if let refusal = Self.refusal(for: content, record: record, amending: amends != nil) { throw SessionRefusal(reason: refusal) }
+        if amends != nil, reason?.nilIfEmpty == nil { throw SessionRefusal(reason: "Say why the entry is corrected.") }
+        if case .checklist = content, state == .checkedIn {
+            try await services.sessionStates.apply(.beginChecks, to: record.session.id, stamp: stamp)
+        }
+        let entry = try await services.sessionRecords.append(content, to: record.session.id, amends: amends, reason: reason, stamp: stamp)
+        await announce(BoardEvent(kind: .recordChanged, sessionID: record.session.id, storedAt: services.now()))
+        return entry
+    }
+
+    /// Why `content` cannot be recorded now, or nil when it can.
+    static func refusal(for content: SessionEntryContent, record: TreatmentSessionRecord, amending: Bool) -> String? {
+        let state = record.session.state
+        let underCare = state.isActive
+        let dosed = record.doseStartedAt != nil
+        switch content {
+        case .chair:
+            return underCare ? nil : "A chair is assigned while the patient is in the clinic."
+        case .checklist:
+            return [.checkedIn, .preTreatmentChecks].contains(state) ? nil : "The checklist is completed before dosing starts."
+        case .administration:
+            if [.preTreatmentChecks, .dosing, .observation, .readyForDischarge].contains(state) || (amending && state.isFinal) { return nil }
+            return "The administration is recorded from the pre-treatment checks on."
+        case .infusionChange:
+            guard record.treatment != .esketamine else { return "Rate changes and pauses apply to infusions." }
+            return state == .dosing ? nil : "The infusion can be changed only while dosing."
+        case .device(let device):
+            guard record.treatment == .esketamine else { return "Devices are recorded for esketamine sessions." }
+            guard state == .dosing else { return "Devices are recorded while dosing." }
+            return DeviceUse.refusal(at: device.at, after: record.devices, planned: record.session.planned.devices)
+        case .sideEffects, .adverseEvent:
+            return dosed || underCare ? nil : "Side effects are recorded once the patient is in the clinic."
+        case .discharge:
+            return [.observation, .readyForDischarge].contains(state) ? nil : "The discharge assessment is made after the dose, during observation."
+        case .note:
+            if record.note != nil { return "The session note is signed and cannot be changed; append an amendment." }
+            return state.isFinal ? nil : "The session note is signed once the session is closed."
+        case .noteAmendment:
+            return record.note == nil ? "There is no signed note to amend." : nil
+        case .remsSubmission:
+            guard record.treatment == .esketamine, dosed else { return "REMS monitoring forms are for esketamine sessions that were dosed." }
+            return state.isFinal ? nil : "The form is submitted after the session ends."
+        }
+    }
+
+    // MARK: Readings and alerts
+
+    /// Stores a reading and its alerts, and announces both to the board.
+    @discardableResult
+    func recordReading(_ values: VitalReading, takenAt: Date?, source: ReadingSource, sessionID: UUID, clinic: Clinic,
+                       amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp) async throws -> StoredReadingResult {
+        let now = services.now()
+        let taken = takenAt ?? now
+        var errors = FieldErrors()
+        if taken > now.addingTimeInterval(60) { errors.add("takenAt", "A reading cannot be taken in the future.") }
+        if taken < now.addingTimeInterval(-12 * 3600) { errors.add("takenAt", "Enter a time within the last 12 hours.") }
+        if amends != nil, reason?.nilIfEmpty == nil { errors.add("reason", "Say why the reading is corrected.") }
+        let clean: VitalReading
+        if amends != nil, values.isEmpty {
+            clean = values   // striking a reading entered in error
+        } else {
+            do { clean = try values.validated() } catch let fieldErrors { for entry in fieldErrors.entries { errors.add(entry.field, entry.message) }; clean = values }
+        }
+        try errors.throwIfAny()
+        let policy = try await services.sessionPolicies.policy(of: clinic.id)
+        let result = try await services.sessionRecords.recordReading(clean, takenAt: taken, source: source, sessionID: sessionID,
+                                                                      policy: policy.alerts, amends: amends, reason: reason, stamp: stamp)
+        let storedAt = services.now()
+        await announce(BoardEvent(kind: .reading, sessionID: sessionID, storedAt: storedAt,
+                                  reading: .init(takenAt: result.reading.takenAt, values: result.reading.values)))
+        for alert in result.alerts {
+            await announce(BoardEvent(kind: .alertRaised, sessionID: sessionID, storedAt: storedAt,
+                                      alert: .init(id: alert.id, code: alert.code, message: alert.message)))
+        }
+        return result
+    }
+
+    /// Acknowledges an alert with the action taken, and announces it.
+    @discardableResult
+    func acknowledge(alert alertID: UUID, sessionID: UUID, action: VitalAlertAction, note: String?, stamp: AuditStamp) async throws
+        -> SessionVitalAlert {
+        let alert = try await services.sessionRecords.acknowledge(alert: alertID, of: sessionID, action: action, note: note, stamp: stamp)
+        await announce(BoardEvent(kind: .alertAcknowledged, sessionID: sessionID, storedAt: services.now(),
+                                  alert: .init(id: alert.id, code: alert.code, message: alert.message)))
+        return alert
+    }
+
+    /// Escalates vital-sign alerts left unacknowledged past the clinic's time: marks them, tells
+    /// the safety policy's escalation recipients, and announces them to the board.
+    @discardableResult
+    func escalateDue() async throws -> [SessionVitalAlert] {
+        guard let clinic = try await services.clinics.primaryClinic() else { return [] }
+        let policy = try await services.sessionPolicies.policy(of: clinic.id)
+        let safety = try await services.safetyPolicies.policy(of: clinic.id)
+        let now = services.now()
+        let escalated = try await services.sessionRecords.escalate(
+            raisedBefore: now.addingTimeInterval(-Double(policy.escalateAlertsAfterMinutes) * 60), stamp: .system("alert escalation", at: now))
+        guard !escalated.isEmpty else { return [] }
+        let to = try await SafetyAlertService(services: services).recipients(safety.escalationRecipients, fallbackRoles: [.prescriber])
+        for alert in escalated {
+            await announce(BoardEvent(kind: .alertEscalated, sessionID: alert.sessionID, storedAt: services.now(),
+                                      alert: .init(id: alert.id, code: alert.code, message: alert.message)))
+            for address in to {
+                await services.outbox.send(OutboxMessage(
+                    channel: .email, recipient: address, subject: "ESCALATED vital-sign alert",
+                    body: "A vital-sign alert raised \(policy.escalateAlertsAfterMinutes)+ minutes ago is not acknowledged: \(alert.message) "
+                        + "Open: /sessions/\(alert.sessionID.uuidString.lowercased())#alert-\(alert.id.uuidString.lowercased())"))
+            }
+        }
+        return escalated
+    }
+
+    /// Tells the board; a failure to announce never loses the stored change.
+    func announce(_ event: BoardEvent) async {
+        do { try await services.board.publish(event) } catch {
+            // The change is stored; the board catches up on its next refresh.
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ClinicDomain
+import Foundation
+import SQLKit
+
+/// A clinic policy stored as JSON in one column of the clinic row; unset means the documented
+/// defaults. Changes are audited. Shared by the safety and session policies.
+struct ClinicJSONColumn<Value: Codable & Sendable>: Sendable {
+    let database: ClinicDatabase
+    /// The column on `clinics`.
+    let column: String
+    /// The audit trail's entity type.
+    let entityType: String
+    /// The value when the clinic has set none.
+    let defaults: Value
+
+    /// The clinic's value.
+    func value(of clinicID: UUID) async throws -> Value {
+        let (column, defaults) = (column, defaults)
+        return try await database.read { db in
+            guard let row = try await db.select().column(column).from("clinics")
+                .where("id", .equal, SQLBind(clinicID.uuidString)).first() else { throw UnknownClinicError(clinicID: clinicID) }
+            guard let text = try row.decode(column: column, as: String?.self) else { return defaults }
+            return try StoredJSON.decoder.decode(Value.self, from: Data(text.utf8))
+        }
+    }
+
+    /// Stores a validated value.
+    func update(_ value: Value, of clinicID: UUID, stamp: AuditStamp) async throws {
+        let text = try StoredJSON.text(value)
+        let (column, entityType) = (column, entityType)
+        try await database.write { db in
+            guard try await db.raw("""
+                UPDATE clinics SET \(ident: column) = \(bind: text), updated_at = \(bind: stamp.at.millisecondsSince1970)
+                WHERE id = \(bind: clinicID.uuidString) RETURNING id
+                """).first() != nil else { throw UnknownClinicError(clinicID: clinicID) }
+            try await AuditLog.append(AuditEvent(.update, entityType: entityType, entityID: clinicID.uuidString, summary: text),
+                                      stamp: stamp, in: db)
+        }
+    }
+}

@@ -50,6 +50,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     SelfReportController(services: services).addRoutes(to: routes)
     SafetyPolicyController(services: services).addRoutes(to: routes)
     ScalesAPIController(services: services).addRoutes(to: routes)
+    SessionsAPIController(services: services).addRoutes(to: routes)
     return router
 }
 

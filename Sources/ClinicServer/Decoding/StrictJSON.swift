@@ -18,6 +18,11 @@ enum StrictJSON {
         return fields
     }
 
+    /// The request body's JSON object, checked as for ``decode(_:from:)`` but left undecoded.
+    static func objectData(from request: Request) async throws -> Data {
+        try await jsonObject(request).0
+    }
+
     /// Decodes the request body as `T`.
     static func decode<T: StrictlyKeyed>(_ type: T.Type, from request: Request) async throws -> T {
         let (data, fields) = try await jsonObject(request)

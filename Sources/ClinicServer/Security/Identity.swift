@@ -53,6 +53,12 @@ public struct Identity: Sendable {
     /// True when the request may do `permission`.
     public func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
 
+    /// True when the request came with an API token (a gateway or script), not a browser session.
+    public var isAPIToken: Bool {
+        if case .apiToken = credential { return true }
+        return false
+    }
+
     /// The session's CSRF token, for forms.
     public var csrfToken: String? {
         if case .session(let session) = credential { return session.csrfToken }

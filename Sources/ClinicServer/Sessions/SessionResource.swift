@@ -1,0 +1,103 @@
+import ClinicDomain
+import Foundation
+
+/// A treatment session as the API shows it: the whole record and what follows from it.
+struct SessionResource: Encodable {
+    struct Transition: Encodable {
+        let sequence: Int, event: String, from: TreatmentSessionState, to: TreatmentSessionState, at: Date, by: String, detail: String
+        let override: SessionOverride?
+    }
+    struct Checklist: Encodable {
+        let answers: PreTreatmentChecklist?, items: [ChecklistItem], passed: Bool
+    }
+    struct Entry<Value: Encodable>: Encodable {
+        let id: UUID, recordedAt: Date, recordedBy: String, amends: UUID?, reason: String?, value: Value
+    }
+    struct Reading: Encodable {
+        let id: UUID, takenAt: Date, recordedAt: Date, source: ReadingSource, values: VitalReading, recordedBy: String
+        let amends: UUID?, reason: String?
+    }
+    struct Alert: Encodable {
+        struct Acknowledgement: Encodable { let at: Date, by: String, action: VitalAlertAction, note: String? }
+        let id: UUID, readingID: UUID, code: String, message: String, raisedAt: Date, escalatedAt: Date?, acknowledgement: Acknowledgement?
+    }
+    struct Point: Encodable { let label: String, dueAt: Date?, status: String }
+    struct SideEffects: Encodable {
+        let observation: SideEffectObservation, dissociation: Bool, sedation: Bool
+    }
+    struct Discharge: Encodable { let assessment: DischargeAssessment?, readiness: DischargeReadiness }
+    struct Note: Encodable {
+        struct Amendment: Encodable { let text: String, at: Date, by: String, reason: String? }
+        let text: String, signedAt: Date, signedBy: String, amendments: [Amendment]
+    }
+
+    let id: UUID, patientID: UUID, number: Int, date: CalendarDate, state: TreatmentSessionState, treatment: Treatment
+    let chair: String?, plannedDose: String, plannedInfusionMinutes: Int?
+    let checkedInAt: Date?, doseStartedAt: Date?, doseEndedAt: Date?, readyAt: Date?, closedAt: Date?
+    let availableCommands: [String]
+    let transitions: [Transition]
+    let checklist: Checklist
+    let administration: Entry<AdministrationDetails>?
+    let infusionChanges: [InfusionChange], paused: Bool, infusionProgress: Double?
+    let devices: [DeviceUse]
+    let readings: [Reading], baselineReadingID: UUID?
+    let alerts: [Alert]
+    let requiredPoints: [Point]
+    let sideEffects: [SideEffects]
+    let adverseEvents: [SessionAdverseEvent]
+    let discharge: Discharge
+    let note: Note?
+
+    init(_ loaded: LoadedSession, checklist evaluation: ChecklistEvaluation, now: Date) {
+        let record = loaded.record
+        id = record.session.id
+        patientID = record.session.patientID
+        number = record.session.number
+        date = record.session.date
+        state = record.session.state
+        treatment = record.treatment
+        chair = record.chair
+        plannedDose = SessionBoardSnapshots.doseSummary(record)
+        plannedInfusionMinutes = record.plannedInfusionMinutes
+        checkedInAt = record.checkedInAt
+        doseStartedAt = record.doseStartedAt
+        doseEndedAt = record.doseEndedAt
+        readyAt = record.readyAt
+        closedAt = record.closedAt
+        availableCommands = SessionCommand.available(in: record.session.state).map(\.rawValue)
+        transitions = record.transitions.map {
+            Transition(sequence: $0.sequence, event: $0.event, from: $0.from, to: $0.to, at: $0.at, by: $0.actorName, detail: $0.detail,
+                       override: $0.override)
+        }
+        checklist = Checklist(answers: record.checklist, items: evaluation.items, passed: record.checklist != nil && evaluation.passed)
+        administration = record.administration.map {
+            Entry(id: $0.entry.id, recordedAt: $0.entry.recordedAt, recordedBy: $0.entry.recordedByName, amends: $0.entry.amends,
+                  reason: $0.entry.reason, value: $0.details)
+        }
+        infusionChanges = record.infusionChanges
+        paused = record.isPaused
+        infusionProgress = record.infusionProgress(now: now)
+        devices = record.devices
+        readings = record.storedReadings.map {
+            Reading(id: $0.id, takenAt: $0.takenAt, recordedAt: $0.recordedAt, source: $0.source, values: $0.values,
+                    recordedBy: $0.recordedByName, amends: $0.amends, reason: $0.reason)
+        }
+        baselineReadingID = record.baseline?.id
+        alerts = record.alerts.map { alert in
+            Alert(id: alert.id, readingID: alert.readingID, code: alert.code, message: alert.message, raisedAt: alert.raisedAt,
+                  escalatedAt: alert.escalatedAt,
+                  acknowledgement: alert.acknowledgement.map { .init(at: $0.at, by: $0.byName, action: $0.action, note: $0.note) })
+        }
+        requiredPoints = record.requiredPoints(schedule: loaded.schedule, now: now).map {
+            Point(label: $0.label, dueAt: $0.dueAt, status: $0.status.rawValue)
+        }
+        sideEffects = record.sideEffects.map { SideEffects(observation: $0, dissociation: $0.dissociation, sedation: $0.sedation) }
+        adverseEvents = record.adverseEvents
+        discharge = Discharge(assessment: record.dischargeAssessment, readiness: record.dischargeReadiness(policy: loaded.policy, now: now))
+        note = record.note.map { note in
+            Note(text: note.text, signedAt: note.entry.recordedAt, signedBy: note.entry.recordedByName,
+                 amendments: record.noteAmendments.map { .init(text: $0.text, at: $0.entry.recordedAt, by: $0.entry.recordedByName,
+                                                               reason: $0.entry.reason) })
+        }
+    }
+}

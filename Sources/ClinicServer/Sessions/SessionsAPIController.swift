@@ -1,0 +1,290 @@
+import ClinicDomain
+import ClinicStorage
+import Foundation
+import Hummingbird
+
+/// Treatment sessions as JSON: the day's sessions, one session's whole record, lifecycle
+/// commands (hard stops answer 409 unless a prescriber overrides with a reason), the checklist,
+/// administration, devices, readings (also from monitor gateways with a token, by session or by
+/// chair), alert acknowledgements, side effects, discharge, the signed note and its amendments,
+/// and the clinic's session policy.
+struct SessionsAPIController: Sendable {
+    typealias Context = StaffRequestContext
+    let services: ClinicServices
+    var workflow: SessionWorkflow { SessionWorkflow(services: services) }
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/api/v1/sessions", .permission(.patientsRead), use: day)
+        routes.staff(.get, "/api/v1/sessions/:session", .permission(.patientsRead), use: show)
+        routes.staff(.post, "/api/v1/sessions/:session/commands", .permission(.sessionsCheckIn), use: command)
+        routes.staff(.post, "/api/v1/sessions/:session/chair", .permission(.sessionsCheckIn), use: chair)
+        routes.staff(.put, "/api/v1/sessions/:session/checklist", .permission(.sessionsRun), use: checklist)
+        routes.staff(.post, "/api/v1/sessions/:session/administration", .permission(.sessionsRun), use: administration)
+        routes.staff(.post, "/api/v1/sessions/:session/infusion-changes", .permission(.sessionsRun), use: infusionChange)
+        routes.staff(.post, "/api/v1/sessions/:session/devices", .permission(.sessionsRun), use: device)
+        routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
+        routes.staff(.post, "/api/v1/sessions/:session/vitals/:reading/amend", .permission(.vitalsRecord), use: amendReading)
+        routes.staff(.post, "/api/v1/chairs/:chair/vitals", .permission(.vitalsRecord), use: chairReading)
+        routes.staff(.post, "/api/v1/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
+        routes.staff(.post, "/api/v1/sessions/:session/side-effects", .permission(.sessionsRun), use: sideEffects)
+        routes.staff(.post, "/api/v1/sessions/:session/adverse-events", .permission(.sessionsRun), use: adverseEvent)
+        routes.staff(.post, "/api/v1/sessions/:session/discharge-assessment", .permission(.sessionsRun), use: discharge)
+        routes.staff(.post, "/api/v1/sessions/:session/note", .permission(.sessionsRun), use: note)
+        routes.staff(.post, "/api/v1/sessions/:session/note/amendments", .permission(.sessionsRun), use: amendNote)
+        routes.staff(.get, "/api/v1/clinic/session-policy", .permission(.patientsRead), use: policy)
+        routes.staff(.put, "/api/v1/clinic/session-policy", .permission(.clinicConfigure), use: updatePolicy)
+    }
+
+    // MARK: Reading
+
+    /// One row of the day's list.
+    struct DayRow: Encodable {
+        let id: UUID, patientID: UUID, patientName: String, number: Int, state: TreatmentSessionState, chair: String?, plannedDose: String
+    }
+
+    @Sendable func day(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let query = WebResponses.queryFields(of: request)
+        var date = services.today(for: clinic)
+        if let text = query["date"] {
+            guard let parsed = CalendarDate(iso: text) else {
+                var errors = FieldErrors()
+                errors.add("date", "Give the date as YYYY-MM-DD.")
+                throw errors
+            }
+            date = parsed
+        }
+        var rows: [DayRow] = []
+        for session in try await services.plans.sessions(on: date) {
+            guard let patient = try await services.patients.find(session.patientID, in: clinic.id),
+                  let record = try await services.sessionRecords.record(of: session.id) else { continue }
+            rows.append(DayRow(id: session.id, patientID: patient.id, patientName: patient.listName, number: session.number,
+                               state: session.state, chair: record.chair, plannedDose: SessionBoardSnapshots.doseSummary(record)))
+        }
+        try await services.audit.record(AuditEvent(.view, entityType: "treatment_session", entityID: date.iso,
+                                                   summary: "API day list of sessions (\(rows.count))"), stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(rows)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        try await SessionViews.recordView(loaded, "API session record", services: services, context: context)
+        return try await resource(loaded, status: .ok)
+    }
+
+    // MARK: Lifecycle
+
+    struct CommandBody: StrictlyKeyed {
+        static let acceptedFields: Set<String> = ["command", "reason"]
+        let command: String
+        let reason: String?
+    }
+
+    @Sendable func command(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let body = try await StrictJSON.decode(CommandBody.self, from: request)
+        guard let command = SessionCommand(rawValue: body.command) else {
+            var errors = FieldErrors()
+            errors.add("command", "Use one of: \(SessionCommand.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw errors
+        }
+        guard context.identity.can(command.permission) else { throw Problem.forbidden(command.permission) }
+        try await workflow.apply(command, to: loaded, reason: body.reason, identity: context.identity, stamp: context.stamp(at: services.now()))
+        return try await resource(try await reload(loaded), status: .ok)
+    }
+
+    @Sendable func chair(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: ["chair"])
+        return try await append(.chair(try SessionForms.chair(fields, policy: loaded.policy)), loaded, context: context)
+    }
+
+    // MARK: Entries
+
+    @Sendable func checklist(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.checklistFields)
+        return try await append(.checklist(try SessionForms.checklist(fields)), loaded, context: context)
+    }
+
+    @Sendable func administration(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.administrationFields.union(["amends"]))
+        let details = try SessionForms.administration(fields, today: services.today(for: loaded.clinic))
+        var amends: UUID?
+        if let text = fields["amends"] {
+            guard let id = UUID(uuidString: text) else {
+                var errors = FieldErrors()
+                errors.add("amends", "Give the id of the administration entry to correct.")
+                throw errors
+            }
+            amends = id
+        }
+        return try await append(.administration(details), loaded, amends: amends, reason: fields["reason"], context: context)
+    }
+
+    @Sendable func infusionChange(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.infusionChangeFields)
+        let change = try SessionForms.infusionChange(fields, paused: loaded.record.isPaused, now: services.now(),
+                                                     timeZone: loaded.clinic.settings.resolvedTimeZone)
+        return try await append(.infusionChange(change), loaded, context: context)
+    }
+
+    @Sendable func device(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.deviceFields)
+        let device = try SessionForms.device(fields, number: loaded.record.devices.count + 1, now: services.now(),
+                                             timeZone: loaded.clinic.settings.resolvedTimeZone)
+        return try await append(.device(device), loaded, context: context)
+    }
+
+    @Sendable func sideEffects(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.sideEffectFields)
+        let observation = try SessionForms.sideEffects(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
+        return try await append(.sideEffects(observation), loaded, context: context)
+    }
+
+    @Sendable func adverseEvent(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.adverseEventFields)
+        let event = try SessionForms.adverseEvent(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
+        return try await append(.adverseEvent(event), loaded, context: context)
+    }
+
+    @Sendable func discharge(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.dischargeFields)
+        let assessment = try SessionForms.discharge(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
+        return try await append(.discharge(assessment), loaded, context: context)
+    }
+
+    @Sendable func note(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, ["text"])
+        return try await append(.note(try SessionForms.noteText(fields)), loaded, context: context)
+    }
+
+    @Sendable func amendNote(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await flatFields(request, SessionForms.noteFields)
+        let text = try SessionForms.noteText(fields)
+        guard let reason = fields["reason"]?.nilIfEmpty else {
+            var errors = FieldErrors()
+            errors.add("reason", "Say why the note is amended.")
+            throw errors
+        }
+        return try await append(.noteAmendment(text), loaded, reason: reason, context: context)
+    }
+
+    // MARK: Readings and alerts
+
+    /// What storing a reading answers: small, for gateways posting every second.
+    struct ReadingCreated: Encodable {
+        struct Alert: Encodable { let id: UUID, code: String, message: String }
+        let id: UUID, sessionID: UUID, takenAt: Date, recordedAt: Date, alerts: [Alert]
+    }
+
+    @Sendable func reading(_ request: Request, context: Context) async throws -> Response {
+        let sessionID = try Self.uuid(context, "session")
+        return try await storeReading(request, sessionID: sessionID, context: context)
+    }
+
+    @Sendable func chairReading(_ request: Request, context: Context) async throws -> Response {
+        guard let chair = context.parameters.get("chair")?.removingPercentEncoding?.nilIfEmpty else { throw Problem.notFound() }
+        guard let record = try await services.sessionRecords.activeRecords().first(where: { $0.chair == chair }) else {
+            throw Problem.notFound("No patient is seated in \(chair) now.")
+        }
+        return try await storeReading(request, sessionID: record.session.id, context: context)
+    }
+
+    @Sendable func amendReading(_ request: Request, context: Context) async throws -> Response {
+        let sessionID = try Self.uuid(context, "session")
+        let readingID = try Self.uuid(context, "reading")
+        return try await storeReading(request, sessionID: sessionID, amends: readingID, context: context)
+    }
+
+    private func storeReading(_ request: Request, sessionID: UUID, amends: UUID? = nil, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let fields = try await flatFields(request, SessionForms.readingFields)
+        let (values, takenAt) = try SessionForms.reading(fields, now: services.now(), timeZone: clinic.settings.resolvedTimeZone)
+        let source: ReadingSource = context.identity.isAPIToken ? .gateway : .nurse
+        let result = try await workflow.recordReading(values, takenAt: takenAt, source: source, sessionID: sessionID, clinic: clinic,
+                                                      amends: amends, reason: fields["reason"], stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(ReadingCreated(id: result.reading.id, sessionID: sessionID, takenAt: result.reading.takenAt,
+                                                   recordedAt: result.reading.recordedAt,
+                                                   alerts: result.alerts.map { .init(id: $0.id, code: $0.code, message: $0.message) }),
+                                    status: .created)
+    }
+
+    @Sendable func acknowledge(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let alertID = try Self.uuid(context, "alert")
+        let fields = try await flatFields(request, SessionForms.acknowledgementFields)
+        let (action, note) = try SessionForms.acknowledgement(fields)
+        try await workflow.acknowledge(alert: alertID, sessionID: loaded.record.session.id, action: action, note: note,
+                                       stamp: context.stamp(at: services.now()))
+        return try await resource(try await reload(loaded), status: .ok)
+    }
+
+    // MARK: Policy
+
+    @Sendable func policy(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        return try APIResponse.json(try await services.sessionPolicies.policy(of: clinic.id))
+    }
+
+    @Sendable func updatePolicy(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let data = try await StrictJSON.objectData(from: request)
+        let policy: SessionPolicy
+        do { policy = try JSONDecoder().decode(SessionPolicy.self, from: data) } catch let error as DecodingError {
+            throw FieldErrors.from(error)
+        }
+        let clean = try policy.validated()
+        try await services.sessionPolicies.update(clean, of: clinic.id, stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(clean)
+    }
+
+    // MARK: Helpers
+
+    private func load(_ context: Context) async throws -> LoadedSession {
+        try await workflow.load(try Self.uuid(context, "session"), clinic: try await services.currentClinic())
+    }
+
+    private func reload(_ loaded: LoadedSession) async throws -> LoadedSession {
+        try await workflow.load(loaded.record.session.id, clinic: loaded.clinic)
+    }
+
+    private func flatFields(_ request: Request, _ accepted: Set<String>) async throws -> [String: String] {
+        try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: accepted)
+    }
+
+    private func append(_ content: SessionEntryContent, _ loaded: LoadedSession, amends: UUID? = nil, reason: String? = nil,
+                        context: Context) async throws -> Response {
+        try await workflow.append(content, to: loaded, amends: amends, reason: reason, identity: context.identity,
+                                  stamp: context.stamp(at: services.now()))
+        return try await resource(try await reload(loaded), status: .created)
+    }
+
+    private func resource(_ loaded: LoadedSession, status: HTTPResponse.Status) async throws -> Response {
+        let evaluation = try await workflow.checklistEvaluation(loaded)
+        return try APIResponse.json(SessionResource(loaded, checklist: evaluation, now: services.now()), status: status)
+    }
+
+    static func uuid(_ context: Context, _ name: String) throws -> UUID {
+        guard let id = context.parameters.get(name).flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
+        return id
+    }
+}
+
+/// Views of a session's record, audited like any view of a patient's record.
+enum SessionViews {
+    /// Writes that the signed-in user viewed the session.
+    static func recordView(_ loaded: LoadedSession, _ summary: String, services: ClinicServices, context: StaffRequestContext) async throws {
+        try await services.audit.record(AuditEvent(.view, entityType: "treatment_session", entityID: loaded.record.session.id.uuidString,
+                                                   patientID: loaded.patient.id, summary: summary),
+                                        stamp: context.stamp(at: services.now()))
+    }
+}

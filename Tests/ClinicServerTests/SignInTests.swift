@@ -9,13 +9,6 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A clock tests can move.
-final class TestClock: Sendable {
-    private let current = Mutex(Fixtures.now)
-    var now: Date { current.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
 @Suite("Sign-in, two-factor, sessions and throttling")
 struct SignInTests {
     static let formType: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]

@@ -51,6 +51,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     SafetyPolicyController(services: services).addRoutes(to: routes)
     ScalesAPIController(services: services).addRoutes(to: routes)
     SessionsAPIController(services: services).addRoutes(to: routes)
+    SessionController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -49,6 +49,7 @@ enum WebResponses {
         let identity = context.identity
         var sections: [NavigationSection] = [.home]
         if identity.can(.patientsRead) { sections.append(.patients) }
+        if identity.can(.patientsRead) { sections.append(.sessions) }
         if identity.can(.dosingUse) { sections.append(.dosing) }
         if identity.can(.usersManage) { sections.append(.users) }
         if identity.can(.auditRead) { sections.append(.audit) }

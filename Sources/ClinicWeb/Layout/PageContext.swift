@@ -51,6 +51,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case home
     /// Patients: list, registration, charts.
     case patients
+    /// The day's treatment sessions, from check-in to discharge.
+    case sessions
     /// Dosing tools: the dose calculator, the pharmacokinetic preview and the protocol library.
     case dosing
     /// Staff accounts (administrators).
@@ -67,6 +69,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         switch self {
         case .home: "Home"
         case .patients: "Patients"
+        case .sessions: "Sessions"
         case .dosing: "Dosing"
         case .users: "Users"
         case .audit: "Audit trail"
@@ -80,6 +83,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         switch self {
         case .home: "/"
         case .patients: "/patients"
+        case .sessions: "/sessions"
         case .dosing: "/dosing"
         case .users: "/admin/users"
         case .audit: "/admin/audit"

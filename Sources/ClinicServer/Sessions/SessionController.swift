@@ -1,0 +1,254 @@
+import ClinicDomain
+import ClinicStorage
+import ClinicWeb
+import Foundation
+import Hummingbird
+
+/// The session pages: the day's list, and one session's page with every step from check-in to
+/// the signed note. Each form posts here and comes back to the page (post/redirect/get); field
+/// errors and refusals re-render the page with the posted values kept.
+struct SessionController: Sendable {
+    typealias Context = StaffRequestContext
+    let services: ClinicServices
+    var workflow: SessionWorkflow { SessionWorkflow(services: services) }
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/sessions", .permission(.patientsRead), use: day)
+        routes.staff(.get, "/sessions/:session", .permission(.patientsRead), use: show)
+        routes.staff(.post, "/sessions/:session/commands", .permission(.sessionsCheckIn), use: command)
+        routes.staff(.post, "/sessions/:session/chair", .permission(.sessionsCheckIn), use: chair)
+        routes.staff(.post, "/sessions/:session/checklist", .permission(.sessionsRun), use: checklist)
+        routes.staff(.post, "/sessions/:session/administration", .permission(.sessionsRun), use: administration)
+        routes.staff(.post, "/sessions/:session/infusion-changes", .permission(.sessionsRun), use: infusionChange)
+        routes.staff(.post, "/sessions/:session/devices", .permission(.sessionsRun), use: device)
+        routes.staff(.post, "/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
+        routes.staff(.post, "/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
+        routes.staff(.post, "/sessions/:session/side-effects", .permission(.sessionsRun), use: sideEffects)
+        routes.staff(.post, "/sessions/:session/adverse-events", .permission(.sessionsRun), use: adverseEvent)
+        routes.staff(.post, "/sessions/:session/discharge-assessment", .permission(.sessionsRun), use: discharge)
+        routes.staff(.post, "/sessions/:session/note", .permission(.sessionsRun), use: note)
+        routes.staff(.post, "/sessions/:session/note/amendments", .permission(.sessionsRun), use: amendNote)
+    }
+
+    @Sendable func day(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let query = WebResponses.queryFields(of: request)
+        let date = query["date"].flatMap(CalendarDate.init(iso:)) ?? services.today(for: clinic)
+        var rows: [SessionDayPage.Row] = []
+        for session in try await services.plans.sessions(on: date) {
+            guard let patient = try await services.patients.find(session.patientID, in: clinic.id),
+                  let record = try await services.sessionRecords.record(of: session.id) else { continue }
+            rows.append(.init(sessionID: session.id, patientName: patient.listName, number: session.number, state: session.state,
+                              chair: record.chair, dose: SessionBoardSnapshots.doseSummary(record)))
+        }
+        rows.sort { ($0.chair ?? "~", $0.patientName) < ($1.chair ?? "~", $1.patientName) }
+        try await services.audit.record(AuditEvent(.view, entityType: "treatment_session", entityID: date.iso,
+                                                   summary: "day list of sessions (\(rows.count))"), stamp: context.stamp(at: services.now()))
+        let html = SessionDayPage.render(date: date, rows: rows, context: WebResponses.pageContext(clinic, request, context, section: .sessions))
+        return WebResponses.consumingFlash(WebResponses.page(html), from: request)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        try await SessionViews.recordView(loaded, "session page", services: services, context: context)
+        return WebResponses.consumingFlash(try await page(loaded, request: request, context: context), from: request)
+    }
+
+    // MARK: Posts
+
+    @Sendable func command(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "commands") { loaded, fields in
+            guard let command = fields["command"].flatMap(SessionCommand.init(rawValue:)) else { throw Problem.notFound("Unknown command.") }
+            guard context.identity.can(command.permission) else { throw Problem.forbidden(command.permission) }
+            let next = try await workflow.apply(command, to: loaded, reason: fields["reason"], identity: context.identity,
+                                                stamp: context.stamp(at: services.now()))
+            return "\(command.label): the session is now \(next.displayName.lowercased())."
+        }
+    }
+
+    @Sendable func chair(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "chair") { loaded, fields in
+            let chair = try SessionForms.chair(fields, policy: loaded.policy)
+            try await append(.chair(chair), loaded, context)
+            return "Seated in \(chair)."
+        }
+    }
+
+    @Sendable func checklist(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "checklist") { loaded, fields in
+            try await append(.checklist(try SessionForms.checklist(fields)), loaded, context)
+            return "Checklist saved."
+        }
+    }
+
+    @Sendable func administration(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "administration") { loaded, fields in
+            let details = try SessionForms.administration(fields, today: services.today(for: loaded.clinic))
+            let amends = fields["amends"].flatMap(UUID.init(uuidString:))
+            if amends != nil, fields["reason"]?.nilIfEmpty == nil {
+                var errors = FieldErrors()
+                errors.add("reason", "Say why the administration record is corrected.")
+                throw errors
+            }
+            try await append(.administration(details), loaded, context, amends: amends, reason: fields["reason"])
+            return amends == nil ? "Administration recorded." : "Administration corrected."
+        }
+    }
+
+    @Sendable func infusionChange(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "infusion") { loaded, fields in
+            let change = try SessionForms.infusionChange(fields, paused: loaded.record.isPaused, now: services.now(),
+                                                         timeZone: loaded.clinic.settings.resolvedTimeZone)
+            try await append(.infusionChange(change), loaded, context)
+            return "Infusion \(change.kind.displayName.lowercased())."
+        }
+    }
+
+    @Sendable func device(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "devices") { loaded, fields in
+            let device = try SessionForms.device(fields, number: loaded.record.devices.count + 1, now: services.now(),
+                                                 timeZone: loaded.clinic.settings.resolvedTimeZone)
+            try await append(.device(device), loaded, context)
+            return "Device \(device.number) recorded."
+        }
+    }
+
+    @Sendable func reading(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "vitals") { loaded, fields in
+            let (values, takenAt) = try SessionForms.reading(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
+            let result = try await workflow.recordReading(values, takenAt: takenAt, source: .nurse, sessionID: loaded.record.session.id,
+                                                          clinic: loaded.clinic, stamp: context.stamp(at: services.now()))
+            return result.alerts.isEmpty ? "Reading saved." : "Reading saved. ALERT: " + result.alerts.map(\.message).joined(separator: " ")
+        }
+    }
+
+    @Sendable func acknowledge(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "alerts") { loaded, fields in
+            let (action, note) = try SessionForms.acknowledgement(fields)
+            try await workflow.acknowledge(alert: try SessionsAPIController.uuid(context, "alert"), sessionID: loaded.record.session.id,
+                                           action: action, note: note, stamp: context.stamp(at: services.now()))
+            return "Alert acknowledged: \(action.displayName.lowercased())."
+        }
+    }
+
+    @Sendable func sideEffects(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "side-effects") { loaded, fields in
+            try await append(.sideEffects(try SessionForms.sideEffects(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)),
+                             loaded, context)
+            return "Side effects recorded."
+        }
+    }
+
+    @Sendable func adverseEvent(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "adverse-event") { loaded, fields in
+            try await append(.adverseEvent(try SessionForms.adverseEvent(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)),
+                             loaded, context)
+            return "Adverse event recorded."
+        }
+    }
+
+    @Sendable func discharge(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "discharge") { loaded, fields in
+            try await append(.discharge(try SessionForms.discharge(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)),
+                             loaded, context)
+            return "Discharge assessment saved."
+        }
+    }
+
+    @Sendable func note(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "note") { loaded, fields in
+            try await append(.note(try SessionForms.noteText(fields)), loaded, context)
+            return "Session note signed."
+        }
+    }
+
+    @Sendable func amendNote(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "note") { loaded, fields in
+            let text = try SessionForms.noteText(fields)
+            guard let reason = fields["reason"]?.nilIfEmpty else {
+                var errors = FieldErrors()
+                errors.add("reason", "Say why the note is amended.")
+                throw errors
+            }
+            try await append(.noteAmendment(text), loaded, context, reason: reason)
+            return "Amendment appended."
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Runs one posted form: success redirects back with `message`; field errors re-render the
+    /// page (422) and refusals too (409), keeping what was typed.
+    private func handle(_ request: Request, _ context: Context, form: String,
+                        _ body: (LoadedSession, [String: String]) async throws -> String) async throws -> Response {
+        let loaded = try await load(context)
+        let fields = try await WebResponses.formFields(of: request)
+        let anchor = form == "commands" || form == "chair" ? "session-header" : form
+        do {
+            let message = try await body(loaded, fields)
+            return WebResponses.redirect(to: "/sessions/\(loaded.record.session.id.uuidString.lowercased())#\(anchor)", flash: Flash(.success, message))
+        } catch let errors as FieldErrors {
+            return try await page(try await reload(loaded), request: request, context: context, errors: errors, values: fields, form: form,
+                                  status: .unprocessableContent)
+        } catch let refusal as SessionRefusal {
+            return try await page(try await reload(loaded), request: request, context: context, values: fields, form: form,
+                                  refusal: refusal.reason, status: .conflict)
+        }
+    }
+
+    private func append(_ content: SessionEntryContent, _ loaded: LoadedSession, _ context: Context, amends: UUID? = nil,
+                        reason: String? = nil) async throws {
+        try await workflow.append(content, to: loaded, amends: amends, reason: reason, identity: context.identity,
+                                  stamp: context.stamp(at: services.now()))
+    }
+
+    private func load(_ context: Context) async throws -> LoadedSession {
+        try await workflow.load(try SessionsAPIController.uuid(context, "session"), clinic: try await services.currentClinic())
+    }
+
+    private func reload(_ loaded: LoadedSession) async throws -> LoadedSession {
+        try await workflow.load(loaded.record.session.id, clinic: loaded.clinic)
+    }
+
+    private func page(_ loaded: LoadedSession, request: Request, context: Context, errors: FieldErrors = FieldErrors(),
+                      values: [String: String] = [:], form: String? = nil, refusal: String? = nil,
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
+        let now = services.now()
+        let record = loaded.record
+        let facts = try await workflow.checklistFacts(loaded)
+        let evaluation = ChecklistEvaluation(record.checklist ?? .empty, facts: facts)
+        let readiness = record.dischargeReadiness(policy: loaded.policy, now: now)
+        let identity = context.identity
+        let commands = SessionCommand.available(in: record.session.state).filter { identity.can($0.permission) }.map { command in
+            SessionPage.Command(name: command.rawValue, label: command.label, needsReason: command.needsReason,
+                                blockers: Self.blockers(command, loaded, evaluation: evaluation, readiness: readiness, now: now),
+                                canOverride: identity.can(.sessionsOverride))
+        }
+        let model = SessionPage.Model(
+            record: record, patient: loaded.patient, policy: loaded.policy, checklist: evaluation, facts: facts,
+            points: record.requiredPoints(schedule: loaded.schedule, now: now), readiness: readiness, commands: commands,
+            canRun: identity.can(.sessionsRun), canRecordVitals: identity.can(.vitalsRecord), canAcknowledge: identity.can(.alertsAcknowledge),
+            canCheckIn: identity.can(.sessionsCheckIn), errors: errors, values: values, postedForm: form, refusal: refusal, now: now,
+            timeZone: loaded.clinic.settings.resolvedTimeZone)
+        let html = SessionPage.render(model, context: WebResponses.pageContext(loaded.clinic, request, context, section: .sessions))
+        return WebResponses.page(html, status: status)
+    }
+
+    /// What stands in the way of `command` now: the hard stops the page lists beside its button.
+    static func blockers(_ command: SessionCommand, _ loaded: LoadedSession, evaluation: ChecklistEvaluation,
+                         readiness: DischargeReadiness, now: Date) -> [String] {
+        let record = loaded.record
+        switch command {
+        case .startDosing:
+            var blockers = record.checklist == nil ? ["Complete the pre-treatment checklist."] : evaluation.failures.map { "\($0.label): \($0.detail)" }
+            if record.administration == nil { blockers.insert("Record the administration first.", at: 0) }
+            return blockers
+        case .readyForDischarge:
+            return readiness.criteria.filter { !$0.met }.map { "\($0.label): \($0.detail)" }
+        case .discharge:
+            return record.missingPoints(schedule: loaded.schedule, now: now).map { "Missing reading: \($0.label)" }
+        default:
+            return []
+        }
+    }
+}

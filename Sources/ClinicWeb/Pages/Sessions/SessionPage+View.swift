@@ -1,0 +1,98 @@
+import ClinicDomain
+import Foundation
+import Plot
+
+extension SessionPage {
+    /// Renders the page.
+    public static func render(_ model: Model, context: PageContext) -> String {
+        let record = model.record
+        let title = "Session \(record.session.number): \(model.patient.listName)"
+        return Layout.page(
+            title: model.errors.isEmpty ? title : "Error: \(title)", context: context,
+            content:
+            .p(.class("breadcrumb"), .a(.href("/sessions?date=\(record.session.date.iso)"), .text("Sessions of \(record.session.date.iso)")),
+               .text(" · "), .a(.href("/patients/\(model.patient.id.uuidString.lowercased())"), .text("Chart"))),
+            header(model),
+            .unwrap(model.refusal) { refusal in
+                .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .id("refusal"),
+                     .h2(.text("Not done")), .p(.text(refusal)))
+            },
+            FormField.errorSummary(model.errors),
+            commands(model, context: context),
+            alerts(model, context: context),
+            vitals(model, context: context),
+            .if([.checkedIn, .preTreatmentChecks].contains(record.session.state) || record.checklist != nil, checklist(model, context: context)),
+            .if(record.session.state != .scheduled, administration(model, context: context)),
+            .if(record.doseStartedAt != nil || record.session.state.isActive, sideEffects(model, context: context)),
+            .if(record.doseEndedAt != nil, discharge(model, context: context)),
+            .if(record.session.state.isFinal, note(model, context: context)),
+            history(model)
+        )
+    }
+
+    private static func header(_ model: Model) -> Node<HTML.BodyContext> {
+        let record = model.record
+        return .section(.class("session-header"), .id("session-header"),
+            .h1(.text("Session \(record.session.number): "), .a(.href("/patients/\(model.patient.id.uuidString.lowercased())"),
+                                                                .text(model.patient.listName))),
+            .p(.span(.class("state-badge state-\(record.session.state.rawValue)"), .id("session-state"),
+                     .text(record.session.state.displayName)),
+               .text(" · \(record.treatment.displayName) · planned \(model.doseSummary)"),
+               .unwrap(record.chair) { .text(" · \($0)") }),
+            .dl(.class("session-times"),
+                .unwrap(record.checkedInAt) { .group(.dt("Checked in"), .dd(.text(model.clock($0)))) },
+                .unwrap(record.doseStartedAt) { .group(.dt("Dose started"), .dd(.text(model.clock($0)))) },
+                .unwrap(record.doseEndedAt) { .group(.dt("Dose ended"), .dd(.text(model.clock($0)))) },
+                .unwrap(record.infusionProgress(now: model.now)) { progress in
+                    .group(.dt("Infusion"), .dd(.element(named: "progress", nodes: [.attribute(named: "max", value: "100"),
+                                                                                    .attribute(named: "value", value: "\(Int(progress * 100))")]),
+                                                 .text(" \(Int(progress * 100))%\(record.isPaused ? " — PAUSED" : "")")))
+                },
+                .unwrap(record.closedAt) { .group(.dt("Closed"), .dd(.text(model.clock($0)))) }))
+    }
+
+    private static func commands(_ model: Model, context: PageContext) -> Node<HTML.BodyContext> {
+        .if(!model.commands.isEmpty || (model.canCheckIn && model.record.session.state.isActive), .section(.class("session-commands"), .id("commands"),
+            .h2(.text("Next step")),
+            .if(model.canCheckIn && model.record.session.state.isActive, .form(
+                .method(.post), .action("\(model.path)/chair"), .class("inline-form"), .id("chair-form"), .csrfField(context),
+                FormField.select("chair", label: "Chair", choices: model.policy.chairs.map { ($0, $0) },
+                                 selected: model.value("chair", "chair") ?? model.record.chair, errors: model.errors(for: "chair")),
+                .button(.type(.submit), .text(model.record.chair == nil ? "Seat patient" : "Move patient")))),
+            .div(.class("command-row"), .forEach(model.commands) { command in
+                .form(.method(.post), .action("\(model.path)/commands"), .class("command-form"), .id("command-\(command.name)"),
+                      .csrfField(context),
+                      .input(.type(.hidden), .name("command"), .value(command.name)),
+                      .if(!command.blockers.isEmpty, .ul(.class("blockers"), .forEach(command.blockers) { .li(.text($0)) })),
+                      .if(command.needsReason, .group(
+                        .label(.for("reason-\(command.name)"), .text("Reason")),
+                        .input(.type(.text), .name("reason"), .id("reason-\(command.name)"), .attribute(named: "required", value: "required")))),
+                      .if(!command.blockers.isEmpty && command.canOverride, .group(
+                        .label(.for("override-\(command.name)"), .text("Prescriber's override: reason (10+ characters)")),
+                        .input(.type(.text), .name("reason"), .id("override-\(command.name)")))),
+                      .button(.type(.submit), .class(command.blockers.isEmpty ? "primary big" : "secondary big"),
+                              .text(command.blockers.isEmpty || !command.canOverride ? command.label : "\(command.label) (override)")))
+            })))
+    }
+
+    private static func history(_ model: Model) -> Node<HTML.BodyContext> {
+        .section(.id("history"), .h2(.text("History")),
+            .if(model.record.transitions.isEmpty, .p(.class("hint"), .text("Nothing has happened yet."))),
+            .if(!model.record.transitions.isEmpty, .table(.class("data-table"),
+                .thead(.tr(.th("Time"), .th("Step"), .th("By"), .th("Detail"))),
+                .tbody(.forEach(model.record.transitions) { transition in
+                    .tr(.td(.text(model.clock(transition.at))), .td(.text(transition.to.displayName)), .td(.text(transition.actorName)),
+                        .td(.text(transition.detail)))
+                }))))
+    }
+}
+
+extension SessionPage.Model {
+    /// The planned dose in a few words.
+    var doseSummary: String {
+        let planned = record.session.planned
+        if let devices = planned.devices { return "\(devices * DeviceUse.milligramsPerDevice) mg (\(devices) devices)" }   // [R14]
+        let dose = planned.doseMg.map(\.description) ?? planned.mgPerKg.map { "\($0) mg/kg" } ?? "as planned"
+        return record.plannedInfusionMinutes.map { "\(dose) over \($0) min" } ?? dose
+    }
+}

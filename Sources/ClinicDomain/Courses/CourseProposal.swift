@@ -64,6 +64,21 @@ public struct CourseProposal: Equatable, Sendable {
         public let rollingSevenDayMg: Milligrams?
         /// Label or limit warnings for this session's dose.
         public let warnings: [DoseWarning]
+
+        /// Creates a session (the planner builds them; stored plans and tests rebuild them).
+        public init(number: Int, date: CalendarDate, phaseName: String, mgPerKg: Double?, devices: Int?, doseMg: Milligrams?, change: String,
+                    courseTotalMg: Milligrams?, rollingSevenDayMg: Milligrams?, warnings: [DoseWarning]) {
+            self.number = number
+            self.date = date
+            self.phaseName = phaseName
+            self.mgPerKg = mgPerKg
+            self.devices = devices
+            self.doseMg = doseMg
+            self.change = change
+            self.courseTotalMg = courseTotalMg
+            self.rollingSevenDayMg = rollingSevenDayMg
+            self.warnings = warnings
+        }
     }
 
     /// The protocol version the course follows.

@@ -52,6 +52,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     ScalesAPIController(services: services).addRoutes(to: routes)
     SessionsAPIController(services: services).addRoutes(to: routes)
     SessionController(services: services).addRoutes(to: routes)
+    SessionPolicyController(services: services).addRoutes(to: routes)
     return router
 }
 

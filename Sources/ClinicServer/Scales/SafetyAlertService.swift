@@ -58,7 +58,7 @@ struct SafetyAlertService: Sendable {
     }
 }
 
-/// Runs alert escalation every 30 seconds while the server runs.
+/// Runs alert escalation (suicidality and vital-sign alerts) every 30 seconds while the server runs.
 struct AlertEscalationService: Service {
     let services: ClinicServices
     let logger: Logger
@@ -71,6 +71,8 @@ struct AlertEscalationService: Service {
                 do {
                     let escalated = try await SafetyAlertService(services: services).escalateDue()
                     if !escalated.isEmpty { logger.warning("escalated unacknowledged safety alerts", metadata: ["count": "\(escalated.count)"]) }
+                    let vital = try await SessionWorkflow(services: services).escalateDue()
+                    if !vital.isEmpty { logger.warning("escalated unacknowledged vital-sign alerts", metadata: ["count": "\(vital.count)"]) }
                 } catch {
                     logger.error("alert escalation failed", metadata: ["error": "\(error)"])
                 }
@@ -86,5 +88,12 @@ extension ClinicServices {
     @discardableResult
     public func escalateUnacknowledgedAlerts() async throws -> [SafetyAlert] {
         try await SafetyAlertService(services: self).escalateDue()
+    }
+
+    /// Escalates vital-sign alerts left unacknowledged past the session policy's time, tells the
+    /// escalation recipients and the board. Returns the alerts escalated.
+    @discardableResult
+    public func escalateUnacknowledgedVitalAlerts() async throws -> [SessionVitalAlert] {
+        try await SessionWorkflow(services: self).escalateDue()
     }
 }

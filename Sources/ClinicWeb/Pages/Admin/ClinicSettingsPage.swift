@@ -13,7 +13,9 @@ public enum ClinicSettingsPage {
             .p(.class("hint"), .text("Screening thresholds and the definition of treatment-resistant depression: "),
                .a(.id("policy-link"), .href("/admin/clinic/policy"), .text("screening policy")), .text(". Suicidality alerts, "
                      + "self-report links and crisis resources: "),
-               .a(.id("safety-link"), .href("/admin/clinic/safety"), .text("safety policy")), .text(". Treatment protocols: "),
+               .a(.id("safety-link"), .href("/admin/clinic/safety"), .text("safety policy")), .text(". Vital-sign alerts, pre-dose gates, "
+                     + "discharge and chairs: "),
+               .a(.id("sessions-link"), .href("/admin/clinic/sessions"), .text("session policy")), .text(". Treatment protocols: "),
                .a(.href("/dosing/protocols"), .text("protocol library")), .text(".")),
             FormField.errorSummary(errors),
             .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),

@@ -1,0 +1,84 @@
+import ClinicDomain
+import ClinicStorage
+import ClinicWeb
+import Hummingbird
+
+/// `/admin/clinic/sessions`: the clinic's session policy. Changes are audited.
+struct SessionPolicyController: Sendable {
+    typealias Context = StaffRequestContext
+    let services: ClinicServices
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/admin/clinic/sessions", .permission(.clinicConfigure), use: form)
+        routes.staff(.post, "/admin/clinic/sessions", .permission(.clinicConfigure), use: save)
+    }
+
+    /// The policy as form text.
+    static func values(_ policy: SessionPolicy) -> [String: String] {
+        let alerts = policy.alerts
+        return ["systolicAbove": "\(alerts.systolicAbove)", "diastolicAbove": "\(alerts.diastolicAbove)",
+                "heartRateBelow": "\(alerts.heartRateBelow)", "heartRateAbove": "\(alerts.heartRateAbove)",
+                "oxygenSaturationBelow": "\(alerts.oxygenSaturationBelow)", "respiratoryRateBelow": "\(alerts.respiratoryRateBelow)",
+                "respiratoryRateAbove": "\(alerts.respiratoryRateAbove)", "systolicRise": "\(alerts.systolicRise)",
+                "diastolicRise": "\(alerts.diastolicRise)", "dischargeAldreteAtOrAbove": "\(policy.dischargeAldreteAtOrAbove)",
+                "racemicMinimumObservationMinutes": policy.racemicMinimumObservationMinutes.map(String.init) ?? "",
+                "escalateAlertsAfterMinutes": "\(policy.escalateAlertsAfterMinutes)", "readingToleranceMinutes": "\(policy.readingToleranceMinutes)",
+                "esketamineBloodPressureRule": policy.esketamineBloodPressureRule.rawValue,
+                "racemicBloodPressureRule": policy.racemicBloodPressureRule?.rawValue ?? "none",
+                "racemicFastingInstruction": policy.racemicFastingInstruction ?? "", "chairs": policy.chairs.joined(separator: ", ")]
+    }
+
+    /// A policy from form text, or the field errors.
+    static func policy(from fields: [String: String]) throws(FieldErrors) -> SessionPolicy {
+        var errors = FieldErrors()
+        func whole(_ name: String) -> Int {
+            guard let value = Int(fields[name]?.trimmed ?? "") else {
+                errors.add(name, "Enter a whole number.")
+                return 0
+            }
+            return value
+        }
+        var optionalMinutes: Int?
+        if let text = fields["racemicMinimumObservationMinutes"]?.nilIfEmpty {
+            if let minutes = Int(text) { optionalMinutes = minutes } else { errors.add("racemicMinimumObservationMinutes", "Enter minutes, or leave empty.") }
+        }
+        let esketamineRule = PreDoseBloodPressureRule(rawValue: fields["esketamineBloodPressureRule"] ?? "")
+        if esketamineRule == nil { errors.add("esketamineBloodPressureRule", "Choose a gate.") }
+        let racemicText = fields["racemicBloodPressureRule"] ?? ""
+        let racemicRule = PreDoseBloodPressureRule(rawValue: racemicText)
+        if racemicRule == nil && racemicText != "none" { errors.add("racemicBloodPressureRule", "Choose a gate or no gate.") }
+        let alerts = VitalSignAlertPolicy(
+            systolicAbove: whole("systolicAbove"), diastolicAbove: whole("diastolicAbove"), heartRateBelow: whole("heartRateBelow"),
+            heartRateAbove: whole("heartRateAbove"), oxygenSaturationBelow: whole("oxygenSaturationBelow"),
+            respiratoryRateBelow: whole("respiratoryRateBelow"), respiratoryRateAbove: whole("respiratoryRateAbove"),
+            systolicRise: whole("systolicRise"), diastolicRise: whole("diastolicRise"))
+        let policy = SessionPolicy(
+            alerts: alerts, esketamineBloodPressureRule: esketamineRule ?? .esketamineLabel, racemicBloodPressureRule: racemicRule,
+            dischargeAldreteAtOrAbove: whole("dischargeAldreteAtOrAbove"), racemicMinimumObservationMinutes: optionalMinutes,
+            racemicFastingInstruction: fields["racemicFastingInstruction"], escalateAlertsAfterMinutes: whole("escalateAlertsAfterMinutes"),
+            readingToleranceMinutes: whole("readingToleranceMinutes"),
+            chairs: (fields["chairs"] ?? "").split(separator: ",").map { String($0) })
+        try errors.throwIfAny()
+        return try policy.validated()
+    }
+
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let html = SessionPolicyPage.render(values: Self.values(try await services.sessionPolicies.policy(of: clinic.id)), errors: FieldErrors(),
+                                            context: WebResponses.pageContext(clinic, request, context, section: .clinic))
+        return WebResponses.consumingFlash(WebResponses.page(html), from: request)
+    }
+
+    @Sendable func save(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let fields = try await WebResponses.formFields(of: request)
+        do {
+            try await services.sessionPolicies.update(try Self.policy(from: fields), of: clinic.id, stamp: context.stamp(at: services.now()))
+            return WebResponses.redirect(to: "/admin/clinic/sessions", flash: Flash(.success, "Session policy saved."))
+        } catch let invalid as FieldErrors {
+            let html = SessionPolicyPage.render(values: fields, errors: invalid,
+                                                context: WebResponses.pageContext(clinic, request, context, section: .clinic))
+            return WebResponses.page(html, status: .unprocessableContent)
+        }
+    }
+}

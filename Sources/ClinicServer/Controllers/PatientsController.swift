@@ -65,8 +65,10 @@ struct PatientsController: Sendable {
         let header = try await ScreeningService(services: services).chartHeader(chart, clinic: clinic)
         let plan = try await services.plans.latest(patientID: chart.summary.id)
         let today = services.today(for: clinic)
-        let nextSession = try await services.plans.sessions(patientID: chart.summary.id)
-            .first { $0.state == .scheduled && $0.date >= today && $0.planID == plan?.id }
+        let sessions = try await services.plans.sessions(patientID: chart.summary.id)
+        // The session under way today comes first; otherwise the next one booked.
+        let nextSession = sessions.first { $0.state.isActive && $0.date == today }
+            ?? sessions.first { $0.state == .scheduled && $0.date >= today && $0.planID == plan?.id }
         var model = PatientChartPage.Model(chart: chart, header: header, today: services.today(for: clinic),
                                                  timeZone: clinic.settings.resolvedTimeZone,
                                                  canSeeAccessLog: context.identity.can(.patientAccessLogRead),

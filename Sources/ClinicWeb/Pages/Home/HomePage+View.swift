@@ -27,6 +27,13 @@ extension HomePage {
             .div(
                 .class("cards"),
                 .section(
+                    .class("card"), .attribute(named: "aria-labelledby", value: "sessions-heading"),
+                    .h2(.id("sessions-heading"), .text("Treatment sessions")),
+                    .div(.class("actions"),
+                         .a(.class("button"), .id("sessions-today"), .href("/sessions"), .text("Today's sessions")),
+                         .a(.href("/board"), .id("board-link"), .text("Chair board")))
+                ),
+                .section(
                     .class("card"), .attribute(named: "aria-labelledby", value: "patients-heading"),
                     .h2(.id("patients-heading"), .text("Patients")),
                     .p(.class("figure"), .id("patient-count"), .text(model.patientCount.formatted())),

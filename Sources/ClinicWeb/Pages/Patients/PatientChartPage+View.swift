@@ -33,6 +33,10 @@ extension PatientChartPage {
                         .text("Treatment plan: \(plan.treatmentProtocol.name), \(plan.targetSummary)"
                               + (model.nextSession.map { " · next session \($0.date.iso)" } ?? "")))
                  },
+                 .unwrap(model.nextSession) { session in
+                     .a(.href("/sessions/\(session.id.uuidString.lowercased())"), .id("session-link"), .class("button"),
+                        .text("Session \(session.number) (\(session.date.iso)): \(session.state.displayName.lowercased())"))
+                 },
                  .if(model.plan == nil && model.canPlan,
                      .a(.href("\(base)/plans/new"), .id("plan-link"), .class("button secondary"), .text("Plan a course"))),
                  .if(model.canCorrectIdentity, .a(.href("\(base)/identity/edit"), .id("correct-identity"), .text("Correct identity"))),

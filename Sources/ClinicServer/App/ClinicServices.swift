@@ -1,6 +1,7 @@
 import ClinicDomain
 import ClinicStorage
 import Foundation
+import Logging
 
 /// Everything the controllers need, built once at start and handed to each controller's `init`.
 public struct ClinicServices: Sendable {
@@ -46,10 +47,21 @@ public struct ClinicServices: Sendable {
     public let settings: ServerSettings
     /// The clock. Tests pass a fixed one; the domain never reads the clock itself.
     public let now: @Sendable () -> Date
+    /// The live chair board's events: in-process on SQLite, LISTEN/NOTIFY on PostgreSQL.
+    public let board: any BoardBus
+    /// The live chair board's cards.
+    public let boardSnapshots: any BoardSnapshotSource
+    /// How long one board event stream stays open before the server ends it; the browser
+    /// reconnects after 2 s and refetches the board, so streams spread over instances again.
+    public var boardStreamLimit: Duration = .seconds(600)
 
-    /// Wires the SQL repositories over `database`.
+    /// Wires the SQL repositories over `database`. The board's bus defaults to the one
+    /// ``BoardBuses/make(for:logger:)`` chooses for the engine, its cards to an empty board.
     public init(database: ClinicDatabase, settings: ServerSettings, outbox: any Outbox = LoggingOutbox(),
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, board: (any BoardBus)? = nil,
+                boardSnapshots: (any BoardSnapshotSource)? = nil) {
+        self.board = board ?? BoardBuses.make(for: database, logger: Logger(label: "ketaclinic.board"))
+        self.boardSnapshots = boardSnapshots ?? EmptyBoardSnapshotSource()
         self.scales = ScaleRepository(database: database)
         self.selfReportLinks = SelfReportLinkRepository(database: database)
         self.safetyPolicies = SafetyPolicyRepository(database: database)

@@ -51,6 +51,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case home
     /// Patients: list, registration, charts.
     case patients
+    /// The live chair board of the sessions under way.
+    case board
     /// Dosing tools: the dose calculator, the pharmacokinetic preview and the protocol library.
     case dosing
     /// Staff accounts (administrators).
@@ -67,6 +69,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         switch self {
         case .home: "Home"
         case .patients: "Patients"
+        case .board: "Chair board"
         case .dosing: "Dosing"
         case .users: "Users"
         case .audit: "Audit trail"
@@ -80,6 +83,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         switch self {
         case .home: "/"
         case .patients: "/patients"
+        case .board: "/board"
         case .dosing: "/dosing"
         case .users: "/admin/users"
         case .audit: "/admin/audit"

@@ -30,10 +30,10 @@ struct ChairBoardTests {
         return BoardSnapshot(generatedAt: now, cards: [card])
     }
 
-    /// Services over a fresh database with `bus` and the fixed snapshot.
-    static func withBoard(_ bus: InProcessBoardBus = InProcessBoardBus(),
+    /// Services over a fresh database on `engine` with `bus` (the engine's own when nil) and the fixed snapshot.
+    static func withBoard(_ bus: InProcessBoardBus? = InProcessBoardBus(), engine: SQLEngine = .sqlite,
                           _ body: (ClinicServices) async throws -> Void) async throws {
-        try await TestDatabases.withDatabase(.sqlite) { database in
+        try await TestDatabases.withDatabase(engine) { database in
             _ = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Fixtures.now)
             var services = ClinicServices(database: database, settings: Fixtures.settings, now: { Fixtures.now }, board: bus,
                                           boardSnapshots: FixedBoardSnapshotSource(snapshot))
@@ -172,6 +172,34 @@ struct ChairBoardTests {
                 }
             }
             #expect(bus.subscriberCount == 0, "the stream unsubscribed when it ended")
+        }
+    }
+
+    @Test("The stream relays events through the engine's own bus (LISTEN/NOTIFY on PostgreSQL)", arguments: TestDatabases.engines)
+    func streamOnEngine(engine: SQLEngine) async throws {
+        try await Self.withBoard(nil, engine: engine) { services in
+            let nurse = try await TestUsers.make(services, role: .nurse)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            let event = BoardEvent(kind: .phaseChanged, sessionID: Self.sessionID, storedAt: Date(timeIntervalSince1970: 1_795_000_000.987),
+                                   state: .observation)
+            let postgres = services.board as? PostgresBoardBus
+            #expect((postgres != nil) == (engine == .postgres))
+            try await app.test(.router) { client in
+                await postgres?.waitUntilListening()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        let subscribed: @Sendable () -> Bool = {
+                            (postgres?.subscriberCount ?? (services.board as? InProcessBoardBus)?.subscriberCount ?? 0) > 0
+                        }
+                        for _ in 0..<200 where !subscribed() { try await Task.sleep(for: .milliseconds(5)) }
+                        try await services.board.publish(event)
+                    }
+                    let body = try await client.execute(uri: "/board/events", method: .get, headers: nurse.page) { String(buffer: $0.body) }
+                    #expect(body.contains("event: phase-changed\ndata: {"))
+                    #expect(body.contains(#""state":"observation""#) && body.contains(#""storedAt":1795000000987"#))
+                    try await group.waitForAll()
+                }
+            }
         }
     }
 

@@ -53,6 +53,14 @@ struct BoardBusTests {
         #expect(throws: BoardEventTooLarge.self) { try BoardEventJSON.encode(huge) }
     }
 
+    @Test("In process, an event over the notification limit is refused as on PostgreSQL")
+    func tooLargeInProcess() async throws {
+        let bus = InProcessBoardBus()
+        let huge = BoardEvent(kind: .alertRaised, sessionID: UUID(), storedAt: Date(),
+                              alert: .init(id: UUID(), code: "x", message: String(repeating: "a", count: 8_000)))
+        await #expect(throws: BoardEventTooLarge.self) { try await bus.publish(huge) }
+    }
+
     @Test("In process: two subscribers each receive every event, in order")
     func fanOut() async throws {
         let bus = InProcessBoardBus()

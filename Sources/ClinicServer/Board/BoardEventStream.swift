@@ -26,6 +26,7 @@ struct BoardEventStream: Sendable {
                  body: body())
     }
 
+    /// Tells nginx-style proxies not to buffer the stream.
     static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
 
     /// One event in the stream's wire form.

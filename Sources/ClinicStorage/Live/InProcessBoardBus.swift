@@ -7,8 +7,10 @@ public final class InProcessBoardBus: BoardBus {
     /// A bus with no subscribers yet.
     public init() {}
 
-    /// Hands `event` to every current subscriber.
+    /// Hands `event` to every current subscriber. Like the PostgreSQL bus, it refuses an event
+    /// whose wire form is over ``BoardEventJSON/maximumBytes``, so SQLite catches it too.
     public func publish(_ event: BoardEvent) async throws {
+        _ = try BoardEventJSON.encode(event)
         fanOut.deliver(event)
     }
 

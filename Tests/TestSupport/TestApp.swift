@@ -12,7 +12,10 @@ public enum TestApp {
     ) async throws -> T {
         try await TestDatabases.withDatabase(engine) { database in
             _ = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Fixtures.now)
-            return try await body(ClinicServices(database: database, settings: settings, outbox: outbox, now: now))
+            var services = ClinicServices(database: database, settings: settings, outbox: outbox, now: now)
+            // Board event streams end quickly, so a test that reads one as a whole body finishes.
+            services.boardStreamLimit = .milliseconds(200)
+            return try await body(services)
         }
     }
 }

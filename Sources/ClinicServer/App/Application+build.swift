@@ -53,6 +53,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     SessionsAPIController(services: services).addRoutes(to: routes)
     SessionController(services: services).addRoutes(to: routes)
     SessionPolicyController(services: services).addRoutes(to: routes)
+    BoardController(services: services).addRoutes(to: routes)
+    BoardStreamController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -65,8 +67,17 @@ public func buildApplication(services: ClinicServices, logger: Logger,
     return Application(
         router: buildRouter(services: services, catalog: catalog),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "KetaClinic"),
-        services: [DatabaseService(database: services.database), AlertEscalationService(services: services, logger: logger)],
+        services: lifecycleServices(services, logger: logger),
         logger: logger)
+}
+
+/// The background services, in start order; graceful shutdown runs in reverse, so the HTTP
+/// server drains first, then the board's listener stops, and the database closes last.
+private func lifecycleServices(_ services: ClinicServices, logger: Logger) -> [any Service] {
+    var list: [any Service] = [DatabaseService(database: services.database)]
+    if let bus = services.board as? any Service { list.append(bus) }
+    list.append(AlertEscalationService(services: services, logger: logger))
+    return list
 }
 
 /// Keeps the database open while the application runs and closes it on graceful shutdown

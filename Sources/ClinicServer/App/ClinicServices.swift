@@ -1,6 +1,7 @@
 import ClinicDomain
 import ClinicStorage
 import Foundation
+import Logging
 
 /// Everything the controllers need, built once at start and handed to each controller's `init`.
 public struct ClinicServices: Sendable {
@@ -52,10 +53,20 @@ public struct ClinicServices: Sendable {
     public let settings: ServerSettings
     /// The clock. Tests pass a fixed one; the domain never reads the clock itself.
     public let now: @Sendable () -> Date
+    /// The live chair board's events: in-process on SQLite, LISTEN/NOTIFY on PostgreSQL.
+    public let board: any BoardBus
+    /// The live chair board's cards.
+    public let boardSnapshots: any BoardSnapshotSource
+    /// How long one board event stream stays open before the server ends it; the browser
+    /// reconnects after 2 s and refetches the board, so streams spread over instances again.
+    public var boardStreamLimit: Duration = .seconds(600)
 
-    /// Wires the SQL repositories over `database`.
+    /// Wires the SQL repositories over `database`. The board's bus defaults to the one
+    /// ``BoardBuses/make(for:logger:)`` chooses for the engine, its cards to the sessions under care.
     public init(database: ClinicDatabase, settings: ServerSettings, outbox: any Outbox = LoggingOutbox(),
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, board: (any BoardBus)? = nil,
+                boardSnapshots: (any BoardSnapshotSource)? = nil) {
+        self.board = board ?? BoardBuses.make(for: database, logger: Logger(label: "ketaclinic.board"))
         self.scales = ScaleRepository(database: database)
         self.selfReportLinks = SelfReportLinkRepository(database: database)
         self.safetyPolicies = SafetyPolicyRepository(database: database)
@@ -81,6 +92,8 @@ public struct ClinicServices: Sendable {
         self.migrator = Migrator()
         self.settings = settings
         self.now = now
+        self.boardSnapshots = boardSnapshots ?? SessionBoardSnapshots(clinics: clinics, patients: patients, records: sessionRecords,
+                                                                      policies: sessionPolicies)
     }
 
     /// The clinic this deployment serves. It exists once the server has started.

@@ -48,8 +48,7 @@ enum WebResponses {
                             section: NavigationSection?) -> PageContext {
         let identity = context.identity
         var sections: [NavigationSection] = [.home]
-        if identity.can(.patientsRead) { sections.append(.patients) }
-        if identity.can(.patientsRead) { sections.append(.sessions) }
+        if identity.can(.patientsRead) { sections.append(contentsOf: [.patients, .sessions, .board]) }
         if identity.can(.dosingUse) { sections.append(.dosing) }
         if identity.can(.usersManage) { sections.append(.users) }
         if identity.can(.auditRead) { sections.append(.audit) }

@@ -3,16 +3,19 @@ import ClinicStorage
 import Foundation
 
 /// Builds the chair board from the sessions under care: one card per session, by chair.
-struct SessionBoardSnapshots: Sendable {
-    let services: ClinicServices
+struct SessionBoardSnapshots: BoardSnapshotSource {
+    let clinics: any ClinicRepository
+    let patients: any PatientRepository
+    let records: SessionRecordRepository
+    let policies: SessionPolicyRepository
 
     /// Every active session's card at `now`.
     func snapshot(now: Date) async throws -> BoardSnapshot {
-        guard let clinic = try await services.clinics.primaryClinic() else { return BoardSnapshot(generatedAt: now, cards: []) }
-        let policy = try await services.sessionPolicies.policy(of: clinic.id)
+        guard let clinic = try await clinics.primaryClinic() else { return BoardSnapshot(generatedAt: now, cards: []) }
+        let policy = try await policies.policy(of: clinic.id)
         var cards: [ChairCard] = []
-        for record in try await services.sessionRecords.activeRecords() {
-            guard let patient = try await services.patients.find(record.session.patientID, in: clinic.id) else { continue }
+        for record in try await records.activeRecords() {
+            guard let patient = try await patients.find(record.session.patientID, in: clinic.id) else { continue }
             cards.append(Self.card(record, patient: patient, policy: policy, now: now))
         }
         let order = Dictionary(uniqueKeysWithValues: policy.chairs.enumerated().map { ($1, $0) })

@@ -53,6 +53,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case patients
     /// The day's treatment sessions, from check-in to discharge.
     case sessions
+    /// The live chair board of the sessions under way.
+    case board
     /// Dosing tools: the dose calculator, the pharmacokinetic preview and the protocol library.
     case dosing
     /// Staff accounts (administrators).
@@ -70,6 +72,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .home: "Home"
         case .patients: "Patients"
         case .sessions: "Sessions"
+        case .board: "Chair board"
         case .dosing: "Dosing"
         case .users: "Users"
         case .audit: "Audit trail"
@@ -84,6 +87,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .home: "/"
         case .patients: "/patients"
         case .sessions: "/sessions"
+        case .board: "/board"
         case .dosing: "/dosing"
         case .users: "/admin/users"
         case .audit: "/admin/audit"

@@ -77,6 +77,7 @@ private func lifecycleServices(_ services: ClinicServices, logger: Logger) -> [a
     var list: [any Service] = [DatabaseService(database: services.database)]
     if let bus = services.board as? any Service { list.append(bus) }
     list.append(AlertEscalationService(services: services, logger: logger))
+    if services.settings.demo { list.append(DemoMonitorService(services: services, logger: logger)) }
     return list
 }
 

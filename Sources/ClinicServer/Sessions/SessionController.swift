@@ -17,16 +17,14 @@ struct SessionController: Sendable {
         routes.staff(.get, "/sessions/:session", .permission(.patientsRead), use: show)
         routes.staff(.post, "/sessions/:session/commands", .permission(.sessionsCheckIn), use: command)
         routes.staff(.post, "/sessions/:session/chair", .permission(.sessionsCheckIn), use: chair)
-        routes.staff(.post, "/sessions/:session/checklist", .permission(.sessionsRun), use: checklist)
+        for form in SessionEntryForm.allCases {
+            routes.staff(.post, "/sessions/:session/\(form.rawValue)", .permission(.sessionsRun)) { request, context in
+                try await entry(form, request, context)
+            }
+        }
         routes.staff(.post, "/sessions/:session/administration", .permission(.sessionsRun), use: administration)
-        routes.staff(.post, "/sessions/:session/infusion-changes", .permission(.sessionsRun), use: infusionChange)
-        routes.staff(.post, "/sessions/:session/devices", .permission(.sessionsRun), use: device)
         routes.staff(.post, "/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
         routes.staff(.post, "/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
-        routes.staff(.post, "/sessions/:session/side-effects", .permission(.sessionsRun), use: sideEffects)
-        routes.staff(.post, "/sessions/:session/adverse-events", .permission(.sessionsRun), use: adverseEvent)
-        routes.staff(.post, "/sessions/:session/discharge-assessment", .permission(.sessionsRun), use: discharge)
-        routes.staff(.post, "/sessions/:session/note", .permission(.sessionsRun), use: note)
         routes.staff(.post, "/sessions/:session/note/amendments", .permission(.sessionsRun), use: amendNote)
     }
 
@@ -74,10 +72,12 @@ struct SessionController: Sendable {
         }
     }
 
-    @Sendable func checklist(_ request: Request, context: Context) async throws -> Response {
-        try await handle(request, context, form: "checklist") { loaded, fields in
-            try await append(.checklist(try SessionForms.checklist(fields)), loaded, context)
-            return "Checklist saved."
+    /// One of the record's entry forms.
+    private func entry(_ form: SessionEntryForm, _ request: Request, _ context: Context) async throws -> Response {
+        try await handle(request, context, form: form.formName) { loaded, fields in
+            let content = try form.entry(fields, loaded, now: services.now())
+            try await append(content, loaded, context)
+            return form.confirmation(content)
         }
     }
 
@@ -92,24 +92,6 @@ struct SessionController: Sendable {
             }
             try await append(.administration(details), loaded, context, amends: amends, reason: fields["reason"])
             return amends == nil ? "Administration recorded." : "Administration corrected."
-        }
-    }
-
-    @Sendable func infusionChange(_ request: Request, context: Context) async throws -> Response {
-        try await handle(request, context, form: "infusion") { loaded, fields in
-            let change = try SessionForms.infusionChange(fields, paused: loaded.record.isPaused, now: services.now(),
-                                                         timeZone: loaded.clinic.settings.resolvedTimeZone)
-            try await append(.infusionChange(change), loaded, context)
-            return "Infusion \(change.kind.displayName.lowercased())."
-        }
-    }
-
-    @Sendable func device(_ request: Request, context: Context) async throws -> Response {
-        try await handle(request, context, form: "devices") { loaded, fields in
-            let device = try SessionForms.device(fields, number: loaded.record.devices.count + 1, now: services.now(),
-                                                 timeZone: loaded.clinic.settings.resolvedTimeZone)
-            try await append(.device(device), loaded, context)
-            return "Device \(device.number) recorded."
         }
     }
 
@@ -128,37 +110,6 @@ struct SessionController: Sendable {
             try await workflow.acknowledge(alert: try SessionsAPIController.uuid(context, "alert"), sessionID: loaded.record.session.id,
                                            action: action, note: note, stamp: context.stamp(at: services.now()))
             return "Alert acknowledged: \(action.displayName.lowercased())."
-        }
-    }
-
-    @Sendable func sideEffects(_ request: Request, context: Context) async throws -> Response {
-        try await handle(request, context, form: "side-effects") { loaded, fields in
-            try await append(.sideEffects(try SessionForms.sideEffects(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)),
-                             loaded, context)
-            return "Side effects recorded."
-        }
-    }
-
-    @Sendable func adverseEvent(_ request: Request, context: Context) async throws -> Response {
-        try await handle(request, context, form: "adverse-event") { loaded, fields in
-            try await append(.adverseEvent(try SessionForms.adverseEvent(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)),
-                             loaded, context)
-            return "Adverse event recorded."
-        }
-    }
-
-    @Sendable func discharge(_ request: Request, context: Context) async throws -> Response {
-        try await handle(request, context, form: "discharge") { loaded, fields in
-            try await append(.discharge(try SessionForms.discharge(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)),
-                             loaded, context)
-            return "Discharge assessment saved."
-        }
-    }
-
-    @Sendable func note(_ request: Request, context: Context) async throws -> Response {
-        try await handle(request, context, form: "note") { loaded, fields in
-            try await append(.note(try SessionForms.noteText(fields)), loaded, context)
-            return "Session note signed."
         }
     }
 

@@ -260,3 +260,65 @@ enum SessionForms {
         return chair
     }
 }
+
+/// The record entries staff post one form each for, the same on the page and in the API: the
+/// route's last path component, the fields, and how the fields become an entry.
+enum SessionEntryForm: String, CaseIterable, Sendable {
+    case checklist, infusionChanges = "infusion-changes", devices, sideEffects = "side-effects"
+    case adverseEvents = "adverse-events", discharge = "discharge-assessment", note
+
+    /// The page's anchor and the form's name on the page.
+    var formName: String {
+        switch self {
+        case .checklist: "checklist"
+        case .infusionChanges: "infusion"
+        case .devices: "devices"
+        case .sideEffects: "side-effects"
+        case .adverseEvents: "adverse-event"
+        case .discharge: "discharge"
+        case .note: "note"
+        }
+    }
+
+    /// The fields the API accepts.
+    var acceptedFields: Set<String> {
+        switch self {
+        case .checklist: SessionForms.checklistFields
+        case .infusionChanges: SessionForms.infusionChangeFields
+        case .devices: SessionForms.deviceFields
+        case .sideEffects: SessionForms.sideEffectFields
+        case .adverseEvents: SessionForms.adverseEventFields
+        case .discharge: SessionForms.dischargeFields
+        case .note: ["text"]
+        }
+    }
+
+    /// The entry the fields describe, for `loaded` at `now`.
+    func entry(_ fields: [String: String], _ loaded: LoadedSession, now: Date) throws -> SessionEntryContent {
+        let zone = loaded.clinic.settings.resolvedTimeZone
+        switch self {
+        case .checklist: return .checklist(try SessionForms.checklist(fields))
+        case .infusionChanges:
+            return .infusionChange(try SessionForms.infusionChange(fields, paused: loaded.record.isPaused, now: now, timeZone: zone))
+        case .devices: return .device(try SessionForms.device(fields, number: loaded.record.devices.count + 1, now: now, timeZone: zone))
+        case .sideEffects: return .sideEffects(try SessionForms.sideEffects(fields, now: now, timeZone: zone))
+        case .adverseEvents: return .adverseEvent(try SessionForms.adverseEvent(fields, now: now, timeZone: zone))
+        case .discharge: return .discharge(try SessionForms.discharge(fields, now: now, timeZone: zone))
+        case .note: return .note(try SessionForms.noteText(fields))
+        }
+    }
+
+    /// What the page says once the entry is stored.
+    func confirmation(_ content: SessionEntryContent) -> String {
+        switch content {
+        case .checklist: "Checklist saved."
+        case .infusionChange(let change): "Infusion \(change.kind.displayName.lowercased())."
+        case .device(let device): "Device \(device.number) recorded."
+        case .sideEffects: "Side effects recorded."
+        case .adverseEvent: "Adverse event recorded."
+        case .discharge: "Discharge assessment saved."
+        case .note: "Session note signed."
+        default: "Saved."
+        }
+    }
+}

@@ -18,18 +18,17 @@ struct SessionsAPIController: Sendable {
         routes.staff(.get, "/api/v1/sessions/:session", .permission(.patientsRead), use: show)
         routes.staff(.post, "/api/v1/sessions/:session/commands", .permission(.sessionsCheckIn), use: command)
         routes.staff(.post, "/api/v1/sessions/:session/chair", .permission(.sessionsCheckIn), use: chair)
-        routes.staff(.put, "/api/v1/sessions/:session/checklist", .permission(.sessionsRun), use: checklist)
+        for form in SessionEntryForm.allCases {
+            // The checklist is one document, replaced as a whole; the others add to the record.
+            routes.staff(form == .checklist ? .put : .post, "/api/v1/sessions/:session/\(form.rawValue)", .permission(.sessionsRun)) {
+                request, context in try await entry(form, request, context)
+            }
+        }
         routes.staff(.post, "/api/v1/sessions/:session/administration", .permission(.sessionsRun), use: administration)
-        routes.staff(.post, "/api/v1/sessions/:session/infusion-changes", .permission(.sessionsRun), use: infusionChange)
-        routes.staff(.post, "/api/v1/sessions/:session/devices", .permission(.sessionsRun), use: device)
         routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
         routes.staff(.post, "/api/v1/sessions/:session/vitals/:reading/amend", .permission(.vitalsRecord), use: amendReading)
         routes.staff(.post, "/api/v1/chairs/:chair/vitals", .permission(.vitalsRecord), use: chairReading)
         routes.staff(.post, "/api/v1/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
-        routes.staff(.post, "/api/v1/sessions/:session/side-effects", .permission(.sessionsRun), use: sideEffects)
-        routes.staff(.post, "/api/v1/sessions/:session/adverse-events", .permission(.sessionsRun), use: adverseEvent)
-        routes.staff(.post, "/api/v1/sessions/:session/discharge-assessment", .permission(.sessionsRun), use: discharge)
-        routes.staff(.post, "/api/v1/sessions/:session/note", .permission(.sessionsRun), use: note)
         routes.staff(.post, "/api/v1/sessions/:session/note/amendments", .permission(.sessionsRun), use: amendNote)
         routes.staff(.get, "/api/v1/clinic/session-policy", .permission(.patientsRead), use: policy)
         routes.staff(.put, "/api/v1/clinic/session-policy", .permission(.clinicConfigure), use: updatePolicy)
@@ -101,10 +100,11 @@ struct SessionsAPIController: Sendable {
 
     // MARK: Entries
 
-    @Sendable func checklist(_ request: Request, context: Context) async throws -> Response {
+    /// One of the record's entry forms, from a flat JSON body.
+    private func entry(_ form: SessionEntryForm, _ request: Request, _ context: Context) async throws -> Response {
         let loaded = try await load(context)
-        let fields = try await flatFields(request, SessionForms.checklistFields)
-        return try await append(.checklist(try SessionForms.checklist(fields)), loaded, context: context)
+        let fields = try await flatFields(request, form.acceptedFields)
+        return try await append(try form.entry(fields, loaded, now: services.now()), loaded, context: context)
     }
 
     @Sendable func administration(_ request: Request, context: Context) async throws -> Response {
@@ -121,49 +121,6 @@ struct SessionsAPIController: Sendable {
             amends = id
         }
         return try await append(.administration(details), loaded, amends: amends, reason: fields["reason"], context: context)
-    }
-
-    @Sendable func infusionChange(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
-        let fields = try await flatFields(request, SessionForms.infusionChangeFields)
-        let change = try SessionForms.infusionChange(fields, paused: loaded.record.isPaused, now: services.now(),
-                                                     timeZone: loaded.clinic.settings.resolvedTimeZone)
-        return try await append(.infusionChange(change), loaded, context: context)
-    }
-
-    @Sendable func device(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
-        let fields = try await flatFields(request, SessionForms.deviceFields)
-        let device = try SessionForms.device(fields, number: loaded.record.devices.count + 1, now: services.now(),
-                                             timeZone: loaded.clinic.settings.resolvedTimeZone)
-        return try await append(.device(device), loaded, context: context)
-    }
-
-    @Sendable func sideEffects(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
-        let fields = try await flatFields(request, SessionForms.sideEffectFields)
-        let observation = try SessionForms.sideEffects(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
-        return try await append(.sideEffects(observation), loaded, context: context)
-    }
-
-    @Sendable func adverseEvent(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
-        let fields = try await flatFields(request, SessionForms.adverseEventFields)
-        let event = try SessionForms.adverseEvent(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
-        return try await append(.adverseEvent(event), loaded, context: context)
-    }
-
-    @Sendable func discharge(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
-        let fields = try await flatFields(request, SessionForms.dischargeFields)
-        let assessment = try SessionForms.discharge(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
-        return try await append(.discharge(assessment), loaded, context: context)
-    }
-
-    @Sendable func note(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
-        let fields = try await flatFields(request, ["text"])
-        return try await append(.note(try SessionForms.noteText(fields)), loaded, context: context)
     }
 
     @Sendable func amendNote(_ request: Request, context: Context) async throws -> Response {

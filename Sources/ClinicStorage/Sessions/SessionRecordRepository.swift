@@ -41,7 +41,7 @@ public struct SessionRecordRepository: Sendable {
     public func activeRecords() async throws -> [TreatmentSessionRecord] {
         try await database.read { db in
             let states = TreatmentSessionState.allCases.filter(\.isActive).map(\.rawValue)
-            let ids = try await db.select().column("id").from("treatment_sessions").where(SQLColumn("state"), .in, SQLList(states.map { SQLBind($0) }))
+            let ids = try await db.select().column("id").from("treatment_sessions").where(SQLColumn("state"), .in, SQLGroupExpression(SQLList(states.map { SQLBind($0) })))
                 .all().map { try $0.decode(column: "id", as: String.self) }
             var records: [TreatmentSessionRecord] = []
             for id in ids.compactMap(UUID.init(uuidString:)) {

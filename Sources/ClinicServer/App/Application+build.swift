@@ -50,6 +50,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     SelfReportController(services: services).addRoutes(to: routes)
     SafetyPolicyController(services: services).addRoutes(to: routes)
     ScalesAPIController(services: services).addRoutes(to: routes)
+    RemsController(services: services).addRoutes(to: routes)
+    RemsAPIController(services: services).addRoutes(to: routes)
     return router
 }
 

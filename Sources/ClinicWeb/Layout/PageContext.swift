@@ -53,6 +53,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case patients
     /// Dosing tools: the dose calculator, the pharmacokinetic preview and the protocol library.
     case dosing
+    /// The REMS monitoring forms due (US clinics).
+    case rems
     /// Staff accounts (administrators).
     case users
     /// The audit trail (administrators).
@@ -68,6 +70,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .home: "Home"
         case .patients: "Patients"
         case .dosing: "Dosing"
+        case .rems: "REMS forms"
         case .users: "Users"
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
@@ -81,6 +84,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .home: "/"
         case .patients: "/patients"
         case .dosing: "/dosing"
+        case .rems: "/rems"
         case .users: "/admin/users"
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"

@@ -46,6 +46,7 @@ struct RemsHTTPTests {
                         #expect(html.contains(label), "\(label)")
                     }
                     #expect(!html.contains("Missing: complete on the form"))
+                    #expect(html.contains("data-print") && html.contains("/assets/print.js"), "a Print button without inline script")
                 }
                 try await client.execute(uri: path + "/submission", method: .post, headers: nurse.form,
                                          body: nurse.formBody("submittedOn=2099-01-01&channel=pigeon")) { response in
@@ -100,6 +101,40 @@ struct RemsHTTPTests {
                 let record = try #require(try await SessionRecordRepository(database: services.database).record(of: pending.form.sessionID))
                 #expect(record.entries.filter { if case .remsSubmission = $0.content { true } else { false } }.count == 2, "the first is kept")
                 #expect(record.remsSubmission?.submission.channel == .fax)
+            }
+        }
+    }
+}
+
+@Suite("REMS setting details page")
+struct RemsSettingHTTPTests {
+    @Test("Administrators keep the REMS details; bad values are field errors; others may not")
+    func settingPage() async throws {
+        try await TestApp.withServices { services in
+            let admin = try await TestUsers.make(services, role: .administrator)
+            let nurse = try await TestUsers.make(services, role: .nurse)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/admin/clinic/rems", method: .get, headers: admin.page) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).contains("Healthcare setting name"))
+                }
+                try await client.execute(uri: "/admin/clinic/rems", method: .get, headers: nurse.page) { response in
+                    #expect(response.status == .forbidden)
+                }
+                try await client.execute(uri: "/admin/clinic/rems", method: .post, headers: admin.form,
+                                         body: admin.formBody("kind=outpatient&state=New+York&zip=1&monitoringEmail=nobody")) { response in
+                    let html = String(buffer: response.body)
+                    #expect(response.status == .unprocessableContent)
+                    for field in ["state", "zip", "monitoringEmail"] { #expect(html.contains("id=\"\(field)-error\""), "\(field)") }
+                }
+                try await client.execute(uri: "/admin/clinic/rems", method: .post, headers: admin.form,
+                                         body: admin.formBody("kind=outpatient&address1=1+Main+St&city=Albany&state=ny&zip=12207")) { response in
+                    #expect(response.status == .seeOther)
+                }
+                let clinic = try #require(try await services.clinics.primaryClinic())
+                let details = try await RemsRepository(database: services.database).settingDetails(of: clinic.id)
+                #expect(details.state == "NY" && details.city == "Albany")
             }
         }
     }

@@ -52,6 +52,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     ScalesAPIController(services: services).addRoutes(to: routes)
     RemsController(services: services).addRoutes(to: routes)
     RemsAPIController(services: services).addRoutes(to: routes)
+    RemsSettingController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -14,7 +14,8 @@ public enum ClinicSettingsPage {
                .a(.id("policy-link"), .href("/admin/clinic/policy"), .text("screening policy")), .text(". Suicidality alerts, "
                      + "self-report links and crisis resources: "),
                .a(.id("safety-link"), .href("/admin/clinic/safety"), .text("safety policy")), .text(". Treatment protocols: "),
-               .a(.href("/dosing/protocols"), .text("protocol library")), .text(".")),
+               .a(.href("/dosing/protocols"), .text("protocol library")), .text(". Spravato REMS setting details: "),
+               .a(.id("rems-link"), .href("/admin/clinic/rems"), .text("REMS details")), .text(".")),
             FormField.errorSummary(errors),
             .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),
                   .csrfField(context),

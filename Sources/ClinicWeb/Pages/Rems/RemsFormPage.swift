@@ -64,8 +64,10 @@ public enum RemsFormPage {
             .h1(.text("SPRAVATO® REMS Patient Monitoring Form")),
             .p(.text("Outpatient healthcare setting. Submit within 7 calendar days of the treatment [R19][R21]: due \(form.dueOn.iso)"
                      + (model.submitted == nil ? " (\(model.daysLeft >= 0 ? "\(model.daysLeft) day(s) left" : "\(-model.daysLeft) day(s) overdue"))." : "."))),
-            .p(.class("no-print"), .text("Patient MRN \(model.mrn). Fields marked * are required. To print, use the browser's Print command; "
-                                         + "navigation and this page's controls are left out.")),
+            .p(.class("no-print"), .text("Patient MRN \(model.mrn). Fields marked * are required. To print, use the browser's Print command "
+                                         + "or the button; navigation and this page's controls are left out.")),
+            .p(.class("no-print"), .button(.type(.button), .attribute(named: "data-print", value: "data-print"),
+                                           .attribute(named: "hidden", value: "hidden"), .text("Print"))),
             .if(!form.isComplete, .div(.class("notice missing-summary"), .attribute(named: "role", value: "alert"),
                                        .p(.strong(.text("⚠ \(form.missingFields.count) required field(s) to complete: "))),
                                        .p(.text(form.missingFields.joined(separator: ", "))))),
@@ -133,7 +135,9 @@ public enum RemsFormPage {
                              + (submitted.submission.confirmation.map { ", confirmation \($0)" } ?? "")
                              + "; recorded by \(submitted.recordedByName) at \(Instant.text(submitted.recordedAt, in: model.timeZone))."
                      } ?? "Not yet submitted."))),
-            .if(model.canSubmit, submissionForm(model, action: action, context: context))
+            .if(model.canSubmit, submissionForm(model, action: action, context: context)),
+            .element(named: "script", nodes: [.attribute(named: "src", value: WebAssets.shared.url(for: "print.js")),
+                                              .attribute(named: "defer", value: "defer")])
         )
     }
 

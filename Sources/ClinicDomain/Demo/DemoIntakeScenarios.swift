@@ -44,6 +44,17 @@ public enum DemoIntakeScenarios {
                       startDaysAgo: 28, story: .nonResponderWithSuicidality),
         PlannedCourse(familyName: "Relapse", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 10,
                       startDaysAgo: 42, story: .relapse),
+        // Courses starting today, so the treatment room shows a session in every state.
+        PlannedCourse(familyName: "Arrival", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 6,
+                      startDaysAgo: 0, story: .responder),
+        PlannedCourse(familyName: "Checks", protocolID: ProtocolLibrary.esketamineUS.id, target: .devices(2), sessions: 8,
+                      startDaysAgo: 0, story: .responder),
+        PlannedCourse(familyName: "Infusion", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 6,
+                      startDaysAgo: 0, story: .responder),
+        PlannedCourse(familyName: "Observation", protocolID: ProtocolLibrary.esketamineUS.id, target: .devices(2), sessions: 8,
+                      startDaysAgo: 0, story: .responder),
+        PlannedCourse(familyName: "Discharge", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 6,
+                      startDaysAgo: 0, story: .responder),
     ]
 
     /// PHQ-9 observations for a story around session dates (those up to `today`): before each
@@ -178,6 +189,13 @@ public enum DemoIntakeScenarios {
             Scenario(registration: person("Nina", "Newcomer", age: 28, .female), items: [
                 Diagnosis(icd10: "F32.2", diagnosedOn: date(60)),
             ]),
+            // Today's treatment room (see `plannedCourses`).
+            Scenario(registration: person("Adam", "Arrival", age: 37, .male), items: base(height: 178, weight: 80)),
+            Scenario(registration: person("Clara", "Checks", age: 42, .female), items: base(height: 166, weight: 64)),
+            Scenario(registration: person("Isaac", "Infusion", age: 49, .male), items: base(height: 180, weight: 84)),
+            Scenario(registration: person("Olga", "Observation", age: 35, .female), items: base(
+                height: 168, weight: 70, medications: [Medication(name: "zolpidem", dose: "5 mg at night", classes: [.sedativeHypnotic])])),
+            Scenario(registration: person("Dora", "Discharge", age: 55, .female), items: base(height: 162, weight: 68)),
         ]
     }
 }

@@ -13,6 +13,9 @@ public enum InteractionClass: String, CaseIterable, Sendable, Codable {
     case opioid
     /// Theophylline or aminophylline: may lower the seizure threshold with ketamine [R32].
     case theophylline
+    /// Non-benzodiazepine sedative-hypnotics ("Z-drugs"): CNS depressants that add sedation with
+    /// esketamine; asked on the REMS monitoring form [R19][R13].
+    case sedativeHypnotic = "sedative_hypnotic"
 
     /// The label forms and the chart show.
     public var displayName: String {
@@ -23,6 +26,7 @@ public enum InteractionClass: String, CaseIterable, Sendable, Codable {
         case .psychostimulant: "Psychostimulant"
         case .opioid: "Opioid"
         case .theophylline: "Theophylline / aminophylline"
+        case .sedativeHypnotic: "Non-benzodiazepine sedative-hypnotic"
         }
     }
 
@@ -43,6 +47,8 @@ public enum InteractionClass: String, CaseIterable, Sendable, Codable {
         "codeine": .opioid, "tramadol": .opioid, "tapentadol": .opioid, "fentanyl": .opioid,
         "methadone": .opioid, "buprenorphine": .opioid,
         "theophylline": .theophylline, "aminophylline": .theophylline,
+        "zolpidem": .sedativeHypnotic, "zaleplon": .sedativeHypnotic, "zopiclone": .sedativeHypnotic,
+        "eszopiclone": .sedativeHypnotic,
     ]
 
     /// The classes suggested for a drug name (first word, case-insensitive).

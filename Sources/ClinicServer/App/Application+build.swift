@@ -55,6 +55,9 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     SessionPolicyController(services: services).addRoutes(to: routes)
     BoardController(services: services).addRoutes(to: routes)
     BoardStreamController(services: services).addRoutes(to: routes)
+    RemsController(services: services).addRoutes(to: routes)
+    RemsAPIController(services: services).addRoutes(to: routes)
+    RemsSettingController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -50,6 +50,7 @@ enum WebResponses {
         var sections: [NavigationSection] = [.home]
         if identity.can(.patientsRead) { sections.append(contentsOf: [.patients, .sessions, .board]) }
         if identity.can(.dosingUse) { sections.append(.dosing) }
+        if identity.can(.patientsRead), clinic.settings.jurisdiction.region == .unitedStates { sections.append(.rems) }
         if identity.can(.usersManage) { sections.append(.users) }
         if identity.can(.auditRead) { sections.append(.audit) }
         if identity.can(.clinicConfigure) { sections.append(.clinic) }

@@ -6,9 +6,17 @@ import Foundation
 /// Each capability adds its part here so that the demo always shows every feature.
 public struct DemoClinicLoader: Sendable {
     /// The settings the demo clinic is given.
+    /// It treats patients every day, so that "today" always has sessions in every state.
     public static let settings = ClinicSettings(
         name: "Demo Ketamine Clinic", timeZone: "America/New_York",
-        jurisdiction: Jurisdiction(code: "US-NY")!, mrnPrefix: "DEMO")
+        jurisdiction: Jurisdiction(code: "US-NY")!, mrnPrefix: "DEMO", workingDays: Set(Weekday.allCases))
+
+    /// The demo clinic's REMS details: an outpatient setting with its address and a designated
+    /// monitoring provider, so its esketamine sessions' monitoring forms can be complete.
+    public static let remsDetails = RemsSettingDetails(
+        kind: .outpatient, settingName: "Demo Ketamine Clinic", address1: "100 Example Avenue", address2: "Suite 4",
+        city: "New York", state: "NY", zip: "10001", telephone: "+1 212 555 0142", monitoringFirstName: "Grace",
+        monitoringLastName: "Monitor", monitoringEmail: "grace.monitor@demo.example.org")
 
     /// What was loaded.
     public struct Summary: Sendable, Equatable {
@@ -40,7 +48,7 @@ public struct DemoClinicLoader: Sendable {
             clinic = try await clinics.updateSettings(of: clinic.id, to: Self.settings, stamp: stamp)
         }
         let today = CalendarDate(instant: now, in: clinic.settings.resolvedTimeZone)
-        let scenarios = try await loadScenarios(in: clinic.id, today: today, limit: patients, stamp: stamp)
+        let scenarios = try await loadScenarios(in: clinic.id, today: today, now: now, limit: patients, stamp: stamp)
         var people = DemoPatients(seed: seed, today: today)
         let repository = SQLPatientRepository(database: database)
         let batchSize = 2_000
@@ -58,20 +66,24 @@ public struct DemoClinicLoader: Sendable {
 
     /// Registers up to `limit` scenario patients with their intake records (once per clinic:
     /// none if the first is already there); returns how many were added.
-    private func loadScenarios(in clinicID: UUID, today: CalendarDate, limit: Int, stamp: AuditStamp) async throws -> Int {
+    private func loadScenarios(in clinicID: UUID, today: CalendarDate, now: Date, limit: Int, stamp: AuditStamp) async throws -> Int {
         let patients = SQLPatientRepository(database: database)
         let records = SQLPatientRecordRepository(database: database)
         let scenarios = DemoIntakeScenarios.all(today: today).prefix(max(0, limit))
         if let first = scenarios.first,
            try await patients.page(in: clinicID, matching: PatientSearch("\(first.registration.familyName), \(first.registration.givenName)"),
                                    after: nil, limit: 1).isEmpty == false { return 0 }
+        var planned: [String: UUID] = [:]
         for scenario in scenarios {
             let patient = try await patients.register(scenario.registration, in: clinicID, stamp: stamp)
             for item in scenario.items { _ = try await records.add(item, to: patient.id, stamp: stamp) }
             if let course = DemoIntakeScenarios.plannedCourses.first(where: { $0.familyName == scenario.registration.familyName }) {
                 try await planCourse(course, patientID: patient.id, clinicID: clinicID, today: today, stamp: stamp)
+                planned[course.familyName] = patient.id
             }
         }
+        try await RemsRepository(database: database).updateSettingDetails(Self.remsDetails, of: clinicID, stamp: stamp)
+        try await DemoSessions(database: database).load(patients: planned, today: today, now: now)
         return scenarios.count
     }
 

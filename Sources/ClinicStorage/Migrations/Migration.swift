@@ -38,6 +38,7 @@ public enum Migrations {
         createRatingScales,
         createSessionEvents,
         createSessionRecord,
+        addRemsSettingDetails,
     ]
 
     /// The newest version this binary knows.
@@ -420,4 +421,10 @@ public enum Migrations {
     ], engineStatements: { engine in
         engine.appendOnlyGuard(table: "session_entries") + engine.appendOnlyGuard(table: "session_vitals")
     })
+
+    static let addRemsSettingDetails = Migration(version: 10, name: "add REMS setting details", statements: [
+        // The healthcare setting's REMS details (kind, address, telephone, designated monitoring
+        // provider) as JSON: what the Patient Monitoring Form needs beyond the clinic's settings.
+        "ALTER TABLE clinics ADD COLUMN rems_details TEXT",
+    ])
 }

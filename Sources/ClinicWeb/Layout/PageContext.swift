@@ -57,6 +57,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case board
     /// Dosing tools: the dose calculator, the pharmacokinetic preview and the protocol library.
     case dosing
+    /// The REMS monitoring forms due (US clinics).
+    case rems
     /// Staff accounts (administrators).
     case users
     /// The audit trail (administrators).
@@ -74,6 +76,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .sessions: "Sessions"
         case .board: "Chair board"
         case .dosing: "Dosing"
+        case .rems: "REMS forms"
         case .users: "Users"
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
@@ -89,6 +92,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .sessions: "/sessions"
         case .board: "/board"
         case .dosing: "/dosing"
+        case .rems: "/rems"
         case .users: "/admin/users"
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"

@@ -16,7 +16,8 @@ public enum ClinicSettingsPage {
                .a(.id("safety-link"), .href("/admin/clinic/safety"), .text("safety policy")), .text(". Vital-sign alerts, pre-dose gates, "
                      + "discharge and chairs: "),
                .a(.id("sessions-link"), .href("/admin/clinic/sessions"), .text("session policy")), .text(". Treatment protocols: "),
-               .a(.href("/dosing/protocols"), .text("protocol library")), .text(".")),
+               .a(.href("/dosing/protocols"), .text("protocol library")), .text(". Spravato REMS setting details: "),
+               .a(.id("rems-link"), .href("/admin/clinic/rems"), .text("REMS details")), .text(".")),
             FormField.errorSummary(errors),
             .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),
                   .csrfField(context),

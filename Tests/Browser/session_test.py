@@ -134,7 +134,7 @@ class SessionFlow(BrowserFlow):
     def acknowledge_on_board(self):
         session_id = self.session_path.rsplit("/", 1)[1]
         alert = self.wait_for(f".chair-card[data-session-id='{session_id}'] .card-alert")
-        alert.find_element(By.CSS_SELECTOR, "input[value='slowed-infusion']").click()
+        Select(alert.find_element(By.CSS_SELECTOR, "select[name='action']")).select_by_value("slowed-infusion")
         alert.find_element(By.CSS_SELECTOR, "input[name='note']").send_keys("Rate halved; BP rechecked")
         button = alert.find_element(By.CSS_SELECTOR, "button[type='submit']")
         button.click()
@@ -142,6 +142,11 @@ class SessionFlow(BrowserFlow):
         self.open(self.session_path)
         alerts = self.wait_for("#alerts").text
         assert "Acknowledged by" in alerts and "Slowed the infusion" in alerts, alerts
+        # The same reading raised other alerts (the rise from baseline): the nurse records them too.
+        while self.driver.find_elements(By.CSS_SELECTOR, "#alerts form.acknowledge-form"):
+            form = self.driver.find_element(By.CSS_SELECTOR, "#alerts form.acknowledge-form")
+            form.find_element(By.CSS_SELECTOR, "input[value='informed-physician']").click()
+            self.click_and_wait("//section[@id='alerts']//form[contains(@class,'acknowledge-form')]//button")
         return alerts.splitlines()[-1]
 
     def discharge_and_sign(self):
@@ -190,7 +195,7 @@ CHECKS = [
 
 
 def main() -> int:
-    return run_flow("session", SessionFlow, CHECKS, demo_patients=16, description=__doc__)
+    return run_flow("session", SessionFlow, CHECKS, demo_patients=24, description=__doc__)
 
 
 if __name__ == "__main__":

@@ -115,6 +115,20 @@ struct SessionRecordRulesTests {
         #expect(readiness.ready == ready, "\(readiness.criteria.filter { !$0.met })")
     }
 
+    @Test("An open alert keeps the patient from being ready to leave")
+    func openAlertBlocksDischarge() {
+        let score = ModifiedAldrete(consciousness: 2, circulation: 2, respiration: 2, oxygenSaturation: 2, activity: 2)
+        func readiness(openAlerts: Int) -> DischargeReadiness {
+            DischargeReadiness(assessment: DischargeAssessment(at: Self.start, aldrete: score, escortPresent: true), aldreteThreshold: 9,
+                               latestReading: VitalReading(systolic: 125, diastolic: 80), baseline: VitalReading(systolic: 125, diastolic: 80),
+                               alertPolicy: .defaults, observedSince: Self.start, observedSinceLabel: "", minimumObservationMinutes: nil,
+                               openAlerts: openAlerts, now: Self.start)
+        }
+        #expect(readiness(openAlerts: 0).ready)
+        #expect(!readiness(openAlerts: 1).ready)
+        #expect(readiness(openAlerts: 2).criteria.first { !$0.met }?.key == "alerts")
+    }
+
     @Test("Readings: typing mistakes are refused, extremes pass", arguments: [
         (VitalReading(systolic: 1200, diastolic: 80), false), (VitalReading(systolic: 80, diastolic: 90), false),
         (VitalReading(systolic: 120), false), (VitalReading(), false), (VitalReading(oxygenSaturation: 101), false),

@@ -55,6 +55,8 @@ public enum DemoIntakeScenarios {
                       startDaysAgo: 0, story: .responder),
         PlannedCourse(familyName: "Discharge", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 6,
                       startDaysAgo: 0, story: .responder),
+        PlannedCourse(familyName: "Waiting", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 6,
+                      startDaysAgo: 0, story: .responder),
     ]
 
     /// PHQ-9 observations for a story around session dates (those up to `today`): before each
@@ -196,6 +198,8 @@ public enum DemoIntakeScenarios {
             Scenario(registration: person("Olga", "Observation", age: 35, .female), items: base(
                 height: 168, weight: 70, medications: [Medication(name: "zolpidem", dose: "5 mg at night", classes: [.sedativeHypnotic])])),
             Scenario(registration: person("Dora", "Discharge", age: 55, .female), items: base(height: 162, weight: 68)),
+            // Booked for today and not yet arrived: the first step of a session is check-in.
+            Scenario(registration: person("Walter", "Waiting", age: 44, .male), items: base(height: 176, weight: 76)),
         ]
     }
 }

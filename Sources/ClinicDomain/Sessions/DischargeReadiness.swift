@@ -47,7 +47,7 @@ public struct DischargeCriterion: Codable, Equatable, Sendable {
 /// Whether the patient is ready to leave: Aldrete ≥ the clinic's threshold [R39], vital signs back
 /// near baseline (no absolute-limit alert and no rise from baseline at the alert level [R18]), the
 /// minimum observation time (≥ 2 h from the first esketamine device [R13][R19]; clinic policy after
-/// an IV infusion ends), and the escort present.
+/// an IV infusion ends), the escort present, and every vital-sign alert acknowledged.
 public struct DischargeReadiness: Codable, Equatable, Sendable {
     /// Each criterion.
     public let criteria: [DischargeCriterion]
@@ -58,7 +58,7 @@ public struct DischargeReadiness: Codable, Equatable, Sendable {
     /// Judges readiness at `now`.
     public init(assessment: DischargeAssessment?, aldreteThreshold: Int, latestReading: VitalReading?, baseline: VitalReading?,
                 alertPolicy: VitalSignAlertPolicy, observedSince: Date?, observedSinceLabel: String, minimumObservationMinutes: Int?,
-                now: Date) {
+                openAlerts: Int = 0, now: Date) {
         var criteria: [DischargeCriterion] = []
         if let assessment {
             let total = assessment.aldrete.total
@@ -91,6 +91,8 @@ public struct DischargeReadiness: Codable, Equatable, Sendable {
                                                    detail: "The dose has not started."))
             }
         }
+        criteria.append(DischargeCriterion(key: "alerts", label: "Every alert acknowledged", met: openAlerts == 0,
+                                           detail: openAlerts == 0 ? "None open." : "\(openAlerts) alert\(openAlerts == 1 ? "" : "s") still open."))
         self.criteria = criteria
     }
 }

@@ -201,6 +201,6 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
             latestReading: readings.last { $0.values.hasBloodPressure }?.values, baseline: baseline?.values,
             alertPolicy: policy.alerts, observedSince: esketamine ? doseStartedAt : doseEndedAt,
             observedSinceLabel: esketamine ? "since the first device" : "since the infusion ended",
-            minimumObservationMinutes: schedule.minimumObservationMinutes, now: now)
+            minimumObservationMinutes: schedule.minimumObservationMinutes, openAlerts: openAlerts.count, now: now)
     }
 }

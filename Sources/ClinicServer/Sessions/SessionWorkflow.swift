@@ -89,7 +89,7 @@ struct SessionWorkflow: Sendable {
         case .stopEarly: event = .stopEarly(reason: reason ?? "")
         case .startDosing:
             if record.session.state == .preTreatmentChecks, record.administration == nil {
-                throw SessionRefusal(reason: "Record what is given (product, lot, dose, who gives and checks it) before dosing starts.")
+                throw SessionRefusal(reason: "Record the administration (product, lot, dose, who gives and who checks it) before dosing starts.")
             }
             let evaluation = try await checklistEvaluation(loaded)
             event = .startDosing(checklistPassed: record.checklist != nil && evaluation.passed, override: override)

@@ -43,7 +43,18 @@
     return h > 0 ? h + ':' + two(m) + ':' + two(r) : m + ':' + two(r);
   }
 
-  function timeOfDay(date) { return two(date.getHours()) + ':' + two(date.getMinutes()) + ':' + two(date.getSeconds()); }
+  // Times show in the clinic's zone (as the server renders them), whatever the screen's own zone.
+  var clinicZone = board.getAttribute('data-time-zone');
+  var zoneFormat = null;
+  try {
+    if (clinicZone && window.Intl) {
+      zoneFormat = new Intl.DateTimeFormat('en-GB', { timeZone: clinicZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+    }
+  } catch (unknownZone) { zoneFormat = null; }
+  function timeOfDay(date) {
+    if (zoneFormat) { return zoneFormat.format(date); }
+    return two(date.getHours()) + ':' + two(date.getMinutes()) + ':' + two(date.getSeconds());
+  }
 
   function toDate(value) { return typeof value === 'number' ? new Date(value) : new Date(String(value)); }
 

@@ -12,6 +12,7 @@ extension ChairBoardPage {
             content:
             .section(
                 .class("board"), .id("board"), .attribute(named: "aria-labelledby", value: "board-heading"),
+                .attribute(named: "data-time-zone", value: model.timeZone.identifier),
                 .div(.class("board-header"),
                      .h1(.id("board-heading"), .text("Chair board")),
                      .p(.id("board-connection"), .class("board-connection"), .attribute(named: "data-state", value: "connecting"),

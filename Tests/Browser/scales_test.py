@@ -13,6 +13,7 @@ import re
 import sys
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from browserkit import BrowserFlow, Check, make_driver, run_flow
 
@@ -53,7 +54,7 @@ class ScalesFlow(BrowserFlow):
             field = phone.find_element(By.ID, "dateOfBirth")
             phone.execute_script("arguments[0].value = arguments[1];", field, self.born)  # locale-independent
             phone.find_element(By.XPATH, "//button[normalize-space()='Continue']").click()
-            progress = phone.find_element(By.ID, "progress").text
+            progress = WebDriverWait(phone, 10).until(lambda d: d.find_element(By.ID, "progress")).text
             assert "Part 1 of 1" in progress, progress
             assert not phone.find_elements(By.CSS_SELECTOR, "nav"), "the patient sees no navigation"
             width = phone.execute_script("return document.documentElement.scrollWidth")
@@ -62,7 +63,8 @@ class ScalesFlow(BrowserFlow):
                 value = 2 if item == 9 else 1
                 phone.find_element(By.CSS_SELECTOR, f"label[for='phq9-item{item}-{value}']").click()
             phone.find_element(By.XPATH, "//button[normalize-space()='Send my answers']").click()
-            crisis = phone.find_element(By.ID, "crisis-resources").text
+            # The click does not wait for the next page; the thanks page is awaited explicitly.
+            crisis = WebDriverWait(phone, 10).until(lambda d: d.find_element(By.ID, "crisis-resources")).text
             assert "emergency" in crisis.lower(), crisis
             assert phone.find_elements(By.ID, "alert-notice"), "the patient is told staff were alerted"
             phone.save_screenshot(f"{self.shots}/phone-thanks.png")

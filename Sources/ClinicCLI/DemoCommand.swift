@@ -13,10 +13,15 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
     @Option(help: "Number of synthetic patients to add (default 200).") var patients: Int?
     @Option(help: "Seed; the same seed gives the same clinic (default 1).") var seed: UInt64?
+    @Option(help: "Also seat this many synthetic patients for IV sessions today, one per chair (load tests of the chair board).")
+    var loadTestChairs: Int?
 
     func validate() throws {
         if let patients, patients < 0 || patients > 10_000_000 {
             throw ValidationError("--patients must be from 0 to 10000000.")
+        }
+        if let loadTestChairs, !(1...500).contains(loadTestChairs) {
+            throw ValidationError("--load-test-chairs must be from 1 to 500.")
         }
     }
 
@@ -35,6 +40,10 @@ struct DemoCommand: AsyncParsableCommand {
                     patients: settings.demoPatients, seed: settings.demoSeed, now: Date(), progress: progress.update)
                 let seconds = Date().timeIntervalSince(started)
                 print("Added \(summary.patientsAdded) demo patients in \(String(format: "%.1f", seconds)) s to \(settings.database).")
+                if let loadTestChairs {
+                    let seated = try await DemoClinicLoader(database: database).seatLoadTestPatients(loadTestChairs, now: Date())
+                    print("Seated \(seated.count) load-test patients in chairs Bay 1 to Bay \(seated.count), checked in for IV sessions today.")
+                }
                 let credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: Date())
                 print(DemoAccounts.announcement(credentials), terminator: "")
             } catch {

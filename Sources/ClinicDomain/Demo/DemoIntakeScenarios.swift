@@ -59,6 +59,18 @@ public enum DemoIntakeScenarios {
                       startDaysAgo: 0, story: .responder),
     ]
 
+    /// A synthetic patient for load tests of the chair board: Elena Eligible's record under the
+    /// name "Bay N, Loadtest", with an IV course starting today.
+    public static func loadTestPatient(_ number: Int, today: CalendarDate) -> (scenario: Scenario, course: PlannedCourse) {
+        let eligible = all(today: today)[0]
+        var registration = eligible.registration
+        registration.givenName = "Bay\(number)"
+        registration.familyName = "Loadtest"
+        return (Scenario(registration: registration, items: eligible.items),
+                PlannedCourse(familyName: "Loadtest", protocolID: ProtocolLibrary.ivStandard.id, target: .mgPerKg(0.5), sessions: 6,
+                              startDaysAgo: 0, story: .responder))
+    }
+
     /// PHQ-9 observations for a story around session dates (those up to `today`): before each
     /// session and the day after, and twice between maintenance sessions. Each is a total and
     /// whether item 9 is above 0.

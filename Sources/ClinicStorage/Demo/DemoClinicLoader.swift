@@ -26,7 +26,7 @@ public struct DemoClinicLoader: Sendable {
         public let patientsAdded: Int
     }
 
-    private let database: ClinicDatabase
+    let database: ClinicDatabase
 
     /// A loader writing into `database`, which must be migrated.
     public init(database: ClinicDatabase) { self.database = database }
@@ -89,7 +89,7 @@ public struct DemoClinicLoader: Sendable {
 
     /// Signs a screening (acknowledging its cautions) and a treatment plan starting today, as a
     /// prescriber would, so the demo has courses with scheduled sessions.
-    private func planCourse(_ course: DemoIntakeScenarios.PlannedCourse, patientID: UUID, clinicID: UUID,
+    func planCourse(_ course: DemoIntakeScenarios.PlannedCourse, patientID: UUID, clinicID: UUID,
                             today: CalendarDate, stamp: AuditStamp) async throws {
         let protocolID = course.protocolID, target = course.target, sessions = course.sessions
         let start = today.adding(days: -course.startDaysAgo)

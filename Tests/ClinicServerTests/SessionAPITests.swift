@@ -171,8 +171,9 @@ struct SessionAPITests {
                 try await api.command("end-dosing", as: nurse)
                 try await api.send(.post, "discharge-assessment", #"{"consciousness": 2, "circulation": 2, "respiration": 2, "#
                                    + #""oxygenSaturation": 2, "activity": 2, "escortPresent": true}"#, as: nurse)
+                clock.advance(minutes: 2)
                 try await api.reading(130, 82, as: nurse)
-                try await api.command("ready-for-discharge", as: nurse)
+                #expect(try await api.command("ready-for-discharge", as: nurse).json["state"] as? String == "ready-for-discharge")
                 let missing = try await api.command("discharge", as: nurse)
                 #expect(missing.status == .conflict, "the 10, 20 and 30 min readings are missing")
                 #expect(try await api.command("discharge", reason: "Readings on the paper chart", as: nurse).status == .conflict)

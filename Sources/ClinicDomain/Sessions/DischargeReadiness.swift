@@ -79,7 +79,7 @@ public struct DischargeReadiness: Codable, Equatable, Sendable {
                                                    : alerts.map(\.message).joined(separator: " ")))
         } else {
             criteria.append(DischargeCriterion(key: "vitals", label: "Vital signs back near baseline", met: false,
-                                               detail: "Take a reading before discharge."))
+                                               detail: "Take a blood-pressure reading after the dose, before discharge."))
         }
         if let minimum = minimumObservationMinutes {
             if let since = observedSince {

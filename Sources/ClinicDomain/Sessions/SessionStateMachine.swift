@@ -34,8 +34,8 @@ public enum SessionEvent: Equatable, Sendable {
     case endDosing
     /// Discharge criteria are met, or a prescriber overrides them.
     case markReadyForDischarge(criteriaMet: Bool, override: SessionOverride?)
-    /// The patient leaves: allowed when every required monitoring point is recorded, or with a
-    /// prescriber's override.
+    /// The patient leaves: allowed when every required monitoring point is recorded and the
+    /// discharge criteria still hold, or with a prescriber's override.
     case discharge(requiredPointsComplete: Bool, override: SessionOverride?)
     /// The session ends early, during or after dosing, with a reason.
     case stopEarly(reason: String)
@@ -114,7 +114,8 @@ public struct SessionStateMachine: Equatable, Sendable {
                          refusal: "Discharge criteria are not met; a prescriber may override them with a reason.")
         case (.readyForDischarge, .discharge(let complete, let override)):
             return gated(complete, override, to: .discharged, audit: "discharged",
-                         refusal: "Required monitoring points are missing; the session cannot be closed without a prescriber's override.")
+                         refusal: "Required readings are missing or the discharge criteria no longer hold; the session cannot be closed "
+                             + "without a prescriber's override.")
         default:
             return .refuse(reason: "“\(event.name.prefix(1).uppercased() + event.name.dropFirst())” is not possible while the session is \(state.displayName.lowercased()).")
         }

@@ -39,10 +39,11 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
 
     /// When the patient checked in.
     public var checkedInAt: Date? { enteredAt(.checkedIn) }
-    /// When the dose started (the first device, or the infusion's start).
+    /// When the dose started: the first esketamine device (never recorded before dosing began),
+    /// or the infusion's start.
     public var doseStartedAt: Date? {
         guard let started = enteredAt(.dosing) else { return nil }
-        if treatment == .esketamine, let first = devices.map(\.at).min() { return min(first, started) }
+        if treatment == .esketamine, let first = devices.map(\.at).min() { return max(first, started) }
         return started
     }
     /// When the dose ended.
@@ -118,10 +119,12 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
         let amended = Set(storedReadings.compactMap(\.amends))
         return storedReadings.filter { !amended.contains($0.id) && !$0.values.isEmpty }
     }
-    /// The pre-dose baseline: the last reading with blood pressure before the dose started.
+    /// The pre-dose baseline: the last reading with blood pressure taken and recorded before dosing
+    /// began (a reading entered later and backdated cannot move it). The alert check in storage
+    /// picks the same reading.
     public var baseline: StoredVitalReading? {
-        guard let start = doseStartedAt else { return nil }
-        return readings.last { $0.takenAt <= start && $0.values.hasBloodPressure }
+        guard let start = enteredAt(.dosing) else { return nil }
+        return readings.last { $0.takenAt <= start && $0.recordedAt <= start && $0.values.hasBloodPressure }
     }
     /// The reading the pre-treatment checklist judges: the baseline, or the latest while the dose waits.
     public var preDoseReading: StoredVitalReading? {
@@ -129,6 +132,11 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
     }
     /// The latest reading.
     public var latestReading: StoredVitalReading? { readings.last }
+    /// The latest reading with blood pressure taken after the dose ended: what discharge judges.
+    public var postDoseReading: StoredVitalReading? {
+        guard let end = doseEndedAt else { return nil }
+        return readings.last { $0.takenAt > end && $0.values.hasBloodPressure }
+    }
     /// Alerts not yet acknowledged.
     public var openAlerts: [SessionVitalAlert] { alerts.filter { $0.acknowledgement == nil } }
 
@@ -171,7 +179,8 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
             }
         }
         if schedule.requiresPulseOximetry {
-            let done = readings.contains { $0.values.oxygenSaturation != nil }
+            // Pulse oximetry during or after the dose: the pre-dose reading does not count.
+            let done = doseStartedAt.map { start in readings.contains { $0.values.oxygenSaturation != nil && $0.takenAt >= start } } ?? false
             result.append(PointStatus(label: "pulse oximetry", dueAt: nil, status: done ? .done : (doseStartedAt == nil ? .upcoming : .due)))
         }
         if schedule.requiresPreDischarge {
@@ -198,7 +207,7 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
         let esketamine = treatment == .esketamine
         return DischargeReadiness(
             assessment: dischargeAssessment, aldreteThreshold: policy.dischargeAldreteAtOrAbove,
-            latestReading: readings.last { $0.values.hasBloodPressure }?.values, baseline: baseline?.values,
+            latestReading: postDoseReading?.values, baseline: baseline?.values,
             alertPolicy: policy.alerts, observedSince: esketamine ? doseStartedAt : doseEndedAt,
             observedSinceLabel: esketamine ? "since the first device" : "since the infusion ended",
             minimumObservationMinutes: schedule.minimumObservationMinutes, openAlerts: openAlerts.count, now: now)

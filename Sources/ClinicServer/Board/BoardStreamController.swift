@@ -14,6 +14,9 @@ struct BoardStreamController: Sendable {
     }
 
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
-        BoardEventStream(bus: services.board, limit: services.boardStreamLimit).response()
+        // The stream carries live vital signs of every patient on the board: opening it is a view.
+        try await services.audit.record(AuditEvent(.view, entityType: "chair_board", entityID: "events",
+                                                   summary: "chair board live events opened"), stamp: context.stamp(at: services.now()))
+        return BoardEventStream(bus: services.board, limit: services.boardStreamLimit).response()
     }
 }

@@ -59,6 +59,8 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
             return .validation(errors)
         case let refusal as SessionRefusal:
             return .conflict(refusal.reason)
+        case let unknown as UnknownSessionItem:
+            return .notFound(unknown.description)
         case is NIOTooManyBytesError:
             return Problem(.contentTooLarge, type: "body-too-large", title: "The request body is too large")
         case let http as HTTPError where http.status == .notFound:

@@ -36,6 +36,7 @@ struct RemsAPIController: Sendable {
     @Sendable func queue(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let items = try await rems.repository.queue(clinic: clinic, today: services.today(for: clinic))
+        try await services.recordQueueViews(items, "API REMS form queue", context: context)
         return try APIResponse.json(["items": items.map { resource($0.form, submitted: $0.submitted, daysLeft: $0.daysLeft) }])
     }
 

@@ -21,6 +21,7 @@ struct RemsController: Sendable {
         let clinic = try await services.currentClinic()
         let details = try await rems.repository.settingDetails(of: clinic.id)
         let items = try await rems.repository.queue(clinic: clinic, today: services.today(for: clinic))
+        try await services.recordQueueViews(items, "REMS form queue", context: context)
         let model = RemsQueuePage.Model(items: items, applies: RemsMonitoringForm.applies(to: clinic.settings.jurisdiction, setting: details),
                                         timeZone: clinic.settings.resolvedTimeZone)
         let html = RemsQueuePage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .rems))

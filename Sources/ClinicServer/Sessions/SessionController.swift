@@ -24,6 +24,7 @@ struct SessionController: Sendable {
         }
         routes.staff(.post, "/sessions/:session/administration", .permission(.sessionsRun), use: administration)
         routes.staff(.post, "/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
+        routes.staff(.post, "/sessions/:session/vitals/:reading/amend", .permission(.sessionsRun), use: amendReading)
         routes.staff(.post, "/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
         routes.staff(.post, "/sessions/:session/note/amendments", .permission(.sessionsRun), use: amendNote)
     }
@@ -101,6 +102,17 @@ struct SessionController: Sendable {
             let result = try await workflow.recordReading(values, takenAt: takenAt, source: .nurse, sessionID: loaded.record.session.id,
                                                           clinic: loaded.clinic, stamp: context.stamp(at: services.now()))
             return result.alerts.isEmpty ? "Reading saved." : "Reading saved. ALERT: " + result.alerts.map(\.message).joined(separator: " ")
+        }
+    }
+
+    @Sendable func amendReading(_ request: Request, context: Context) async throws -> Response {
+        try await handle(request, context, form: "vitals") { loaded, fields in
+            let readingID = try SessionsAPIController.uuid(context, "reading")
+            let (values, takenAt) = try SessionForms.reading(fields, now: services.now(), timeZone: loaded.clinic.settings.resolvedTimeZone)
+            try await workflow.recordReading(values, takenAt: takenAt, source: .nurse, sessionID: loaded.record.session.id,
+                                             clinic: loaded.clinic, amends: readingID, reason: fields["reason"],
+                                             stamp: context.stamp(at: services.now()))
+            return values.isEmpty ? "Reading struck as entered in error." : "Reading corrected."
         }
     }
 

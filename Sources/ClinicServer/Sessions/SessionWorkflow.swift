@@ -75,37 +75,55 @@ struct SessionWorkflow: Sendable {
     @discardableResult
     func apply(_ command: SessionCommand, to loaded: LoadedSession, reason: String?, identity: Identity, stamp: AuditStamp) async throws
         -> TreatmentSessionState {
-        let record = loaded.record
         let now = services.now()
         let override = reason?.nilIfEmpty.map {
             SessionOverride(byName: identity.user.displayName, byPrescriber: identity.can(.sessionsOverride), reason: $0)
         }
-        let event: SessionEvent
+        if command == .checkIn, loaded.record.session.date > services.today(for: loaded.clinic) {
+            throw SessionRefusal(reason: "This session is booked for \(loaded.record.session.date.iso); check the patient in on the day.")
+        }
+        // The checklist's facts outside the session (screening, scales) are read first; everything the
+        // session's own record decides is judged inside the transaction, on the locked row.
+        let facts = command == .startDosing ? try await checklistFacts(loaded) : nil
+        let policy = loaded.policy, schedule = loaded.schedule
+        let next = try await services.sessionStates.apply(to: loaded.record.session.id, stamp: stamp) { record in
+            try Self.event(for: command, record: record, facts: facts, policy: policy, schedule: schedule, reason: reason,
+                           override: override, now: now)
+        }
+        let record = loaded.record
+        await announce(BoardEvent(kind: .phaseChanged, sessionID: record.session.id, storedAt: services.now(), state: next))
+        return next
+    }
+
+    /// The state machine's event for `command`, judged on `record` as it stands now.
+    static func event(for command: SessionCommand, record: TreatmentSessionRecord, facts: ChecklistFacts?, policy: SessionPolicy,
+                      schedule: MonitoringSchedule, reason: String?, override: SessionOverride?, now: Date) throws -> SessionEvent {
         switch command {
-        case .checkIn: event = .checkIn
-        case .beginChecks: event = .beginChecks
-        case .noShow: event = .markNoShow
-        case .cancel: event = .cancel(reason: reason ?? "")
-        case .stopEarly: event = .stopEarly(reason: reason ?? "")
+        case .checkIn: return .checkIn
+        case .beginChecks: return .beginChecks
+        case .noShow: return .markNoShow
+        case .cancel: return .cancel(reason: reason ?? "")
+        case .stopEarly: return .stopEarly(reason: reason ?? "")
         case .startDosing:
             if record.session.state == .preTreatmentChecks, record.administration == nil {
                 throw SessionRefusal(reason: "Record the administration (product, lot, dose, who gives and who checks it) before dosing starts.")
             }
-            let evaluation = try await checklistEvaluation(loaded)
-            event = .startDosing(checklistPassed: record.checklist != nil && evaluation.passed, override: override)
+            var checklistFacts = facts
+            checklistFacts?.preDoseReading = record.preDoseReading?.values
+            let passed = record.checklist.map { checklist in checklistFacts.map { ChecklistEvaluation(checklist, facts: $0).passed } ?? false } ?? false
+            return .startDosing(checklistPassed: passed, override: override)
         case .endDosing:
-            if record.treatment == .esketamine, record.devices.isEmpty {
+            if record.session.state == .dosing, record.treatment == .esketamine, record.devices.isEmpty {
                 throw SessionRefusal(reason: "Record each device the patient used before ending dosing.")
             }
-            event = .endDosing
+            return .endDosing
         case .readyForDischarge:
-            event = .markReadyForDischarge(criteriaMet: record.dischargeReadiness(policy: loaded.policy, now: now).ready, override: override)
+            return .markReadyForDischarge(criteriaMet: record.dischargeReadiness(policy: policy, now: now).ready, override: override)
         case .discharge:
-            event = .discharge(requiredPointsComplete: record.missingPoints(schedule: loaded.schedule, now: now).isEmpty, override: override)
+            // Readings keep arriving after "ready": the criteria are judged again at the door.
+            let complete = record.missingPoints(schedule: schedule, now: now).isEmpty && record.dischargeReadiness(policy: policy, now: now).ready
+            return .discharge(requiredPointsComplete: complete, override: override)
         }
-        let next = try await services.sessionStates.apply(event, to: record.session.id, stamp: stamp)
-        await announce(BoardEvent(kind: .phaseChanged, sessionID: record.session.id, storedAt: services.now(), state: next))
-        return next
     }
 
     // MARK: Entries
@@ -115,19 +133,21 @@ struct SessionWorkflow: Sendable {
     func append(_ content: SessionEntryContent, to loaded: LoadedSession, amends: UUID? = nil, reason: String? = nil,
                 identity: Identity, stamp: AuditStamp) async throws -> SessionEntry {
         let record = loaded.record
-        let state = record.session.state
-        if let refusal = Self.refusal(for: content, record: record, amending: amends != nil) { throw SessionRefusal(reason: refusal) }
         if amends != nil, reason?.nilIfEmpty == nil { throw SessionRefusal(reason: "Say why the entry is corrected.") }
-        if case .checklist = content, state == .checkedIn {
+        if case .checklist = content, record.session.state == .checkedIn {
             try await services.sessionStates.apply(.beginChecks, to: record.session.id, stamp: stamp)
         }
-        let entry = try await services.sessionRecords.append(content, to: record.session.id, amends: amends, reason: reason, stamp: stamp)
+        let now = services.now()
+        let entry = try await services.sessionRecords.append(content, to: record.session.id, amends: amends, reason: reason, stamp: stamp) {
+            current in
+            if let refusal = Self.refusal(for: content, record: current, amending: amends != nil, now: now) { throw SessionRefusal(reason: refusal) }
+        }
         await announce(BoardEvent(kind: .recordChanged, sessionID: record.session.id, storedAt: services.now()))
         return entry
     }
 
     /// Why `content` cannot be recorded now, or nil when it can.
-    static func refusal(for content: SessionEntryContent, record: TreatmentSessionRecord, amending: Bool) -> String? {
+    static func refusal(for content: SessionEntryContent, record: TreatmentSessionRecord, amending: Bool, now: Date) -> String? {
         let state = record.session.state
         let underCare = state.isActive
         let dosed = record.doseStartedAt != nil
@@ -137,14 +157,24 @@ struct SessionWorkflow: Sendable {
         case .checklist:
             return [.checkedIn, .preTreatmentChecks].contains(state) ? nil : "The checklist is completed before dosing starts."
         case .administration:
+            if record.administration != nil, !amending {
+                return "The administration is already recorded; correct it (with a reason) instead of recording it again."
+            }
             if [.preTreatmentChecks, .dosing, .observation, .readyForDischarge].contains(state) || (amending && state.isFinal) { return nil }
             return "The administration is recorded from the pre-treatment checks on."
         case .infusionChange:
             guard record.treatment != .esketamine else { return "Rate changes and pauses apply to infusions." }
-            return state == .dosing ? nil : "The infusion can be changed only while dosing."
+            guard state == .dosing, let started = record.enteredAt(.dosing) else { return "The infusion can be changed only while dosing." }
+            if case .infusionChange(let change) = content {
+                let last = record.infusionChanges.last?.at ?? started
+                if change.at < last { return "A change cannot be timed before the infusion's start or its last change." }
+                if change.at > now.addingTimeInterval(60) { return "A change cannot be timed in the future." }
+            }
+            return nil
         case .device(let device):
             guard record.treatment == .esketamine else { return "Devices are recorded for esketamine sessions." }
-            guard state == .dosing else { return "Devices are recorded while dosing." }
+            guard state == .dosing, let started = record.enteredAt(.dosing) else { return "Devices are recorded while dosing." }
+            if device.at < started { return "A device cannot be timed before dosing started." }
             return DeviceUse.refusal(at: device.at, after: record.devices, planned: record.session.planned.devices)
         case .sideEffects, .adverseEvent:
             return dosed || underCare ? nil : "Side effects are recorded once the patient is in the clinic."
@@ -168,7 +198,12 @@ struct SessionWorkflow: Sendable {
     func recordReading(_ values: VitalReading, takenAt: Date?, source: ReadingSource, sessionID: UUID, clinic: Clinic,
                        amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp) async throws -> StoredReadingResult {
         let now = services.now()
-        let taken = takenAt ?? now
+        var original: Date?
+        if let amends, takenAt == nil {
+            // A correction keeps the time of the reading it corrects, so its point stays done.
+            original = try await services.sessionRecords.reading(amends, of: sessionID)?.takenAt
+        }
+        let taken = takenAt ?? original ?? now
         var errors = FieldErrors()
         if taken > now.addingTimeInterval(60) { errors.add("takenAt", "A reading cannot be taken in the future.") }
         if taken < now.addingTimeInterval(-12 * 3600) { errors.add("takenAt", "Enter a time within the last 12 hours.") }
@@ -184,8 +219,13 @@ struct SessionWorkflow: Sendable {
         let result = try await services.sessionRecords.recordReading(clean, takenAt: taken, source: source, sessionID: sessionID,
                                                                       policy: policy.alerts, amends: amends, reason: reason, stamp: stamp)
         let storedAt = services.now()
-        await announce(BoardEvent(kind: .reading, sessionID: sessionID, storedAt: storedAt,
-                                  reading: .init(takenAt: result.reading.takenAt, values: result.reading.values)))
+        if amends == nil {
+            await announce(BoardEvent(kind: .reading, sessionID: sessionID, storedAt: storedAt,
+                                      reading: .init(takenAt: result.reading.takenAt, values: result.reading.values)))
+        } else {
+            // A correction may change which reading is latest: the board redraws the card.
+            await announce(BoardEvent(kind: .recordChanged, sessionID: sessionID, storedAt: storedAt))
+        }
         for alert in result.alerts {
             await announce(BoardEvent(kind: .alertRaised, sessionID: sessionID, storedAt: storedAt,
                                       alert: .init(id: alert.id, code: alert.code, message: alert.message)))

@@ -150,13 +150,15 @@ struct SessionsAPIController: Sendable {
 
     @Sendable func chairReading(_ request: Request, context: Context) async throws -> Response {
         guard let chair = context.parameters.get("chair")?.removingPercentEncoding?.nilIfEmpty else { throw Problem.notFound() }
-        guard let record = try await services.sessionRecords.activeRecords().first(where: { $0.chair == chair }) else {
+        guard let sessionID = try await services.sessionRecords.activeSession(inChair: chair) else {
             throw Problem.notFound("No patient is seated in \(chair) now.")
         }
-        return try await storeReading(request, sessionID: record.session.id, context: context)
+        return try await storeReading(request, sessionID: sessionID, context: context)
     }
 
     @Sendable func amendReading(_ request: Request, context: Context) async throws -> Response {
+        // Correcting or striking a reading is a clinical judgement: a gateway's token only records.
+        guard context.identity.can(.sessionsRun) else { throw Problem.forbidden(.sessionsRun) }
         let sessionID = try Self.uuid(context, "session")
         let readingID = try Self.uuid(context, "reading")
         return try await storeReading(request, sessionID: sessionID, amends: readingID, context: context)

@@ -117,7 +117,7 @@ public struct RemsRepository: Sendable {
     @discardableResult
     public func recordSubmission(_ submission: RemsSubmission, for sessionID: UUID, clinic: Clinic, reason: String?,
                                  stamp: AuditStamp) async throws -> SessionEntry {
-        guard let document = try await form(of: sessionID, clinic: clinic) else { throw StoredDataError(what: "treatment session \(sessionID)") }
+        guard let document = try await form(of: sessionID, clinic: clinic) else { throw UnknownSessionItem(what: "treatment session") }
         let earlier = document.submitted?.entryID
         if earlier != nil, reason?.trimmed.nilIfEmpty == nil {
             var errors = FieldErrors()
@@ -126,7 +126,13 @@ public struct RemsRepository: Sendable {
         }
         return try await SessionRecordRepository(database: database)
             .append(.remsSubmission(submission), to: sessionID, amends: earlier, reason: earlier == nil ? nil : reason?.trimmed,
-                    stamp: stamp)
+                    stamp: stamp) { record in
+                // The form reports the whole session: it is sent once the session has ended.
+                guard record.session.state.isFinal else {
+                    throw SessionRefusal(reason: "The form is submitted after the session ends; this session is "
+                                         + "\(record.session.state.displayName.lowercased()).")
+                }
+            }
     }
 
     // MARK: Assembly

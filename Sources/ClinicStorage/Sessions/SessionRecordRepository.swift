@@ -2,6 +2,16 @@ import ClinicDomain
 import Foundation
 import SQLKit
 
+/// A session or alert that does not exist (a mistyped id): the caller answers 404.
+public struct UnknownSessionItem: Error, Equatable, CustomStringConvertible {
+    /// What was looked for.
+    public let what: String
+    public var description: String { "There is no such \(what)." }
+
+    /// Creates the error.
+    public init(what: String) { self.what = what }
+}
+
 /// What storing a reading produced: the stored reading and any alerts it raised.
 public struct StoredReadingResult: Sendable {
     /// The reading.
@@ -41,6 +51,29 @@ public struct SessionRecordRepository: Sendable {
                 if let record = try await Self.record(id, db) { records.append(record) }
             }
             return records
+        }
+    }
+
+    /// One stored reading of the session.
+    public func reading(_ readingID: UUID, of sessionID: UUID) async throws -> StoredVitalReading? {
+        try await database.read { db in
+            try await db.select().column("*").from("session_vitals").where("id", .equal, SQLBind(readingID.uuidString))
+                .where("session_id", .equal, SQLBind(sessionID.uuidString)).first().map(SessionEntryCoding.reading)
+        }
+    }
+
+    /// The session under care in `chair` now, if any: what a monitor gateway's reading by chair
+    /// belongs to. One indexed query; seating refuses a second patient in a taken chair.
+    public func activeSession(inChair chair: String) async throws -> UUID? {
+        try await database.read { db in
+            let states = TreatmentSessionState.allCases.filter(\.isActive).map(\.rawValue)
+            let rows = try await db.select().column("id").from("treatment_sessions").where("chair", .equal, SQLBind(chair))
+                .where("state", .in, states).limit(2).all()
+            guard rows.count == 1 else {
+                if rows.isEmpty { return nil }
+                throw SessionRefusal(reason: "More than one session is seated in \(chair); move one of the patients first.")
+            }
+            return UUID(uuidString: try rows[0].decode(column: "id", as: String.self))
         }
     }
 
@@ -85,12 +118,24 @@ public struct SessionRecordRepository: Sendable {
 
     /// Appends `content` to the session's record (amending `amends`, with `reason`, when given).
     /// A signed note cannot be replaced: a second note is refused; amendments are appended.
+    /// `validate` judges the entry against the session's record as it stands inside the write
+    /// transaction, with the session row locked, so no state change or other entry slips between
+    /// the check and the write; it throws to refuse.
     @discardableResult
     public func append(_ content: SessionEntryContent, to sessionID: UUID, amends: UUID? = nil, reason: String? = nil,
-                       stamp: AuditStamp) async throws -> SessionEntry {
+                       stamp: AuditStamp,
+                       validate: @escaping @Sendable (TreatmentSessionRecord) throws -> Void = { _ in }) async throws -> SessionEntry {
         let body = try SessionEntryCoding.body(of: content)
         return try await database.write { db in
-            let patientID = try await Self.patientID(of: sessionID, db)
+            let patientID = try await Self.lock(sessionID, db)
+            guard let current = try await Self.record(sessionID, db) else { throw UnknownSessionItem(what: "treatment session") }
+            try validate(current)
+            if case .chair(let chair) = content,
+               try await db.select().column("id").from("treatment_sessions").where("chair", .equal, SQLBind(chair))
+                .where("state", .in, TreatmentSessionState.allCases.filter(\.isActive).map(\.rawValue))
+                .where("id", .notEqual, SQLBind(sessionID.uuidString)).first() != nil {
+                throw SessionRefusal(reason: "\(chair) is taken by another patient's session; move or discharge that patient first.")
+            }
             if case .note = content, try await Self.hasEntry(kind: "note", sessionID, db) {
                 throw SessionRefusal(reason: "The session note is signed and cannot be changed; append an amendment.")
             }
@@ -140,8 +185,10 @@ public struct SessionRecordRepository: Sendable {
                               amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp) async throws -> StoredReadingResult {
         try await database.write { db in
             let id = SQLBind(sessionID.uuidString)
-            guard let row = try await db.select().column("state").column("patient_id").from("treatment_sessions").where("id", .equal, id)
-                .first() else { throw StoredDataError(what: "treatment session \(sessionID.uuidString)") }
+            // Taking the row serialises the reading with the session's state changes across instances.
+            guard let row = try await db.raw("""
+                UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING state, patient_id
+                """).first() else { throw UnknownSessionItem(what: "treatment session") }
             let state = TreatmentSessionState(rawValue: try row.decode(column: "state", as: String.self))
             guard let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) else {
                 throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
@@ -173,7 +220,12 @@ public struct SessionRecordRepository: Sendable {
                 .run()
             var alerts: [SessionVitalAlert] = []
             if state.isActive {
-                for alert in policy.alerts(for: values, baseline: takenAt > (baseline?.doseStartedAt ?? .distantFuture) ? baseline?.values : nil) {
+                // An alert already open for the same reason is not raised again: a gateway posting every
+                // second would otherwise flood the board and the escalation list.
+                let open = Set(try await db.select().column("code").from("session_alerts").where("session_id", .equal, id)
+                    .where(SQLColumn("acknowledged_at"), .is, SQLLiteral.null).all().map { try $0.decode(column: "code", as: String.self) })
+                for alert in policy.alerts(for: values, baseline: takenAt > (baseline?.doseStartedAt ?? .distantFuture) ? baseline?.values : nil)
+                where !open.contains(alert.code) {
                     let stored = SessionVitalAlert(id: UUID(), sessionID: sessionID, readingID: reading.id, code: alert.code,
                                                    message: alert.message, raisedAt: stamp.at, escalatedAt: nil, acknowledgement: nil)
                     try await db.insert(into: "session_alerts")
@@ -206,8 +258,8 @@ public struct SessionRecordRepository: Sendable {
                 """).first() else {
                 let exists = try await db.select().column("id").from("session_alerts").where("id", .equal, SQLBind(alertID.uuidString))
                     .where("session_id", .equal, SQLBind(sessionID.uuidString)).first() != nil
-                throw exists ? SessionRefusal(reason: "This alert was already acknowledged.")
-                    : StoredDataError(what: "alert \(alertID.uuidString)")
+                throw exists ? SessionRefusal(reason: "This alert was already acknowledged.") as any Error
+                    : UnknownSessionItem(what: "alert")
             }
             let alert = try SessionEntryCoding.alert(row)
             let patientID = try await Self.patientID(of: sessionID, db)
@@ -242,6 +294,16 @@ public struct SessionRecordRepository: Sendable {
 
     // MARK: Helpers
 
+    /// Locks the session's row for the rest of the transaction; returns its patient.
+    static func lock(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> UUID {
+        guard let row = try await db.raw("""
+            UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING patient_id
+            """).first(), let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) else {
+            throw UnknownSessionItem(what: "treatment session")
+        }
+        return patientID
+    }
+
     private static func patientID(of sessionID: UUID, _ db: any SQLDatabase) async throws -> UUID {
         guard let row = try await db.select().column("patient_id").from("treatment_sessions")
             .where("id", .equal, SQLBind(sessionID.uuidString)).first(),
@@ -256,8 +318,8 @@ public struct SessionRecordRepository: Sendable {
             .where("kind", .equal, SQLBind(kind)).first() != nil
     }
 
-    /// The pre-dose baseline for alerting: the last reading in force with blood pressure taken
-    /// before the dose started, with that start.
+    /// The pre-dose baseline for alerting: the last reading in force with blood pressure taken and
+    /// recorded before dosing began, with that start (as ``TreatmentSessionRecord/baseline``).
     private static func baseline(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> (doseStartedAt: Date, values: VitalReading)? {
         guard let started = try await db.select().column("occurred_at").from("treatment_session_events")
             .where("session_id", .equal, SQLBind(sessionID.uuidString)).where("to_state", .equal, SQLBind(TreatmentSessionState.dosing.rawValue))
@@ -265,7 +327,7 @@ public struct SessionRecordRepository: Sendable {
         let start = try started.decode(column: "occurred_at", as: Int64.self)
         guard let row = try await db.raw("""
             SELECT * FROM session_vitals v WHERE v.session_id = \(bind: sessionID.uuidString) AND v.taken_at <= \(bind: start)
-            AND v.systolic IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = v.id)
+            AND v.recorded_at <= \(bind: start) AND v.systolic IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = v.id)
             ORDER BY v.taken_at DESC LIMIT 1
             """).first() else { return nil }
         return (Date(millisecondsSince1970: start), try SessionEntryCoding.reading(row).values)

@@ -25,15 +25,28 @@ public struct TreatmentSessionRepository: Sendable {
     /// Applies `event` to the session; returns the new state or throws ``SessionRefusal``.
     @discardableResult
     public func apply(_ event: SessionEvent, to sessionID: UUID, stamp: AuditStamp) async throws -> TreatmentSessionState {
+        try await apply(to: sessionID, stamp: stamp) { _ in event }
+    }
+
+    /// Applies the event `decide` makes from the session's record as it stands inside the write
+    /// transaction (the row locked): a hard stop judged on readings, alerts or entries cannot be
+    /// passed by a change committed between the check and the transition.
+    @discardableResult
+    public func apply(to sessionID: UUID, stamp: AuditStamp,
+                      decide: @escaping @Sendable (TreatmentSessionRecord) throws -> SessionEvent) async throws -> TreatmentSessionState {
         try await database.write { db in
             // Taking the row for update serialises events on one session across app instances.
             guard let row = try await db.raw("""
                 UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING state, patient_id
                 """).first(),
                 let current = TreatmentSessionState(rawValue: try row.decode(column: "state", as: String.self)) else {
-                throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
+                throw UnknownSessionItem(what: "treatment session")
             }
             let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self))
+            guard let record = try await SessionRecordRepository.record(sessionID, db) else {
+                throw UnknownSessionItem(what: "treatment session")
+            }
+            let event = try decide(record)
             var machine = SessionStateMachine(state: current)
             switch machine.handle(event) {
             case .refuse(let reason):

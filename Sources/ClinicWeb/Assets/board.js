@@ -147,6 +147,11 @@
     if (!event || !event.reading) { return; }
     var card = cardFor(event.sessionID);
     if (!card) { refresh(); return; }
+    // A reading entered late (taken before the one shown) does not replace the latest.
+    var taken = toDate(event.reading.takenAt).getTime();
+    var shownAt = Number(card.getAttribute('data-taken-at'));
+    if (isFinite(shownAt) && shownAt > 0 && taken < shownAt) { return; }
+    card.setAttribute('data-taken-at', String(taken));
     var v = event.reading.values || {};
     var bp = (v.systolic === undefined || v.systolic === null) && (v.diastolic === undefined || v.diastolic === null)
       ? null : (shown(v.systolic) || '—') + '/' + (shown(v.diastolic) || '—');

@@ -15,6 +15,7 @@ enum ChairCardView {
             .id("card-\(session)"), .class(classes.joined(separator: " ")),
             .attribute(named: "data-session-id", value: session),
             .attribute(named: "data-chair", value: chair),
+            .attribute(named: "data-taken-at", value: card.lastReading.map { String(Int64(($0.takenAt.timeIntervalSince1970 * 1000).rounded())) }),
             .attribute(named: "aria-labelledby", value: "chair-\(session)"),
             .div(.class("card-head"),
                  .h2(.class("chair"), .id("chair-\(session)"), .text(chair)),

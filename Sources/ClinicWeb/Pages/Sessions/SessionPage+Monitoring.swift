@@ -67,7 +67,7 @@ extension SessionPage {
                 .button(.type(.submit), .class("primary big"), .id("save-reading"), .text("Save reading")))),
             .if(record.storedReadings.isEmpty, .p(.class("hint"), .text("No readings yet."))),
             .if(!record.storedReadings.isEmpty, .table(.class("data-table flowsheet"), .id("flowsheet"),
-                .thead(.tr(.th("Time"), .th("Min"), .th("BP"), .th("HR"), .th("SpO2"), .th("RR"), .th("T"), .th("Source"))),
+                .thead(.tr(.th("Time"), .th("Min"), .th("BP"), .th("HR"), .th("SpO2"), .th("RR"), .th("T"), .th("Source"), .th(""))),
                 .tbody(.forEach(record.storedReadings.reversed()) { reading in
                     flowsheetRow(reading, model: model, alerted: alertedReadings.contains(reading.id), baseline: reading.id == baselineID)
                 }))))
@@ -86,7 +86,31 @@ extension SessionPage {
                                values.heartRate.map(String.init) ?? "–", values.oxygenSaturation.map(String.init) ?? "–",
                                values.respiratoryRate.map(String.init) ?? "–",
                                values.temperatureCelsius.map { Rounding.text($0, places: 1) } ?? "–", source]
-        return .tr(.class(classes.joined(separator: " ")), .forEach(cells) { .td(.text($0)) })
+        let canCorrect = model.canRun && !amended && !values.isEmpty
+        return .tr(.class(classes.joined(separator: " ")), .forEach(cells) { .td(.text($0)) },
+                   .td(.if(canCorrect, correctionForm(reading, model: model))))
+    }
+
+    /// A folded form on a flowsheet row: the corrected values (none: struck as entered in error) and why.
+    private static func correctionForm(_ reading: StoredVitalReading, model: Model) -> Node<HTML.BodyContext> {
+        let id = reading.id.uuidString.lowercased()
+        let prefix = "fix-\(id.prefix(8))"
+        let fields: [(String, String, Int?)] = [("systolic", "Sys", reading.values.systolic), ("diastolic", "Dia", reading.values.diastolic),
+                                                ("heartRate", "HR", reading.values.heartRate),
+                                                ("oxygenSaturation", "SpO2", reading.values.oxygenSaturation),
+                                                ("respiratoryRate", "RR", reading.values.respiratoryRate)]
+        return disclosure("Correct", .form(
+            .method(.post), .action("\(model.path)/vitals/\(id)/amend"), .class("correction-form"),
+            .input(.type(.hidden), .name("_csrf"), .value(model.csrfToken)),
+            .group(fields.map { field in
+                .group(.label(.for("\(prefix)-\(field.0)"), .text(field.1)),
+                       .input(.type(.text), .id("\(prefix)-\(field.0)"), .name(field.0), .value(field.2.map(String.init) ?? ""),
+                              .attribute(named: "inputmode", value: "numeric"), .attribute(named: "size", value: "4")))
+            }),
+            .label(.for("\(prefix)-reason"), .text("Why")),
+            .input(.type(.text), .id("\(prefix)-reason"), .name("reason"), .attribute(named: "required", value: "required")),
+            .p(.class("hint"), .text("Clear every value to strike a reading entered in error.")),
+            .button(.type(.submit), .text("Save correction"))))
     }
 
     /// A folded section: a summary line that opens `content`.

@@ -5,6 +5,8 @@ import Plot
 extension SessionPage {
     /// Renders the page.
     public static func render(_ model: Model, context: PageContext) -> String {
+        var model = model
+        model.csrfToken = context.csrfToken
         let record = model.record
         let title = "Session \(record.session.number): \(model.patient.listName)"
         return Layout.page(

@@ -63,9 +63,9 @@ class SessionFlow(BrowserFlow):
     def check_in_and_seat(self):
         self.press("check-in")
         assert self.state() == "Checked in", self.state()
-        Select(self.wait_for("#chair")).select_by_visible_text("Chair 4")
+        Select(self.wait_for("#chair")).select_by_visible_text("Chair 5")
         self.submit("Seat patient")
-        assert "Chair 4" in self.wait_for("#session-header").text
+        assert "Chair 5" in self.wait_for("#session-header").text
         return self.state()
 
     def checklist_and_pre_dose(self):

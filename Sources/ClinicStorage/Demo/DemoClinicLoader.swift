@@ -48,6 +48,13 @@ public struct DemoClinicLoader: Sendable {
             clinic = try await clinics.updateSettings(of: clinic.id, to: Self.settings, stamp: stamp)
         }
         let today = CalendarDate(instant: now, in: clinic.settings.resolvedTimeZone)
+        // The demo's treatment room has six chairs: four taken by today's sessions, two free to seat someone.
+        let sessionPolicies = SessionPolicyRepository(database: database)
+        var sessionPolicy = try await sessionPolicies.policy(of: clinic.id)
+        if sessionPolicy == .defaults {
+            sessionPolicy.chairs = (1...6).map { "Chair \($0)" }
+            try await sessionPolicies.update(sessionPolicy, of: clinic.id, stamp: stamp)
+        }
         let scenarios = try await loadScenarios(in: clinic.id, today: today, now: now, limit: patients, stamp: stamp)
         var people = DemoPatients(seed: seed, today: today)
         let repository = SQLPatientRepository(database: database)

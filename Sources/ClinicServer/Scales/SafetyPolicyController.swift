@@ -69,9 +69,8 @@ struct SafetyPolicyController: Sendable {
     }
 
     @Sendable func save(_ request: Request, context: Context) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let fields = try await WebResponses.formFields(of: request)
-        do {
+        try await WebResponses.saveSettingsForm(request, context, services: services, path: "/admin/clinic/safety",
+                                                message: "Safety policy saved.") { clinic, fields in
             let policy = try Self.policy(from: fields)
             let staff = Set(try await services.users.all().filter(\.isActive).map { "\($0.email)".lowercased() })
             var notStaff = FieldErrors()
@@ -82,11 +81,8 @@ struct SafetyPolicyController: Sendable {
             }
             try notStaff.throwIfAny()
             try await services.safetyPolicies.update(policy, of: clinic.id, stamp: context.stamp(at: services.now()))
-            return WebResponses.redirect(to: "/admin/clinic/safety", flash: Flash(.success, "Safety policy saved."))
-        } catch let invalid as FieldErrors {
-            let html = SafetyPolicyPage.render(values: fields, errors: invalid,
-                                               context: WebResponses.pageContext(clinic, request, context, section: .clinic))
-            return WebResponses.page(html, status: .unprocessableContent)
+        } render: { values, errors, page in
+            SafetyPolicyPage.render(values: values, errors: errors, context: page)
         }
     }
 }

@@ -70,15 +70,11 @@ struct SessionPolicyController: Sendable {
     }
 
     @Sendable func save(_ request: Request, context: Context) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let fields = try await WebResponses.formFields(of: request)
-        do {
+        try await WebResponses.saveSettingsForm(request, context, services: services, path: "/admin/clinic/sessions",
+                                                message: "Session policy saved.") { clinic, fields in
             try await services.sessionPolicies.update(try Self.policy(from: fields), of: clinic.id, stamp: context.stamp(at: services.now()))
-            return WebResponses.redirect(to: "/admin/clinic/sessions", flash: Flash(.success, "Session policy saved."))
-        } catch let invalid as FieldErrors {
-            let html = SessionPolicyPage.render(values: fields, errors: invalid,
-                                                context: WebResponses.pageContext(clinic, request, context, section: .clinic))
-            return WebResponses.page(html, status: .unprocessableContent)
+        } render: { values, errors, page in
+            SessionPolicyPage.render(values: values, errors: errors, context: page)
         }
     }
 }

@@ -2,7 +2,8 @@
 session from check-in to discharge (chair, checklist, pre-dose reading, administration, dosing);
 a high blood-pressure reading raises an alert that the board, open in a second window, shows
 without reloading; the nurse acknowledges it on the board with the action taken; then the
-discharge assessment, the pre-discharge reading, discharge and the signed note.
+discharge assessment, the pre-discharge reading, discharge and the signed note; then a complete
+Spravato REMS monitoring form from the demo is opened, printable, and recorded as submitted.
 
 Run: python3 Tests/Browser/session_test.py [--binary .build/debug/ketaclinic] [--keep]
 """
@@ -176,6 +177,32 @@ class SessionFlow(BrowserFlow):
         self.screenshot("session-discharged.png")
         return "discharged, note signed"
 
+    def rems_form_printable_and_submitted(self):
+        self.open("/rems")
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "table.rems-queue tbody tr")
+        row = next((r for r in rows if "Esketamine, Ethan" in r.text and "Complete" in r.text and "Submitted" not in r.text), None)
+        assert row is not None, "a complete, unsubmitted form: " + " | ".join(r.text for r in rows)
+        row.find_element(By.LINK_TEXT, "Complete").click()
+        self.wait_ready()
+        page = self.wait_for("main").text
+        for field in ["Lot", "40 min", "Sedation", "Dissociation"]:
+            assert field.lower() in page.lower(), f"{field} missing from the form"
+        assert not self.driver.find_elements(By.CSS_SELECTOR, ".missing-summary"), "the demo form is complete"
+        assert self.driver.find_elements(By.CSS_SELECTOR, "button[data-print]"), "a print button"
+        has_print_rules = self.driver.execute_script(
+            "return Array.from(document.styleSheets).some(function (sheet) { try { return Array.from(sheet.cssRules)"
+            ".some(function (r) { return r.media && r.media.mediaText.indexOf('print') >= 0; }); } catch (e) { return false; } });")
+        assert has_print_rules, "a print stylesheet"
+        self.screenshot("rems-form.png")
+        yesterday = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 30 * 3600))  # after the demo form's session, never in the future
+        self.set_date("#submittedOn", yesterday)
+        Select(self.wait_for("#channel")).select_by_value("online")
+        self.fill("#confirmation", "PMF-204411")
+        self.submit("Record the submission")
+        submitted = self.wait_for("#rems-submission").text
+        assert "PMF-204411" in submitted or "Submitted" in submitted, submitted
+        return submitted.splitlines()[0]
+
     def no_console_errors(self):
         return self.console_clean("the session pages and the board")
 
@@ -190,6 +217,7 @@ CHECKS = [
           SessionFlow.alert_reaches_board_without_reload),
     Check("the alert is acknowledged on the board with the action taken", SessionFlow.acknowledge_on_board),
     Check("discharge assessment, discharge and the signed note", SessionFlow.discharge_and_sign),
+    Check("a complete REMS monitoring form is printable and recorded as submitted", SessionFlow.rems_form_printable_and_submitted),
     Check("no browser console errors", SessionFlow.no_console_errors),
 ]
 

@@ -91,4 +91,33 @@ struct SessionRecordRepositoryTests {
             }
         }
     }
+
+    @Test("The board's records summarise a gateway's 1 Hz monitor readings: BP, alerts, the latest and the latest SpO2 stay",
+          arguments: TestDatabases.engines)
+    func monitorSummary(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let (_, sessionID) = try await SessionFixtures.plannedSession(database, treatment: .esketamine)
+            let states = TreatmentSessionRepository(database: database)
+            let records = SessionRecordRepository(database: database)
+            try await states.apply(.checkIn, to: sessionID, stamp: Self.stamp)
+            func at(_ seconds: Double) -> Date { Fixtures.now.addingTimeInterval(seconds) }
+            try await records.recordReading(VitalReading(systolic: 124, diastolic: 78, heartRate: 70, oxygenSaturation: 98), takenAt: at(0),
+                                            source: .nurse, sessionID: sessionID, policy: .defaults, stamp: Self.stamp)
+            for second in 1...120 {
+                let saturation = second == 60 ? 90 : 97   // one dip below 92 raises an alert [R39]
+                try await records.recordReading(VitalReading(heartRate: 70 + second % 5, oxygenSaturation: saturation), takenAt: at(Double(second)),
+                                                source: .gateway, sessionID: sessionID, policy: .defaults, stamp: Self.stamp)
+            }
+            try await records.recordReading(VitalReading(heartRate: 75), takenAt: at(121), source: .gateway, sessionID: sessionID,
+                                            policy: .defaults, stamp: Self.stamp)
+            let full = try #require(try await records.record(of: sessionID))
+            #expect(full.storedReadings.count == 122, "the record keeps every reading")
+            let board = try #require(try await records.activeRecords().first { $0.session.id == sessionID })
+            #expect(board.storedReadings.map(\.takenAt) == [at(0), at(60), at(120), at(121)],
+                    "the BP reading, the alerting dip, the latest with SpO2 and the latest")
+            #expect(board.latestReading?.values.heartRate == 75)
+            #expect(board.openAlerts.map(\.code) == ["oxygen-saturation-low"])
+            #expect(try await records.activeSession(inChair: "Chair 9") == nil)
+        }
+    }
 }

@@ -39,6 +39,7 @@ public enum Migrations {
         createSessionEvents,
         createSessionRecord,
         addRemsSettingDetails,
+        indexSessionLookups,
     ]
 
     /// The newest version this binary knows.
@@ -426,5 +427,12 @@ public enum Migrations {
         // The healthcare setting's REMS details (kind, address, telephone, designated monitoring
         // provider) as JSON: what the Patient Monitoring Form needs beyond the clinic's settings.
         "ALTER TABLE clinics ADD COLUMN rems_details TEXT",
+    ])
+
+    static let indexSessionLookups = Migration(version: 11, name: "index session lookups", statements: [
+        // A gateway's reading by chair finds the seated session with one indexed query.
+        "CREATE INDEX treatment_sessions_by_chair ON treatment_sessions (chair, state)",
+        // The board's summary of monitor readings asks which readings raised an alert.
+        "CREATE INDEX session_alerts_by_reading ON session_alerts (vital_id)",
     ])
 }

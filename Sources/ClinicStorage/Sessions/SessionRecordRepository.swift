@@ -39,8 +39,8 @@ public struct SessionRecordRepository: Sendable {
         try await database.read { db in try await Self.record(sessionID, db) }
     }
 
-    /// The records of every session in the clinic today that is under care (checked in to ready
-    /// for discharge), for the board.
+    /// The records of every session under care (checked in to ready for discharge), for the board,
+    /// with monitor readings summarised (see ``record(_:_:monitorSummary:)``).
     public func activeRecords() async throws -> [TreatmentSessionRecord] {
         try await database.read { db in
             let states = TreatmentSessionState.allCases.filter(\.isActive).map(\.rawValue)
@@ -48,7 +48,7 @@ public struct SessionRecordRepository: Sendable {
                 .all().map { try $0.decode(column: "id", as: String.self) }
             var records: [TreatmentSessionRecord] = []
             for id in ids.compactMap(UUID.init(uuidString:)) {
-                if let record = try await Self.record(id, db) { records.append(record) }
+                if let record = try await Self.record(id, db, monitorSummary: true) { records.append(record) }
             }
             return records
         }
@@ -92,7 +92,11 @@ public struct SessionRecordRepository: Sendable {
         }
     }
 
-    static func record(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> TreatmentSessionRecord? {
+    /// The record of `sessionID`. With `monitorSummary`, monitor readings without blood pressure
+    /// are left out except the latest, the latest with SpO2, and any that raised an alert or were
+    /// corrected: what the board needs (last vital signs, required points, pulse oximetry) from a
+    /// session a gateway feeds every second, without reading thousands of rows.
+    static func record(_ sessionID: UUID, _ db: any SQLDatabase, monitorSummary: Bool = false) async throws -> TreatmentSessionRecord? {
         guard let row = try await db.select().column("*").from("treatment_sessions").where("id", .equal, SQLBind(sessionID.uuidString))
             .first() else { return nil }
         let session = try TreatmentPlanRepository.decodeSession(row)
@@ -102,8 +106,23 @@ public struct SessionRecordRepository: Sendable {
         let id = SQLBind(sessionID.uuidString)
         let entries = try await db.select().column("*").from("session_entries").where("session_id", .equal, id).orderBy("recorded_at")
             .all().map(SessionEntryCoding.entry)
-        let readings = try await db.select().column("*").from("session_vitals").where("session_id", .equal, id).orderBy("taken_at")
-            .all().map(SessionEntryCoding.reading)
+        let readings: [StoredVitalReading]
+        if monitorSummary {
+            let session = sessionID.uuidString
+            readings = try await db.raw("""
+                SELECT * FROM session_vitals v WHERE v.session_id = \(bind: session) AND (
+                    v.systolic IS NOT NULL OR v.source = 'nurse' OR v.amends IS NOT NULL
+                    OR EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = v.id)
+                    OR EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = v.id)
+                    OR v.taken_at = (SELECT MAX(m.taken_at) FROM session_vitals m WHERE m.session_id = \(bind: session))
+                    OR v.taken_at = (SELECT MAX(o.taken_at) FROM session_vitals o
+                                     WHERE o.session_id = \(bind: session) AND o.oxygen_saturation IS NOT NULL))
+                ORDER BY v.taken_at
+                """).all().map(SessionEntryCoding.reading)
+        } else {
+            readings = try await db.select().column("*").from("session_vitals").where("session_id", .equal, id).orderBy("taken_at")
+                .all().map(SessionEntryCoding.reading)
+        }
         let alerts = try await db.select().column("*").from("session_alerts").where("session_id", .equal, id).orderBy("raised_at")
             .all().map(SessionEntryCoding.alert)
         return TreatmentSessionRecord(

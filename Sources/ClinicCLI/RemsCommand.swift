@@ -22,6 +22,12 @@ struct RemsCommand: AsyncParsableCommand {
                     let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
                     let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
                     let items = try await RemsRepository(database: database).queue(clinic: clinic, today: today)
+                    if !items.isEmpty {
+                        try await AuditTrail(database: database).record(items.map {
+                            AuditEvent(.view, entityType: "rems_form", entityID: $0.form.sessionID.uuidString, patientID: $0.form.patientID,
+                                       summary: "REMS form queue (command line)")
+                        }, stamp: CommandSupport.operatorStamp("rems queue"))
+                    }
                     if json { return print(try RemsCommand.json(["items": items])) }
                     if items.isEmpty { return print("No REMS monitoring forms are due.") }
                     for item in items {

@@ -14,7 +14,9 @@ public struct RemsMonitoringForm: Codable, Equatable, Sendable {
 
     /// The form's dose choices: 56 mg (2 devices), 84 mg (3 devices) or another amount [R14].
     public enum Dose: Codable, Equatable, Sendable {
+        /// The form's two boxes: 56 mg and 84 mg.
         case mg56, mg84
+        /// Any other amount, written in.
         case other(milligrams: Int)
 
         /// The dose for `devices` devices of 28 mg each [R14].

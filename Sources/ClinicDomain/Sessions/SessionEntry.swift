@@ -13,6 +13,7 @@ public struct SessionNoteText: Codable, Equatable, Sendable {
 public struct RemsSubmission: Codable, Equatable, Sendable {
     /// The channels the REMS accepts.
     public enum Channel: String, Codable, CaseIterable, Sendable {
+        /// Through the REMS website, or by fax [R19].
         case online, fax
 
         /// The name shown to users.
@@ -164,11 +165,13 @@ public struct StoredVitalReading: Equatable, Sendable {
 
 /// What a nurse did about a vital-sign alert.
 public enum VitalAlertAction: String, Codable, CaseIterable, Sendable {
-    case slowedInfusion = "slowed-infusion"
-    case pausedInfusion = "paused-infusion"
-    case stoppedInfusion = "stopped-infusion"
+    /// The infusion was slowed, paused or stopped.
+    case slowedInfusion = "slowed-infusion", pausedInfusion = "paused-infusion", stoppedInfusion = "stopped-infusion"
+    /// A medication was given (named in the note).
     case gaveMedication = "gave-medication"
+    /// The physician was told.
     case informedPhysician = "informed-physician"
+    /// Watched; nothing else was needed.
     case observed
 
     /// The name shown to users.

@@ -2,9 +2,13 @@ import Foundation
 
 /// A side effect the nurse looks for during a session.
 public enum SessionSymptom: String, Codable, CaseIterable, Sendable {
+    /// Common transient effects.
     case nausea, vomiting, dizziness, headache
+    /// Blurred vision.
     case blurredVision = "blurred-vision"
+    /// Anxiety during or after the dose.
     case anxiety
+    /// Distressing perceptions or agitation on emerging from the dose.
     case emergenceReaction = "emergence-reaction"
 
     /// The name shown to users.
@@ -77,7 +81,9 @@ public struct SideEffectObservation: Codable, Equatable, Sendable {
 public struct SessionAdverseEvent: Codable, Equatable, Sendable {
     /// Severity.
     public enum Severity: String, Codable, CaseIterable, Sendable {
+        /// Graded by the clinician.
         case mild, moderate, severe
+        /// A threat to life.
         case lifeThreatening = "life-threatening"
 
         /// The name shown to users.
@@ -86,7 +92,9 @@ public struct SessionAdverseEvent: Codable, Equatable, Sendable {
 
     /// Outcome.
     public enum Outcome: String, Codable, CaseIterable, Sendable {
+        /// Where the event stands at the end of the session.
         case resolved, improving, ongoing
+        /// The patient was sent to emergency care.
         case transferred = "transferred"
 
         /// The name shown to users.

@@ -44,11 +44,11 @@ public enum FormField {
 
     /// A multi-line text input.
     public static func textArea<C: HTML.BodyContext>(_ name: String, label: String, value: String?, errors: FieldErrors,
-                                                     hint: String? = nil) -> Node<C> {
+                                                     hint: String? = nil, required: Bool = false) -> Node<C> {
         let error = errors[name]
         return .div(
             .class(error == nil ? "field" : "field has-error"),
-            .label(.for(name), .text(label), .span(.class("optional"), .text(" (optional)"))),
+            .label(.for(name), .text(label), .if(!required, .span(.class("optional"), .text(" (optional)")))),
             hintAndError(name, hint: hint, error: error),
             .element(named: "textarea", nodes: [
                 .id(name), .attribute(named: "name", value: name), .attribute(named: "rows", value: "4"),

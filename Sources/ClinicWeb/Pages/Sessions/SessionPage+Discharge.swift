@@ -68,7 +68,8 @@ extension SessionPage {
             .if(model.canRun, .form(
                 .method(.post), .action("\(model.path)/\(record.note == nil ? "note" : "note/amendments")"), .class("stacked"),
                 .csrfField(context),
-                FormField.textArea("text", label: record.note == nil ? "Note" : "Amendment", value: model.value("note", "text"), errors: errors),
+                FormField.textArea("text", label: record.note == nil ? "Note" : "Amendment", value: model.value("note", "text"), errors: errors,
+                                   required: true),
                 .if(record.note != nil, FormField.input("reason", label: "Reason for the amendment", value: model.value("note", "reason"),
                                                         errors: errors, required: true)),
                 .div(.class("actions"), .button(.type(.submit), .class("primary"),

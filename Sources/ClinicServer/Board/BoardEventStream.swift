@@ -29,6 +29,9 @@ struct BoardEventStream: Sendable {
     /// Tells nginx-style proxies not to buffer the stream.
     static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
 
+    /// Tells the client it missed events and must refetch the board.
+    static let resync = "event: resync\ndata: {}\n\n"
+
     /// One event in the stream's wire form.
     static func frame(_ event: BoardEvent) throws -> String {
         "event: \(event.kind.rawValue)\ndata: \(try BoardEventJSON.encode(event))\n\n"
@@ -60,7 +63,10 @@ struct BoardEventStream: Sendable {
                 group.addTask {
                     for await event in subscription {
                         guard let frame = try? BoardEventStream.frame(event) else { continue }
-                        output.yield(frame)
+                        if case .dropped = output.yield(frame) {
+                            // A slow client lost an older event: tell it to redraw the board.
+                            output.yield(BoardEventStream.resync)
+                        }
                     }
                 }
                 group.addTask {

@@ -241,6 +241,8 @@
     source.addEventListener('alert-escalated', onAlertEscalated);
     source.addEventListener('phase-changed', refresh);
     source.addEventListener('record-changed', refresh);
+    // The server fell behind this client and dropped events: redraw the whole board.
+    source.addEventListener('resync', refresh);
   }
 
   board.addEventListener('focusout', function () {

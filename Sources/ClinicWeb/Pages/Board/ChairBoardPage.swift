@@ -29,16 +29,6 @@ public enum ChairBoardPage {
         }
     }
 
-    /// What a nurse may record when acknowledging an alert during a session, in the form's order.
-    public static let acknowledgeActions: [(value: String, label: String)] = [
-        ("slowed-infusion", "Slowed the infusion"),
-        ("paused-infusion", "Paused the infusion"),
-        ("stopped-infusion", "Stopped the infusion"),
-        ("gave-medication", "Gave a medication"),
-        ("informed-physician", "Informed the physician"),
-        ("observed", "Observed; no action needed"),
-    ]
-
     /// Milliseconds since 1970, as the page's `data-` attributes carry instants.
     static func milliseconds(_ date: Date) -> String {
         String(Int64((date.timeIntervalSince1970 * 1000).rounded()))

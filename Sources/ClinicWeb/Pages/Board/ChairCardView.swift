@@ -64,8 +64,8 @@ enum ChairCardView {
                          .attribute(named: "name", value: "action"), .attribute(named: "required", value: "required"),
                          .element(named: "option", nodes: [.attribute(named: "value", value: "", ignoreIfValueIsEmpty: false),
                                                            .text("Choose…")]),
-                         .group(ChairBoardPage.acknowledgeActions.map { choice in
-                             .element(named: "option", nodes: [.attribute(named: "value", value: choice.value), .text(choice.label)])
+                         .group(VitalAlertAction.allCases.map { action in
+                             .element(named: "option", nodes: [.attribute(named: "value", value: action.rawValue), .text(action.displayName)])
                          }),
                      ])),
               .label(.text("Note (optional)"), .input(.type(.text), .name("note"), .attribute(named: "maxlength", value: "500"))),

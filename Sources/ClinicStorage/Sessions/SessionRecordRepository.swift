@@ -35,8 +35,9 @@ public struct SessionRecordRepository: Sendable {
     // MARK: Reading the record
 
     /// The whole record of one session, or nil when there is no such session.
-    public func record(of sessionID: UUID) async throws -> TreatmentSessionRecord? {
-        try await database.read { db in try await Self.record(sessionID, db) }
+    /// With `monitorSummary`, a gateway's monitor readings are summarised as for the board.
+    public func record(of sessionID: UUID, monitorSummary: Bool = false) async throws -> TreatmentSessionRecord? {
+        try await database.read { db in try await Self.record(sessionID, db, monitorSummary: monitorSummary) }
     }
 
     /// The records of every session under care (checked in to ready for discharge), for the board,
@@ -146,8 +147,11 @@ public struct SessionRecordRepository: Sendable {
                        validate: @escaping @Sendable (TreatmentSessionRecord) throws -> Void = { _ in }) async throws -> SessionEntry {
         let body = try SessionEntryCoding.body(of: content)
         return try await database.write { db in
-            let patientID = try await Self.lock(sessionID, db)
-            guard let current = try await Self.record(sessionID, db) else { throw UnknownSessionItem(what: "treatment session") }
+            let patientID = try await Self.lock(sessionID, db).patientID
+            // The summary holds every reading a rule reads, without a gateway's thousands of others.
+            guard let current = try await Self.record(sessionID, db, monitorSummary: true) else {
+                throw UnknownSessionItem(what: "treatment session")
+            }
             try validate(current)
             if case .chair(let chair) = content,
                try await db.select().column("id").from("treatment_sessions").where("chair", .equal, SQLBind(chair))
@@ -204,17 +208,10 @@ public struct SessionRecordRepository: Sendable {
                               amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp) async throws -> StoredReadingResult {
         try await database.write { db in
             let id = SQLBind(sessionID.uuidString)
-            // Taking the row serialises the reading with the session's state changes across instances.
-            guard let row = try await db.raw("""
-                UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING state, patient_id
-                """).first() else { throw UnknownSessionItem(what: "treatment session") }
-            let state = TreatmentSessionState(rawValue: try row.decode(column: "state", as: String.self))
-            guard let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) else {
-                throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
-            }
-            guard let state, state.isActive || (amends != nil && state.isFinal) else {
+            let (state, patientID) = try await Self.lock(sessionID, db)
+            guard state.isActive || (amends != nil && state.isFinal) else {
                 throw SessionRefusal(reason: "Readings are recorded while the patient is checked in; this session is "
-                                                   + "\((state?.displayName ?? "unknown").lowercased()).")
+                                     + "\(state.displayName.lowercased()).")
             }
             if let amends {
                 guard try await db.select().column("id").from("session_vitals").where("id", .equal, SQLBind(amends.uuidString))
@@ -313,14 +310,17 @@ public struct SessionRecordRepository: Sendable {
 
     // MARK: Helpers
 
-    /// Locks the session's row for the rest of the transaction; returns its patient.
-    static func lock(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> UUID {
+    /// Locks the session's row for the rest of the transaction, so changes to one session are
+    /// serialised across app instances; returns its state and patient.
+    static func lock(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> (state: TreatmentSessionState, patientID: UUID) {
         guard let row = try await db.raw("""
-            UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING patient_id
-            """).first(), let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) else {
-            throw UnknownSessionItem(what: "treatment session")
+            UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING state, patient_id
+            """).first() else { throw UnknownSessionItem(what: "treatment session") }
+        guard let state = TreatmentSessionState(rawValue: try row.decode(column: "state", as: String.self)),
+              let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) else {
+            throw StoredDataError(what: "treatment session \(sessionID.uuidString)")
         }
-        return patientID
+        return (state, patientID)
     }
 
     private static func patientID(of sessionID: UUID, _ db: any SQLDatabase) async throws -> UUID {

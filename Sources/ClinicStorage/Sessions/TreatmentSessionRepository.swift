@@ -35,15 +35,9 @@ public struct TreatmentSessionRepository: Sendable {
     public func apply(to sessionID: UUID, stamp: AuditStamp,
                       decide: @escaping @Sendable (TreatmentSessionRecord) throws -> SessionEvent) async throws -> TreatmentSessionState {
         try await database.write { db in
-            // Taking the row for update serialises events on one session across app instances.
-            guard let row = try await db.raw("""
-                UPDATE treatment_sessions SET updated_at = updated_at WHERE id = \(bind: sessionID.uuidString) RETURNING state, patient_id
-                """).first(),
-                let current = TreatmentSessionState(rawValue: try row.decode(column: "state", as: String.self)) else {
-                throw UnknownSessionItem(what: "treatment session")
-            }
-            let patientID = UUID(uuidString: try row.decode(column: "patient_id", as: String.self))
-            guard let record = try await SessionRecordRepository.record(sessionID, db) else {
+            let (current, patientID) = try await SessionRecordRepository.lock(sessionID, db)
+            // The summary holds every reading a hard stop reads, without a gateway's thousands of others.
+            guard let record = try await SessionRecordRepository.record(sessionID, db, monitorSummary: true) else {
                 throw UnknownSessionItem(what: "treatment session")
             }
             let event = try decide(record)

@@ -34,7 +34,7 @@ struct SessionsCommand: AsyncParsableCommand {
                 var rows: [Row] = []
                 var views: [AuditEvent] = []
                 for session in try await TreatmentPlanRepository(database: database).sessions(on: day) {
-                    guard let record = try await records.record(of: session.id),
+                    guard let record = try await records.record(of: session.id, monitorSummary: true),
                           let patient = try await patients.find(session.patientID, in: clinic.id) else { continue }
                     let missing = record.session.state.isActive
                         ? record.missingPoints(schedule: policy.monitoringSchedule(for: record.treatment), now: Date()).map(\.label) : []

@@ -24,6 +24,12 @@ struct SessionPageTests {
                     #expect(response.status == .ok)
                     #expect(Self.body(response).contains(path))
                 }
+                let views = try await services.audit.page(AuditFilter(action: .view), limit: 20)
+                #expect(views.contains { $0.event.summary == "day list of sessions" && $0.event.entityID == sessionID.uuidString },
+                        "each patient on the day list is an audited view")
+                try await client.execute(uri: "/sessions?date=someday", method: .get, headers: desk.page) { response in
+                    #expect(response.status == .seeOther, "a mistyped day leads back to today with a message")
+                }
                 try await client.execute(uri: path, method: .get, headers: desk.page) { response in
                     let html = Self.body(response)
                     #expect(html.contains("id=\"command-check-in\""))

@@ -57,6 +57,7 @@ public struct AdministrationDetails: Codable, Equatable, Sendable {
         if clean.lotNumber.isEmpty { errors.add("lotNumber", "Enter the lot number.") }
         if expiry < day { errors.add("expiry", "This lot expired on \(expiry.iso); use another.") }
         if !(doseMg > 0 && doseMg <= 1000) { errors.add("doseMg", "Enter the dose in mg.") }
+        // No vial is stronger than 100 mg/mL [R32]; a larger figure is a typing slip.
         if let concentration = concentrationMgPerMl, !(concentration > 0 && concentration <= 100) {
             errors.add("concentrationMgPerMl", "Enter the concentration in mg/mL (up to 100).")
         }

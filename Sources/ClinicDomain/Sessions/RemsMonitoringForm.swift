@@ -35,7 +35,7 @@ public struct RemsMonitoringForm: Codable, Equatable, Sendable {
 
         /// The dose for `milligrams`.
         public init(milligrams: Int) {
-            self = milligrams == 56 ? .mg56 : milligrams == 84 ? .mg84 : .other(milligrams: milligrams)
+            self = milligrams == 56 ? .mg56 : milligrams == 84 ? .mg84 : .other(milligrams: milligrams)   // 2 or 3 devices [R14]
         }
 
         /// Decodes milligrams.

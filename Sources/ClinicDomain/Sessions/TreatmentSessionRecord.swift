@@ -32,6 +32,21 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
         self.alerts = alerts.sorted { $0.raisedAt < $1.raisedAt }
     }
 
+    /// The planned dose in a few words, as the day list, the board and the page show it:
+    /// "35 mg IV over 40 min", "56 mg (2 devices)".
+    public var plannedDoseSummary: String {
+        let planned = session.planned
+        if let devices = planned.devices {
+            return "\(devices * DeviceUse.milligramsPerDevice) mg (\(devices) device\(devices == 1 ? "" : "s"))"   // 28 mg each [R14]
+        }
+        let dose = planned.doseMg.map(\.description) ?? planned.mgPerKg.map { "\(Rounding.text($0, places: 2)) mg/kg" } ?? "dose as planned"
+        switch treatment {
+        case .ivKetamine: return plannedInfusionMinutes.map { "\(dose) IV over \($0) min" } ?? "\(dose) IV"
+        case .imKetamine: return "\(dose) IM"
+        case .esketamine: return dose
+        }
+    }
+
     // MARK: Phase times
 
     /// When the session first entered `state`.

@@ -33,7 +33,7 @@ struct SessionBoardSnapshots: BoardSnapshotSource {
         return ChairCard(
             sessionID: record.session.id, patientID: patient.id, patientName: patient.listName, chair: record.chair,
             state: record.session.state, route: record.treatment == .esketamine ? "intranasal" : (record.treatment == .imKetamine ? "intramuscular" : "intravenous"),
-            doseSummary: doseSummary(record), checkedInAt: record.checkedInAt, doseStartedAt: record.doseStartedAt,
+            doseSummary: record.plannedDoseSummary, checkedInAt: record.checkedInAt, doseStartedAt: record.doseStartedAt,
             doseEndedAt: record.doseEndedAt, plannedInfusionMinutes: record.plannedInfusionMinutes,
             infusionProgress: record.infusionProgress(now: now), paused: record.isPaused,
             lastReading: record.latestReading.map { .init(takenAt: $0.takenAt, values: $0.values) },
@@ -42,19 +42,5 @@ struct SessionBoardSnapshots: BoardSnapshotSource {
             openAlerts: record.openAlerts.map {
                 .init(alert: .init(id: $0.id, code: $0.code, message: $0.message), raisedAt: $0.raisedAt, escalatedAt: $0.escalatedAt)
             })
-    }
-
-    /// The planned dose in a few words: "35 mg IV over 40 min", "56 mg (2 devices)".
-    static func doseSummary(_ record: TreatmentSessionRecord) -> String {
-        let planned = record.session.planned
-        if let devices = planned.devices {
-            return "\(devices * DeviceUse.milligramsPerDevice) mg (\(devices) device\(devices == 1 ? "" : "s"))"   // 28 mg each [R14]
-        }
-        let dose = planned.doseMg.map { $0.description } ?? planned.mgPerKg.map { "\(Rounding.text($0, places: 2)) mg/kg" } ?? "dose as planned"
-        switch record.treatment {
-        case .ivKetamine: return record.plannedInfusionMinutes.map { "\(dose) IV over \($0) min" } ?? "\(dose) IV"
-        case .imKetamine: return "\(dose) IM"
-        case .esketamine: return dose
-        }
     }
 }

@@ -32,17 +32,14 @@ struct SessionController: Sendable {
     @Sendable func day(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let query = WebResponses.queryFields(of: request)
-        let date = query["date"].flatMap(CalendarDate.init(iso:)) ?? services.today(for: clinic)
-        var rows: [SessionDayPage.Row] = []
-        for session in try await services.plans.sessions(on: date) {
-            guard let patient = try await services.patients.find(session.patientID, in: clinic.id),
-                  let record = try await services.sessionRecords.record(of: session.id) else { continue }
-            rows.append(.init(sessionID: session.id, patientName: patient.listName, number: session.number, state: session.state,
-                              chair: record.chair, dose: SessionBoardSnapshots.doseSummary(record)))
+        if let text = query["date"], CalendarDate(iso: text) == nil {
+            return WebResponses.redirect(to: "/sessions", flash: Flash(.error, "“\(text)” is not a date (YYYY-MM-DD); here is today."))
         }
-        rows.sort { ($0.chair ?? "~", $0.patientName) < ($1.chair ?? "~", $1.patientName) }
-        try await services.audit.record(AuditEvent(.view, entityType: "treatment_session", entityID: date.iso,
-                                                   summary: "day list of sessions (\(rows.count))"), stamp: context.stamp(at: services.now()))
+        let date = query["date"].flatMap(CalendarDate.init(iso:)) ?? services.today(for: clinic)
+        let rows = try await workflow.day(date, clinic: clinic, summary: "day list of sessions", context: context).map { entry in
+            SessionDayPage.Row(sessionID: entry.record.session.id, patientName: entry.patient.listName, number: entry.record.session.number,
+                               state: entry.record.session.state, chair: entry.record.chair, dose: entry.record.plannedDoseSummary)
+        }
         let html = SessionDayPage.render(date: date, rows: rows, context: WebResponses.pageContext(clinic, request, context, section: .sessions))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }
@@ -209,7 +206,9 @@ struct SessionController: Sendable {
         case .readyForDischarge:
             return readiness.criteria.filter { !$0.met }.map { "\($0.label): \($0.detail)" }
         case .discharge:
+            // Discharge judges the criteria again at the door (readings keep arriving after "ready").
             return record.missingPoints(schedule: loaded.schedule, now: now).map { "Missing reading: \($0.label)" }
+                + readiness.criteria.filter { !$0.met }.map { "\($0.label): \($0.detail)" }
         default:
             return []
         }

@@ -57,7 +57,7 @@ struct SessionResource: Encodable {
         state = record.session.state
         treatment = record.treatment
         chair = record.chair
-        plannedDose = SessionBoardSnapshots.doseSummary(record)
+        plannedDose = record.plannedDoseSummary
         plannedInfusionMinutes = record.plannedInfusionMinutes
         checkedInAt = record.checkedInAt
         doseStartedAt = record.doseStartedAt

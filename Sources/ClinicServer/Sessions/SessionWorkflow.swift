@@ -35,6 +35,26 @@ struct SessionWorkflow: Sendable {
         return LoadedSession(record: record, patient: patient, clinic: clinic, policy: try await services.sessionPolicies.policy(of: clinic.id))
     }
 
+    /// The sessions of `date` with their patients, by chair then name, for the day lists; each
+    /// patient listed is an audited view.
+    func day(_ date: CalendarDate, clinic: Clinic, summary: String, context: StaffRequestContext) async throws
+        -> [(record: TreatmentSessionRecord, patient: PatientSummary)] {
+        var rows: [(record: TreatmentSessionRecord, patient: PatientSummary)] = []
+        for session in try await services.plans.sessions(on: date) {
+            guard let patient = try await services.patients.find(session.patientID, in: clinic.id),
+                  let record = try await services.sessionRecords.record(of: session.id, monitorSummary: true) else { continue }
+            rows.append((record, patient))
+        }
+        rows.sort { ($0.record.chair ?? "~", $0.patient.listName) < ($1.record.chair ?? "~", $1.patient.listName) }
+        if !rows.isEmpty {
+            try await services.audit.record(rows.map {
+                AuditEvent(.view, entityType: "treatment_session", entityID: $0.record.session.id.uuidString, patientID: $0.patient.id,
+                           summary: summary)
+            }, stamp: context.stamp(at: services.now()))
+        }
+        return rows
+    }
+
     /// The facts the pre-treatment checklist is judged against.
     func checklistFacts(_ loaded: LoadedSession) async throws -> ChecklistFacts {
         let record = loaded.record

@@ -53,15 +53,11 @@ struct SessionsAPIController: Sendable {
             }
             date = parsed
         }
-        var rows: [DayRow] = []
-        for session in try await services.plans.sessions(on: date) {
-            guard let patient = try await services.patients.find(session.patientID, in: clinic.id),
-                  let record = try await services.sessionRecords.record(of: session.id) else { continue }
-            rows.append(DayRow(id: session.id, patientID: patient.id, patientName: patient.listName, number: session.number,
-                               state: session.state, chair: record.chair, plannedDose: SessionBoardSnapshots.doseSummary(record)))
+        let rows = try await workflow.day(date, clinic: clinic, summary: "API day list of sessions", context: context).map { entry in
+            DayRow(id: entry.record.session.id, patientID: entry.patient.id, patientName: entry.patient.listName,
+                   number: entry.record.session.number, state: entry.record.session.state, chair: entry.record.chair,
+                   plannedDose: entry.record.plannedDoseSummary)
         }
-        try await services.audit.record(AuditEvent(.view, entityType: "treatment_session", entityID: date.iso,
-                                                   summary: "API day list of sessions (\(rows.count))"), stamp: context.stamp(at: services.now()))
         return try APIResponse.json(rows)
     }
 

@@ -55,8 +55,6 @@ public enum SessionPage {
         public var postedForm: String?
         /// A refusal to show at the top.
         public var refusal: String?
-        /// The signed-in user's CSRF token, for the small forms inside table rows.
-        public var csrfToken: String = ""
         /// Now.
         public var now: Date
         /// The clinic's time zone.

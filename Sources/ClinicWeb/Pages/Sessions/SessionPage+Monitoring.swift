@@ -73,7 +73,8 @@ extension SessionPage {
             .if(!record.storedReadings.isEmpty, .table(.class("data-table flowsheet"), .id("flowsheet"),
                 .thead(.tr(.th("Time"), .th("Min"), .th("BP"), .th("HR"), .th("SpO2"), .th("RR"), .th("T"), .th("Source"), .th(""))),
                 .tbody(.forEach(charted.reversed()) { reading in
-                    flowsheetRow(reading, model: model, alerted: alertedReadings.contains(reading.id), baseline: reading.id == baselineID)
+                    flowsheetRow(reading, model: model, alerted: alertedReadings.contains(reading.id), baseline: reading.id == baselineID,
+                                 context: context)
                 }))))
     }
 
@@ -89,7 +90,8 @@ extension SessionPage {
         }
     }
 
-    private static func flowsheetRow(_ reading: StoredVitalReading, model: Model, alerted: Bool, baseline: Bool) -> Node<HTML.TableContext> {
+    private static func flowsheetRow(_ reading: StoredVitalReading, model: Model, alerted: Bool, baseline: Bool,
+                                     context: PageContext) -> Node<HTML.TableContext> {
         let amended = model.record.storedReadings.contains { $0.amends == reading.id }
         let values = reading.values
         let classes = [alerted ? "alerted" : "", amended ? "amended" : "", baseline ? "baseline" : ""].filter { !$0.isEmpty }
@@ -104,11 +106,11 @@ extension SessionPage {
                                values.temperatureCelsius.map { Rounding.text($0, places: 1) } ?? "–", source]
         let canCorrect = model.canRun && !amended && !values.isEmpty
         return .tr(.class(classes.joined(separator: " ")), .forEach(cells) { .td(.text($0)) },
-                   .td(.if(canCorrect, correctionForm(reading, model: model))))
+                   .td(.if(canCorrect, correctionForm(reading, model: model, context: context))))
     }
 
     /// A folded form on a flowsheet row: the corrected values (none: struck as entered in error) and why.
-    private static func correctionForm(_ reading: StoredVitalReading, model: Model) -> Node<HTML.BodyContext> {
+    private static func correctionForm(_ reading: StoredVitalReading, model: Model, context: PageContext) -> Node<HTML.BodyContext> {
         let id = reading.id.uuidString.lowercased()
         let prefix = "fix-\(id.prefix(8))"
         let fields: [(String, String, Int?)] = [("systolic", "Sys", reading.values.systolic), ("diastolic", "Dia", reading.values.diastolic),
@@ -117,7 +119,7 @@ extension SessionPage {
                                                 ("respiratoryRate", "RR", reading.values.respiratoryRate)]
         return disclosure("Correct", .form(
             .method(.post), .action("\(model.path)/vitals/\(id)/amend"), .class("correction-form"),
-            .input(.type(.hidden), .name("_csrf"), .value(model.csrfToken)),
+            .csrfField(context),
             .group(fields.map { field in
                 .group(.label(.for("\(prefix)-\(field.0)"), .text(field.1)),
                        .input(.type(.text), .id("\(prefix)-\(field.0)"), .name(field.0), .value(field.2.map(String.init) ?? ""),

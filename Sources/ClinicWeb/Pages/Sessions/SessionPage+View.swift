@@ -5,8 +5,6 @@ import Plot
 extension SessionPage {
     /// Renders the page.
     public static func render(_ model: Model, context: PageContext) -> String {
-        var model = model
-        model.csrfToken = context.csrfToken
         let record = model.record
         let title = "Session \(record.session.number): \(model.patient.listName)"
         return Layout.page(
@@ -39,7 +37,7 @@ extension SessionPage {
                                                                 .text(model.patient.listName))),
             .p(.span(.class("state-badge state-\(record.session.state.rawValue)"), .id("session-state"),
                      .text(record.session.state.displayName)),
-               .text(" · \(record.treatment.displayName) · planned \(model.doseSummary)"),
+               .text(" · \(record.treatment.displayName) · planned \(record.plannedDoseSummary)"),
                .unwrap(record.chair) { .text(" · \($0)") }),
             .dl(.class("session-times"),
                 .unwrap(record.checkedInAt) { .group(.dt("Checked in"), .dd(.text(model.clock($0)))) },
@@ -86,15 +84,5 @@ extension SessionPage {
                     .tr(.td(.text(model.clock(transition.at))), .td(.text(transition.to.displayName)), .td(.text(transition.actorName)),
                         .td(.text(transition.detail)))
                 }))))
-    }
-}
-
-extension SessionPage.Model {
-    /// The planned dose in a few words.
-    var doseSummary: String {
-        let planned = record.session.planned
-        if let devices = planned.devices { return "\(devices * DeviceUse.milligramsPerDevice) mg (\(devices) devices)" }   // [R14]
-        let dose = planned.doseMg.map(\.description) ?? planned.mgPerKg.map { "\($0) mg/kg" } ?? "as planned"
-        return record.plannedInfusionMinutes.map { "\(dose) over \($0) min" } ?? dose
     }
 }

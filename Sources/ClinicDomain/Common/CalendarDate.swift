@@ -58,7 +58,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// Days from `start` to `end` (negative when `end` is earlier).
     public static func daysBetween(_ start: CalendarDate, _ end: CalendarDate) -> Int {
         let a = start.startInstant(in: .gmt), b = end.startInstant(in: .gmt)
-        return Int((b.timeIntervalSince(a) / 86_400).rounded())
+        return Int(rounding: b.timeIntervalSince(a) / 86_400)
     }
 
     /// `YYYY-MM-DD`.

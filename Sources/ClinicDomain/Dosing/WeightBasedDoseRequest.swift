@@ -70,6 +70,15 @@ public struct WeightBasedDoseRequest: Equatable, Sendable {
     public static let maximumBagMl = 1000.0
     /// Longest infusion accepted, minutes (as for the PK preview).
     public static let maximumMinutes = PKPreviewRequest.maximumDurationMin
+    /// Smallest mg/kg accepted: a typing guard (0.01 mg/kg is a tenth of the lowest dose studied
+    /// [R55-Fava]); below it the dose rounds to nothing and every rate divides by zero.
+    public static let minimumTypedMgPerKg = 0.01
+    /// Shortest IV infusion accepted, minutes: shorter is a bolus, and rates per hour of a fraction of a
+    /// minute are typing errors (a typing guard, not a clinical figure).
+    public static let minimumMinutes = 1.0
+    /// Smallest bag accepted, mL, when a bag is given (0 means no bag): a volume below 1 mL rounds
+    /// to nothing at the calculator's precision.
+    public static let minimumBagMl = 1.0
 
     /// The request, or every field that is wrong; field names are the API's and the CLI's.
     public func validated() throws(FieldErrors) -> WeightBasedDoseRequest {
@@ -88,20 +97,24 @@ public struct WeightBasedDoseRequest: Equatable, Sendable {
         }
         if !dosePerKilogram.isPositive {
             errors.add("mgPerKg", "Enter a dose in mg/kg greater than 0.")
+        } else if dosePerKilogram.value < Self.minimumTypedMgPerKg {
+            errors.add("mgPerKg", "\(NumberText.plain(dosePerKilogram.value, fractionDigits: 3)) mg/kg is below the calculator's "
+                       + "0.01 mg/kg typing guard; check the value and the unit.")
         } else if dosePerKilogram.value > Self.maximumTypedMgPerKg {
             errors.add("mgPerKg", "\(dosePerKilogram) is not a plausible ketamine dose; check the value and the unit.")
         }
         switch route {
         case .intravenous:
             if let duration {
-                if !duration.isPositive || duration.value > Self.maximumMinutes {
-                    errors.add("minutes", "Enter an infusion duration greater than 0 and at most 600 minutes.")
+                if !duration.value.isFinite || duration.value < Self.minimumMinutes || duration.value > Self.maximumMinutes {
+                    errors.add("minutes", "Enter an infusion duration from 1 to 600 minutes.")
                 }
             } else {
                 errors.add("minutes", "Enter the infusion duration in minutes.")
             }
-            if let bagVolume, !bagVolume.value.isFinite || bagVolume.value < 0 || bagVolume.value > Self.maximumBagMl {
-                errors.add("bagMl", "Enter a bag volume between 0 and 1000 mL.")
+            if let bagVolume, !bagVolume.value.isFinite || bagVolume.value < 0 || bagVolume.value > Self.maximumBagMl
+                || (bagVolume.value > 0 && bagVolume.value < Self.minimumBagMl) {
+                errors.add("bagMl", "Enter a bag volume of 0 (no bag) or from 1 to 1000 mL.")
             }
         case .intramuscular:
             break

@@ -21,9 +21,9 @@ public struct HeightMeasurement: Equatable, Sendable, Codable {
         if !centimetres.isFinite || centimetres <= 0 {
             errors.add("centimetres", "Enter the height in centimetres, for example 172.")
         } else if (1.0...2.5).contains(centimetres) {
-            errors.add("centimetres", "That looks like metres; enter centimetres (\(Int((centimetres * 100).rounded())) cm).")
+            errors.add("centimetres", "That looks like metres; enter centimetres (\(Int(rounding: centimetres * 100)) cm).")
         } else if (39.0...99.0).contains(centimetres) {
-            errors.add("centimetres", "That looks like inches; enter centimetres (\(Int((centimetres * 2.54).rounded())) cm).")
+            errors.add("centimetres", "That looks like inches; enter centimetres (\(Int(rounding: centimetres * 2.54)) cm).")
         } else if !Self.plausibleCentimetres.contains(centimetres) {
             errors.add("centimetres", "A height of \(BodyMetrics.format(centimetres)) cm is not possible for an adult; check the value.")
         }
@@ -68,8 +68,7 @@ public struct WeightMeasurement: Equatable, Sendable, Codable {
 public enum BodyMetrics {
     /// A number with at most one decimal, without a trailing ".0".
     public static func format(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        NumberText.plain(value)
     }
 
     /// Body-mass index, kg/m², from a weight and a height.

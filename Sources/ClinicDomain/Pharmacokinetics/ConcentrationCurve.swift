@@ -35,7 +35,7 @@ public struct ConcentrationCurve: Equatable, Sendable {
     public init(untilMin: Double, stepMin: Double, thresholdNgPerMl: Double, breakpoints: [Double] = [],
                 concentration: (Double) -> Double) {
         var points: [Point] = []
-        let count = Int((untilMin / stepMin).rounded(.down))
+        let count = Int(rounding: untilMin / stepMin, .down)
         for index in 0...count {
             let minute = Double(index) * stepMin
             points.append(Point(minute: minute, ngPerMl: concentration(minute)))
@@ -48,7 +48,7 @@ public struct ConcentrationCurve: Equatable, Sendable {
 
         // A fine grid (at most 0.25 min, always with the breakpoints) for the peak and the crossings.
         var grid = Set(points.map(\.minute))
-        let fineCount = max(1, Int((untilMin / 0.25).rounded(.up)))
+        let fineCount = max(1, Int(rounding: untilMin / 0.25, .up))
         for index in 0...fineCount { grid.insert(untilMin * Double(index) / Double(fineCount)) }
         for minute in breakpoints where minute >= 0 && minute <= untilMin { grid.insert(minute) }
         let minutes = grid.sorted()

@@ -38,7 +38,7 @@ public struct EsketaminePreviewRequest: Equatable, Sendable {
             errors.add("doseMg", "Esketamine is given in 28 mg devices: enter 28, 56 or 84 mg.")
             throw errors
         }
-        return Int(devices)
+        return Int(saturating: devices)
     }
 
     /// The request, or every field that is wrong.
@@ -58,9 +58,7 @@ public struct EsketaminePreviewRequest: Equatable, Sendable {
         } else if stepMin.isFinite, stepMin > 0, untilMin / stepMin > Double(PKPreviewRequest.maximumPointCount) {
             errors.add("stepMin", "That step gives more than 10000 points; use a larger step.")
         }
-        if !thresholdNgPerMl.isFinite || thresholdNgPerMl <= 0 {
-            errors.add("thresholdNgPerMl", "Enter a threshold concentration in ng/mL greater than 0.")
-        }
+        errors.require(thresholdNgPerMl, within: PKPreviewRequest.thresholdBound, field: "thresholdNgPerMl")
         try errors.throwIfAny()
         return self
     }

@@ -35,6 +35,11 @@ public struct PKPreviewRequest: Equatable, Sendable {
     public static let maximumDurationMin = 600.0
     /// Latest minute a curve may run to (24 hours).
     public static let maximumUntilMin = 1440.0
+    /// Threshold concentrations accepted, ng/mL: a typing guard, not a clinical figure. The
+    /// dissociation band tops out at 250 ng/mL [R56-Zanos]; 10,000 ng/mL is far above any curve a
+    /// clinic dose can draw, so anything higher is a mistyped unit.
+    public static let thresholdBound = InputBound(0.001...10_000, unit: "ng/mL",
+                                                  basis: "a typing guard above any clinic concentration [R56-Zanos]")
     /// Most points a curve may have, so a tiny step cannot exhaust memory.
     public static let maximumPointCount = 10_000
 
@@ -76,9 +81,7 @@ public struct PKPreviewRequest: Equatable, Sendable {
         } else if stepMin.isFinite, stepMin > 0, untilMin / stepMin > Double(Self.maximumPointCount) {
             errors.add("stepMin", "That step gives more than 10000 points; use a larger step.")
         }
-        if !thresholdNgPerMl.isFinite || thresholdNgPerMl <= 0 {
-            errors.add("thresholdNgPerMl", "Enter a threshold concentration in ng/mL greater than 0.")
-        }
+        errors.require(thresholdNgPerMl, within: Self.thresholdBound, field: "thresholdNgPerMl")
         try errors.throwIfAny()
         return self
     }

@@ -192,7 +192,7 @@ public struct DeviceUse: Codable, Equatable, Sendable {
         let minutes = at.timeIntervalSince(last.at) / 60
         if minutes < Double(minimumMinutesApart) {
             return "Wait at least \(minimumMinutesApart) minutes between devices [R14]: device \(last.number) was used "
-                + "\(max(0, Int(minutes.rounded(.down)))) min ago."
+                + "\(max(0, Int(rounding: minutes, .down))) min ago."
         }
         return nil
     }

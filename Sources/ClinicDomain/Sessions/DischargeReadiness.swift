@@ -83,7 +83,7 @@ public struct DischargeReadiness: Codable, Equatable, Sendable {
         }
         if let minimum = minimumObservationMinutes {
             if let since = observedSince {
-                let watched = Int(now.timeIntervalSince(since) / 60)
+                let watched = Int(saturating: now.timeIntervalSince(since) / 60)
                 criteria.append(DischargeCriterion(key: "observation", label: "Observed at least \(minimum) min", met: watched >= minimum,
                                                    detail: "Observed \(watched) min \(observedSinceLabel)."))
             } else {

@@ -78,7 +78,7 @@ public struct MonitoringSchedule: Codable, Equatable, Sendable {
             }
         }
         if let end, let every = afterDosingEveryMinutes, every > 0 {
-            let offset = Int(end.timeIntervalSince(start) / 60)
+            let offset = Int(saturating: end.timeIntervalSince(start) / 60)
             var minute = offset + every
             while start.addingTimeInterval(Double(minute) * 60) <= until {
                 timed.append((minute, "\(minute) min"))

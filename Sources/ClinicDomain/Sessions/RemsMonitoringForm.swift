@@ -275,7 +275,7 @@ public struct RemsMonitoringForm: Codable, Equatable, Sendable {
         lotNumbers = lots
         let start = record.doseStartedAt
         if let start, let end = record.closedAt, record.session.state == .discharged || record.session.state == .stoppedEarly {
-            totalDurationMinutes = Int(end.timeIntervalSince(start) / 60)
+            totalDurationMinutes = Int(saturating: end.timeIntervalSince(start) / 60)
         } else {
             totalDurationMinutes = nil
         }

@@ -169,6 +169,6 @@ public struct TreatmentResistanceAssessment: Codable, Equatable, Sendable {
     }
 
     static func format(_ score: Double) -> String {
-        score == score.rounded() ? String(Int(score)) : String(format: "%.1f", score)
+        NumberText.plain(score)
     }
 }

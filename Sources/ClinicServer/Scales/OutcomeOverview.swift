@@ -37,7 +37,7 @@ struct OutcomeOverview: Sendable {
             let policy = Self.policy(for: instrument.id, clinic: clinicPolicy)
             let summary = OutcomeAnalysis.summarize(observations, doses: doseDates, remissionAtOrBelow: instrument.remissionAtOrBelow,
                                                     policy: policy)
-            let responseLine = summary.baseline.map { Int((Double($0.total) * (1 - policy.responseFraction)).rounded(.down)) }
+            let responseLine = summary.baseline.map { Int(rounding: Double($0.total) * (1 - policy.responseFraction), .down) }
             let figure = TrajectoryChart.figure(
                 title: "\(instrument.shortName) over time", observations: observations,
                 bands: instrument.bands.map { TrajectoryChart.Band(range: $0.range, label: $0.label) },
@@ -62,7 +62,7 @@ struct OutcomeOverview: Sendable {
                           + (summary.percentChange.map { " (\(Rounding.text($0, places: 1))%)" } ?? "")))
         }
         if instrument.responseFraction != nil {
-            facts.append(("Response (≥\(Int(policy.responseFraction * 100))% drop [R55-ELEKT])",
+            facts.append(("Response (≥\(Int(rounding: policy.responseFraction * 100))% drop [R55-ELEKT])",
                           summary.isResponse ? "yes" + (summary.firstResponseDate.map { ", first on \($0.iso)" } ?? "")
                                              : "no" + (summary.firstResponseDate.map { " (responded on \($0.iso))" } ?? "")))
         }

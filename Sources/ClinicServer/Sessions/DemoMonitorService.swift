@@ -50,7 +50,7 @@ struct DemoMonitorService: Service {
     /// A plausible reading near `base`: a slow swing of a few mmHg and beats, never an alert by itself.
     static func reading(around base: VitalReading, round: Int, seed: Int) -> VitalReading {
         let phase = Double(round + abs(seed % 17)) / 3
-        func swing(_ value: Int?, _ amplitude: Double) -> Int? { value.map { $0 + Int((sin(phase) * amplitude).rounded()) } }
+        func swing(_ value: Int?, _ amplitude: Double) -> Int? { value.map { $0 + Int(rounding: sin(phase) * amplitude) } }
         return VitalReading(systolic: swing(base.systolic ?? 124, 6), diastolic: swing(base.diastolic ?? 78, 3),
                             heartRate: swing(base.heartRate ?? 72, 4), oxygenSaturation: min(100, (base.oxygenSaturation ?? 97) + (round % 2)),
                             respiratoryRate: base.respiratoryRate ?? 14)

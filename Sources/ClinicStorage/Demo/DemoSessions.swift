@@ -121,7 +121,7 @@ struct DemoSessions: Sendable {
             try await reading(128, 80, 72, 98, 14, at: t(start + 85), id)
             return
         }
-        try await discharge(id, at: t(start + 75), note: "IV ketamine \(Int(dose)) mg over 40 min; transient rise in BP, no intervention; "
+        try await discharge(id, at: t(start + 75), note: "IV ketamine \(Int(saturating: dose)) mg over 40 min; transient rise in BP, no intervention; "
                             + "discharged to escort, Aldrete 10.")
     }
 

@@ -90,7 +90,6 @@ extension ClinicPolicies {
 
     /// A value without a trailing ".0".
     public static func format(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        return String(value)
+        NumberText.exact(value)
     }
 }

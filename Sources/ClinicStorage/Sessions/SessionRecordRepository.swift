@@ -129,7 +129,7 @@ public struct SessionRecordRepository: Sendable {
         return TreatmentSessionRecord(
             session: session, treatment: plan.treatmentProtocol.treatment,
             plannedInfusionMinutes: plan.treatmentProtocol.treatment == .ivKetamine
-                ? (plan.dose?.minutes ?? plan.treatmentProtocol.weightBased?.minutes).map { Int($0.rounded()) } : nil,
+                ? (plan.dose?.minutes ?? plan.treatmentProtocol.weightBased?.minutes).map { Int(rounding: $0) } : nil,
             transitions: try await TreatmentSessionRepository.transitions(sessionID, db), entries: entries,
             storedReadings: readings, alerts: alerts)
     }
@@ -231,7 +231,7 @@ public struct SessionRecordRepository: Sendable {
                 .values(SQLBind(reading.id.uuidString), id, SQLBind(patientID.uuidString), SQLBind(takenAt.millisecondsSince1970),
                         SQLBind(stamp.at.millisecondsSince1970), SQLBind(source.rawValue), SQLBind(values.systolic), SQLBind(values.diastolic),
                         SQLBind(values.heartRate), SQLBind(values.oxygenSaturation), SQLBind(values.respiratoryRate),
-                        SQLBind(values.temperatureCelsius.map { Int(($0 * 10).rounded()) }), SQLBind(stamp.userID?.uuidString ?? "system"),
+                        SQLBind(values.temperatureCelsius.map { Int(rounding: $0 * 10) }), SQLBind(stamp.userID?.uuidString ?? "system"),
                         SQLBind(stamp.actorName), SQLBind(amends?.uuidString), SQLBind(reading.reason))
                 .run()
             var alerts: [SessionVitalAlert] = []

@@ -293,9 +293,7 @@ public enum PKChart {
 
     /// A number for people: at most one decimal, no trailing ".0".
     static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "–" }
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        NumberText.plain(value)
     }
 
     /// `text` with its first letter capitalised, to follow a heading word.
@@ -318,7 +316,7 @@ public enum PKChart {
             let raw = span / Double(max(1, targetTicks))
             let magnitude = pow(10, (log10(raw)).rounded(.down))
             let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-            let count = Int((span / step).rounded(.up))
+            let count = min(max(Int(saturating: (span / step).rounded(.up)), 1), 1_000)
             maximum = Double(count) * step
             ticks = (0...count).map { Double($0) * step }
         }

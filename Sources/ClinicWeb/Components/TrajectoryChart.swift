@@ -246,7 +246,7 @@ public enum TrajectoryChart {
     static func scoreTicks(_ range: ClosedRange<Int>) -> [Int] {
         let span = max(1, range.upperBound - range.lowerBound)
         let step = [1, 2, 5, 10, 20, 50].first { span / $0 <= 7 } ?? 100
-        let start = Int((Double(range.lowerBound) / Double(step)).rounded(.up)) * step
+        let start = Int(rounding: Double(range.lowerBound) / Double(step), .up) * step
         return Array(stride(from: start, through: max(range.upperBound, range.lowerBound), by: step))
     }
 

@@ -71,6 +71,6 @@ public enum ClinicPolicyPage {
 
     /// A value without a trailing ".0".
     private static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        NumberText.exact(value)
     }
 }

@@ -31,12 +31,12 @@ public enum ChairBoardPage {
 
     /// Milliseconds since 1970, as the page's `data-` attributes carry instants.
     static func milliseconds(_ date: Date) -> String {
-        String(Int64((date.timeIntervalSince1970 * 1000).rounded()))
+        String(date.millisecondsSince1970)
     }
 
     /// `m:ss` or `h:mm:ss` from `start` to `end` (never negative), as the timers show it.
     static func elapsed(from start: Date, to end: Date) -> String {
-        let seconds = max(0, Int(end.timeIntervalSince(start)))
+        let seconds = max(0, Int(saturating: end.timeIntervalSince(start)))
         let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60)
         return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
     }

@@ -15,7 +15,7 @@ enum ChairCardView {
             .id("card-\(session)"), .class(classes.joined(separator: " ")),
             .attribute(named: "data-session-id", value: session),
             .attribute(named: "data-chair", value: chair),
-            .attribute(named: "data-taken-at", value: card.lastReading.map { String(Int64(($0.takenAt.timeIntervalSince1970 * 1000).rounded())) }),
+            .attribute(named: "data-taken-at", value: card.lastReading.map { String($0.takenAt.millisecondsSince1970) }),
             .attribute(named: "aria-labelledby", value: "chair-\(session)"),
             .div(.class("card-head"),
                  .h2(.class("chair"), .id("chair-\(session)"), .text(chair)),
@@ -92,7 +92,7 @@ enum ChairCardView {
 
     private static func infusion(_ card: ChairCard) -> Node<HTML.BodyContext> {
         guard card.route == "intravenous", card.state == .dosing, let progress = card.infusionProgress else { return .empty }
-        let percent = Int((min(max(progress, 0), 1) * 100).rounded())
+        let percent = Int(rounding: min(max(progress, 0), 1) * 100)
         let label = "Infusion \(percent)%" + (card.plannedInfusionMinutes.map { " of \($0) min" } ?? "")
             + (card.paused ? " — PAUSED" : "")
         return .div(.class(card.paused ? "infusion paused" : "infusion"),

@@ -46,7 +46,7 @@ public enum SelfReportPages {
                                      dateOfBirth: String, carried: [String: String], values: [String: String],
                                      errors: FieldErrors, formToken: String) -> String {
         let answered = instrument.items.filter { values["\(instrument.id.rawValue).item\($0.number)"] != nil }.count
-        let percent = Int((Double(part - 1) + Double(answered) / Double(max(instrument.items.count, 1))) / Double(parts) * 100)
+        let percent = Int(saturating: (Double(part - 1) + Double(answered) / Double(max(instrument.items.count, 1))) / Double(parts) * 100)
         return page(instrument.shortName, clinicName: clinicName,
              .p(.class("progress"), .id("progress"), .text("Part \(part) of \(parts) · \(instrument.items.count) questions")),
              .div(.class("progress-bar"), .attribute(named: "aria-hidden", value: "true"),

@@ -96,7 +96,7 @@ public enum SessionPage {
         /// Minutes since the dose started, for the flowsheet.
         func minutesFromDose(_ date: Date) -> String {
             guard let start = record.doseStartedAt else { return "pre" }
-            let minutes = Int((date.timeIntervalSince(start) / 60).rounded())
+            let minutes = Int(rounding: date.timeIntervalSince(start) / 60)
             return minutes < 0 ? "pre" : "+\(minutes)"
         }
     }

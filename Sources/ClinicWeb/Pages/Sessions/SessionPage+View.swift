@@ -45,8 +45,8 @@ extension SessionPage {
                 .unwrap(record.doseEndedAt) { .group(.dt("Dose ended"), .dd(.text(model.clock($0)))) },
                 .unwrap(record.infusionProgress(now: model.now)) { progress in
                     .group(.dt("Infusion"), .dd(.element(named: "progress", nodes: [.attribute(named: "max", value: "100"),
-                                                                                    .attribute(named: "value", value: "\(Int(progress * 100))")]),
-                                                 .text(" \(Int(progress * 100))%\(record.isPaused ? " — PAUSED" : "")")))
+                                                                                    .attribute(named: "value", value: "\(Int(saturating: progress * 100))")]),
+                                                 .text(" \(Int(saturating: progress * 100))%\(record.isPaused ? " — PAUSED" : "")")))
                 },
                 .unwrap(record.closedAt) { .group(.dt("Closed"), .dd(.text(model.clock($0)))) }))
     }

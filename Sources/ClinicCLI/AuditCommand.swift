@@ -7,26 +7,62 @@ import Foundation
 /// `ketaclinic audit verify|export`: checks the hash chain and exports the trail as CSV.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Verify or export the audit trail.", subcommands: [Verify.self, Export.self])
+        commandName: "audit", abstract: "Verify, checkpoint or export the audit trail.",
+        subcommands: [Verify.self, Checkpoint.self, Export.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every link of the audit trail's hash chain.",
-            discussion: "Exits 0 when the chain holds; otherwise names the first broken entry and exits 1.")
+            abstract: "Check every link of the audit trail's hash chain, its MACs and its signed checkpoints.",
+            discussion: """
+                Exits 0 when the chain holds; otherwise names the first broken entry and exits 1. With the                 server's secrets file, every entry's MAC is checked too (an insider cannot recompute the chain                 or append an entry without the key); with --checkpoints, a cut tail or a rewrite before the                 last checkpoint is caught.
+                """)
         @OptionGroup var options: ServerOptions
+        @Option(help: "A file of signed checkpoints (the server's audit-checkpoint-file) to check the trail against.")
+        var checkpoints: String?
 
         func run() async throws {
             try await CommandSupport.reportingErrors {
                 let started = Date()
-                let result = try await CommandSupport.withDatabase(options) { database, _ in
-                    try await AuditTrail(database: database).verify()
+                var marks: [AuditCheckpoint] = []
+                if let checkpoints {
+                    do { marks = try AuditCheckpoint.read(fromFile: checkpoints) } catch {
+                        throw CommandSupport.fail("checkpoints: \(error)", code: 2)
+                    }
+                }
+                let (result, keyed) = try await CommandSupport.withDatabase(options, createKeys: false) { database, _ in
+                    if !marks.isEmpty, database.configuredKeys == nil {
+                        throw CommandSupport.fail("checkpoints need the server's secrets file (--secrets-file).", code: 2)
+                    }
+                    return (try await AuditTrail(database: database).verify(checkpoints: marks), database.configuredKeys != nil)
                 }
                 let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
                 if let broken = result.firstBreak {
                     throw CommandSupport.fail("audit trail broken at entry \(broken.sequence): \(broken.reason). "
                                               + "The \(result.entriesChecked) entries before it hold.", code: 1)
                 }
-                print("Audit trail intact: \(result.entriesChecked) entries verified in \(seconds) s. Last hash: \(result.lastHash)")
+                print("Audit trail intact: \(result.entriesChecked) entries verified in \(seconds) s"
+                      + (keyed ? ", MACs checked" : ", MACs not checked (no secrets file)")
+                      + (marks.isEmpty ? "" : ", \(marks.count) checkpoints agree") + ". Last hash: \(result.lastHash)")
+            }
+        }
+    }
+
+    struct Checkpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign the chain head now and append it to the checkpoint file.",
+            discussion: "Keep the file away from the database (another disk, a log collector): it is what catches a cut tail.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "File to append to (default: the audit-checkpoint-file setting).") var out: String?
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                let settings = try options.resolve()
+                let path = out ?? settings.resolvedAuditCheckpointFile
+                let checkpoint = try await CommandSupport.withDatabase(options) { database, _ in
+                    try await AuditTrail(database: database).checkpoint(at: Date())
+                }
+                try AuditCheckpoint.append(checkpoint, toFile: path)
+                print("Checkpoint of entry \(checkpoint.sequence) appended to \(path).")
             }
         }
     }

@@ -28,6 +28,11 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .init(SettingKey.helpText("signInAddressFailureLimit"))) var signInAddressFailureLimit: String?
     @Option(help: .init(SettingKey.helpText("signInLockoutMinutes"))) var signInLockoutMinutes: String?
     @Option(help: .init(SettingKey.helpText("behindTlsProxy"))) var behindTlsProxy: String?
+    @Option(help: .init(SettingKey.helpText("publicBaseUrl"))) var publicBaseUrl: String?
+    @Option(help: .init(SettingKey.helpText("trustedProxies"))) var trustedProxies: String?
+    @Option(help: .init(SettingKey.helpText("secretsFile"))) var secretsFile: String?
+    @Option(help: .init(SettingKey.helpText("auditCheckpointFile"))) var auditCheckpointFile: String?
+    @Option(help: .init(SettingKey.helpText("auditCheckpointMinutes"))) var auditCheckpointMinutes: String?
     @Option(help: "JSON config file (environment: KETACLINIC_CONFIG; default ./ketaclinic.json when it exists).")
     var config: String?
 
@@ -41,7 +46,9 @@ struct ServerOptions: ParsableArguments {
             ("passwordMinimumLength", passwordMinimumLength), ("sessionIdleMinutes", sessionIdleMinutes),
             ("sessionAbsoluteHours", sessionAbsoluteHours), ("signInAccountFailureLimit", signInAccountFailureLimit),
             ("signInAddressFailureLimit", signInAddressFailureLimit), ("signInLockoutMinutes", signInLockoutMinutes),
-            ("behindTlsProxy", behindTlsProxy),
+            ("behindTlsProxy", behindTlsProxy), ("publicBaseUrl", publicBaseUrl), ("trustedProxies", trustedProxies),
+            ("secretsFile", secretsFile), ("auditCheckpointFile", auditCheckpointFile),
+            ("auditCheckpointMinutes", auditCheckpointMinutes),
         ]
         for (name, value) in given { if let value { flags[name] = value } }
         let environment = ProcessInfo.processInfo.environment
@@ -92,8 +99,13 @@ enum CommandSupport {
     }
 
     /// Opens the configured database.
-    static func openDatabase(_ settings: ServerSettings, logger: Logger) throws -> ClinicDatabase {
-        try ClinicDatabase(location: settings.database, poolSize: settings.databasePoolSize, logger: logger)
+    /// Opens the configured database with the server's secret keys, creating the secrets file on
+    /// first use unless `createKeys` is false (then a missing file leaves MACs unchecked).
+    static func openDatabase(_ settings: ServerSettings, logger: Logger, createKeys: Bool = true) throws -> ClinicDatabase {
+        let path = settings.resolvedSecretsFile
+        let keys: ServerKeys? = createKeys || FileManager.default.fileExists(atPath: path)
+            ? try ServerKeys.loadOrCreate(at: path) : nil
+        return try ClinicDatabase(location: settings.database, poolSize: settings.databasePoolSize, logger: logger, keys: keys)
     }
 
     /// The audit stamp of a change made from the command line: the operating-system user, the
@@ -105,10 +117,11 @@ enum CommandSupport {
     }
 
     /// Opens, migrates and hands over the database, closing it afterwards whatever happens.
-    static func withDatabase<T>(_ options: ServerOptions, _ body: (ClinicDatabase, ServerSettings) async throws -> T) async throws -> T {
+    static func withDatabase<T>(_ options: ServerOptions, createKeys: Bool = true,
+                                _ body: (ClinicDatabase, ServerSettings) async throws -> T) async throws -> T {
         let settings = try options.resolve()
         let logger = bootstrapLogging(settings)
-        let database = try openDatabase(settings, logger: logger)
+        let database = try openDatabase(settings, logger: logger, createKeys: createKeys)
         do {
             try await Migrator().migrate(database)
             let result = try await body(database, settings)

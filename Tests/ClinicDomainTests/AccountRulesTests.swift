@@ -15,6 +15,15 @@ struct AccountRulesTests {
         (String(repeating: "é", count: 37), false),    // 74 UTF-8 bytes > 72
         ("ketamine123", false),                        // clinic words are on the list (and too short)
         ("infusion chair seven", true),
+        // Found by the security review (issue 22, point 7); NIST SP 800-63B §5.1.1.2 blocks
+        // "repetitive or sequential characters" and "dictionary words" and "context-specific words".
+        ("123456789012", false),                       // digits in sequence
+        ("Password123!", false),                       // a common password with digits and a symbol added
+        ("qwertyuiop12", false),                       // a keyboard row
+        ("abcabcabcabc", false),                       // repeats itself
+        ("!!Ketamine2026", false),                     // a context word decorated
+        ("gnpy-ajcd-96cq-2f5a", true),                 // a generated temporary password
+        ("tram lines at dawn", true),
     ])
     func passwordPolicy(password: String, accepted: Bool) {
         let policy = PasswordPolicy(minimumLength: 12)

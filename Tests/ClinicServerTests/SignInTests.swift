@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SQLKit
 import Synchronization
 import Testing
 import TestSupport
@@ -144,8 +145,13 @@ struct SignInTests {
                 let code = TwoFactor.code(secret: secret, at: clock.now)
                 let enabled = try await client.execute(uri: "/account/two-factor", method: .post, headers: admin.form,
                                                        body: admin.formBody("secret=\(secret)&code=\(code)")) { $0 }
-                #expect(enabled.status == .seeOther)
+                #expect(enabled.status == .ok)
+                #expect(String(buffer: enabled.body).contains("Your recovery codes"), "the ten recovery codes are shown once")
                 #expect(try await services.users.find(admin.account.id)?.totpSecret == secret)
+                #expect(try await services.database.read { db in
+                    try await db.raw("SELECT totp_secret FROM users WHERE id = \(bind: admin.account.id.uuidString)").first()?
+                        .decode(column: "totp_secret", as: String.self)
+                }?.hasPrefix("aesgcm:") == true, "the secret is stored sealed, not in clear")
 
                 // The code that turned it on cannot sign in.
                 let early = try await Self.signIn(client, email: "ada@clinic.org", password: admin.password)

@@ -99,16 +99,25 @@ struct TreatmentPlanHTTPTests {
             let base = "/patients/\(patient.id.uuidString.lowercased())"
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
+                var revision = ""
                 try await client.execute(uri: "\(base)/plans/new?protocol=iv-ketamine-standard&start=2026-11-23", method: .get,
                                          headers: nurse.page) { response in
                     let html = Self.body(response)
+
                     #expect(response.status == .ok)
                     #expect(html.contains("151.1 mL/h"))
                     #expect(html.contains("<svg"), "the PK chart")
                     #expect(html.contains("Mon 2026-11-23") && html.contains("Fri 2026-11-27"))
                     #expect(html.contains("Only a prescriber can sign"))
                 }
+                try await client.execute(uri: "\(base)/plans/new?protocol=iv-ketamine-standard&start=2026-11-23", method: .get,
+                                         headers: prescriber.page) { response in
+                    let html = Self.body(response)
+                    revision = html.range(of: #"name="recordRevision" value=""#).map { String(html[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+                }
+                #expect(!revision.isEmpty, "the signing form carries the revision the prescriber reviews")
                 let fields = "protocol=iv-ketamine-standard&start=2026-11-23&sessions=6&minutes=40&frequency0=3%2Fweek&frequency1=every-1-weeks"
+                    + "&recordRevision=\(revision)"
                 let nurseSign = try await client.execute(uri: "\(base)/plans", method: .post, headers: nurse.form,
                                                          body: nurse.formBody("\(fields)&mgPerKg=0.5"))
                 #expect(nurseSign.status == .forbidden)
@@ -195,8 +204,12 @@ struct TreatmentPlanHTTPTests {
                 #expect(hard.status == .unprocessableContent)
                 #expect(hard.headers[.contentType]?.hasPrefix("application/problem+json") == true)
                 #expect(Self.body(hard).contains("Refused"))
+                let revision = try #require(object["recordRevision"] as? Int)
+                let unreviewed = try await client.execute(uri: "\(base)/plans", method: .post, headers: prescriber.json,
+                                                          body: ByteBuffer(string: #"{"protocol": "iv-ketamine-standard", "start": "2026-11-23", "sessions": 3}"#))
+                #expect(unreviewed.status == .unprocessableContent, "signing needs the revision that was reviewed")
                 let signed = try await client.execute(uri: "\(base)/plans", method: .post, headers: prescriber.json,
-                                                      body: ByteBuffer(string: #"{"protocol": "iv-ketamine-standard", "start": "2026-11-23", "sessions": 3}"#))
+                                                      body: ByteBuffer(string: #"{"protocol": "iv-ketamine-standard", "start": "2026-11-23", "sessions": 3, "recordRevision": \#(revision)}"#))
                 #expect(signed.status == .created)
                 let sessions = try await client.execute(uri: "\(base)/sessions", method: .get, headers: prescriber.api)
                 let list = try #require(try JSONSerialization.jsonObject(with: Data(Self.body(sessions).utf8)) as? [[String: Any]])

@@ -81,7 +81,7 @@ struct AuditTrailTests {
                 }
                 try await Self.run(database, """
                     INSERT INTO audit_entries SELECT 21, occurred_at, user_id, actor_name, role, request_id, ip_address, action,
-                    entity_type, entity_id, patient_id, 'forged', previous_hash, hash FROM audit_entries WHERE sequence = 20
+                    entity_type, entity_id, patient_id, 'forged', previous_hash, hash, mac FROM audit_entries WHERE sequence = 20
                     """)
                 expected = 21
             default:

@@ -87,26 +87,28 @@ public struct AuditEntry: Equatable, Sendable {
     /// The bytes the hash covers, after the previous hash: every field in a fixed order, each
     /// as `length:value;` (`-;` for none), so no two different entries encode alike.
     public static func canonicalEncoding(sequence: Int64, stamp: AuditStamp, event: AuditEvent) -> [UInt8] {
+        canonicalEncoding(storedFields: storedFields(sequence: sequence, stamp: stamp, event: event))
+    }
+
+    /// The twelve hashed fields exactly as they are stored, in the order the hash covers them:
+    /// verification hashes what the database holds, byte for byte, so no edit to a stored value
+    /// (not even one that reads back the same, like a UUID's letter case) keeps its hash.
+    public static func storedFields(sequence: Int64, stamp: AuditStamp, event: AuditEvent) -> [String?] {
+        [String(sequence), String(stamp.at.millisecondsSince1970), stamp.userID?.uuidString, stamp.actorName,
+         stamp.role?.rawValue, stamp.requestID, stamp.ipAddress, event.action.rawValue, event.entityType, event.entityID,
+         event.patientID?.uuidString, event.summary]
+    }
+
+    /// The encoding of stored field texts (see ``storedFields(sequence:stamp:event:)``).
+    public static func canonicalEncoding(storedFields fields: [String?]) -> [UInt8] {
         var bytes: [UInt8] = Array("ketaclinic-audit-v1;".utf8)
         bytes.reserveCapacity(256)
-        func field(_ value: String?) {
-            guard let value else { bytes.append(contentsOf: "-;".utf8); return }
+        for value in fields {
+            guard let value else { bytes.append(contentsOf: "-;".utf8); continue }
             bytes.append(contentsOf: "\(value.utf8.count):".utf8)
             bytes.append(contentsOf: value.utf8)
             bytes.append(UInt8(ascii: ";"))
         }
-        field(String(sequence))
-        field(String(stamp.at.millisecondsSince1970))
-        field(stamp.userID?.uuidString)
-        field(stamp.actorName)
-        field(stamp.role?.rawValue)
-        field(stamp.requestID)
-        field(stamp.ipAddress)
-        field(event.action.rawValue)
-        field(event.entityType)
-        field(event.entityID)
-        field(event.patientID?.uuidString)
-        field(event.summary)
         return bytes
     }
 }

@@ -15,8 +15,8 @@ struct SignInService: Sendable {
         case needsSecondFactor(token: String)
         /// Refused; show this message.
         case refused(String)
-        /// Too many failures; wait.
-        case throttled
+        /// Too many recent failures; wait this many seconds.
+        case throttled(retryAfter: TimeInterval)
     }
 
     /// The message for any wrong email, password or deactivated account.
@@ -24,55 +24,53 @@ struct SignInService: Sendable {
 
     private var settings: ServerSettings { services.settings }
 
-    /// Checks the email and password typed on the sign-in form.
+    /// Checks the email and password typed on the sign-in form. The attempt is reserved (and
+    /// counted) before bcrypt runs, so concurrent guesses cannot pass the throttle together.
     func signIn(email typed: String, password: String, stamp: AuditStamp, userAgent: String) async throws -> Outcome {
         let email = EmailAddress(typed)?.text ?? typed.trimmed.lowercased()
-        if try await isThrottled(email: email, stamp: stamp) {
-            try await services.signInAttempts.record(email: email, succeeded: false, userID: nil,
-                                                     detail: "refused: too many failures", stamp: stamp)
-            return .throttled
-        }
+        let reservation = try await services.signInAttempts.reserve(email: email, throttle: throttle, stamp: stamp)
+        guard case .reserved(let attempt) = reservation else { return .throttled(retryAfter: reservation.retryAfter) }
         let user = try await EmailAddress(typed).asyncFlatMap { try await services.users.find(email: $0) }
         let passwordMatches = try await services.passwords.verify(password, against: user?.passwordHash)
         guard let user, passwordMatches, user.account.isActive else {
             let detail = user == nil ? "no such account" : (passwordMatches ? "account deactivated" : "wrong password")
-            try await services.signInAttempts.record(email: email, succeeded: false, userID: user?.account.id,
-                                                     detail: detail, stamp: stamp)
+            try await services.signInAttempts.resolve(attempt, email: email, succeeded: false, userID: user?.account.id,
+                                                      detail: detail, stamp: stamp)
             return .refused(Self.genericFailure)
         }
-        if user.totpSecret != nil {
+        if user.account.hasTwoFactor {
+            // The password step succeeded; the code step reserves an attempt of its own.
+            try await services.signInAttempts.resolve(attempt, email: email, succeeded: true, userID: user.account.id,
+                                                      detail: "", stamp: stamp)
             let pending = try await services.sessions.start(userID: user.account.id, stage: .awaitingSecondFactor,
                                                             lifetime: 5 * 60, ipAddress: stamp.ipAddress,
                                                             userAgent: userAgent, stamp: stamp)
             return .needsSecondFactor(token: pending.token)
         }
-        return try await complete(user, stamp: stamp, userAgent: userAgent)
+        return try await complete(user, attempt: attempt, stamp: stamp, userAgent: userAgent)
     }
 
-    /// Checks the TOTP code of a pending sign-in.
+    /// Checks the TOTP code (or a recovery code) of a pending sign-in.
     func secondFactor(_ pending: PendingSignIn, code: String, stamp: AuditStamp, userAgent: String) async throws -> Outcome {
         let user = pending.user
         let email = user.account.email.text
-        if try await isThrottled(email: email, stamp: stamp) {
-            try await services.signInAttempts.record(email: email, succeeded: false, userID: user.account.id,
-                                                     detail: "refused: too many failures", stamp: stamp)
+        let reservation = try await services.signInAttempts.reserve(email: email, throttle: throttle, stamp: stamp)
+        guard case .reserved(let attempt) = reservation else {
             try await services.sessions.end(pending.session, reason: "throttled", stamp: stamp)
-            return .throttled
+            return .throttled(retryAfter: reservation.retryAfter)
         }
-        guard let secret = user.totpSecret,
-              let step = TwoFactor.matchingStep(of: code, secret: secret, at: stamp.at),
-              try await services.users.acceptTOTPCounter(user.account.id, counter: step) else {
-            try await services.signInAttempts.record(email: email, succeeded: false, userID: user.account.id,
-                                                     detail: "wrong or reused two-factor code", stamp: stamp)
-            return .refused("That code is not right. Codes change every 30 seconds; type the one showing now.")
+        guard try await services.twoFactor.accept(code, for: user, at: stamp) else {
+            try await services.signInAttempts.resolve(attempt, email: email, succeeded: false, userID: user.account.id,
+                                                      detail: "wrong or reused two-factor code", stamp: stamp)
+            return .refused("That code is not right. Codes change every 30 seconds; type the one showing now, or a recovery code.")
         }
         try await services.sessions.end(pending.session, reason: "second factor completed", stamp: stamp)
-        return try await complete(user, stamp: stamp, userAgent: userAgent)
+        return try await complete(user, attempt: attempt, stamp: stamp, userAgent: userAgent)
     }
 
-    private func complete(_ user: StoredUser, stamp: AuditStamp, userAgent: String) async throws -> Outcome {
-        try await services.signInAttempts.record(email: user.account.email.text, succeeded: true, userID: user.account.id,
-                                                 detail: "", stamp: stamp)
+    private func complete(_ user: StoredUser, attempt: UUID, stamp: AuditStamp, userAgent: String) async throws -> Outcome {
+        try await services.signInAttempts.resolve(attempt, email: user.account.email.text, succeeded: true,
+                                                  userID: user.account.id, detail: "", stamp: stamp)
         var signedIn = stamp
         signedIn.userID = user.account.id
         signedIn.actorName = user.account.email.text
@@ -83,10 +81,11 @@ struct SignInService: Sendable {
         return .signedIn(token: session.token)
     }
 
-    private func isThrottled(email: String, stamp: AuditStamp) async throws -> Bool {
-        let since = stamp.at.addingTimeInterval(-TimeInterval(settings.signInLockoutMinutes * 60))
-        let failures = try await services.signInAttempts.failures(email: email, ipAddress: stamp.ipAddress, since: since)
-        return failures.forAccount >= settings.signInAccountFailureLimit || failures.fromAddress >= settings.signInAddressFailureLimit
+    /// The clinic's throttling policy, from its settings.
+    private var throttle: SignInThrottle {
+        SignInThrottle(freeFailuresPerAccountAndAddress: settings.signInAccountFailureLimit,
+                       freeFailuresPerAddress: settings.signInAddressFailureLimit,
+                       window: TimeInterval(settings.signInLockoutMinutes * 60))
     }
 }
 

@@ -15,7 +15,7 @@ public struct AppRequestContext: RequestContext {
     public var identity: Identity?
     /// A sign-in waiting for its TOTP code, if any.
     public var pendingSignIn: PendingSignIn?
-    /// The client's address: the peer's, or the first `X-Forwarded-For` hop behind a TLS proxy.
+    /// The client's address: the peer's, or the right-most untrusted `X-Forwarded-For` hop (``ClientAddress``).
     public var clientAddress: String
     /// True when the request carried a session cookie that is no longer valid (expired, ended).
     public var sessionExpired = false

@@ -78,6 +78,9 @@ public func buildApplication(services: ClinicServices, logger: Logger,
 /// server drains first, then the board's listener stops, and the database closes last.
 private func lifecycleServices(_ services: ClinicServices, logger: Logger) -> [any Service] {
     var list: [any Service] = [DatabaseService(database: services.database)]
+    if services.database.configuredKeys != nil {
+        list.append(AuditCheckpointService(services: services, logger: logger))
+    }
     if let bus = services.board as? any Service { list.append(bus) }
     list.append(AlertEscalationService(services: services, logger: logger))
     if services.settings.demo { list.append(DemoMonitorService(services: services, logger: logger)) }

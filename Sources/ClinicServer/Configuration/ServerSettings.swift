@@ -42,9 +42,43 @@ public struct ServerSettings: Sendable, Equatable {
     public var signInAddressFailureLimit = 20
     /// The window, in minutes, over which failures count.
     public var signInLockoutMinutes = 15
-    /// The app sits behind a TLS-terminating proxy: cookies are Secure, HSTS is sent, and the
-    /// client address comes from `X-Forwarded-For`.
+    /// The app sits behind a TLS-terminating proxy: cookies are Secure and HSTS is sent. The
+    /// client address comes from `X-Forwarded-For` only through ``trustedProxies``.
     public var behindTlsProxy = false
+    /// The address patients and outside systems reach the clinic at, e.g. `https://clinic.example`:
+    /// links sent to patients are built from it, never from the request's `Host` header, which a
+    /// sender controls. Unset, it is `http://HOST:PORT` of the listener.
+    public var publicBaseURL: String?
+    /// Proxies whose `X-Forwarded-For` is believed: the client is the right-most address in that
+    /// header that is not one of them. Empty: the header is ignored and the peer address is used.
+    public var trustedProxies: [String] = []
+    /// The server's secret keys (TOTP encryption, code digests, audit MACs): a file outside the
+    /// database. Unset: beside a SQLite database (`PATH.keys`), or `./ketaclinic.keys` for PostgreSQL.
+    public var secretsFile: String?
+    /// Where signed audit checkpoints are appended. Unset: beside the secrets file (`….checkpoints`).
+    public var auditCheckpointFile: String?
+    /// Minutes between signed audit checkpoints written by the server (0: only on demand and at shutdown).
+    public var auditCheckpointMinutes = 15
+
+    /// The secrets file in use.
+    public var resolvedSecretsFile: String {
+        if let secretsFile { return secretsFile }
+        switch database {
+        case .sqlite(let path): return path + ".keys"
+        case .postgres: return "ketaclinic.keys"
+        }
+    }
+
+    /// The checkpoint file in use.
+    public var resolvedAuditCheckpointFile: String {
+        auditCheckpointFile ?? (resolvedSecretsFile.hasSuffix(".keys")
+            ? String(resolvedSecretsFile.dropLast(5)) + ".checkpoints" : resolvedSecretsFile + ".checkpoints")
+    }
+
+    /// The base of every absolute link the server writes, without a trailing slash.
+    public var linkBase: String {
+        publicBaseURL ?? "\(behindTlsProxy ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
 
     /// Default settings.
     public init() {}
@@ -130,10 +164,42 @@ public struct SettingKey: Sendable {
         SettingKey(name: "signInLockoutMinutes", help: "Window, in minutes, over which failed sign-ins count (default 15).") {
             $0.signInLockoutMinutes = try parse($1, as: "sign-in-lockout-minutes", in: 1...1_440)
         },
-        SettingKey(name: "behindTlsProxy", help: "Behind a TLS-terminating proxy: Secure cookies, HSTS, client address from X-Forwarded-For (default false).") {
+        SettingKey(name: "behindTlsProxy", help: "Behind a TLS-terminating proxy: Secure cookies and HSTS; list the proxy in trusted-proxies for client addresses (default false).") {
             $0.behindTlsProxy = try parseBool($1, as: "behind-tls-proxy")
         },
+        SettingKey(name: "publicBaseUrl", help: "Address patients reach the clinic at, e.g. https://clinic.example; links to patients use it (default http://HOST:PORT).") {
+            $0.publicBaseURL = try parseBaseURL($1)
+        },
+        SettingKey(name: "secretsFile", help: "File of the server's secret keys, created on first start (default beside a SQLite database, PATH.keys; ./ketaclinic.keys for PostgreSQL). Keep it out of database backups' reach and give every instance the same file.") {
+            $0.secretsFile = $1
+        },
+        SettingKey(name: "auditCheckpointFile", help: "File that signed audit checkpoints are appended to (default beside the secrets file, .checkpoints).") {
+            $0.auditCheckpointFile = $1
+        },
+        SettingKey(name: "auditCheckpointMinutes", help: "Minutes between signed audit checkpoints; 0 writes them only at shutdown and on demand (default 15).") {
+            $0.auditCheckpointMinutes = try parse($1, as: "audit-checkpoint-minutes", in: 0...10_080)
+        },
+        SettingKey(name: "trustedProxies", help: "Comma-separated proxy addresses whose X-Forwarded-For is believed (default none).") {
+            $0.trustedProxies = try parseAddresses($1)
+        },
     ]
+
+    private static func parseBaseURL(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil, url.user == nil else {
+            throw SettingsError("public-base-url must be an http(s) address such as https://clinic.example; got '\(text)'")
+        }
+        return trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed
+    }
+
+    private static func parseAddresses(_ text: String) throws -> [String] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for part in parts where ClientAddress.normalized(part) == nil {
+            throw SettingsError("trusted-proxies must list IP addresses separated by commas; '\(part)' is not one")
+        }
+        return parts.compactMap(ClientAddress.normalized)
+    }
 
     private static func parse(_ text: String, as name: String, in range: ClosedRange<Int>) throws -> Int {
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {

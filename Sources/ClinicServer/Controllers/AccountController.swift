@@ -16,6 +16,7 @@ struct AccountController: Sendable {
         routes.staff(.get, "/account/two-factor", .signedIn, allowedDuringSetup: true, use: twoFactorForm)
         routes.staff(.post, "/account/two-factor", .signedIn, allowedDuringSetup: true, use: enableTwoFactor)
         routes.staff(.post, "/account/two-factor/disable", .signedIn, use: disableTwoFactor)
+        routes.staff(.post, "/account/two-factor/recovery-codes", .signedIn, use: newRecoveryCodes)
         routes.staff(.post, "/account/tokens", .signedIn, use: createToken)
         routes.staff(.post, "/account/tokens/:id/revoke", .signedIn, use: revokeToken)
     }
@@ -76,9 +77,34 @@ struct AccountController: Sendable {
             return try await twoFactorPage(request, context, secret: secret, errors: Self.error(
                 "code", "That code does not match. Check the key in your app and type the code showing now."))
         }
-        try await services.users.setTwoFactor(context.identity.user.id, secret: secret, usedStep: step,
-                                              stamp: context.stamp(at: services.now()))
-        return WebResponses.redirect(to: "/account", flash: Flash(.success, "Two-factor sign-in is on."))
+        let stamp = context.stamp(at: services.now())
+        let userID = context.identity.user.id
+        let wasOn = context.identity.user.hasTwoFactor
+        if wasOn {
+            // Replacing the authenticator needs proof of the current one, so a session left open
+            // (or stolen) cannot move the account's second factor to another phone.
+            guard let stored = try await services.users.find(userID) else { throw Problem.notFound("Your account was not found.") }
+            let proof = try await services.twoFactor.proveHolder(fields, user: stored, at: stamp)
+            guard proof.isEmpty else { return try await twoFactorPage(request, context, secret: secret, errors: proof) }
+        }
+        try await services.users.setTwoFactor(userID, secret: secret, usedStep: step, stamp: stamp)
+        let codes = try await services.recoveryCodes.replace(for: userID, stamp: stamp)
+        return try await twoFactorPage(request, context, secret: TwoFactor.newSecret(), errors: FieldErrors(),
+                                       enabled: true, newRecoveryCodes: codes,
+                                       flash: wasOn ? "The authenticator was replaced." : "Two-factor sign-in is on.")
+    }
+
+    @Sendable func newRecoveryCodes(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await WebResponses.formFields(of: request)
+        let stamp = context.stamp(at: services.now())
+        guard context.identity.user.hasTwoFactor, let stored = try await services.users.find(context.identity.user.id) else {
+            return WebResponses.redirect(to: "/account/two-factor", flash: Flash(.info, "Set up two-factor sign-in first."))
+        }
+        let proof = try await services.twoFactor.proveHolder(fields, user: stored, at: stamp)
+        guard proof.isEmpty else { return try await twoFactorPage(request, context, secret: TwoFactor.newSecret(), errors: proof) }
+        let codes = try await services.recoveryCodes.replace(for: stored.account.id, stamp: stamp)
+        return try await twoFactorPage(request, context, secret: TwoFactor.newSecret(), errors: FieldErrors(),
+                                       newRecoveryCodes: codes, flash: "New recovery codes made; the old ones no longer work.")
     }
 
     @Sendable func disableTwoFactor(_ request: Request, context: Context) async throws -> Response {
@@ -88,11 +114,12 @@ struct AccountController: Sendable {
             return try await twoFactorPage(request, context, secret: "", errors: Self.error(
                 "code", "The clinic requires two-factor sign-in for administrators."))
         }
-        guard let secret = try await services.users.find(user.id)?.totpSecret,
-              TwoFactor.matchingStep(of: fields["code"] ?? "", secret: secret, at: services.now()) != nil else {
-            return try await twoFactorPage(request, context, secret: "", errors: Self.error("code", "That code is not right."))
-        }
-        try await services.users.setTwoFactor(user.id, secret: nil, usedStep: 0, stamp: context.stamp(at: services.now()))
+        let stamp = context.stamp(at: services.now())
+        guard let stored = try await services.users.find(user.id) else { throw Problem.notFound("Your account was not found.") }
+        let proof = try await services.twoFactor.proveHolder(fields, user: stored, at: stamp)
+        guard proof.isEmpty else { return try await twoFactorPage(request, context, secret: TwoFactor.newSecret(), errors: proof) }
+        try await services.users.setTwoFactor(user.id, secret: nil, usedStep: 0, stamp: stamp)
+        try await services.recoveryCodes.revokeAll(for: user.id, stamp: stamp)
         return WebResponses.redirect(to: "/account", flash: Flash(.info, "Two-factor sign-in is off."))
     }
 
@@ -139,16 +166,23 @@ struct AccountController: Sendable {
         return WebResponses.consumingFlash(WebResponses.page(html, status: status), from: request)
     }
 
-    private func twoFactorPage(_ request: Request, _ context: Context, secret: String, errors: FieldErrors) async throws -> Response {
+    private func twoFactorPage(_ request: Request, _ context: Context, secret: String, errors: FieldErrors,
+                               enabled: Bool? = nil, newRecoveryCodes: [String] = [], flash: String? = nil) async throws -> Response {
         let clinic = try await services.currentClinic()
         let user = context.identity.user
-        let model = TwoFactorSetupPage.Model(
-            isEnabled: user.hasTwoFactor, isRequired: try await isTwoFactorRequired(for: user), secret: secret,
+        var model = TwoFactorSetupPage.Model(
+            isEnabled: enabled ?? user.hasTwoFactor, isRequired: try await isTwoFactorRequired(for: user), secret: secret,
             displayKey: TwoFactor.displayKey(secret),
             authenticatorURL: TwoFactor.authenticatorURL(secret: secret, account: user.email.text, issuer: clinic.settings.name),
             errors: errors)
-        let html = TwoFactorSetupPage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .account))
-        return WebResponses.page(html, status: errors.isEmpty ? .ok : .unprocessableContent)
+        model.recoveryCodesLeft = try await services.recoveryCodes.remaining(for: user.id)
+        model.newRecoveryCodes = newRecoveryCodes
+        var pageContext = WebResponses.pageContext(clinic, request, context, section: .account)
+        if let flash { pageContext.flash = Flash(.success, flash) }
+        let html = TwoFactorSetupPage.render(model, context: pageContext)
+        var response = WebResponses.page(html, status: errors.isEmpty ? .ok : .unprocessableContent)
+        if !newRecoveryCodes.isEmpty { response.headers[.cacheControl] = "no-store" }
+        return response
     }
 
     private func isTwoFactorRequired(for user: UserAccount) async throws -> Bool {

@@ -84,10 +84,13 @@ struct SignInController: Sendable {
             return response
         case .refused(let message):
             return try await failure(message, .unauthorized)
-        case .throttled:
-            return try await failure("Too many failed sign-ins for this account or from this address. Wait "
-                                     + "\(services.settings.signInLockoutMinutes) minutes and try again, or ask an administrator.",
-                                     .tooManyRequests)
+        case .throttled(let retryAfter):
+            let seconds = max(1, Int(rounding: retryAfter, .up))
+            let wait = seconds < 120 ? "\(seconds) seconds" : "\(Int(rounding: Double(seconds) / 60, .up)) minutes"
+            var response = try await failure("Too many failed sign-ins for this account or from this address. Wait "
+                                             + "\(wait) and try again, or ask an administrator.", .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
         }
     }
 
@@ -109,8 +112,7 @@ struct SignInController: Sendable {
 public enum SignInRedirect {
     /// `next` if it is a path on this site, else the home page: never an open redirect.
     public static func safe(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
-              !next.hasPrefix("/login"), !next.hasPrefix("/logout") else { return "/" }
+        guard let next = LocalRedirect.path(next), !next.hasPrefix("/login"), !next.hasPrefix("/logout") else { return "/" }
         return next
     }
 }

@@ -32,13 +32,15 @@ struct PlanService: Sendable {
     }
 
     /// Signs `request` when its review is ready; otherwise throws the review's field errors.
-    /// `revision` is the record revision the prescriber reviewed (nil: the current one).
+    /// `revision` is the record revision the prescriber reviewed; it is required.
     func sign(_ request: TreatmentPlanRequest, chart: PatientChart, revision: Int64?, clinic: Clinic,
               context: StaffRequestContext) async throws -> TreatmentPlan {
         let treatmentProtocol = try await treatmentProtocol(request.protocolID, clinic: clinic)
         let (review, screening) = try await review(request, protocol: treatmentProtocol, chart: chart, clinic: clinic)
         var errors = review.errors
-        if let revision, revision != chart.revision {
+        if revision == nil {
+            errors.add("recordRevision", "Give the record revision you reviewed (recordRevision), so a change made meanwhile is not signed unseen.")
+        } else if revision != chart.revision {
             errors.add("recordRevision", "The record changed while you were planning; check the plan again and sign.")
         }
         guard errors.isEmpty, review.isReadyToSign, let screening else { throw errors }

@@ -126,7 +126,7 @@ struct ScalesAPIController: Sendable {
                                                                      stamp: context.stamp(at: services.now()))
         struct Created: Encodable { let id: UUID, code: String, url: String, expiresAt: Date, instruments: [InstrumentID] }
         return try APIResponse.json(Created(id: link.id, code: code,
-                                            url: SelfReportController.address(of: code, request: request, secure: services.settings.behindTlsProxy),
+                                            url: SelfReportController.address(of: code, settings: services.settings),
                                             expiresAt: link.expiresAt, instruments: link.instruments), status: .created)
     }
 

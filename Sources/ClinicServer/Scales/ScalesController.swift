@@ -91,7 +91,7 @@ struct ScalesController: Sendable {
         let (link, code) = try await services.selfReportLinks.create(patientID: chart.summary.id, instruments: chosen,
                                                                      lifetimeHours: policy.linkLifetimeHours,
                                                                      stamp: context.stamp(at: services.now()))
-        let address = SelfReportController.address(of: code, request: request, secure: services.settings.behindTlsProxy)
+        let address = SelfReportController.address(of: code, settings: services.settings)
         let sentBy = try await send(form["send"], address: address, code: code, chart: chart, clinic: clinic)
         let html = SelfReportLinkPage.render(
             patient: chart.summary, link: link, code: code, address: address,
@@ -115,7 +115,7 @@ struct ScalesController: Sendable {
         let alert = try await scales.alert(context, clinic: clinic)
         let id = alert.id
         let form = try await WebResponses.formFields(of: request)
-        let back = form["returnTo"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil }
+        let back = LocalRedirect.path(form["returnTo"])
             ?? "/patients/\(alert.patientID.uuidString.lowercased())/scales"
         guard let action = form["action"].flatMap(SafetyAction.init(rawValue:)) else {
             return WebResponses.redirect(to: back, flash: Flash(.error, "Choose the action taken to acknowledge the alert."))

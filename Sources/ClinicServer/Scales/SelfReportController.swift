@@ -21,9 +21,8 @@ struct SelfReportController: Sendable {
     }
 
     /// The absolute address of a code, for the page, the QR code and messages.
-    static func address(of code: String, request: Request, secure: Bool) -> String {
-        let host = request.head.authority ?? "localhost"
-        return "\(secure ? "https" : "http")://\(host)/r/\(code)"
+    static func address(of code: String, settings: ServerSettings) -> String {
+        "\(settings.linkBase)/r/\(code)"
     }
 
     @Sendable func codeForm(_ request: Request, context: AppRequestContext) async throws -> Response {

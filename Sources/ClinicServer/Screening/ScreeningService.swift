@@ -68,7 +68,12 @@ struct ScreeningService: Sendable {
     /// still be at `revision` (what the prescriber saw).
     func sign(_ review: ScreeningReview, chart: PatientChart, revision: Int64?, clinic: Clinic,
               context: StaffRequestContext) async throws -> SignedScreening {
-        if let revision, revision != chart.revision {
+        guard let revision else {
+            var errors = FieldErrors()
+            errors.add("recordRevision", "Give the record revision you reviewed (recordRevision), so a change made meanwhile is not signed unseen.")
+            throw errors
+        }
+        if revision != chart.revision {
             var errors = FieldErrors()
             errors.add("recordRevision", "The record changed while you were reviewing it; read the screening again and sign.")
             throw errors

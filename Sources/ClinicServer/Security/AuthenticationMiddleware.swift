@@ -19,9 +19,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if services.settings.behindTlsProxy, let forwarded = request.headers[.xForwardedFor] {
-            context.clientAddress = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientAddress
-        }
+        context.clientAddress = ClientAddress.resolve(peer: context.clientAddress, forwardedFor: request.headers[.xForwardedFor],
+                                                      trustedProxies: services.settings.trustedProxies)
         if Self.usesBearer(request.uri.path) {
             if let header = request.headers[.authorization] {
                 context.identity = try await bearerIdentity(header)
@@ -91,6 +90,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    /// `X-Forwarded-For`, read only behind a TLS proxy.
+    /// `X-Forwarded-For`, believed only for the hops added by the configured trusted proxies.
     static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -5,8 +5,15 @@ import Foundation
 /// are flattened to (``SessionForms/fields(fromJSON:accepted:)``), so both give the same field errors.
 enum SessionForms {
     /// True for a ticked box or a JSON `true`.
-    static func flag(_ fields: [String: String], _ name: String) -> Bool {
-        ["on", "true", "yes", "1"].contains(fields[name]?.trimmed.lowercased() ?? "")
+    /// A checkbox or yes/no field: "on", "true", "yes", "1" are yes; absent, empty, "off", "false",
+    /// "no", "0" are no; anything else is a field error rather than a silent no.
+    static func flag(_ fields: [String: String], _ name: String) throws(FieldErrors) -> Bool {
+        let text = fields[name]?.trimmed.lowercased() ?? ""
+        if ["on", "true", "yes", "1"].contains(text) { return true }
+        if ["", "off", "false", "no", "0"].contains(text) { return false }
+        var errors = FieldErrors()
+        errors.add(name, "Answer yes or no (true or false).")
+        throw errors
     }
 
     /// An optional whole number; a field error when present but not a number.
@@ -83,7 +90,7 @@ enum SessionForms {
             case .text(let text): fields[key] = text
             case .flag(let flag): fields[key] = flag ? "true" : "false"
             case .number(let number):
-                fields[key] = number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+                fields[key] = NumberText.exact(number)
             case .null: continue
             case .list(let list) where key == "symptoms":
                 for name in list {
@@ -113,9 +120,9 @@ enum SessionForms {
         if pregnancy == nil { errors.add("pregnancy", "Choose a pregnancy status.") }
         try errors.throwIfAny()
         return PreTreatmentChecklist(
-            identityConfirmed: flag(fields, "identityConfirmed"), consentOnFile: flag(fields, "consentOnFile"),
-            fastingConfirmed: flag(fields, "fastingConfirmed"), escortAndTransportArranged: flag(fields, "escortAndTransportArranged"),
-            pregnancy: pregnancy ?? .notChecked, remsEnrolmentConfirmed: flag(fields, "remsEnrolmentConfirmed"), note: fields["note"]?.nilIfEmpty)
+            identityConfirmed: try flag(fields, "identityConfirmed"), consentOnFile: try flag(fields, "consentOnFile"),
+            fastingConfirmed: try flag(fields, "fastingConfirmed"), escortAndTransportArranged: try flag(fields, "escortAndTransportArranged"),
+            pregnancy: pregnancy ?? .notChecked, remsEnrolmentConfirmed: try flag(fields, "remsEnrolmentConfirmed"), note: fields["note"]?.nilIfEmpty)
     }
 
     /// The administration details.
@@ -184,8 +191,8 @@ enum SessionForms {
         let at = time(fields, "at", now: now, timeZone: timeZone, &errors)
         try errors.throwIfAny()
         return try SideEffectObservation(at: at, cadssTotal: cadss, moaas: moaas,
-                                         symptoms: SessionSymptom.allCases.filter { flag(fields, "symptom-\($0.rawValue)") },
-                                         respiratoryDepression: flag(fields, "respiratoryDepression"), note: fields["note"]).validated()
+                                         symptoms: try SessionSymptom.allCases.filter { try flag(fields, "symptom-\($0.rawValue)") },
+                                         respiratoryDepression: try flag(fields, "respiratoryDepression"), note: fields["note"]).validated()
     }
 
     /// An adverse event.
@@ -198,7 +205,7 @@ enum SessionForms {
         if outcome == nil { errors.add("outcome", "Choose resolved, improving, ongoing or transferred.") }
         let at = time(fields, "at", now: now, timeZone: timeZone, &errors)
         let event = SessionAdverseEvent(at: at, description: fields["description"] ?? "", severity: severity ?? .mild,
-                                        serious: flag(fields, "serious"), interventions: fields["interventions"] ?? "", outcome: outcome ?? .ongoing)
+                                        serious: try flag(fields, "serious"), interventions: fields["interventions"] ?? "", outcome: outcome ?? .ongoing)
         do { _ = try event.validated() } catch { for entry in error.entries { errors.add(entry.field, entry.message) } }
         try errors.throwIfAny()
         return try event.validated()
@@ -219,7 +226,7 @@ enum SessionForms {
         let aldrete = ModifiedAldrete(consciousness: items["consciousness"] ?? 0, circulation: items["circulation"] ?? 0,
                                       respiration: items["respiration"] ?? 0, oxygenSaturation: items["oxygenSaturation"] ?? 0,
                                       activity: items["activity"] ?? 0)
-        return try DischargeAssessment(at: at, aldrete: aldrete, escortPresent: flag(fields, "escortPresent"),
+        return try DischargeAssessment(at: at, aldrete: aldrete, escortPresent: try flag(fields, "escortPresent"),
                                        readyWithoutMinimumMinutes: ready).validated()
     }
 

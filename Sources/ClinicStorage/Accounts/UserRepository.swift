@@ -44,6 +44,8 @@ public struct SQLUserRepository: UserRepository {
     /// A repository over `database`.
     public init(database: ClinicDatabase) { self.database = database }
 
+    private var keys: ServerKeys { database.keys }
+
     static let columns = ["id", "email", "display_name", "role", "password_hash", "must_change_password",
                           "is_active", "totp_secret", "totp_last_counter", "created_at"]
 
@@ -71,23 +73,26 @@ public struct SQLUserRepository: UserRepository {
     }
 
     public func find(_ id: UUID) async throws -> StoredUser? {
-        try await database.read { db in
+        let keys = keys
+        return try await database.read { db in
             try await db.select().columns(Self.columns.map { SQLColumn($0) }).from("users")
-                .where("id", .equal, SQLBind(id.uuidString)).first().map(Self.decode)
+                .where("id", .equal, SQLBind(id.uuidString)).first().map { try Self.decode($0, keys: keys) }
         }
     }
 
     public func find(email: EmailAddress) async throws -> StoredUser? {
-        try await database.read { db in
+        let keys = keys
+        return try await database.read { db in
             try await db.select().columns(Self.columns.map { SQLColumn($0) }).from("users")
-                .where("email", .equal, SQLBind(email.text)).first().map(Self.decode)
+                .where("email", .equal, SQLBind(email.text)).first().map { try Self.decode($0, keys: keys) }
         }
     }
 
     public func all() async throws -> [UserAccount] {
-        try await database.read { db in
+        let keys = keys
+        return try await database.read { db in
             try await db.select().columns(Self.columns.map { SQLColumn($0) }).from("users").orderBy("email").all()
-                .map { try Self.decode($0).account }
+                .map { try Self.decode($0, keys: keys).account }
         }
     }
 
@@ -132,14 +137,41 @@ public struct SQLUserRepository: UserRepository {
     }
 
     public func setTwoFactor(_ id: UUID, secret: String?, usedStep: Int64, stamp: AuditStamp) async throws {
+        let keys = database.keys
         try await database.write { db in
             guard try await Self.currentRow(id, db) != nil else { throw UnknownUserError(id: id) }
-            try await db.update("users").set("totp_secret", to: SQLBind(secret)).set("totp_last_counter", to: SQLBind(usedStep))
+            let sealed = try secret.map { try keys.seal(totpSecret: $0, userID: id) }
+            try await db.update("users").set("totp_secret", to: SQLBind(sealed)).set("totp_last_counter", to: SQLBind(usedStep))
                 .set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
                 .where("id", .equal, SQLBind(id.uuidString)).run()
             try await AuditLog.append(AuditEvent(.update, entityType: "user", entityID: id.uuidString,
                                                  summary: secret == nil ? "two-factor sign-in turned off" : "two-factor sign-in set up"),
                                       stamp: stamp, in: db)
+        }
+    }
+
+    /// Re-seals every stored TOTP secret under `keys`' current key (after a key rotation, or to
+    /// seal secrets an older version stored in clear); returns how many were re-sealed. A secret
+    /// that cannot be opened is an error: nothing is changed then.
+    public func resealTwoFactorSecrets(with keys: ServerKeys, stamp: AuditStamp) async throws -> Int {
+        try await database.write { db in
+            let rows = try await db.raw("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL").all()
+            var count = 0
+            for row in rows {
+                let idText = try row.decode(column: "id", as: String.self)
+                let stored = try row.decode(column: "totp_secret", as: String.self)
+                guard let id = UUID(uuidString: idText), !keys.isCurrent(storedTOTPSecret: stored) else { continue }
+                guard let clear = keys.open(storedTOTPSecret: stored, userID: id) else {
+                    throw KeyFileError("the two-factor secret of user \(idText) cannot be opened with these keys")
+                }
+                try await db.update("users").set("totp_secret", to: SQLBind(try keys.seal(totpSecret: clear, userID: id)))
+                    .where("id", .equal, SQLBind(idText)).run()
+                count += 1
+            }
+            try await AuditLog.append(AuditEvent(.update, entityType: "server_keys", entityID: "totp",
+                                                 summary: "two-factor secrets re-sealed under key \(keys.totpKeys[0].id): \(count)"),
+                                      stamp: stamp, in: db)
+            return count
         }
     }
 
@@ -155,10 +187,12 @@ public struct SQLUserRepository: UserRepository {
 
     private static func currentRow(_ id: UUID, _ db: any SQLDatabase) async throws -> StoredUser? {
         try await db.select().columns(columns.map { SQLColumn($0) }).from("users")
-            .where("id", .equal, SQLBind(id.uuidString)).first().map(decode)
+            .where("id", .equal, SQLBind(id.uuidString)).first().map { try decode($0, keys: nil) }
     }
 
-    static func decode(_ row: any SQLRow) throws -> StoredUser {
+    /// A stored user; with `keys`, its TOTP secret is opened (nil when it cannot be, and then
+    /// ``UserAccount/hasTwoFactor`` still says it is on, so sign-in fails closed).
+    static func decode(_ row: any SQLRow, keys: ServerKeys?) throws -> StoredUser {
         let idText = try row.decode(column: "id", as: String.self)
         guard let id = UUID(uuidString: idText),
               let email = EmailAddress(try row.decode(column: "email", as: String.self)),
@@ -174,7 +208,7 @@ public struct SQLUserRepository: UserRepository {
                 hasTwoFactor: secret != nil,
                 createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))),
             passwordHash: try row.decode(column: "password_hash", as: String.self),
-            totpSecret: secret,
+            totpSecret: secret.flatMap { keys?.open(storedTOTPSecret: $0, userID: id) },
             totpLastCounter: try row.decode(column: "totp_last_counter", as: Int64.self))
     }
 }

@@ -12,6 +12,14 @@ public enum AuditChain {
         return hex(hasher.finalize())
     }
 
+    /// The hash of an entry from its stored field texts.
+    public static func hash(previousHash: String, storedFields: [String?]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(previousHash.utf8))
+        hasher.update(data: AuditEntry.canonicalEncoding(storedFields: storedFields))
+        return hex(hasher.finalize())
+    }
+
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// Lower-case hex of a digest.

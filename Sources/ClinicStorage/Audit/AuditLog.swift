@@ -11,8 +11,12 @@ import SQLKit
 public enum AuditLog {
     static let columns = [
         "sequence", "occurred_at", "user_id", "actor_name", "role", "request_id", "ip_address", "action",
-        "entity_type", "entity_id", "patient_id", "summary", "previous_hash", "hash",
+        "entity_type", "entity_id", "patient_id", "summary", "previous_hash", "hash", "mac",
     ]
+
+    /// The keys of the database whose write is running: set by ``ClinicDatabase`` around every
+    /// write, so each entry gets its MAC without every caller passing the key.
+    @TaskLocal public static var signingKeys: ServerKeys?
 
     /// Appends `events`, in order, all with `stamp`. Call it only inside ``ClinicDatabase/write(_:)``.
     public static func append(_ events: [AuditEvent], stamp: AuditStamp, in db: any SQLDatabase) async throws {
@@ -32,11 +36,12 @@ public enum AuditLog {
             entries.append(AuditEntry(sequence: sequence, stamp: stamp, event: event, previousHash: previous, hash: hash))
             previous = hash
         }
-        // 14 columns × 500 rows stays under both engines' bound-parameter limits.
+        guard let keys = signingKeys else { throw StoredDataError(what: "audit key (write outside ClinicDatabase.write)") }
+        // 15 columns × 500 rows stays under both engines' bound-parameter limits.
         for start in stride(from: 0, to: entries.count, by: 500) {
             var insert = db.insert(into: "audit_entries").columns(columns)
             for entry in entries[start..<min(start + 500, entries.count)] {
-                insert = insert.values(binds(entry))
+                insert = insert.values(binds(entry) + [SQLBind(keys.auditMAC(of: entry.hash))])
             }
             try await insert.run()
         }

@@ -110,54 +110,25 @@ public struct AuditTrail: Sendable {
         }
     }
 
-    /// Walks the whole chain in order and reports the first link that does not hold: a changed
-    /// entry (its hash no longer matches), a missing or inserted one (a gap or repeat in the
-    /// numbering, or a previous-hash that does not match), a reordered one, or a cut tail (the
-    /// head records more than is there).
-    public func verify(chunkSize: Int = 10_000) async throws -> AuditVerification {
-        var expected: Int64 = 1
-        var previous = AuditEntry.genesisHash
-        var checked = 0
-        while true {
-            let after = expected - 1
-            let rows = try await database.read { db in
-                try await db.select().columns(AuditLog.columns.map { SQLColumn($0) }).from("audit_entries")
-                    .where("sequence", .greaterThan, SQLBind(after)).orderBy("sequence").limit(chunkSize).all()
-            }
-            for row in rows {
-                let entry: AuditEntry
-                do { entry = try AuditLog.decode(row) } catch {
-                    return .init(entriesChecked: checked, lastHash: previous,
-                                 firstBreak: .init(sequence: expected, reason: "the entry cannot be read (\(error))"))
-                }
-                if let reason = Self.linkBreak(entry, expected: expected, previous: previous) {
-                    return .init(entriesChecked: checked, lastHash: previous, firstBreak: .init(sequence: expected, reason: reason))
-                }
-                previous = entry.hash
-                expected += 1
-                checked += 1
-            }
-            if rows.count < chunkSize { break }
-        }
-        let head = try await database.read { db in try await db.raw("SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1").first() }
-        let headSequence = try head?.decode(column: "last_sequence", as: Int64.self) ?? -1
-        let headHash = try head?.decode(column: "last_hash", as: String.self) ?? ""
-        if headSequence != expected - 1 || headHash != previous {
-            return .init(entriesChecked: checked, lastHash: previous, firstBreak: .init(
-                sequence: expected,
-                reason: "the trail ends after entry \(expected - 1) but the chain head records \(headSequence) entries; later entries were removed"))
-        }
-        return .init(entriesChecked: checked, lastHash: previous, firstBreak: nil)
+    /// Walks the whole chain and reports the first link that does not hold (see ``AuditVerifier``),
+    /// checking entry MACs and `checkpoints` with `keys` (default: the keys the database was opened with).
+    public func verify(chunkSize: Int = 10_000, checkpoints: [AuditCheckpoint] = [],
+                       keys: ServerKeys? = nil) async throws -> AuditVerification {
+        try await AuditVerifier(database: database, keys: keys ?? database.configuredKeys)
+            .verify(chunkSize: chunkSize, checkpoints: checkpoints)
     }
 
-    /// Why `entry` does not hold as entry number `expected` after hash `previous`, or nil.
-    static func linkBreak(_ entry: AuditEntry, expected: Int64, previous: String) -> String? {
-        if entry.sequence > expected { return "the entry is missing (the next entry is \(entry.sequence))" }
-        if entry.previousHash != previous {
-            return "the entry does not follow entry \(expected - 1): it was inserted, reordered or the one before it was removed"
+    /// Signs the chain head as it is now: write the result outside the database.
+    public func checkpoint(at date: Date) async throws -> AuditCheckpoint {
+        let keys = database.keys
+        return try await database.read { db in
+            guard let head = try await db.raw("SELECT last_sequence, last_hash, keyed_from FROM audit_chain_head WHERE id = 1").first() else {
+                throw StoredDataError(what: "audit chain head is missing")
+            }
+            return AuditCheckpoint.signed(sequence: try head.decode(column: "last_sequence", as: Int64.self),
+                                          hash: try head.decode(column: "last_hash", as: String.self),
+                                          keyedFrom: try head.decode(column: "keyed_from", as: Int64.self),
+                                          at: date, keys: keys)
         }
-        let recomputed = AuditChain.hash(previousHash: previous, sequence: entry.sequence, stamp: entry.stamp, event: entry.event)
-        if recomputed != entry.hash { return "the entry was altered after it was written" }
-        return nil
     }
 }

@@ -20,6 +20,12 @@ public final class ClinicDatabase: Sendable {
     private let writer: GroupCommitWriter
     private let writerPool: ConnectionPool
     private let logger: Logger
+    /// The server's secret keys (see ``ServerKeys``): repositories seal and digest secrets with
+    /// them, and every audit entry written through this database carries a MAC under them.
+    public let keys: ServerKeys
+    /// The keys given when the database was opened (from the secrets file), nil when it was opened
+    /// with the process's throwaway keys: verification checks MACs only with real keys.
+    public let configuredKeys: ServerKeys?
 
     /// Pool figures for `/metrics` and `/readyz`.
     public struct Figures: Sendable {
@@ -31,8 +37,12 @@ public final class ClinicDatabase: Sendable {
 
     /// Opens (creating if needed) the database at `location`. Nothing is migrated here: call
     /// ``Migrator/migrate(_:)`` before use.
-    public init(location: DatabaseLocation, poolSize: Int = 8, logger: Logger) throws {
+    public init(location: DatabaseLocation, poolSize: Int = 8, logger: Logger,
+                keys: ServerKeys? = nil) throws {
         self.location = location
+        self.configuredKeys = keys
+        let keys = keys ?? .processDefault
+        self.keys = keys
         self.engine = location.engine
         self.logger = logger
         let connect: @Sendable () async throws -> PooledConnection
@@ -49,7 +59,7 @@ public final class ClinicDatabase: Sendable {
         // (WAL lets them read while it writes). PostgreSQL: the writer is one more connection.
         readers = ConnectionPool(maximum: poolSize, connect: connect)
         writerPool = ConnectionPool(maximum: 1, connect: connect)
-        writer = GroupCommitWriter(pool: writerPool, engine: location.engine, logger: logger)
+        writer = GroupCommitWriter(pool: writerPool, engine: location.engine, logger: logger, keys: keys)
     }
 
     /// Runs read-only queries on a pooled connection.
@@ -70,12 +80,13 @@ public final class ClinicDatabase: Sendable {
         _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let engine = engine
+        let keys = keys
         return try await writerPool.withConnection { connection in
             let db = connection.sql
             try await db.raw(SQLQueryString(engine.beginWrite)).run()
             do {
                 if let lock = engine.migrationLock { try await db.raw(SQLQueryString(lock)).run() }
-                let result = try await body(db)
+                let result = try await AuditLog.$signingKeys.withValue(keys) { try await body(db) }
                 try await db.raw("COMMIT").run()
                 return result
             } catch {

@@ -21,13 +21,15 @@ actor GroupCommitWriter {
     private let pool: ConnectionPool
     private let engine: SQLEngine
     private let logger: Logger
+    private let keys: ServerKeys
     private let maximumBatch: Int
     private var pending: [any WriteJob] = []
     private var isDraining = false
     private var counts = Figures()
 
-    init(pool: ConnectionPool, engine: SQLEngine, logger: Logger, maximumBatch: Int = 512) {
+    init(pool: ConnectionPool, engine: SQLEngine, logger: Logger, keys: ServerKeys, maximumBatch: Int = 512) {
         self.pool = pool
+        self.keys = keys
         self.engine = engine
         self.logger = logger
         self.maximumBatch = maximumBatch
@@ -66,6 +68,7 @@ actor GroupCommitWriter {
         counts.largestBatch = max(counts.largestBatch, batch.count)
         let engine = engine
         let logger = logger
+        let keys = keys
         do {
             try await pool.withConnection { connection in
                 let db = connection.sql
@@ -73,7 +76,7 @@ actor GroupCommitWriter {
                 let isolated = batch.count > 1
                 for job in batch {
                     if isolated { try await db.raw("SAVEPOINT write_job").run() }
-                    let succeeded = await job.run(on: db)
+                    let succeeded = await AuditLog.$signingKeys.withValue(keys) { await job.run(on: db) }
                     if isolated {
                         if !succeeded { try await db.raw("ROLLBACK TO SAVEPOINT write_job").run() }
                         try await db.raw("RELEASE SAVEPOINT write_job").run()

@@ -40,6 +40,8 @@ public enum Migrations {
         createSessionRecord,
         addRemsSettingDetails,
         indexSessionLookups,
+        addAuditEntryMACs,
+        createRecoveryCodes,
     ]
 
     /// The newest version this binary knows.

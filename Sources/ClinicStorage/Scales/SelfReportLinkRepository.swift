@@ -2,8 +2,9 @@ import ClinicDomain
 import Foundation
 import SQLKit
 
-/// Stores one-time self-report links. The code itself is never stored, only its SHA-256 digest
-/// (as for API tokens), so a database copy cannot be used to answer for a patient.
+/// Stores one-time self-report links. The code itself is never stored, only its HMAC-SHA256 under
+/// the server's code key (kept outside the database), so a stolen copy of the database cannot be
+/// searched for codes offline; the clinic's wrong-code lock stops guessing online.
 public struct SelfReportLinkRepository: Sendable {
     private let database: ClinicDatabase
 
@@ -15,12 +16,13 @@ public struct SelfReportLinkRepository: Sendable {
         async throws -> (link: SelfReportLink, code: String) {
         var generator = SystemRandomNumberGenerator()
         let code = SelfReportCode.generate(using: &generator)
+        let digest = database.keys.codeDigest(code)
         let link = SelfReportLink(id: UUID(), patientID: patientID, instruments: instruments, createdAt: stamp.at,
                                   createdByName: stamp.actorName, expiresAt: stamp.at.addingTimeInterval(Double(lifetimeHours) * 3600))
         try await database.write { db in
             try await db.insert(into: "self_report_links")
                 .columns("id", "code_digest", "patient_id", "instruments", "created_at", "created_by", "created_by_name", "expires_at")
-                .values(SQLBind(link.id.uuidString), SQLBind(SecretToken.digest(code)), SQLBind(patientID.uuidString),
+                .values(SQLBind(link.id.uuidString), SQLBind(digest), SQLBind(patientID.uuidString),
                         SQLBind(instruments.map(\.rawValue).joined(separator: ",")), SQLBind(stamp.at.millisecondsSince1970),
                         SQLBind(stamp.userID?.uuidString ?? "system"), SQLBind(stamp.actorName),
                         SQLBind(link.expiresAt.millisecondsSince1970))
@@ -36,9 +38,11 @@ public struct SelfReportLinkRepository: Sendable {
     /// The link a typed code opens, if any (any case, with or without the hyphen).
     public func link(code: String) async throws -> SelfReportLink? {
         guard let normalized = SelfReportCode.normalized(code) else { return nil }
+        // Links made before codes were keyed hold a plain SHA-256 digest; they expire within days.
+        let digests = [database.keys.codeDigest(normalized), SecretToken.digest(normalized)]
         return try await database.read { db in
             try await db.select().column("*").from("self_report_links")
-                .where("code_digest", .equal, SQLBind(SecretToken.digest(normalized))).first().map(Self.decode)
+                .where("code_digest", .in, SQLBind.group(digests)).first().map(Self.decode)
         }
     }
 

@@ -1,0 +1,134 @@
+import ClinicDomain
+import Foundation
+import SQLKit
+
+/// Checks the audit trail as stored, byte for byte:
+/// - every entry's hash over its stored field texts and the hash before it (an edit, even one that
+///   reads back the same, breaks it);
+/// - numbering from 1 without gaps, and as many rows as the chain head counts (a row hidden from the
+///   walk by a NULL sequence, or a cut tail, shows);
+/// - with the audit key, every entry's MAC from `keyed_from` on (recomputing the chain or appending
+///   an entry needs the key, which is not in the database);
+/// - with checkpoints, that each is authentic, that the trail still reaches it and still holds the
+///   hash it recorded, and that `keyed_from` has not moved.
+public struct AuditVerifier: Sendable {
+    let database: ClinicDatabase
+    let keys: ServerKeys?
+
+    /// A verifier of `database`'s trail; without `keys`, MACs and checkpoints cannot be checked.
+    public init(database: ClinicDatabase, keys: ServerKeys?) {
+        self.database = database
+        self.keys = keys
+    }
+
+    static let hashedColumns = ["sequence", "occurred_at", "user_id", "actor_name", "role", "request_id", "ip_address",
+                                "action", "entity_type", "entity_id", "patient_id", "summary"]
+
+    /// The first break, if any, with the number of entries checked.
+    public func verify(chunkSize: Int = 10_000, checkpoints: [AuditCheckpoint] = []) async throws -> AuditVerification {
+        let head = try await database.read { db in
+            try await db.raw("SELECT last_sequence, last_hash, keyed_from FROM audit_chain_head WHERE id = 1").first()
+        }
+        let headSequence = try head?.decode(column: "last_sequence", as: Int64?.self) ?? nil
+        let headHash = try head?.decode(column: "last_hash", as: String?.self) ?? nil
+        let keyedFrom = try head?.decode(column: "keyed_from", as: Int64?.self) ?? nil
+        guard let headSequence, let headHash, let keyedFrom else {
+            return .init(entriesChecked: 0, lastHash: AuditEntry.genesisHash,
+                         firstBreak: .init(sequence: 1, reason: "the chain head is missing or incomplete"))
+        }
+        if let keys {
+            for checkpoint in checkpoints where !checkpoint.isAuthentic(under: keys) {
+                return .init(entriesChecked: 0, lastHash: AuditEntry.genesisHash, firstBreak: .init(
+                    sequence: checkpoint.sequence, reason: "a checkpoint is not signed with this server's audit key (forged or another server's)"))
+            }
+            for checkpoint in checkpoints where checkpoint.keyedFrom != keyedFrom {
+                return .init(entriesChecked: 0, lastHash: AuditEntry.genesisHash, firstBreak: .init(
+                    sequence: keyedFrom, reason: "the chain head says MACs begin at entry \(keyedFrom), but a checkpoint recorded \(checkpoint.keyedFrom)"))
+            }
+        }
+        let wanted = Dictionary(checkpoints.map { ($0.sequence, $0) }, uniquingKeysWith: { first, _ in first })
+        var expected: Int64 = 1
+        var previous = AuditEntry.genesisHash
+        var checked = 0
+        func broken(_ reason: String, at sequence: Int64? = nil) -> AuditVerification {
+            .init(entriesChecked: checked, lastHash: previous, firstBreak: .init(sequence: sequence ?? expected, reason: reason))
+        }
+        let columns = (Self.hashedColumns + ["previous_hash", "hash", "mac"]).map { SQLColumn($0) }
+        while true {
+            let after = expected - 1
+            let rows = try await database.read { db in
+                try await db.select().columns(columns).from("audit_entries")
+                    .where("sequence", .greaterThan, SQLBind(after)).orderBy("sequence").limit(chunkSize).all()
+            }
+            for row in rows {
+                guard let stored = try? StoredAuditRow(row) else { return broken("the entry cannot be read") }
+                if stored.sequence > expected { return broken("the entry is missing (the next entry is \(stored.sequence))") }
+                if stored.previousHash != previous {
+                    return broken("the entry does not follow entry \(expected - 1): it was inserted, reordered or the one before it was removed")
+                }
+                if AuditChain.hash(previousHash: previous, storedFields: stored.fields) != stored.hash {
+                    return broken("the entry was altered after it was written")
+                }
+                if let keys, stored.sequence >= keyedFrom {
+                    guard let mac = stored.mac, SecretToken.constantTimeEquals(mac, keys.auditMAC(of: stored.hash)) else {
+                        return broken("the entry's MAC does not match the audit key: it was forged or the chain recomputed "
+                                      + "(or this is not the server's secrets file)")
+                    }
+                }
+                if let checkpoint = wanted[stored.sequence], checkpoint.hash != stored.hash {
+                    return broken("the entry differs from the signed checkpoint of \(Self.time(checkpoint.at)): the trail was rewritten")
+                }
+                previous = stored.hash
+                expected += 1
+                checked += 1
+            }
+            if rows.count < chunkSize { break }
+        }
+        let last = expected - 1
+        if headSequence != last || headHash != previous {
+            return broken("the trail ends after entry \(last) but the chain head records \(headSequence) entries; later entries were removed")
+        }
+        let total = try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM audit_entries").first()?.decode(column: "n", as: Int64.self) ?? 0
+        }
+        if total != last {
+            return broken("the table holds \(total) rows but the chain has \(last): rows outside the chain were added")
+        }
+        if keyedFrom > last + 1 {
+            return broken("the chain head says MACs begin at entry \(keyedFrom), after the last entry \(last)")
+        }
+        if let beyond = checkpoints.map(\.sequence).filter({ $0 > last }).max() {
+            return broken("a signed checkpoint recorded \(beyond) entries but the trail ends at \(last): its tail was cut", at: last + 1)
+        }
+        return .init(entriesChecked: checked, lastHash: previous, firstBreak: nil)
+    }
+
+    private static func time(_ milliseconds: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(millisecondsSince1970: milliseconds))
+    }
+}
+
+/// One row of `audit_entries` as its texts are stored.
+struct StoredAuditRow {
+    let sequence: Int64
+    let fields: [String?]
+    let previousHash: String
+    let hash: String
+    let mac: String?
+
+    init(_ row: any SQLRow) throws {
+        guard let sequence = try row.decode(column: "sequence", as: Int64?.self),
+              let occurredAt = try row.decode(column: "occurred_at", as: Int64?.self),
+              let previousHash = try row.decode(column: "previous_hash", as: String?.self),
+              let hash = try row.decode(column: "hash", as: String?.self) else { throw StoredDataError(what: "audit entry") }
+        var fields: [String?] = [String(sequence), String(occurredAt)]
+        for column in AuditVerifier.hashedColumns.dropFirst(2) {
+            fields.append(try row.decode(column: column, as: String?.self))
+        }
+        self.sequence = sequence
+        self.fields = fields
+        self.previousHash = previousHash
+        self.hash = hash
+        self.mac = try row.decode(column: "mac", as: String?.self)
+    }
+}

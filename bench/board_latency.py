@@ -15,10 +15,10 @@ event carries, in ms since 1970), then prints:
 on the server's host, or on one whose clock is synchronised with it (NTP), or the figures shift
 by the offset.
 
-The token needs patients.read (board and stream) and vitals.record (readings): a nurse's, e.g.
+The token needs patients.clinical (board and stream) and vitals.record (readings): a nurse's, e.g.
 
     ketaclinic token create --database sqlite:./ketaclinic.sqlite --email nurse@example.clinic --name bench \
-        --scope patients.read,vitals.record
+        --scope patients.read,patients.clinical,vitals.record
     python3 bench/board_latency.py --url http://127.0.0.1:8080 --token kc_... --chairs 50 --seconds 60
 
 With several instances on one PostgreSQL database, point --url at one instance and --post-url at
@@ -170,7 +170,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True, help="the server whose stream is read, e.g. http://127.0.0.1:8080")
     parser.add_argument("--post-url", help="where readings are posted (default: --url), e.g. another instance")
-    parser.add_argument("--token", required=True, help="API token with patients.read and vitals.record")
+    parser.add_argument("--token", required=True, help="API token with patients.clinical and vitals.record")
     parser.add_argument("--chairs", type=int, default=50, help="sessions to post to (the board's first N)")
     parser.add_argument("--seconds", type=float, default=60, help="how long to post")
     parser.add_argument("--json", action="store_true", help="print one JSON line instead of the text report")

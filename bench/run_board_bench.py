@@ -4,7 +4,7 @@ gateway API, and the delay from storing each reading to the board's event stream
 
 Prepares a database (a fresh SQLite file, or the empty PostgreSQL database given with --database)
 with `ketaclinic demo --load-test-chairs N` (N patients checked in for IV sessions today, one per
-chair), creates a token with patients.read and vitals.record for the demo nurse, starts
+chair), creates a token with patients.read, patients.clinical and vitals.record for the demo nurse, starts
 `ketaclinic serve` (two instances with --instances 2, PostgreSQL only: the stream is read from the
 first, readings are posted to the second, so every event crosses instances through LISTEN/NOTIFY),
 runs bench/board_latency.py against it, prints its report, and stops the servers.
@@ -51,7 +51,7 @@ def main() -> int:
                                     "--load-test-chairs", str(options.chairs)], cwd=workdir, timeout=600)
         if prepared.returncode != 0:
             raise RuntimeError(f"demo failed: {prepared.stderr.strip() or prepared.stdout.strip()}")
-        token = create_token(binary, database, DEMO_EMAILS["nurse"], "patients.read,vitals.record", cwd=workdir)
+        token = create_token(binary, database, DEMO_EMAILS["nurse"], "patients.read,patients.clinical,vitals.record", cwd=workdir)
         for _ in range(options.instances):
             servers.append(Server(binary, workdir, database, log_level="warning", announce=lambda m: print(m, file=sys.stderr)).start(60))
         command = [sys.executable, os.path.join(HERE, "board_latency.py"), "--url", servers[0].base, "--post-url", servers[-1].base,

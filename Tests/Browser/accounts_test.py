@@ -161,10 +161,14 @@ class Accounts(BrowserFlow):
         self.fill("#code", self.setup_code)
         self.screenshot("two-factor-setup.png")
         self.submit("Turn on two-factor sign-in")
-        assert self.url_path() == "/account", f"after turning on two-factor landed on {self.path()}"
+        assert self.url_path() == "/account/two-factor", f"after turning on two-factor landed on {self.path()}"
         flashes = self.flash_texts()
         assert any(TWO_FACTOR_ON in text for text in flashes), f"flash {flashes!r} lacks {TWO_FACTOR_ON!r}"
-        return f"{len(self.totp_key)}-byte key, code {self.setup_code}, flash {flashes[0]!r}"
+        codes = [e.text.strip() for e in self.driver.find_elements(By.CSS_SELECTOR, "ol.recovery-codes code")]
+        assert len(codes) == 10 and all(re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", c) for c in codes), \
+            f"expected ten recovery codes shown once, got {codes!r}"
+        self.screenshot("two-factor-recovery-codes.png")
+        return f"{len(self.totp_key)}-byte key, code {self.setup_code}, flash {flashes[0]!r}, {len(codes)} recovery codes"
 
     def first_sign_out(self):
         self.sign_out()

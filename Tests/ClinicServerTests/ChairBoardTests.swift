@@ -104,17 +104,18 @@ struct ChairBoardTests {
         }
     }
 
-    @Test("Staff who may not acknowledge alerts see them without the form")
-    func pageWithoutAcknowledge() async throws {
+    @Test("Roles without the clinical record (administrators, front desk) do not open the board")
+    func pageWithoutClinicalAccess() async throws {
         try await Self.withBoard { services in
             let administrator = try await TestUsers.make(services, role: .administrator)
+            let desk = try await TestUsers.make(services, role: .frontDesk)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
-                try await client.execute(uri: "/board", method: .get, headers: administrator.page) { response in
-                    let html = String(buffer: response.body)
-                    #expect(response.status == .ok)
-                    #expect(html.contains("Systolic 182 mmHg is above 180 mmHg"))
-                    #expect(!html.contains("acknowledge-form"))
+                for user in [administrator, desk] {
+                    try await client.execute(uri: "/board", method: .get, headers: user.page) { response in
+                        #expect(response.status == .forbidden)
+                        #expect(!String(buffer: response.body).contains("Systolic 182 mmHg"))
+                    }
                 }
             }
         }

@@ -159,6 +159,53 @@ struct SecurityHardeningTests {
         }
     }
 
+    @Test("Least privilege: front desk and administrators see demographics only; breaking the glass opens one record for 30 minutes, shown to prescribers",
+          arguments: TestDatabases.engines)
+    func leastPrivilege(engine: SQLEngine) async throws {
+        try await TestApp.withServices(engine) { services in
+            let clinic = try await services.clinics.primaryClinic()!
+            let patient = try await services.patients.register(Fixtures.registration(), in: clinic.id, stamp: Fixtures.stamp)
+            let base = "/patients/\(patient.id.uuidString.lowercased())"
+            let frontDesk = try await TestUsers.make(services, role: .frontDesk)
+            let admin = try await TestUsers.make(services, role: .administrator)
+            let prescriber = try await TestUsers.make(services, role: .prescriber)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                for user in [frontDesk, admin] {
+                    let chart = try await client.execute(uri: base, method: .get, headers: user.page) { $0 }
+                    #expect(chart.status == .ok)
+                    let html = String(buffer: chart.body)
+                    #expect(html.contains("id=\"clinical-hidden\"") && html.contains("MRN "))
+                    #expect(!html.contains("Psychiatric history") && !html.contains("screening-link"))
+                    for path in ["\(base)/scales", "\(base)/screening", "\(base)/plans"] {
+                        #expect(try await client.execute(uri: path, method: .get, headers: user.page) { $0.status } == .forbidden, "\(path)")
+                    }
+                    #expect(try await client.execute(uri: "/api/v1\(base)/record", method: .get, headers: user.api) { $0.status } == .forbidden)
+                    #expect(try await client.execute(uri: "/board", method: .get, headers: user.page) { $0.status } == .forbidden)
+                }
+                #expect(try await client.execute(uri: "\(base)/scales", method: .get, headers: prescriber.page) { $0.status } == .ok)
+                // The front desk cannot break the glass; an administrator must give a reason.
+                #expect(try await client.execute(uri: "\(base)/emergency-access", method: .post, headers: frontDesk.form,
+                                                 body: frontDesk.formBody("reason=The+patient+collapsed+in+the+waiting+room")) { $0.status } == .forbidden)
+                let short = try await client.execute(uri: "\(base)/emergency-access", method: .post, headers: admin.form,
+                                                     body: admin.formBody("reason=because")) { $0 }
+                #expect(short.status == .unprocessableContent)
+                let granted = try await client.execute(uri: "\(base)/emergency-access", method: .post, headers: admin.form,
+                                                       body: admin.formBody("reason=Paramedics+ask+for+the+medication+list+now")) { $0 }
+                #expect(granted.status == .seeOther)
+                #expect(try await client.execute(uri: "\(base)/scales", method: .get, headers: admin.page) { $0.status } == .ok)
+                let opened = try await client.execute(uri: base, method: .get, headers: admin.page) { String(buffer: $0.body) }
+                #expect(opened.contains("screening-link") && opened.contains("Paramedics ask for the medication list now"))
+                // Only that patient, and never through an API token.
+                #expect(try await client.execute(uri: "/api/v1\(base)/record", method: .get, headers: admin.api) { $0.status } == .forbidden)
+                let home = try await client.execute(uri: "/", method: .get, headers: prescriber.page) { String(buffer: $0.body) }
+                #expect(home.contains("Emergency access to clinical records") && home.contains("Paramedics ask for the medication list now"))
+                let overrides = try await services.audit.page(AuditFilter(patientID: patient.id, action: .override), limit: 10)
+                #expect(overrides.contains { $0.event.summary.contains("break the glass") })
+            }
+        }
+    }
+
     @Test("A yes/no field that is neither is a field error, not a silent no")
     func strictFlags() async throws {
         #expect(throws: FieldErrors.self) { try SessionForms.flag(["serious": "Y"], "serious") }

@@ -7,6 +7,13 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case patientsRead = "patients.read"
     /// Register a new patient.
     case patientsRegister = "patients.register"
+    /// The clinical record: intake history and diagnoses, screenings, scales and alerts, plans,
+    /// sessions and the chair board. Split from `patients.read` so that front desk and
+    /// administrators see only what they need (OWASP ASVS V4.1.3, least privilege).
+    case patientsClinical = "patients.clinical"
+    /// Time-limited access to one patient's clinical record in an emergency ("break the glass"),
+    /// with a written reason, audited and shown to the clinic's prescribers.
+    case patientsEmergencyAccess = "patients.emergency_access"
     /// Enter and correct contact details and the escort / emergency contact.
     case patientsContact = "patients.contact"
     /// Enter and correct the clinical intake record: history, medications, vital signs, trials.
@@ -47,7 +54,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
         switch self {
-        case .patientsRead: "See the patient list and charts"
+        case .patientsRead: "See the patient list and each chart's demographics, contacts and bookings"
+        case .patientsClinical: "See clinical content: intake record, screenings, scales and alerts, plans, sessions, chair board"
+        case .patientsEmergencyAccess: "Open one patient's clinical record for 30 minutes in an emergency, with a written reason"
         case .patientsRegister: "Register patients"
         case .patientsContact: "Enter and correct contact details"
         case .patientsIntake: "Enter and correct the clinical intake record"
@@ -83,14 +92,14 @@ public enum AccessMatrix {
     public static func permissions(of role: Role) -> Set<Permission> {
         switch role {
         case .administrator:
-            [.patientsRead, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure, .auditRead,
-             .auditExport, .operationsMetrics]
+            [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
+             .auditRead, .auditExport, .operationsMetrics]
         case .prescriber:
-            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
+            [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
              .sessionsOverride, .remsSubmit]
         case .nurse:
-            [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
+            [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
              .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit]
         case .frontDesk:
             [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit]

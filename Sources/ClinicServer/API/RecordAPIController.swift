@@ -12,14 +12,14 @@ struct RecordAPIController: Sendable {
     var intake: IntakeService { IntakeService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/patients/:id/record", .permission(.patientsRead), use: show)
+        routes.staff(.get, "/api/v1/patients/:id/record", .permission(.patientsClinical), use: show)
         for (group, permission) in [("contact", Permission.patientsContact), ("record", .patientsIntake)] {
             let base = "/api/v1/patients/:id/\(group)/:section"
             let contact = group == "contact"
             routes.staff(.post, base, .permission(permission)) { try await add($0, $1, contact: contact) }
             routes.staff(.put, "\(base)/:key", .permission(permission)) { try await amend($0, $1, contact: contact) }
             routes.staff(.post, "\(base)/:key/retraction", .permission(permission)) { try await retract($0, $1, contact: contact) }
-            routes.staff(.get, "\(base)/:key/history", .permission(.patientsRead)) { try await history($0, $1, contact: contact) }
+            routes.staff(.get, "\(base)/:key/history", .permission(.patientsClinical)) { try await history($0, $1, contact: contact) }
         }
     }
 

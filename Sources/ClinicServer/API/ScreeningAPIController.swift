@@ -11,10 +11,10 @@ struct ScreeningAPIController: Sendable {
     var screening: ScreeningService { ScreeningService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/patients/:id/screening", .permission(.patientsRead), use: live)
+        routes.staff(.get, "/api/v1/patients/:id/screening", .permission(.patientsClinical), use: live)
         routes.staff(.post, "/api/v1/patients/:id/screenings", .permission(.screeningSign), use: sign)
-        routes.staff(.get, "/api/v1/patients/:id/screenings", .permission(.patientsRead), use: list)
-        routes.staff(.get, "/api/v1/patients/:id/screenings/:version", .permission(.patientsRead), use: version)
+        routes.staff(.get, "/api/v1/patients/:id/screenings", .permission(.patientsClinical), use: list)
+        routes.staff(.get, "/api/v1/patients/:id/screenings/:version", .permission(.patientsClinical), use: version)
         routes.staff(.get, "/api/v1/clinic/policy", .signedIn, use: policy)
         routes.staff(.put, "/api/v1/clinic/policy", .permission(.clinicConfigure), use: updatePolicy)
     }

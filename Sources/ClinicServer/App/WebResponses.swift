@@ -48,7 +48,8 @@ enum WebResponses {
                             section: NavigationSection?) -> PageContext {
         let identity = context.identity
         var sections: [NavigationSection] = [.home]
-        if identity.can(.patientsRead) { sections.append(contentsOf: [.patients, .sessions, .board]) }
+        if identity.can(.patientsRead) { sections.append(contentsOf: [.patients, .sessions]) }
+        if identity.can(.patientsClinical) { sections.append(.board) }
         if identity.can(.dosingUse) { sections.append(.dosing) }
         if identity.can(.patientsRead), clinic.settings.jurisdiction.region == .unitedStates { sections.append(.rems) }
         if identity.can(.usersManage) { sections.append(.users) }

@@ -10,8 +10,8 @@ struct BoardController: Sendable {
     let services: ClinicServices
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/board", .permission(.patientsRead), use: page)
-        routes.staff(.get, "/api/v1/board", .permission(.patientsRead), use: snapshot)
+        routes.staff(.get, "/board", .permission(.patientsClinical), use: page)
+        routes.staff(.get, "/api/v1/board", .permission(.patientsClinical), use: snapshot)
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {

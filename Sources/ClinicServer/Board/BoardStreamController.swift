@@ -9,8 +9,8 @@ struct BoardStreamController: Sendable {
     let services: ClinicServices
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/board/events", .permission(.patientsRead), use: events)
-        routes.staff(.get, "/api/v1/board/events", .permission(.patientsRead), use: events)
+        routes.staff(.get, "/board/events", .permission(.patientsClinical), use: events)
+        routes.staff(.get, "/api/v1/board/events", .permission(.patientsClinical), use: events)
     }
 
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {

@@ -1,4 +1,5 @@
 import ClinicDomain
+import ClinicStorage
 import ClinicWeb
 import Hummingbird
 
@@ -19,11 +20,21 @@ struct HomeController: Sendable {
             clinicName: clinic.settings.name, jurisdiction: clinic.settings.jurisdiction.displayName,
             timeZone: clinic.settings.timeZone, patientCount: try await count,
             databaseEngine: services.database.engine.rawValue, schemaVersion: try await schema.databaseVersion)
-        if context.identity.can(.patientsRead) {
+        if context.identity.can(.patientsClinical) {
             model.alerts = try await services.scales.openAlerts(clinicID: clinic.id).map { .init(alert: $0.alert, patientName: $0.patientName) }
             model.dayList = try await ScaleService(services: services).dayList(clinic: clinic)
                 .map { .init(patientID: $0.patient.id, patientName: $0.patient.listName, due: $0.due) }
             model.canAcknowledge = context.identity.can(.alertsAcknowledge)
+            if context.identity.can(.plansSign) {
+                let grants = try await EmergencyAccessRepository(database: services.database)
+                    .grants(since: services.now().addingTimeInterval(-7 * 86_400))
+                var rows: [HomePage.EmergencyAccessRow] = []
+                for grant in grants {
+                    let name = try await services.patients.find(grant.patientID, in: clinic.id)?.listName ?? "Unknown patient"
+                    rows.append(.init(grant: grant, patientName: name))
+                }
+                model.emergencyAccesses = rows
+            }
             model.clinicTimeZone = clinic.settings.resolvedTimeZone
         }
         let html = HomePage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .home))

@@ -1,4 +1,5 @@
 import ClinicDomain
+import ClinicStorage
 import ClinicWeb
 import Foundation
 import Hummingbird
@@ -16,6 +17,7 @@ struct PatientsController: Sendable {
         routes.staff(.get, "/patients/:id", .permission(.patientsRead), use: chart)
         routes.staff(.get, "/patients/:id/identity/edit", .permission(.patientsRegister), use: identityForm)
         routes.staff(.post, "/patients/:id/identity", .permission(.patientsRegister), use: correctIdentity)
+        routes.staff(.post, "/patients/:id/emergency-access", .permission(.patientsEmergencyAccess), use: breakGlass)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -61,6 +63,10 @@ struct PatientsController: Sendable {
     @Sendable func chart(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        guard context.identity.canSeeClinicalRecord(of: chart.summary.id) else {
+            try await services.recordView(of: chart, "patient", "demographics", context: context)
+            return try await demographicsPage(chart, clinic: clinic, request: request, context: context)
+        }
         try await services.recordView(of: chart, "patient", "chart", context: context)
         let header = try await ScreeningService(services: services).chartHeader(chart, clinic: clinic)
         let plan = try await services.plans.latest(patientID: chart.summary.id)
@@ -77,9 +83,43 @@ struct PatientsController: Sendable {
                                                  canCorrectIdentity: context.identity.can(.patientsRegister),
                                                  plan: plan, nextSession: nextSession, canPlan: context.identity.can(.dosingUse))
         model.openAlerts = try await services.scales.alerts(patientID: chart.summary.id).filter(\.isOpen)
+        model.emergencyAccesses = try await EmergencyAccessRepository(database: services.database).grants(patientID: chart.summary.id)
+            .filter { services.now().timeIntervalSince($0.grantedAt) < 30 * 86_400 }
         let html = PatientChartPage.render(model,
                                            context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
+    }
+
+    /// "Break the glass": opens this patient's clinical record to the administrator for 30 minutes.
+    @Sendable func breakGlass(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
+        let form = try await WebResponses.formFields(of: request)
+        do {
+            let reason = try EmergencyAccessGrant.validatedReason(form["reason"])
+            _ = try await EmergencyAccessRepository(database: services.database).grant(
+                userID: context.identity.user.id, userName: context.identity.user.displayName, patientID: chart.summary.id,
+                reason: reason, stamp: context.stamp(at: services.now()))
+            return WebResponses.redirect(to: "/patients/\(chart.summary.id.uuidString.lowercased())",
+                                         flash: Flash(.info, "Emergency access for 30 minutes. The clinic's prescribers will see it."))
+        } catch let errors as FieldErrors {
+            return try await demographicsPage(chart, clinic: clinic, request: request, context: context,
+                                              reason: form["reason"] ?? "", errors: errors)
+        }
+    }
+
+    private func demographicsPage(_ chart: PatientChart, clinic: Clinic, request: Request, context: Context,
+                                  reason: String = "", errors: FieldErrors = FieldErrors()) async throws -> Response {
+        let bookings = try await services.plans.sessions(patientID: chart.summary.id).map {
+            PatientDemographicsPage.Booking(number: $0.number, date: $0.date, state: $0.state.displayName.lowercased())
+        }
+        var model = PatientDemographicsPage.Model(chart: chart, today: services.today(for: clinic), bookings: bookings,
+                                                  canCorrectIdentity: context.identity.can(.patientsRegister),
+                                                  canBreakGlass: context.identity.can(.patientsEmergencyAccess))
+        model.reason = reason
+        model.errors = errors
+        let html = PatientDemographicsPage.render(model, context: pageContext(clinic, request, context))
+        return WebResponses.consumingFlash(WebResponses.page(html, status: errors.isEmpty ? .ok : .unprocessableContent), from: request)
     }
 
     @Sendable func identityForm(_ request: Request, context: Context) async throws -> Response {

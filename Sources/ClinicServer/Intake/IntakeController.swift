@@ -21,7 +21,7 @@ struct IntakeController: Sendable {
             routes.staff(.get, "\(base)/:key/edit", .permission(permission)) { try await editForm($0, $1, contact: contact) }
             routes.staff(.post, "\(base)/:key", .permission(permission)) { try await amend($0, $1, contact: contact) }
             routes.staff(.post, "\(base)/:key/retract", .permission(permission)) { try await retract($0, $1, contact: contact) }
-            routes.staff(.get, "\(base)/:key/history", .permission(.patientsRead)) { try await history($0, $1, contact: contact) }
+            routes.staff(.get, "\(base)/:key/history", .permission(.patientsClinical)) { try await history($0, $1, contact: contact) }
         }
     }
 

@@ -13,9 +13,9 @@ struct PlanAPIController: Sendable {
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.post, "/api/v1/patients/:id/plans/preview", .permission(.dosingUse), use: preview)
         routes.staff(.post, "/api/v1/patients/:id/plans", .permission(.plansSign), use: sign)
-        routes.staff(.get, "/api/v1/patients/:id/plans", .permission(.patientsRead), use: list)
-        routes.staff(.get, "/api/v1/patients/:id/plans/:version", .permission(.patientsRead), use: version)
-        routes.staff(.get, "/api/v1/patients/:id/sessions", .permission(.patientsRead), use: sessions)
+        routes.staff(.get, "/api/v1/patients/:id/plans", .permission(.patientsClinical), use: list)
+        routes.staff(.get, "/api/v1/patients/:id/plans/:version", .permission(.patientsClinical), use: version)
+        routes.staff(.get, "/api/v1/patients/:id/sessions", .permission(.patientsClinical), use: sessions)
     }
 
     /// A plan request: the same fields as the planning form.

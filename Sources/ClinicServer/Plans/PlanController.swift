@@ -13,10 +13,10 @@ struct PlanController: Sendable {
     var plans: PlanService { PlanService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/patients/:id/plans", .permission(.patientsRead), use: current)
+        routes.staff(.get, "/patients/:id/plans", .permission(.patientsClinical), use: current)
         routes.staff(.get, "/patients/:id/plans/new", .permission(.dosingUse), use: planning)
         routes.staff(.post, "/patients/:id/plans", .permission(.plansSign), use: sign)
-        routes.staff(.get, "/patients/:id/plans/:version", .permission(.patientsRead), use: version)
+        routes.staff(.get, "/patients/:id/plans/:version", .permission(.patientsClinical), use: version)
     }
 
     @Sendable func current(_ request: Request, context: Context) async throws -> Response {

@@ -14,14 +14,14 @@ struct ScalesAPIController: Sendable {
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/instruments", .signedIn, use: instruments)
         routes.staff(.post, "/api/v1/score", .signedIn, use: score)
-        routes.staff(.get, "/api/v1/patients/:id/scales", .permission(.patientsRead), use: list)
+        routes.staff(.get, "/api/v1/patients/:id/scales", .permission(.patientsClinical), use: list)
         routes.staff(.post, "/api/v1/patients/:id/scales", .permission(.scalesRecord), use: create)
         routes.staff(.post, "/api/v1/patients/:id/scales/:response/amend", .permission(.scalesRecord), use: amend)
-        routes.staff(.get, "/api/v1/patients/:id/measurements", .permission(.patientsRead), use: measurements)
+        routes.staff(.get, "/api/v1/patients/:id/measurements", .permission(.patientsClinical), use: measurements)
         routes.staff(.post, "/api/v1/patients/:id/self-report-links", .permission(.scalesRecord), use: createLink)
-        routes.staff(.get, "/api/v1/alerts", .permission(.patientsRead), use: alerts)
+        routes.staff(.get, "/api/v1/alerts", .permission(.patientsClinical), use: alerts)
         routes.staff(.post, "/api/v1/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
-        routes.staff(.get, "/api/v1/measurements/due", .permission(.patientsRead), use: dayList)
+        routes.staff(.get, "/api/v1/measurements/due", .permission(.patientsClinical), use: dayList)
     }
 
     /// An instrument as the API lists it.

@@ -13,7 +13,7 @@ struct ScalesController: Sendable {
     var scales: ScaleService { ScaleService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/patients/:id/scales", .permission(.patientsRead), use: overview)
+        routes.staff(.get, "/patients/:id/scales", .permission(.patientsClinical), use: overview)
         routes.staff(.get, "/patients/:id/scales/new", .permission(.scalesRecord), use: newForm)
         routes.staff(.post, "/patients/:id/scales", .permission(.scalesRecord), use: create)
         routes.staff(.get, "/patients/:id/scales/:response/amend", .permission(.scalesRecord), use: amendForm)

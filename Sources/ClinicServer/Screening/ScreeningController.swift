@@ -11,9 +11,9 @@ struct ScreeningController: Sendable {
     var screening: ScreeningService { ScreeningService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/patients/:id/screening", .permission(.patientsRead), use: live)
+        routes.staff(.get, "/patients/:id/screening", .permission(.patientsClinical), use: live)
         routes.staff(.post, "/patients/:id/screenings", .permission(.screeningSign), use: sign)
-        routes.staff(.get, "/patients/:id/screenings/:version", .permission(.patientsRead), use: version)
+        routes.staff(.get, "/patients/:id/screenings/:version", .permission(.patientsClinical), use: version)
     }
 
     @Sendable func live(_ request: Request, context: Context) async throws -> Response {

@@ -75,8 +75,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard user.account.isActive else { return (nil, nil) }
         if session.stage == .awaitingSecondFactor { return (nil, PendingSignIn(session: session, user: user)) }
         if now.timeIntervalSince(session.lastSeenAt) > 60 { try await services.sessions.touch(session.id, now: now) }
-        return (Identity(user: user.account, credential: .session(session),
-                         pendingSetup: try await pendingSetup(for: user.account)), nil)
+        var identity = Identity(user: user.account, credential: .session(session), pendingSetup: try await pendingSetup(for: user.account))
+        if identity.can(.patientsEmergencyAccess) {
+            identity.emergencyPatients = try await EmergencyAccessRepository(database: services.database)
+                .activePatients(userID: user.account.id, at: now)
+        }
+        return (identity, nil)
     }
 
     private func pendingSetup(for user: UserAccount) async throws -> Identity.PendingSetup? {

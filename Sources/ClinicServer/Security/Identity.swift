@@ -1,5 +1,6 @@
 import ClinicDomain
 import ClinicStorage
+import Foundation
 
 /// Who is making a request and with what: a browser session or an API token.
 public struct Identity: Sendable {
@@ -33,6 +34,8 @@ public struct Identity: Sendable {
     public let credential: Credential
     /// A step the user must complete first, if any.
     public let pendingSetup: PendingSetup?
+    /// Patients whose clinical record this user opened by "breaking the glass", while the grant lasts.
+    public var emergencyPatients: Set<UUID> = []
 
     /// Creates the identity.
     public init(user: UserAccount, credential: Credential, pendingSetup: PendingSetup?) {
@@ -52,6 +55,14 @@ public struct Identity: Sendable {
 
     /// True when the request may do `permission`.
     public func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
+
+    /// True when the request may see `patientID`'s clinical content: by role, or through an
+    /// emergency grant for that patient (browser sessions only; a token never breaks the glass).
+    public func canSeeClinicalRecord(of patientID: UUID?) -> Bool {
+        if can(.patientsClinical) { return true }
+        guard let patientID, !isAPIToken else { return false }
+        return emergencyPatients.contains(patientID)
+    }
 
     /// True when the request came with an API token (a gateway or script), not a browser session.
     public var isAPIToken: Bool {

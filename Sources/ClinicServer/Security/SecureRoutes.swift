@@ -66,15 +66,20 @@ public struct SecureRoutes {
                use handler: @escaping @Sendable (Request, StaffRequestContext) async throws -> Response) {
         precondition(access != .open, "open routes are registered with open(_:_:use:)")
         catalog.add(RouteEntry(method: method, path: path, access: access, allowedDuringSetup: allowedDuringSetup))
+        let isPatientPath = path.hasPrefix("/patients/:id") || path.hasPrefix("/api/v1/patients/:id")
         staff.on(RouterPath(path), method: method) { request, context in
-            try Self.authorize(context.identity, access: access, allowedDuringSetup: allowedDuringSetup)
+            let patientID = isPatientPath ? context.parameters.get("id").flatMap(UUID.init(uuidString:)) : nil
+            try Self.authorize(context.identity, access: access, allowedDuringSetup: allowedDuringSetup, patientID: patientID)
             return try await handler(request, context)
         }
     }
 
-    /// Throws unless `identity` may use a route requiring `access`.
-    static func authorize(_ identity: Identity, access: Access, allowedDuringSetup: Bool) throws {
+    /// Throws unless `identity` may use a route requiring `access`. A route of one patient's
+    /// clinical record (`patientID` from its path) also opens for an emergency grant on that patient.
+    static func authorize(_ identity: Identity, access: Access, allowedDuringSetup: Bool, patientID: UUID? = nil) throws {
         if let setup = identity.pendingSetup, !allowedDuringSetup { throw AccountSetupRequired(setup: setup) }
-        if case .permission(let permission) = access, !identity.can(permission) { throw Problem.forbidden(permission) }
+        guard case .permission(let permission) = access, !identity.can(permission) else { return }
+        if permission == .patientsClinical, identity.canSeeClinicalRecord(of: patientID) { return }
+        throw Problem.forbidden(permission)
     }
 }

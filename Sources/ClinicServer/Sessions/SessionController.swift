@@ -184,12 +184,13 @@ struct SessionController: Sendable {
                                 blockers: Self.blockers(command, loaded, evaluation: evaluation, readiness: readiness, now: now),
                                 canOverride: identity.can(.sessionsOverride))
         }
-        let model = SessionPage.Model(
+        var model = SessionPage.Model(
             record: record, patient: loaded.patient, policy: loaded.policy, checklist: evaluation, facts: facts,
             points: record.requiredPoints(schedule: loaded.schedule, now: now), readiness: readiness, commands: commands,
             canRun: identity.can(.sessionsRun), canRecordVitals: identity.can(.vitalsRecord), canAcknowledge: identity.can(.alertsAcknowledge),
             canCheckIn: identity.can(.sessionsCheckIn), errors: errors, values: values, postedForm: form, refusal: refusal, now: now,
             timeZone: loaded.clinic.settings.resolvedTimeZone)
+        model.showsClinical = identity.canSeeClinicalRecord(of: loaded.patient.id)
         let html = SessionPage.render(model, context: WebResponses.pageContext(loaded.clinic, request, context, section: .sessions))
         return WebResponses.page(html, status: status)
     }

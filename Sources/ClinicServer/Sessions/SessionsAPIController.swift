@@ -15,7 +15,7 @@ struct SessionsAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/sessions", .permission(.patientsRead), use: day)
-        routes.staff(.get, "/api/v1/sessions/:session", .permission(.patientsRead), use: show)
+        routes.staff(.get, "/api/v1/sessions/:session", .permission(.patientsClinical), use: show)
         routes.staff(.post, "/api/v1/sessions/:session/commands", .permission(.sessionsCheckIn), use: command)
         routes.staff(.post, "/api/v1/sessions/:session/chair", .permission(.sessionsCheckIn), use: chair)
         for form in SessionEntryForm.allCases {

@@ -42,6 +42,7 @@ public enum Migrations {
         indexSessionLookups,
         addAuditEntryMACs,
         createRecoveryCodes,
+        createEmergencyAccessGrants,
     ]
 
     /// The newest version this binary knows.

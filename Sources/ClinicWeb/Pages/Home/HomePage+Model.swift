@@ -40,6 +40,8 @@ public struct HomePage: Sendable {
         public var dayList: [DueRow] = []
         /// True when the viewer may acknowledge alerts.
         public var canAcknowledge = false
+        /// Emergency ("break the glass") accesses of the last 7 days, shown to prescribers with their reasons.
+        public var emergencyAccesses: [EmergencyAccessRow] = []
         /// The clinic's time zone, for times.
         public var clinicTimeZone: TimeZone = .gmt
 
@@ -52,6 +54,22 @@ public struct HomePage: Sendable {
             self.patientCount = patientCount
             self.databaseEngine = databaseEngine
             self.schemaVersion = schemaVersion
+        }
+    }
+}
+
+extension HomePage {
+    /// One emergency access with the patient's name.
+    public struct EmergencyAccessRow: Sendable {
+        /// The grant.
+        public var grant: EmergencyAccessGrant
+        /// The patient, as listed.
+        public var patientName: String
+
+        /// Declares a row.
+        public init(grant: EmergencyAccessGrant, patientName: String) {
+            self.grant = grant
+            self.patientName = patientName
         }
     }
 }

@@ -13,6 +13,12 @@ extension HomePage {
                 .h2(.text("Open suicidality alerts (\(model.alerts.count))")),
                 SafetyAlertView.list(model.alerts, canAcknowledge: model.canAcknowledge, timeZone: model.clinicTimeZone,
                                      context: context, returnTo: "/"))),
+            .if(!model.emergencyAccesses.isEmpty, .section(.id("emergency-accesses"),
+                .h2(.text("Emergency access to clinical records (last 7 days)")),
+                .ul(.forEach(model.emergencyAccesses) { row in
+                    .li(.a(.href("/patients/\(row.grant.patientID.uuidString.lowercased())"), .text(row.patientName)),
+                        .text(": \(row.grant.userName), \(Instant.text(row.grant.grantedAt, in: model.clinicTimeZone)), “\(row.grant.reason)”"))
+                }))),
             .if(!model.dayList.isEmpty, .section(.id("day-list"),
                 .h2(.text("Rating scales due today or overdue")),
                 .div(.class("table-scroll"), .table(.class("data"),

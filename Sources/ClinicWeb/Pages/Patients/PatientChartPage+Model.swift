@@ -54,6 +54,8 @@ public struct PatientChartPage: Sendable {
         public var canPlan: Bool
         /// Open suicidality alerts for this patient.
         public var openAlerts: [SafetyAlert] = []
+        /// Emergency ("break the glass") accesses to this record in the last 30 days, for the clinicians to see.
+        public var emergencyAccesses: [EmergencyAccessGrant] = []
 
         /// The patient.
         public var patient: PatientSummary { chart.summary }

@@ -25,6 +25,12 @@ extension PatientChartPage {
                    .text(model.openAlerts.map(\.detail).joined(separator: "; ")), .text(" "),
                    .a(.href("\(base)/scales#alerts"), .text("Review and acknowledge"))))),
             safetyBanner(model),
+            .if(!model.emergencyAccesses.isEmpty, .section(
+                .class("notice"), .id("emergency-accesses"), .attribute(named: "aria-label", value: "Emergency accesses"),
+                .p(.strong(.text("Emergency access to this record in the last 30 days:"))),
+                .ul(.forEach(model.emergencyAccesses) { grant in
+                    .li(.text("\(grant.userName), \(Instant.text(grant.grantedAt, in: model.timeZone)): “\(grant.reason)”"))
+                }))),
             .nav(.class("chart-actions"),
                  .a(.href("\(base)/screening"), .id("screening-link"), .class("button"), .text("Screening")),
                  .a(.href("\(base)/scales"), .id("scales-link"), .class("button secondary"), .text("Rating scales")),

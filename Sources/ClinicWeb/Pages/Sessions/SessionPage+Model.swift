@@ -47,6 +47,8 @@ public enum SessionPage {
         public var commands: [Command]
         /// What the user may do.
         public var canRun: Bool, canRecordVitals: Bool, canAcknowledge: Bool, canCheckIn: Bool
+        /// False for roles without the clinical record (front desk): only the booking and check-in show.
+        public var showsClinical = true
         /// Field errors of the form that was posted, and its values.
         public var errors: FieldErrors
         /// The posted form's values, by field.

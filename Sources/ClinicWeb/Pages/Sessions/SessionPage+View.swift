@@ -19,14 +19,17 @@ extension SessionPage {
             },
             FormField.errorSummary(model.errors),
             commands(model, context: context),
-            alerts(model, context: context),
-            vitals(model, context: context),
-            .if([.checkedIn, .preTreatmentChecks].contains(record.session.state) || record.checklist != nil, checklist(model, context: context)),
-            .if(record.session.state != .scheduled, administration(model, context: context)),
-            .if(record.doseStartedAt != nil || record.session.state.isActive, sideEffects(model, context: context)),
-            .if(record.doseEndedAt != nil, discharge(model, context: context)),
-            .if(record.session.state.isFinal, note(model, context: context)),
-            history(model)
+            .if(model.showsClinical, .group(
+                alerts(model, context: context),
+                vitals(model, context: context),
+                .if([.checkedIn, .preTreatmentChecks].contains(record.session.state) || record.checklist != nil, checklist(model, context: context)),
+                .if(record.session.state != .scheduled, administration(model, context: context)),
+                .if(record.doseStartedAt != nil || record.session.state.isActive, sideEffects(model, context: context)),
+                .if(record.doseEndedAt != nil, discharge(model, context: context)),
+                .if(record.session.state.isFinal, note(model, context: context)),
+                history(model)),
+                else: .p(.class("notice"), .id("clinical-hidden"),
+                         .text("Your role sees the booking and check-in. The session's clinical record is for prescribers and nurses.")))
         )
     }
 
@@ -37,7 +40,7 @@ extension SessionPage {
                                                                 .text(model.patient.listName))),
             .p(.span(.class("state-badge state-\(record.session.state.rawValue)"), .id("session-state"),
                      .text(record.session.state.displayName)),
-               .text(" · \(record.treatment.displayName) · planned \(record.plannedDoseSummary)"),
+               .text(model.showsClinical ? " · \(record.treatment.displayName) · planned \(record.plannedDoseSummary)" : ""),
                .unwrap(record.chair) { .text(" · \($0)") }),
             .dl(.class("session-times"),
                 .unwrap(record.checkedInAt) { .group(.dt("Checked in"), .dd(.text(model.clock($0)))) },

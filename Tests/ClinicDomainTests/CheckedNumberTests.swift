@@ -72,6 +72,15 @@ struct CheckedNumberTests {
         }
     }
 
+    @Test("Tiny positive values that round to nothing are refused, not divided by (found by the fuzz harness)", arguments: [
+        1e-320, 1e-300, 0.0001,
+    ])
+    func tinyValuesAreFieldErrors(value: Double) {
+        #expect(throws: FieldErrors.self) { try PKPreviewRequest(model: .domino, weightKg: 70, doseMg: 35, durationMin: value).validated() }
+        #expect(!PKPreviewRequest.isAcceptedDuration(value))
+        #expect(PKPreviewRequest.isAcceptedDuration(0) && PKPreviewRequest.isAcceptedDuration(40))
+    }
+
     /// Every Double→Int conversion in Sources goes through the saturating forms: a plain
     /// `Int(…)` around arithmetic, rounding or a time interval is refused here, so a new one
     /// cannot land unseen.

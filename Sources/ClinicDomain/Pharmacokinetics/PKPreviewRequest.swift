@@ -33,6 +33,14 @@ public struct PKPreviewRequest: Equatable, Sendable {
     public static let maximumDoseMg = 1000.0
     /// Longest infusion accepted, minutes (10 hours).
     public static let maximumDurationMin = 600.0
+    /// Shortest infusion accepted, minutes, other than 0 (a bolus): a typing guard, since the rate
+    /// of an infusion over a fraction of a minute overflows the model.
+    public static let minimumInfusionMin = 1.0
+
+    /// True when `minutes` is a duration the preview accepts: 0 (bolus) or 1 to 600 minutes.
+    public static func isAcceptedDuration(_ minutes: Double) -> Bool {
+        minutes == 0 || (minutes.isFinite && (minimumInfusionMin...maximumDurationMin).contains(minutes))
+    }
     /// Latest minute a curve may run to (24 hours).
     public static let maximumUntilMin = 1440.0
     /// Threshold concentrations accepted, ng/mL: a typing guard, not a clinical figure. The
@@ -68,8 +76,8 @@ public struct PKPreviewRequest: Equatable, Sendable {
         } else if doseMg > Self.maximumDoseMg {
             errors.add("doseMg", "A dose of \(BodyMetrics.format(doseMg)) mg is above the preview's 1000 mg plausibility cap; check the value and the unit (mg, not µg).")
         }
-        if !durationMin.isFinite || durationMin < 0 || durationMin > Self.maximumDurationMin {
-            errors.add("minutes", "Enter an infusion duration between 0 (bolus) and 600 minutes.")
+        if !Self.isAcceptedDuration(durationMin) {
+            errors.add("minutes", "Enter 0 for a bolus, or an infusion duration from 1 to 600 minutes.")
         }
         if !stepMin.isFinite || stepMin <= 0 {
             errors.add("stepMin", "Enter a step greater than 0 minutes.")

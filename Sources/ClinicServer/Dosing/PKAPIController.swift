@@ -124,8 +124,8 @@ struct PKAPIController: Sendable {
         var errors = FieldErrors()
         let model = CompartmentModel.Identifier(rawValue: body.model.trimmed.lowercased())
         if model == nil { errors.add("model", "Use domino or clements.") }
-        if let compare = body.compareMinutes, !compare.isFinite || !(0...PKPreviewRequest.maximumDurationMin).contains(compare) {
-            errors.add("compareMinutes", "Enter a second duration between 0 (bolus) and 600 minutes.")
+        if let compare = body.compareMinutes, !PKPreviewRequest.isAcceptedDuration(compare) {
+            errors.add("compareMinutes", "Enter 0 for a bolus, or a second duration from 1 to 600 minutes.")
         }
         let pkRequest = PKPreviewRequest(model: model ?? .domino, weightKg: body.weightKg, doseMg: body.doseMg,
                                          durationMin: body.minutes, untilMin: body.untilMin, stepMin: body.stepMin ?? 5,

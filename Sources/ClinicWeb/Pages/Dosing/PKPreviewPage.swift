@@ -79,8 +79,8 @@ public enum PKPreviewPage {
                 if mgPerKg <= 0 { errors.add("mgPerKg", "Enter a dose per kg greater than 0, or leave it empty.") }
                 dose = weight * mgPerKg
             }
-            if let compare, !(0...PKPreviewRequest.maximumDurationMin).contains(compare) {
-                errors.add("compareMinutes", "Enter a second duration between 0 (bolus) and 600 minutes, or leave it empty.")
+            if let compare, !PKPreviewRequest.isAcceptedDuration(compare) {
+                errors.add("compareMinutes", "Enter 0 for a bolus, or a second duration from 1 to 600 minutes, or leave it empty.")
             }
             guard let model, let weight, let dose, let minutes, let threshold, errors.isEmpty else {
                 return (values, .failure(errors))

@@ -107,6 +107,12 @@ struct ScreeningHTTPTests {
                                                         body: ByteBuffer(data: try JSONEncoder().encode(Body(review: review, recordRevision: 2))))
                 #expect(outdated.status == .unprocessableContent)
                 #expect(Self.body(outdated).contains("recordRevision"))
+                // Without the revision the prescriber reviewed, nothing is signed (issue 22, point 7).
+                struct Unversioned: Encodable { let review: ScreeningReview }
+                let unversioned = try await client.execute(uri: "\(base)/screenings", method: .post, headers: prescriber.json,
+                                                           body: ByteBuffer(data: try JSONEncoder().encode(Unversioned(review: review))))
+                #expect(unversioned.status == .unprocessableContent)
+                #expect(Self.body(unversioned).contains("recordRevision"))
                 let signed = try await client.execute(uri: "\(base)/screenings", method: .post, headers: prescriber.json,
                                                       body: ByteBuffer(data: try JSONEncoder().encode(Body(review: review, recordRevision: 3))))
                 #expect(signed.status == .created)

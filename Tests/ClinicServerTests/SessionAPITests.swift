@@ -195,6 +195,11 @@ struct SessionAPITests {
                 let api = SessionAPIClient(client: client, sessionID: sessionID)
                 #expect(try await api.reading(120, 80, as: nurse).status == .conflict, "not checked in yet")
                 try await api.command("check-in", as: nurse)
+                // "serious": "Y" is neither yes nor no: a field error, never stored as false (issue 22, point 7).
+                let unclear = try await api.send(.post, "adverse-events",
+                                                 #"{"description": "Vomited twice", "severity": "mild", "serious": "Y"}"#, as: nurse)
+                #expect(unclear.status == .unprocessableContent)
+                #expect(unclear.json["errors"].map { "\($0)".contains("serious") } == true)
                 let bad = try await api.send(.post, "vitals", #"{"systolic": 1200, "diastolic": 80, "pulse": 70}"#, as: nurse)
                 #expect(bad.status == .unprocessableContent)
                 #expect(try await api.send(.post, "vitals", #"{"systolic": 80, "diastolic": 120}"#, as: nurse).status == .unprocessableContent)

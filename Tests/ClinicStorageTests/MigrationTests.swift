@@ -1,3 +1,4 @@
+import Foundation
 import ClinicStorage
 import SQLKit
 import Testing
@@ -5,6 +6,20 @@ import TestSupport
 
 @Suite("Migrations")
 struct MigrationTests {
+    @Test("The registry lists migrations in strictly increasing versions, each in its own file named for what it does")
+    func registry() throws {
+        let versions = Migrations.all.map(\.version)
+        #expect(versions == versions.sorted() && Set(versions).count == versions.count)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/ClinicStorage/Migrations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        for migration in Migrations.all {
+            // "create clinics" lives in CreateClinics.swift.
+            let fileName = migration.name.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + ".swift"
+            #expect(files.contains { $0.caseInsensitiveCompare(fileName) == .orderedSame }, "\(migration.name) → \(fileName)")
+        }
+    }
+
     @Test("Migrations apply to an empty database, once", arguments: TestDatabases.engines)
     func applyToEmpty(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine, migrated: false) { database in

@@ -190,7 +190,13 @@ struct SessionController: Sendable {
             canRun: identity.can(.sessionsRun), canRecordVitals: identity.can(.vitalsRecord), canAcknowledge: identity.can(.alertsAcknowledge),
             canCheckIn: identity.can(.sessionsCheckIn), errors: errors, values: values, postedForm: form, refusal: refusal, now: now,
             timeZone: loaded.clinic.settings.resolvedTimeZone)
-        let html = SessionPage.render(model, context: WebResponses.pageContext(loaded.clinic, request, context, section: .sessions))
+        let register = RegisterRepository(database: services.database)
+        var withRegister = model
+        withRegister.registerDraws = try await register.entries(sessionID: record.session.id).filter { $0.kind == .draw }.map {
+            RegisterChoice($0.id.uuidString.lowercased(), "#\($0.sequence), \(Instant.text($0.occurredAt, in: loaded.clinic.settings.resolvedTimeZone)): \($0.detail)")
+        }
+        withRegister.registerReconciliation = try await register.reconciliation(of: record)
+        let html = SessionPage.render(withRegister, context: WebResponses.pageContext(loaded.clinic, request, context, section: .sessions))
         return WebResponses.page(html, status: status)
     }
 

@@ -40,6 +40,9 @@ public enum Migrations {
         createSessionRecord,
         addRemsSettingDetails,
         indexSessionLookups,
+        createRegisterCatalogue,
+        createRegisterMovements,
+        createRegisterCounts,
     ]
 
     /// The newest version this binary knows.

@@ -146,7 +146,7 @@ extension RegisterRepository {
                 SELECT line_id FROM register_line_changes WHERE movement_id = \(bind: drawID.uuidString) AND units < 0
                 """).first().map({ try Self.uuid($0, "line_id") }) else { throw RegisterRefusal("draw", "Only whole devices can come back.") }
             let returned = try await db.raw("""
-                SELECT COALESCE(SUM(units_in), 0) AS n FROM register_movements WHERE draw_id = \(bind: drawID.uuidString) AND kind = 'return'
+                SELECT CAST(COALESCE(SUM(units_in), 0) AS BIGINT) AS n FROM register_movements WHERE draw_id = \(bind: drawID.uuidString) AND kind = 'return'
                 """).first()?.decode(column: "n", as: Int64.self) ?? 0
             let effect = try RegisterLedger.returnUnits(product, to: try await Self.requireLine(source, db), units: units,
                                                         drawnUnits: draw.unitsOut, returnedUnits: returned)

@@ -243,7 +243,7 @@ public struct RegisterRepository: Sendable {
         try await database.read { db in
             var result = RegisterVerification()
             let sums = try await db.raw("""
-                SELECT line_id, SUM(units) AS u, SUM(micrograms) AS m FROM register_line_changes GROUP BY line_id
+                SELECT line_id, CAST(SUM(units) AS BIGINT) AS u, CAST(SUM(micrograms) AS BIGINT) AS m FROM register_line_changes GROUP BY line_id
                 """).all()
             var byLine: [String: (Int64, Int64)] = [:]
             for row in sums {
@@ -263,7 +263,8 @@ public struct RegisterRepository: Sendable {
                 lineTotals[product] = (total.0 + kept.0, total.1 + kept.1)
             }
             let movementSums = try await db.raw("""
-                SELECT product_id, COUNT(*) AS n, MAX(sequence) AS last, SUM(units_in - units_out) AS u, SUM(micrograms_in - micrograms_out) AS m
+                SELECT product_id, COUNT(*) AS n, MAX(sequence) AS last, CAST(SUM(units_in - units_out) AS BIGINT) AS u,
+                    CAST(SUM(micrograms_in - micrograms_out) AS BIGINT) AS m
                 FROM register_movements GROUP BY product_id
                 """).all()
             var byProduct: [String: (Int64, Int64, Int64, Int64)] = [:]

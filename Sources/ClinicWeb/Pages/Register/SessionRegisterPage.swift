@@ -85,7 +85,9 @@ public enum SessionRegisterPage {
         let drawForm = RegisterForm(
             id: "draw-form", title: "Draw", action: base + "/register/draw", submit: "Record the draw",
             fields: [.select("line", "Draw from", RegisterText.lineChoices(model.lines, model.catalogue, timeZone: model.timeZone), hint: nil),
-                     .input("amountMg", "Amount drawn (mg)", .text, hint: "A device is drawn whole: 28 mg each [R14].")])
+                     .input("amountMg", "Amount drawn (mg)", .text,
+                            hint: model.proposals.contains { $0.product.form == .device } ? "A device is drawn whole: 28 mg each [R14]."
+                                : "The volume is the amount ÷ the vial's concentration.")])
         let wasteForm = RegisterForm(
             id: "waste-form", title: "Witnessed waste", action: base + "/register/waste", submit: "Record the witnessed waste",
             fields: [.select("draw", "Waste from the draw", drawChoices, hint: nil), .input("amountMg", "Amount wasted (mg)", .text, hint: nil),

@@ -2,6 +2,7 @@
 session from check-in to discharge (chair, checklist, pre-dose reading, administration, dosing);
 a high blood-pressure reading raises an alert that the board, open in a second window, shows
 without reloading; the nurse acknowledges it on the board with the action taken; then the
+dose drawn from the controlled-substance register and the rest wasted before a witness; the
 discharge assessment, the pre-discharge reading, discharge and the signed note; then a complete
 Spravato REMS monitoring form from the demo is opened, printable, and recorded as submitted.
 
@@ -150,6 +151,22 @@ class SessionFlow(BrowserFlow):
             self.click_and_wait("//section[@id='alerts']//form[contains(@class,'acknowledge-form')]//button")
         return alerts.splitlines()[-1]
 
+    def draw_from_register(self):
+        """The demo clinic keeps a controlled-substance register: the dose is drawn from it as
+        proposed, and what is left over is wasted before a witness, or the session cannot close."""
+        self.driver.switch_to.window(self.main_window)
+        self.open(self.session_path + "/register")
+        self.submit("Record the draw")
+        box = self.wait_for("#reconciliation").text
+        if "Reconciled" not in box:
+            email, password = self.credentials["prescriber"]
+            self.fill("#witnessEmail", email)
+            self.fill("#witnessPassword", password)
+            self.submit("Record the witnessed waste")
+            box = self.wait_for("#reconciliation").text
+        assert "Reconciled" in box, box
+        return box.splitlines()[0]
+
     def discharge_and_sign(self):
         self.driver.switch_to.window(self.main_window)
         self.open(self.session_path)
@@ -216,6 +233,7 @@ CHECKS = [
     Check("a high BP reading raises an alert the board in a second window shows without reloading",
           SessionFlow.alert_reaches_board_without_reload),
     Check("the alert is acknowledged on the board with the action taken", SessionFlow.acknowledge_on_board),
+    Check("the dose is drawn from the register and the rest wasted before a witness", SessionFlow.draw_from_register),
     Check("discharge assessment, discharge and the signed note", SessionFlow.discharge_and_sign),
     Check("a complete REMS monitoring form is printable and recorded as submitted", SessionFlow.rems_form_printable_and_submitted),
     Check("no browser console errors", SessionFlow.no_console_errors),

@@ -45,7 +45,7 @@ struct SessionAPITests {
         + #""escortAndTransportArranged": true, "pregnancy": "not-pregnant-confirmed"}"#
     static let administration = #"{"product": "Ketamine hydrochloride 50 mg/mL", "lotNumber": "KX-2291", "expiry": "2027-06-30", "#
         + #""concentrationMgPerMl": 50, "doseMg": 35, "route": "intravenous", "pumpRateMlPerHour": 151.1, "#
-        + #""administeredBy": "Nurse Kim", "checkedBy": "Nurse Lee", "registerReference": "Register B, p. 14"}"#
+        + #""administeredBy": "Nurse Kim", "checkedBy": "Nurse Lee"}"#
     static let phq9 = #"{"instrument": "phq9", "answers": [2, 2, 2, 1, 1, 1, 1, 1, 0]}"#
 
     @Test("A full IV session: check-in, checklist, administration, readings every 10 min, an alert acknowledged, discharge, signed note")

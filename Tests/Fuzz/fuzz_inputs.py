@@ -429,7 +429,6 @@ def read_doc_fields(api_routes: list[Route]) -> DocFields:
                     known = found.query_by_route.setdefault(route[1], [])
                     known += [n for n in names if n not in known]
                 _attach(found, route, rest, [rest] + lines[i + 1:i + 6], name == "api.md")
-        # A ```json block right after a line naming the route (docs/api.md's POST /api/v1/patients).
     for key, names in found.by_route.items():
         names_everywhere += names
     found.all_fields = list(dict.fromkeys(names_everywhere + list(PLAUSIBLE)))

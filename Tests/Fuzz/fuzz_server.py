@@ -13,8 +13,9 @@ their forms, then sends, within a request and time budget chosen deterministical
     deep nesting…), plus invalid or truncated JSON and wrong content types;
   * to every GET route: query strings with the same hostile values on every parameter name seen
     in the app's forms and docs, and hostile path ids;
-  * to every HTML form found: the form as the page fills it, each field in turn replaced by a
-    hostile value, with a valid CSRF token.
+  * to every HTML form found: the form with its empty fields filled in, each field in turn (and
+    all at once) replaced by a hostile value, with a valid CSRF token;
+  * hostile headers (credentials, cookies, Host, X-Forwarded-For…), then a few hostile sign-ins.
 
 After each request it checks the server process is alive; at the end it checks /healthz. The server
 is never restarted: a crash ends the run. Exit 1 when the process died, any answer was 5xx, a
@@ -243,6 +244,7 @@ class Fuzzer:
         self.session_states: dict[str, str] = {}
         self.session_names: dict[str, str] = {}  # a stable sort key (patient name, session number)
         self.patient_order: dict[str, int] = {}
+        self.planned_patients: list[str] = []  # patients with a signed plan (weight, screening): plan routes go deeper
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -505,6 +507,8 @@ class Fuzzer:
             for item in items_of(plans):
                 if isinstance(item, dict) and item.get("version") is not None:
                     self.bind("GET", f"/api/v1/patients/{p}/plans/{item['version']}")
+                    if p not in self.planned_patients:
+                        self.planned_patients.append(p)
             scales = json_of(self.get(f"/api/v1/patients/{p}/scales", api))
             for item in items_of(scales):
                 if isinstance(item, dict) and item.get("id"):
@@ -747,12 +751,20 @@ class Fuzzer:
             if template == twin:
                 found += [b for b in bindings if b not in found]
         found = [b for b in found if self.allowed_binding(route.template, b)]
+        if "/plans" in route.template and self.planned_patients:
+            # Plans go deeper for a patient who already has one (weight, signed screening).
+            planned = {p.lower() for p in self.planned_patients}
+            if route.params == ["id"] and not any(b.get("id", "").lower() in planned for b in found):
+                found.insert(0, {"id": self.planned_patients[0]})
+            found.sort(key=lambda b: b.get("id", "").lower() not in planned)
         if found or not route.params:
             return found or [{}]
         values: dict[str, str] = {}
         for name in route.params:
             pool = [v for v in self.pools.get(self.pool_name(route.template, name), [])
                     if self.allowed_binding(route.template, {name: v})]
+            if name == "id" and "/plans" in route.template and self.planned_patients:
+                pool = self.planned_patients + pool
             if self.pool_name(route.template, name) == "own-token":
                 owner = self.identity_for(route, api=False)
                 pool = self.pools.get(f"own-token:{owner.role}", []) if owner else []
@@ -822,6 +834,9 @@ class Fuzzer:
             body = json.loads(json.dumps(fi.ROUTE_BASES[(route.method, template)]))
             if "protocol" in body:
                 body["protocol"] = fi.PLAUSIBLE["protocol"]
+            revision = self.live_bodies.get(f"revision:{values.get('id')}")
+            if template.endswith("/plans") and isinstance(revision, int):
+                body["recordRevision"] = revision  # the revision the prescriber reviewed
             return body
         example = self.docs.examples.get((route.method, template))
         if example and not template.endswith(":section"):
@@ -1421,12 +1436,12 @@ def main() -> int:
     def interrupted(number, frame):
         raise KeyboardInterrupt(f"signal {number}")
     signal.signal(signal.SIGTERM, interrupted)
-    workdir = tempfile.mkdtemp(prefix="kc-fuzz-")
-    binary = os.path.join(workdir, "ketaclinic")
     if not os.path.exists(args.binary):
-        print(f"fuzz: no binary at {args.binary}", file=sys.stderr)
+        print(f"fuzz: no binary at {args.binary} (build it with `swift build`)", flush=True)
         print("fuzz: 0 passed, 1 failed")
         return 1
+    workdir = tempfile.mkdtemp(prefix="kc-fuzz-")
+    binary = os.path.join(workdir, "ketaclinic")
     shutil.copy2(args.binary, binary)
     database = f"sqlite:{os.path.join(workdir, 'fuzz.sqlite')}"
     try:

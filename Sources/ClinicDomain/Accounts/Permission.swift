@@ -50,6 +50,15 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case auditExport = "audit.export"
     /// Read the Prometheus metrics at `/metrics`.
     case operationsMetrics = "operations.metrics"
+    /// See the controlled-substance register: stock, running registers, counts, reports.
+    case registerView = "register.view"
+    /// Make register entries: receipts, transfers, draws for sessions, returns, wastes,
+    /// destructions, corrections and counts (the last four with a witness).
+    case registerRecord = "register.record"
+    /// Confirm another user's register entry or count as the second person (witness).
+    case registerWitness = "register.witness"
+    /// Set up products, locations and register settings, and close count discrepancies.
+    case registerManage = "register.manage"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -76,6 +85,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .auditRead: "Browse the audit trail"
         case .auditExport: "Export the audit trail"
         case .operationsMetrics: "Read server metrics"
+        case .registerView: "See the controlled-substance register and its reports"
+        case .registerRecord: "Make controlled-substance register entries and counts"
+        case .registerWitness: "Witness register entries and counts (second person)"
+        case .registerManage: "Set up the register and close count discrepancies"
         }
     }
 
@@ -93,14 +106,14 @@ public enum AccessMatrix {
         switch role {
         case .administrator:
             [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
-             .auditRead, .auditExport, .operationsMetrics]
+             .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage]
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
-             .sessionsOverride, .remsSubmit]
+             .sessionsOverride, .remsSubmit, .registerView, .registerRecord, .registerWitness]
         case .nurse:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
-             .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit]
+             .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit, .registerView, .registerRecord, .registerWitness]
         case .frontDesk:
             [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit]
         }

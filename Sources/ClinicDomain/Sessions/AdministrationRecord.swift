@@ -21,13 +21,16 @@ public struct AdministrationDetails: Codable, Equatable, Sendable {
     public var administeredBy: String
     /// Who checked it (a second person).
     public var checkedBy: String
-    /// The controlled-substance register's entry for this dose (the clinic's register reference
-    /// until the register module records it).
+    /// A free-text register reference, as records made before the register was linked hold it;
+    /// kept readable, no longer entered.
     public var registerReference: String?
+    /// The controlled-substance register's draw this dose came from.
+    public var registerDrawID: UUID?
 
     /// Creates details.
     public init(product: String, lotNumber: String, expiry: CalendarDate, concentrationMgPerMl: Double?, doseMg: Double, route: String,
-                pumpRateMlPerHour: Double?, administeredBy: String, checkedBy: String, registerReference: String? = nil) {
+                pumpRateMlPerHour: Double?, administeredBy: String, checkedBy: String, registerReference: String? = nil,
+                registerDrawID: UUID? = nil) {
         self.product = product
         self.lotNumber = lotNumber
         self.expiry = expiry
@@ -38,6 +41,7 @@ public struct AdministrationDetails: Codable, Equatable, Sendable {
         self.administeredBy = administeredBy
         self.checkedBy = checkedBy
         self.registerReference = registerReference
+        self.registerDrawID = registerDrawID
     }
 
     /// The routes a session records.

@@ -35,8 +35,10 @@ public enum SessionEvent: Equatable, Sendable {
     /// Discharge criteria are met, or a prescriber overrides them.
     case markReadyForDischarge(criteriaMet: Bool, override: SessionOverride?)
     /// The patient leaves: allowed when every required monitoring point is recorded and the
-    /// discharge criteria still hold, or with a prescriber's override.
-    case discharge(requiredPointsComplete: Bool, override: SessionOverride?)
+    /// discharge criteria still hold, or with a prescriber's override. `registerProblem` says why
+    /// the controlled-substance draw is not reconciled (drawn = administered + wasted): a hard stop
+    /// no override passes.
+    case discharge(requiredPointsComplete: Bool, override: SessionOverride?, registerProblem: String? = nil)
     /// The session ends early, during or after dosing, with a reason.
     case stopEarly(reason: String)
     /// The session will not happen (before dosing), with a reason.
@@ -112,7 +114,9 @@ public struct SessionStateMachine: Equatable, Sendable {
         case (.observation, .markReadyForDischarge(let met, let override)):
             return gated(met, override, to: .readyForDischarge, audit: "ready for discharge",
                          refusal: "Discharge criteria are not met; a prescriber may override them with a reason.")
-        case (.readyForDischarge, .discharge(let complete, let override)):
+        case (.readyForDischarge, .discharge(_, _, let registerProblem?)):
+            return .refuse(reason: registerProblem)
+        case (.readyForDischarge, .discharge(let complete, let override, _)):
             return gated(complete, override, to: .discharged, audit: "discharged",
                          refusal: "Required readings are missing or the discharge criteria no longer hold; the session cannot be closed "
                              + "without a prescriber's override.")

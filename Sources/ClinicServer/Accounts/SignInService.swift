@@ -81,12 +81,7 @@ struct SignInService: Sendable {
         return .signedIn(token: session.token)
     }
 
-    /// The clinic's throttling policy, from its settings.
-    private var throttle: SignInThrottle {
-        SignInThrottle(freeFailuresPerAccountAndAddress: settings.signInAccountFailureLimit,
-                       freeFailuresPerAddress: settings.signInAddressFailureLimit,
-                       window: TimeInterval(settings.signInLockoutMinutes * 60))
-    }
+    private var throttle: SignInThrottle { services.signInThrottle }
 }
 
 extension Optional {
@@ -94,5 +89,14 @@ extension Optional {
     func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+extension ClinicServices {
+    /// The clinic's sign-in throttling policy, from its settings: for sign-in and second-person confirmations.
+    var signInThrottle: SignInThrottle {
+        SignInThrottle(freeFailuresPerAccountAndAddress: settings.signInAccountFailureLimit,
+                       freeFailuresPerAddress: settings.signInAddressFailureLimit,
+                       window: TimeInterval(settings.signInLockoutMinutes * 60))
     }
 }

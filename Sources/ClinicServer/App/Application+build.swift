@@ -58,6 +58,9 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     RemsController(services: services).addRoutes(to: routes)
     RemsAPIController(services: services).addRoutes(to: routes)
     RemsSettingController(services: services).addRoutes(to: routes)
+    RegisterController(services: services).addRoutes(to: routes)
+    SessionRegisterController(services: services).addRoutes(to: routes)
+    RegisterAPIController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -126,6 +129,7 @@ public enum ServerStartup {
         }
         if settings.demo {
             credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: now)
+            if loaded > 0 { try await DemoRegister.load(database: database, now: now) }
         }
         return Report(migrationsApplied: applied, demoPatientsLoaded: loaded, demoCredentials: credentials)
     }

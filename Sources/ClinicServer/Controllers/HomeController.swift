@@ -37,6 +37,14 @@ struct HomeController: Sendable {
             }
             model.clinicTimeZone = clinic.settings.resolvedTimeZone
         }
+        if context.identity.can(.registerManage) {
+            let register = RegisterRepository(database: services.database)
+            let catalogue = try await register.catalogue(clinicID: clinic.id)
+            model.registerDiscrepancies = try await register.discrepancies(clinicID: clinic.id, openOnly: true).map {
+                "\(catalogue.product($0.productID)?.name ?? "?"), lot \(catalogue.lotText($0.lotID)), \(catalogue.locationName($0.locationID)): "
+                    + "\($0.differenceText), found \(Instant.text($0.foundAt, in: clinic.settings.resolvedTimeZone))"
+            }
+        }
         let html = HomePage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .home))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }

@@ -61,6 +61,8 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
             return .conflict(refusal.reason)
         case let unknown as UnknownSessionItem:
             return .notFound(unknown.description)
+        case let refusal as RegisterRefusal:
+            return .validation(refusal.fieldErrors)
         case is NIOTooManyBytesError:
             return Problem(.contentTooLarge, type: "body-too-large", title: "The request body is too large")
         case let http as HTTPError where http.status == .notFound:

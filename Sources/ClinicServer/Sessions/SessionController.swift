@@ -191,6 +191,11 @@ struct SessionController: Sendable {
             canCheckIn: identity.can(.sessionsCheckIn), errors: errors, values: values, postedForm: form, refusal: refusal, now: now,
             timeZone: loaded.clinic.settings.resolvedTimeZone)
         model.showsClinical = identity.canSeeClinicalRecord(of: loaded.patient.id)
+        let register = RegisterRepository(database: services.database)
+        model.registerDraws = try await register.entries(sessionID: record.session.id).filter { $0.kind == .draw }.map {
+            RegisterChoice($0.id.uuidString.lowercased(), "#\($0.sequence), \(Instant.text($0.occurredAt, in: loaded.clinic.settings.resolvedTimeZone)): \($0.detail)")
+        }
+        model.registerReconciliation = try await register.reconciliation(of: record)
         let html = SessionPage.render(model, context: WebResponses.pageContext(loaded.clinic, request, context, section: .sessions))
         return WebResponses.page(html, status: status)
     }

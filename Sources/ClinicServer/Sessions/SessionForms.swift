@@ -127,7 +127,7 @@ enum SessionForms {
 
     /// The administration details.
     static let administrationFields: Set<String> = ["product", "lotNumber", "expiry", "concentrationMgPerMl", "doseMg", "route",
-                                                    "pumpRateMlPerHour", "administeredBy", "checkedBy", "registerReference", "reason"]
+                                                    "pumpRateMlPerHour", "administeredBy", "checkedBy", "registerDrawID", "reason"]
     static func administration(_ fields: [String: String], today: CalendarDate) throws -> AdministrationDetails {
         var errors = FieldErrors()
         let expiryText = fields["expiry"]?.nilIfEmpty
@@ -140,7 +140,11 @@ enum SessionForms {
         let details = AdministrationDetails(
             product: fields["product"] ?? "", lotNumber: fields["lotNumber"] ?? "", expiry: expiry ?? today,
             concentrationMgPerMl: concentration, doseMg: dose ?? 0, route: fields["route"]?.trimmed ?? "", pumpRateMlPerHour: rate,
-            administeredBy: fields["administeredBy"] ?? "", checkedBy: fields["checkedBy"] ?? "", registerReference: fields["registerReference"])
+            administeredBy: fields["administeredBy"] ?? "", checkedBy: fields["checkedBy"] ?? "",
+            registerDrawID: fields["registerDrawID"]?.nilIfEmpty.flatMap(UUID.init(uuidString:)))
+        if let text = fields["registerDrawID"]?.nilIfEmpty, UUID(uuidString: text) == nil {
+            errors.add("registerDrawID", "Choose one of this session's register draws.")
+        }
         do { _ = try details.validated(on: today) } catch { for entry in error.entries { errors.add(entry.field, entry.message) } }
         try errors.throwIfAny()
         return try details.validated(on: today)

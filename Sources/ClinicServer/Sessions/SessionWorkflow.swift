@@ -157,6 +157,7 @@ struct SessionWorkflow: Sendable {
         if case .checklist = content, record.session.state == .checkedIn {
             try await services.sessionStates.apply(.beginChecks, to: record.session.id, stamp: stamp)
         }
+        try await checkRegister(content, record: record)
         let now = services.now()
         let entry = try await services.sessionRecords.append(content, to: record.session.id, amends: amends, reason: reason, stamp: stamp) {
             current in
@@ -164,6 +165,27 @@ struct SessionWorkflow: Sendable {
         }
         await announce(BoardEvent(kind: .recordChanged, sessionID: record.session.id, storedAt: services.now()))
         return entry
+    }
+
+    /// The register's part in an entry: the administration's draw must be one of this session's
+    /// draws, and the note is signed only once the draw is reconciled (drawn = administered + wasted).
+    func checkRegister(_ content: SessionEntryContent, record: TreatmentSessionRecord) async throws {
+        let register = RegisterRepository(database: services.database)
+        switch content {
+        case .administration(let details):
+            guard let drawID = details.registerDrawID else { return }
+            guard let draw = try await register.entry(drawID), draw.kind == .draw, draw.sessionID == record.session.id else {
+                var errors = FieldErrors()
+                errors.add("registerDrawID", "Choose one of this session's register draws.")
+                throw errors
+            }
+        case .note:
+            if let problem = try await register.dischargeProblem(of: record) {
+                throw SessionRefusal(reason: problem + " The note is signed once the draw is reconciled.")
+            }
+        default:
+            return
+        }
     }
 
     /// Why `content` cannot be recorded now, or nil when it can.

@@ -43,6 +43,9 @@ public enum Migrations {
         addAuditEntryMACs,
         createRecoveryCodes,
         createEmergencyAccessGrants,
+        createRegisterCatalogue,
+        createRegisterMovements,
+        createRegisterCounts,
     ]
 
     /// The newest version this binary knows.

@@ -40,7 +40,13 @@ public struct TreatmentSessionRepository: Sendable {
             guard let record = try await SessionRecordRepository.record(sessionID, db, monitorSummary: true) else {
                 throw UnknownSessionItem(what: "treatment session")
             }
-            let event = try decide(record)
+            var event = try decide(record)
+            // The controlled-substance draw must be reconciled (drawn = administered + wasted) before
+            // the patient leaves: judged here, on the locked row, so a draw cannot slip in between.
+            if case .discharge(let complete, let override, .none) = event, current == .readyForDischarge,
+               let problem = try await RegisterRepository.dischargeProblem(record, db) {
+                event = .discharge(requiredPointsComplete: complete, override: override, registerProblem: problem)
+            }
             var machine = SessionStateMachine(state: current)
             switch machine.handle(event) {
             case .refuse(let reason):

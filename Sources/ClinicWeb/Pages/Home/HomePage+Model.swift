@@ -44,6 +44,8 @@ public struct HomePage: Sendable {
         public var emergencyAccesses: [EmergencyAccessRow] = []
         /// The clinic's time zone, for times.
         public var clinicTimeZone: TimeZone = .gmt
+        /// Open controlled-substance count discrepancies, in words (shown to administrators until closed).
+        public var registerDiscrepancies: [String] = []
 
         /// Creates the model.
         public init(clinicName: String, jurisdiction: String, timeZone: String, patientCount: Int,

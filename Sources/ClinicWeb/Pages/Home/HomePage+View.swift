@@ -19,6 +19,12 @@ extension HomePage {
                     .li(.a(.href("/patients/\(row.grant.patientID.uuidString.lowercased())"), .text(row.patientName)),
                         .text(": \(row.grant.userName), \(Instant.text(row.grant.grantedAt, in: model.clinicTimeZone)), “\(row.grant.reason)”"))
                 }))),
+            .if(!model.registerDiscrepancies.isEmpty, .section(.id("register-discrepancies"), .class("notice"),
+                .h2(.span(.attribute(named: "aria-hidden", value: "true"), .text("⚠ ")),
+                    .text("Open controlled-substance discrepancies (\(model.registerDiscrepancies.count))")),
+                .p(.text("A count differed from the register. Investigate each and close it with a written reason.")),
+                .ul(.forEach(model.registerDiscrepancies) { .li(.text($0)) }),
+                .p(.a(.class("button"), .href("/register/discrepancies"), .text("Investigate discrepancies"))))),
             .if(!model.dayList.isEmpty, .section(.id("day-list"),
                 .h2(.text("Rating scales due today or overdue")),
                 .div(.class("table-scroll"), .table(.class("data"),

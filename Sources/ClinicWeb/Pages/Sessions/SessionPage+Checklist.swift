@@ -75,8 +75,11 @@ extension SessionPage {
                                                                  errors: errors, required: true)),
             FormField.input("administeredBy", label: "Given by", value: value("administeredBy", current?.details.administeredBy), errors: errors, required: true),
             FormField.input("checkedBy", label: "Checked by (second person)", value: value("checkedBy", current?.details.checkedBy), errors: errors, required: true),
-            FormField.input("registerReference", label: "Controlled-substance register entry", value: value("registerReference", current?.details.registerReference),
-                            errors: errors, hint: "The register's page or line for this dose."),
+            FormField.select("registerDrawID", label: "Controlled-substance register draw",
+                             choices: model.registerDraws.map { ($0.value, $0.label) },
+                             selected: value("registerDrawID", current?.details.registerDrawID?.uuidString.lowercased()), errors: errors,
+                             hint: model.registerDraws.isEmpty ? "Draw the dose from the register first (Controlled-substance draws below)."
+                                 : "The register's draw this dose came from."),
             .if(current != nil, FormField.input("reason", label: "Reason for the correction", value: model.value("administration", "reason"), errors: errors, required: true)),
             .div(.class("actions"), .button(.type(.submit), .class(current == nil ? "primary" : "secondary"),
                                             .text(current == nil ? "Record administration" : "Save correction"))))
@@ -88,9 +91,15 @@ extension SessionPage {
                                            + (current.details.concentrationMgPerMl.map { " at \(Rounding.text($0, places: 1)) mg/mL" } ?? "")
                                            + (current.details.pumpRateMlPerHour.map { ", \(Rounding.text($0, places: 1)) mL/h" } ?? ""))),
                     .dt("Given by"), .dd(.text("\(current.details.administeredBy), checked by \(current.details.checkedBy)")),
-                    .unwrap(current.details.registerReference) { .group(.dt("Register"), .dd(.text($0))) },
+                    .unwrap(current.details.registerDrawID) { id in
+                        .group(.dt("Register draw"), .dd(.a(.href("\(model.path)/register"),
+                            .text(model.registerDraws.first { $0.value == id.uuidString.lowercased() }?.label ?? "Draw \(id.uuidString.lowercased().prefix(8))"))))
+                    },
+                    .unwrap(current.details.registerReference) { .group(.dt("Register reference (recorded as text)"), .dd(.text($0))) },
                     .unwrap(current.entry.reason) { .group(.dt("Corrected"), .dd(.text("\($0) (\(current.entry.recordedByName))"))) })
             },
+            .p(.class("no-print"), .a(.href("\(model.path)/register"), .id("register-draws-link"), .text("Controlled-substance draws")),
+               .text(model.registerReconciliation.map { $0.isReconciled ? " · ✓ reconciled" : " · ⚠ not reconciled: \($0.unaccounted) unaccounted for" } ?? "")),
             .if(editable && current == nil, form),
             .if(editable && current != nil, disclosure("Correct the administration record", form)),
             .if(record.treatment == .ivKetamine && (state == .dosing || !record.infusionChanges.isEmpty), infusion(model, context: context)),

@@ -61,6 +61,11 @@ public enum SessionPage {
         public var now: Date
         /// The clinic's time zone.
         public var timeZone: TimeZone
+        /// The session's controlled-substance draws (id and words) for the administration record's
+        /// register link, and the reconciliation in words (nil when nothing was drawn).
+        public var registerDraws: [RegisterChoice] = []
+        /// The reconciliation of the session's draws, when it drew from the register.
+        public var registerReconciliation: SessionDrawReconciliation?
 
         /// Creates a model.
         public init(record: TreatmentSessionRecord, patient: PatientSummary, policy: SessionPolicy, checklist: ChecklistEvaluation,

@@ -43,6 +43,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case auditExport = "audit.export"
     /// Read the Prometheus metrics at `/metrics`.
     case operationsMetrics = "operations.metrics"
+    /// Read the clinic's aggregate outcome report (no patient is named in it).
+    case outcomesRead = "outcomes.read"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -67,6 +69,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .auditRead: "Browse the audit trail"
         case .auditExport: "Export the audit trail"
         case .operationsMetrics: "Read server metrics"
+        case .outcomesRead: "Read the clinic's aggregate outcome report and its exports"
         }
     }
 
@@ -84,11 +87,11 @@ public enum AccessMatrix {
         switch role {
         case .administrator:
             [.patientsRead, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure, .auditRead,
-             .auditExport, .operationsMetrics]
+             .auditExport, .operationsMetrics, .outcomesRead]
         case .prescriber:
             [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
-             .sessionsOverride, .remsSubmit]
+             .sessionsOverride, .remsSubmit, .outcomesRead]
         case .nurse:
             [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
              .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit]

@@ -43,12 +43,13 @@ struct CourseOutcomeTests {
              sessions: given([0, 2]), planned: 6, phq9: ratings([(-2, 18)]), madrs: [], exclusion: .tooFewAssessments,
              instrument: .phq9, response: false, remission: false, timeToResponse: nil, sessionsToResponse: nil, timeToRelapse: nil,
              dropout: false, effects: []),
-        // Baseline 20 (day −1). Day 8: 9 ≤ 10 → response (4 sessions before day 8: 0, 2, 4, 7). Days 21 and 28
-        // above 10 twice in a row → relapse on day 28, 20 days after the response. Latest 12: no response now.
+        // Baseline 20 (day −1). Day 8: 9 ≤ 10 → response (4 sessions before day 8: 0, 2, 4, 7). Endpoint: the last
+        // rating up to day 11 + 7 = 18, day 14: 6 → response at the endpoint, no remission (6 > 4). Days 21 and 28
+        // above 10 twice in a row → relapse on day 28, 20 days after the response.
         // Effects: dose 7 seen on day 8, next dose day 9 → censored at 1; dose 11 seen on 14, ends on 21 → 10.
         Case(name: "responder who relapses", sessions: given([0, 2, 4, 7, 9, 11]), planned: 6,
              phq9: ratings([(-1, 20), (3, 12), (8, 9), (14, 6), (21, 11), (28, 12)]), madrs: [], exclusion: nil, instrument: .phq9,
-             response: false, remission: false, timeToResponse: .init(time: 8, event: true), sessionsToResponse: 4,
+             response: true, remission: false, timeToResponse: .init(time: 8, event: true), sessionsToResponse: 4,
              timeToRelapse: .init(time: 20, event: true), dropout: false,
              effects: [.init(time: 1, event: false), .init(time: 10, event: true)]),
         Case(name: "no PHQ-9 baseline: judged on MADRS; 30 → 10 is response and remission (≤ 10)",
@@ -60,6 +61,10 @@ struct CourseOutcomeTests {
              planned: 6, phq9: ratings([(0, 16), (5, 14)]), madrs: [], exclusion: nil, instrument: .phq9, response: false,
              remission: false, timeToResponse: .init(time: 5, event: false), sessionsToResponse: nil, timeToRelapse: nil, dropout: true,
              effects: []),
+        Case(name: "one missed session in the middle is not a dropout",
+             sessions: given([0, 4]) + [CourseSessionFact(date: day(2), state: .noShow)], planned: 3, phq9: ratings([(0, 16), (6, 12)]),
+             madrs: [], exclusion: nil, instrument: .phq9, response: false, remission: false, timeToResponse: .init(time: 6, event: false),
+             sessionsToResponse: nil, timeToRelapse: nil, dropout: false, effects: []),
         Case(name: "sessions still to come: not a dropout even with few given",
              sessions: given([0]) + [CourseSessionFact(date: day(30), state: .scheduled)], planned: 6, phq9: ratings([(0, 16), (3, 4)]),
              madrs: [], exclusion: nil, instrument: .phq9, response: true, remission: true, timeToResponse: .init(time: 3, event: true),

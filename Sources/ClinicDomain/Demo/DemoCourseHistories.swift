@@ -55,12 +55,13 @@ public struct DemoCourseHistories: Sendable {
     private mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &generator) < p }
     private mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &generator) }
 
-    /// The next patient's course. Courses start up to a year ago (a few still to start their
-    /// sessions this week); two in three are IV ketamine.
+    /// The next patient's course. Courses start up to a year ago and all their sessions are in the
+    /// past, so today's treatment room and board show only the demo's own stories; two in three
+    /// are IV ketamine.
     public mutating func next() -> History {
         let template = templates.count > 1 && chance(1.0 / 3) ? 1 : 0
         let offsets = templates[template]
-        let startDaysAgo = int(-3...365)
+        let startDaysAgo = int(min(365, (offsets.max() ?? 0) + 1)...365)
         let chances = template == 0 ? Self.iv : Self.esketamine
         let baseline = int(15...25)
         let responds = chance(chances.response)

@@ -48,15 +48,16 @@ public struct CourseOutcome: Equatable, Sendable, Codable {
     public let sessionsGiven: Int
     /// The baseline total.
     public let baseline: Int?
-    /// The latest total in the course.
+    /// The endpoint total: the last rating up to ``endpointWindowDays`` after the last session
+    /// given (the first after the baseline when none falls in that window).
     public let latest: Int?
     /// (latest − baseline) × 100 / baseline; nil when the baseline is 0.
     public let percentChange: Double?
-    /// Response at the latest rating: ≥50% fall from baseline [R55-ELEKT][R55-SUS3].
+    /// Response at the endpoint: ≥50% fall from baseline [R55-ELEKT][R55-SUS3].
     public let isResponse: Bool
-    /// Remission at the latest rating: PHQ-9 < 5, MADRS ≤ 10 [R55-ESC][R55-KetECT].
+    /// Remission at the endpoint: PHQ-9 < 5, MADRS ≤ 10 [R55-ESC][R55-KetECT].
     public let isRemission: Bool
-    /// Reliable change at the latest rating, when the clinic has set a threshold (the reference has
+    /// Reliable change at the endpoint, when the clinic has set a threshold (the reference has
     /// none for PHQ-9 or MADRS: NOT FOUND, clinic policy).
     public let reliableChange: ReliableChange?
     /// Days from the first session given to the first rating that met the response rule, or to the
@@ -67,8 +68,8 @@ public struct CourseOutcome: Equatable, Sendable, Codable {
     /// Days from the first response to the confirmed relapse, or to the last rating (censored).
     /// Nil when the course never responded.
     public let timeToRelapse: SurvivalObservation?
-    /// The course stopped before its planned sessions were given: none is still to come and fewer
-    /// than planned were given.
+    /// The course stopped before its planned sessions were given: none is still to come, fewer
+    /// than planned were given, and the last one was not (a single missed session is not a dropout).
     public let isDropout: Bool
     /// The duration of each dose's effect: ended doses are events, ongoing ones censored.
     public let effects: [SurvivalObservation]
@@ -87,7 +88,8 @@ public struct CourseOutcome: Equatable, Sendable, Codable {
                              madrs: [ScoreObservation], baselineWindowDays: Int = baselineWindowDays, policy: OutcomePolicy) -> CourseOutcome {
         let given = sessions.filter(\.wasGiven).map(\.date).sorted()
         let pending = sessions.contains(where: \.isPending)
-        let dropout = !pending && given.count < plannedSessions
+        let lastScheduled = sessions.max { $0.date < $1.date }
+        let dropout = !pending && given.count < plannedSessions && !(lastScheduled?.wasGiven ?? false)
         guard let first = given.first else {
             return excluded(.noSessionGiven, given: 0, dropout: dropout)
         }
@@ -107,7 +109,10 @@ public struct CourseOutcome: Equatable, Sendable, Codable {
         }
         let base = series[baselineIndex]
         let after = Array(series[(baselineIndex + 1)...])
-        guard let latest = after.last else {
+        // The endpoint: the last rating up to `endpointWindowDays` after the last session given
+        // (the first rating after the baseline when none falls in that window).
+        let endpointLimit = given.last!.dayNumber + Self.endpointWindowDays
+        guard let latest = after.last(where: { $0.date.dayNumber <= endpointLimit }) ?? after.first else {
             return CourseOutcome(exclusion: .tooFewAssessments, instrument: instrument, sessionsGiven: given.count,
                                  baseline: base.total, latest: nil, percentChange: nil, isResponse: false,
                                  isRemission: false, reliableChange: nil, timeToResponse: nil, sessionsToResponse: nil,
@@ -125,10 +130,11 @@ public struct CourseOutcome: Equatable, Sendable, Codable {
             reliable = change <= -points ? .improved : change >= points ? .deteriorated : .noReliableChange
         }
         let firstResponse = after.first(where: responds)
+        let lastRating = after.last!
         let timeToResponse: SurvivalObservation = if let firstResponse {
             SurvivalObservation(time: Double(firstResponse.date.dayNumber - first.dayNumber), event: true)
         } else {
-            SurvivalObservation(time: Double(max(0, latest.date.dayNumber - first.dayNumber)), event: false)
+            SurvivalObservation(time: Double(max(0, lastRating.date.dayNumber - first.dayNumber)), event: false)
         }
         var timeToRelapse: SurvivalObservation?
         var sessionsToResponse: Int?
@@ -138,7 +144,7 @@ public struct CourseOutcome: Equatable, Sendable, Codable {
             if let relapse = relapses.first {
                 timeToRelapse = SurvivalObservation(time: Double(relapse.dayNumber - firstResponse.date.dayNumber), event: true)
             } else {
-                timeToRelapse = SurvivalObservation(time: Double(latest.date.dayNumber - firstResponse.date.dayNumber), event: false)
+                timeToRelapse = SurvivalObservation(time: Double(lastRating.date.dayNumber - firstResponse.date.dayNumber), event: false)
             }
         }
         let effects = OutcomeAnalysis.effectSurvival(
@@ -153,6 +159,11 @@ public struct CourseOutcome: Equatable, Sendable, Codable {
     /// How far before the first session a rating still counts as the baseline: 30 days (clinic
     /// policy; the reference gives no number). An older rating describes another time.
     public static let baselineWindowDays = 30
+
+    /// The endpoint is the last rating up to 7 days after the last session given (clinic policy:
+    /// the trials rate at the end of the acute course, e.g. day 28 [R55-T2] or 3 weeks [R55-ELEKT];
+    /// the reference has no window for a clinic). Later ratings count for relapse, not response.
+    public static let endpointWindowDays = 7
 
     static func excluded(_ reason: CourseExclusion, given: Int, dropout: Bool) -> CourseOutcome {
         CourseOutcome(exclusion: reason, instrument: nil, sessionsGiven: given, baseline: nil, latest: nil, percentChange: nil,

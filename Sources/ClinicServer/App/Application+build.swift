@@ -58,6 +58,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     RemsController(services: services).addRoutes(to: routes)
     RemsAPIController(services: services).addRoutes(to: routes)
     RemsSettingController(services: services).addRoutes(to: routes)
+    OutcomesController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -6,7 +6,7 @@ import SQLKit
 /// (multi-row inserts, one transaction per batch of patients) so 100,000 patients still load in
 /// well under a minute. The courses copy the demo's two signed template plans (IV ketamine and
 /// esketamine), shifted to each patient's start day; the outcomes are drawn by
-/// ``DemoCourseHistories``. Each batch writes one audit entry naming what it added, and the
+/// ``DemoCourseHistories``. Each course writes its audit entry in the same transaction, and the
 /// outcome report's derived rows are written beside the histories.
 struct DemoOutcomeHistories: Sendable {
     let database: ClinicDatabase
@@ -64,6 +64,7 @@ struct DemoOutcomeHistories: Sendable {
             var sessions: [[any Encodable & Sendable]] = []
             var ratings: [[any Encodable & Sendable]] = []
             var outcomes: [CourseOutcomeRecord] = []
+            var events: [AuditEvent] = []
         }
         var rows = Rows()
         let nowMs = now.millisecondsSince1970
@@ -100,6 +101,8 @@ struct DemoOutcomeHistories: Sendable {
                                         ageBand: AgeBand(age: patient.registration.dateOfBirth.age(on: start)),
                                         sex: patient.registration.sexAtBirth)
             rows.outcomes.append(CourseOutcomeRecord(courseID: planID, patientID: patient.id, keys: keys, outcome: outcome))
+            rows.events.append(AuditEvent(.create, entityType: "treatment_plan", entityID: planID.uuidString, patientID: patient.id,
+                                          summary: "demo course history: \(template.treatmentProtocol.name), \(history.sessions.count) sessions from \(start.iso), \(history.ratings.count) PHQ-9 ratings"))
         }
         let batch = rows
         try await database.write { db in
@@ -110,9 +113,7 @@ struct DemoOutcomeHistories: Sendable {
             try await Self.insert(into: "scale_responses", ["id", "patient_id", "instrument", "score", "total", "administered_on",
                                                            "recorded_at", "source", "recorded_by", "recorded_by_name"], batch.ratings, db)
             try await CourseOutcomeRepository.insert(batch.outcomes, refreshedAt: nowMs, in: db)
-            try await AuditLog.append([AuditEvent(.create, entityType: "demo_histories", entityID: "batch",
-                                                  summary: "demo loader added \(batch.plans.count) synthetic courses with \(batch.sessions.count) sessions and \(batch.ratings.count) PHQ-9 ratings")],
-                                      stamp: stamp, in: db)
+            try await AuditLog.append(batch.events, stamp: stamp, in: db)
         }
     }
 

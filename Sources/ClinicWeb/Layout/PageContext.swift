@@ -67,6 +67,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case clinic
     /// The signed-in user's own account.
     case account
+    /// The clinic's outcome report (directors, administrators, prescribers).
+    case outcomes
 
     /// The label in the navigation bar.
     public var title: String {
@@ -81,6 +83,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
         case .account: "My account"
+        case .outcomes: "Outcomes"
         }
     }
 
@@ -97,6 +100,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"
         case .account: "/account"
+        case .outcomes: "/outcomes"
         }
     }
 }

@@ -126,10 +126,10 @@ struct CourseOutcomeTests {
         let iv = try #require(report.breakdowns.first { $0.dimension == .treatment }?.rows.first { $0.value == "iv-ketamine" })
         #expect(iv.tally.courses == 23 && iv.tally.included == 20 && iv.tally.responses == 2)
         let ivFlags = iv.benchmarks.filter { $0.benchmark.measure == "response" }
-        #expect(!ivFlags.isEmpty && ivFlags.allSatisfy(\.isBelow))
+        #expect(!ivFlags.isEmpty && ivFlags.allSatisfy { $0.isBelow })
         let esketamine = try #require(report.breakdowns.first { $0.dimension == .treatment }?.rows.first { $0.value == "esketamine" })
         #expect(esketamine.benchmarks.filter { $0.benchmark.measure == "response" }.allSatisfy { !$0.isBelow })
-        #expect(esketamine.benchmarks.filter { $0.benchmark.measure == "remission" && $0.benchmark.flaggable }.allSatisfy(\.isBelow),
+        #expect(esketamine.benchmarks.filter { $0.benchmark.measure == "remission" && $0.benchmark.flaggable }.allSatisfy { $0.isBelow },
                 "PHQ-9 6 is not remission (< 5): 0 of 20, far below")
         #expect(report.waterfall == [WaterfallBin(percent: -10, courses: 23), WaterfallBin(percent: -70, courses: 17)])
         #expect(report.timeToResponse.curve.subjects == 40 && report.timeToResponse.curve.events == 17)

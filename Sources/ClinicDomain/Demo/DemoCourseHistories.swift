@@ -63,7 +63,7 @@ public struct DemoCourseHistories: Sendable {
         let offsets = templates[template]
         let startDaysAgo = int(min(365, (offsets.max() ?? 0) + 1)...365)
         let chances = template == 0 ? Self.iv : Self.esketamine
-        let baseline = int(15...25)
+        let baseline = int(15...24)          // PHQ-9 with item 9 at 0 (no suicidality alert) reaches 24
         let responds = chance(chances.response)
         let remits = responds && chance(chances.remissionGivenResponse)
         let relapses = responds && chance(chances.relapseGivenResponse)
@@ -113,7 +113,7 @@ public struct DemoCourseHistories: Sendable {
                 score = day > lastGiven + 1 && !relapses ? target : target + rise * max(0, sinceDose - 1)
             }
             score += Double(int(-1...1))
-            ratings.append(Rating(offset: day, total: max(0, min(27, Int(score.rounded())))))
+            ratings.append(Rating(offset: day, total: max(0, min(24, Int(score.rounded())))))
         }
         return History(template: template, startDaysAgo: startDaysAgo, sessions: sessions, ratings: ratings)
     }

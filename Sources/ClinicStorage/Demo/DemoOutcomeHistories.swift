@@ -90,9 +90,10 @@ struct DemoOutcomeHistories: Sendable {
             var phq9: [ScoreObservation] = []
             for rating in history.ratings {
                 let date = start.adding(days: rating.offset)
-                phq9.append(ScoreObservation(date: date, total: rating.total))
-                rows.ratings.append([UUID().uuidString, patient.id.uuidString, InstrumentID.phq9.rawValue, Self.scoreJSON[rating.total],
-                                     rating.total, date.iso, nowMs, ResponseSource.staff.rawValue, "system", "Demo loader"])
+                let stored = Self.scores[max(0, min(Self.scores.count - 1, rating.total))]
+                phq9.append(ScoreObservation(date: date, total: stored.total))
+                rows.ratings.append([UUID().uuidString, patient.id.uuidString, InstrumentID.phq9.rawValue, stored.json,
+                                     stored.total, date.iso, nowMs, ResponseSource.staff.rawValue, "system", "Demo loader"])
             }
             let outcome = CourseOutcome.judge(sessions: facts, plannedSessions: history.sessions.count, phq9: phq9, madrs: [],
                                               policy: .defaults)
@@ -127,9 +128,11 @@ struct DemoOutcomeHistories: Sendable {
         }
     }
 
-    /// The stored score of a PHQ-9 total, item 9 answered 0 (no suicidality alert), once per total.
-    static let scoreJSON: [String] = (0...27).map { total in
-        let score = try! InstrumentScoring.score(.phq9, answers: DemoIntakeScenarios.phq9Answers(total: total, item9: 0))
-        return try! StoredJSON.text(score)
+    /// The stored score of each PHQ-9 total from 0 to 24, item 9 answered 0 (no suicidality alert,
+    /// so 24 is the highest total), scored once: its JSON and the total the scoring gives.
+    static let scores: [(json: String, total: Int)] = (0...24).compactMap { total in
+        guard let score = try? InstrumentScoring.score(.phq9, answers: DemoIntakeScenarios.phq9Answers(total: total, item9: 0)),
+              let json = try? StoredJSON.text(score), let scored = score.total else { return nil }
+        return (json, scored)
     }
 }

@@ -17,13 +17,15 @@ struct OutcomeAnalysisTests {
         points.map { ScoreObservation(date: day($0.0), total: $0.1) }
     }
 
-    @Test("Worked example: PHQ-9 baseline 20, doses on days 0, 7, 14 → effect 5 days, 6 days, censored at 6; median 5.5")
+    @Test("Worked example: PHQ-9 baseline 20, doses on days 0, 7, 14 → effect 5 days, 6 days, censored at 6; Kaplan–Meier median 6")
     func workedExample() {
         // Threshold = 0.5 × 20 = 10 (effect present while the total is ≤ 10).
         // Dose day 0:  day 2 → 8 (effect seen), day 5 → 12 (> 10): ended, 5 days.
         // Dose day 7:  day 9 → 6, day 13 → 11 (> 10): ended, 6 days.
         // Dose day 14: day 16 → 7, day 20 → 9: still ≤ 10 at the last observation: censored at 6 days.
-        // Median over the observed ends {5, 6} = 5.5; the censored dose is left out.
+        // Kaplan–Meier over {5 ended, 6 ended, 6 censored}: at 5 days 3 at risk, 1 ends → S = 2/3; at 6 days
+        // 2 at risk (the censored dose counts as at risk at 6), 1 ends → S = 1/3 ≤ 0.5: the median is 6.
+        // Dropping the censored dose (the old rule) gave 5.5, too short.
         let observations = series([(0, 20), (2, 8), (5, 12), (9, 6), (13, 11), (16, 7), (20, 9)])
         let summary = OutcomeAnalysis.summarize(observations, doses: [day(0), day(7), day(14)],
                                                 remissionAtOrBelow: 4, policy: .defaults)
@@ -41,7 +43,7 @@ struct OutcomeAnalysisTests {
             EffectDuration(doseDate: day(7), status: .ended, endDate: day(13), days: 6, censoredAtDays: nil),
             EffectDuration(doseDate: day(14), status: .ongoing, endDate: nil, days: nil, censoredAtDays: 6),
         ])
-        #expect(summary.medianEffectDays == 5.5)
+        #expect(summary.medianEffectDays == 6)
     }
 
     @Test("Response at exactly a 50% fall (20 → 10), not at 45% (20 → 11) nor 49% (MADRS 51 → 26); 51% (51 → 25) is")
@@ -203,11 +205,27 @@ struct OutcomeAnalysisTests {
         ])
     }
 
-    @Test("Median over an odd number of observed ends is the middle one")
-    func oddMedian() {
-        #expect(OutcomeAnalysis.median([7, 3, 5]) == 5)
-        #expect(OutcomeAnalysis.median([4]) == 4)
-        #expect(OutcomeAnalysis.median([]) == nil)
+    @Test("Kaplan–Meier median of effect: all ended → the middle one; censored doses count as at risk, not dropped")
+    func effectMedian() {
+        func ended(_ days: Int) -> EffectDuration {
+            EffectDuration(doseDate: day(0), status: .ended, endDate: day(days), days: days, censoredAtDays: nil)
+        }
+        func ongoing(_ days: Int) -> EffectDuration {
+            EffectDuration(doseDate: day(0), status: .ongoing, endDate: nil, days: nil, censoredAtDays: days)
+        }
+        // No censoring: S falls by 1/3 at 3, 5, 7 → first S ≤ 0.5 at 5 (the middle one).
+        #expect(OutcomeAnalysis.medianEffect([ended(7), ended(3), ended(5)]) == 5)
+        #expect(OutcomeAnalysis.medianEffect([ended(4)]) == 4)
+        #expect(OutcomeAnalysis.medianEffect([]) == nil)
+        // One end at 3 and three doses still in effect at 10: S(3) = 3/4, never ≤ 0.5 → not yet known.
+        // Dropping the censored doses would have called it 3 days.
+        #expect(OutcomeAnalysis.medianEffect([ended(3), ongoing(10), ongoing(10), ongoing(10)]) == nil)
+        // A dose censored at 2 leaves the risk set before the end at 4: S(4) = 1 × (1 − 1/2) = 0.5 → 4.
+        #expect(OutcomeAnalysis.medianEffect([ongoing(2), ended(4), ended(6)]) == 4)
+        // Not reached and not observed doses are left out of the survival data altogether.
+        let none = EffectDuration(doseDate: day(0), status: .notReached, endDate: nil, days: nil, censoredAtDays: nil)
+        #expect(OutcomeAnalysis.effectSurvival([none, ended(5), ongoing(6)])
+                == [SurvivalObservation(time: 5, event: true), SurvivalObservation(time: 6, event: false)])
     }
 
     @Test("Policy: the defaults validate; out-of-range values name their fields")

@@ -1108,10 +1108,11 @@ class Fuzzer:
     def plan(self) -> list[Case]:
         """Choose the requests: each category gets a share of what is left of the budget, and
         within it every route (or form) gets its turn before any gets a second (tier by tier)."""
-        # Hostile headers, then sign-in and sign-out, go last and are few (failed sign-ins count
-        # towards the throttle).
-        last: list[Case] = self.header_cases() + self.login_cases()
-        left = max(0, self.args.requests - self.sent - len(last))
+        # Hostile headers go first (few, cheap); sign-in and sign-out go last (failed sign-ins
+        # count towards the throttle).
+        first: list[Case] = self.header_cases()
+        last: list[Case] = self.login_cases()
+        left = max(0, self.args.requests - self.sent - len(first) - len(last))
         streams: dict[str, list[list[list[Case]]]] = {"json": [], "query": [], "form": []}
         for route in self.routes:
             if route.template in ("/logout",) or route.template.startswith("/login"):
@@ -1163,7 +1164,7 @@ class Fuzzer:
                     if index[i] < len(lists[i]):
                         ordered.append(lists[i][index[i]])
                         index[i] += 1
-        return ordered + last
+        return first + ordered + last
 
     def header_cases(self) -> list[Case]:
         """Hostile headers: credentials, cookies, host, forwarding and caching headers."""

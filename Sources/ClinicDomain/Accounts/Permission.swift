@@ -59,6 +59,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case registerWitness = "register.witness"
     /// Set up products, locations and register settings, and close count discrepancies.
     case registerManage = "register.manage"
+    /// Read the clinic's aggregate outcome report (no patient is named in it).
+    case outcomesRead = "outcomes.read"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -89,6 +91,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .registerRecord: "Make controlled-substance register entries and counts"
         case .registerWitness: "Witness register entries and counts (second person)"
         case .registerManage: "Set up the register and close count discrepancies"
+        case .outcomesRead: "Read the clinic's aggregate outcome report and its exports"
         }
     }
 
@@ -106,11 +109,11 @@ public enum AccessMatrix {
         switch role {
         case .administrator:
             [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
-             .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage]
+             .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage, .outcomesRead]
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
-             .sessionsOverride, .remsSubmit, .registerView, .registerRecord, .registerWitness]
+             .sessionsOverride, .remsSubmit, .registerView, .registerRecord, .registerWitness, .outcomesRead]
         case .nurse:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
              .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit, .registerView, .registerRecord, .registerWitness]

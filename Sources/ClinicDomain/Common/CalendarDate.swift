@@ -49,16 +49,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// The date `days` later (earlier when negative).
     public func adding(days: Int) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let start = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
-        return CalendarDate(instant: calendar.date(byAdding: .day, value: days, to: start)!, in: .gmt)
+        CalendarDate(dayNumber: dayNumber + days) ?? self
     }
 
     /// Days from `start` to `end` (negative when `end` is earlier).
     public static func daysBetween(_ start: CalendarDate, _ end: CalendarDate) -> Int {
-        let a = start.startInstant(in: .gmt), b = end.startInstant(in: .gmt)
-        return Int(rounding: b.timeIntervalSince(a) / 86_400)
+        end.dayNumber - start.dayNumber
     }
 
     /// `YYYY-MM-DD`.

@@ -57,7 +57,7 @@ public enum OutcomeAnalysis {
             baseline: baseline, latest: latest, changeFromBaseline: change, percentChange: percent,
             isResponse: latestResponds, firstResponseDate: firstResponse, isRemission: remission,
             reliableChange: reliable, relapses: relapses, effectDurations: durations,
-            medianEffectDays: median(durations.compactMap(\.days)))
+            medianEffectDays: medianEffect(durations))
     }
 
     /// Whether `total` is a fall of at least `fraction` from `baseline`: total ≤ (1 − fraction) × baseline.
@@ -142,11 +142,22 @@ public enum OutcomeAnalysis {
         }
     }
 
-    /// The median of `values` (the mean of the middle two for an even count); nil when empty.
-    static func median(_ values: [Int]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
+    /// The effect durations as survival data: an ended dose is an event at its days, an ongoing one
+    /// is censored at its last observation; doses with no effect seen or nothing observed are left out.
+    public static func effectSurvival(_ durations: [EffectDuration]) -> [SurvivalObservation] {
+        durations.compactMap { duration in
+            switch duration.status {
+            case .ended: duration.days.map { SurvivalObservation(time: Double($0), event: true) }
+            case .ongoing: duration.censoredAtDays.map { SurvivalObservation(time: Double($0), event: false) }
+            case .notReached, .notObserved: nil
+            }
+        }
+    }
+
+    /// The Kaplan–Meier median duration of effect: ended doses are events, ongoing (censored) doses
+    /// count as "lasted at least this long" instead of being dropped, which made the median lean
+    /// short. Nil when fewer than half the doses' effects are known to have ended.
+    static func medianEffect(_ durations: [EffectDuration]) -> Double? {
+        KaplanMeier.estimate(effectSurvival(durations)).median
     }
 }

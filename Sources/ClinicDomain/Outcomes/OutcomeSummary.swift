@@ -26,8 +26,10 @@ public struct OutcomeSummary: Equatable, Sendable, Codable {
     public let relapses: [CalendarDate]
     /// How long each dose's effect lasted, one entry per dose date in order.
     public let effectDurations: [EffectDuration]
-    /// The median of ``EffectDuration/days`` over the doses whose effect end was observed; nil
-    /// when none was. Censored doses are left out (see docs/outcomes.md).
+    /// The Kaplan–Meier median duration of effect: the first time at which the estimated share of
+    /// doses still in effect is at or below one half. Ended doses are events, ongoing doses are
+    /// censored at their last observation (not dropped). Nil when the curve never falls to one
+    /// half (see docs/outcomes.md).
     public let medianEffectDays: Double?
 
     /// A summary from its parts (the analysis builds it; tests and storage may too).

@@ -61,6 +61,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     RegisterController(services: services).addRoutes(to: routes)
     SessionRegisterController(services: services).addRoutes(to: routes)
     RegisterAPIController(services: services).addRoutes(to: routes)
+    OutcomesController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -90,10 +90,12 @@ struct OutcomeOverview: Sendable {
 
     static func medianText(_ summary: OutcomeSummary) -> String {
         let ended = summary.effectDurations.filter { $0.status == .ended }.count
+        let censored = summary.effectDurations.filter { $0.status == .ongoing }.count
+        let counts = "\(ended) dose\(ended == 1 ? "" : "s") with an observed end, \(censored) still in effect at the last rating"
         guard let median = summary.medianEffectDays else {
-            return "Median duration of effect: not yet known (no dose whose effect was seen to end)."
+            return "Median duration of effect: not yet known (fewer than half the doses were seen to wear off; \(counts))."
         }
-        return "Median duration of effect: \(Rounding.text(median, places: 1)) days (\(ended) dose\(ended == 1 ? "" : "s") with an observed end)."
+        return "Median duration of effect (Kaplan–Meier): \(Rounding.text(median, places: 1)) days (\(counts))."
             + " Plan the next dose a little before this [R3]."
     }
 }

@@ -61,14 +61,42 @@ public struct DemoClinicLoader: Sendable {
         let batchSize = 2_000
         var done = scenarios
         progress(done, patients)
+        // The outcome report's rows for the scenario patients, then course histories for the rest.
+        let outcomes = CourseOutcomeRepository(database: database)
+        try await outcomes.refresh(clinicID: clinic.id, policy: .defaults, now: now)
+        var templates = try await historyTemplates(in: clinic.id)
+        var histories = DemoCourseHistories(seed: seed, templates: templates?.offsets ?? [])
         while done < patients {
             let size = min(batchSize, patients - done)
             let batch = (0..<size).map { _ in people.next() }
-            _ = try await repository.registerAll(batch, in: clinic.id, stamp: stamp)
+            let added = try await repository.registerAll(batch, in: clinic.id, stamp: stamp)
+            if templates != nil {
+                try await DemoOutcomeHistories(database: database).add(added, clinicID: clinic.id, templates: &templates!,
+                                                                        histories: &histories, today: today, now: now, stamp: stamp)
+            }
             done += size
             progress(done, patients)
         }
+        if templates != nil, done > scenarios {
+            // The histories' rows were judged as they were written: the next report need not judge them again.
+            let clinicID = clinic.id, through = now.millisecondsSince1970 + CourseOutcomeRepository.refreshOverlap
+            try await database.write { db in try await CourseOutcomeRepository.markRefreshed(clinicID, through: through, in: db) }
+        }
         return Summary(clinicID: clinic.id, patientsAdded: done)
+    }
+
+    /// The signed IV ketamine and esketamine plans of the demo's "Eligible" and "Esketamine"
+    /// patients, which the large clinic's course histories copy; nil when they are not loaded.
+    private func historyTemplates(in clinicID: UUID) async throws -> DemoOutcomeHistories.Templates? {
+        let patients = SQLPatientRepository(database: database)
+        let plans = TreatmentPlanRepository(database: database)
+        var found: [TreatmentPlan] = []
+        for family in ["Eligible", "Esketamine"] {
+            guard let patient = try await patients.page(in: clinicID, matching: PatientSearch(family), after: nil, limit: 1).first,
+                  let plan = try await plans.list(patientID: patient.id).last else { return nil }
+            found.append(plan)
+        }
+        return DemoOutcomeHistories.Templates(plans: found)
     }
 
     /// Registers up to `limit` scenario patients with their intake records (once per clinic:

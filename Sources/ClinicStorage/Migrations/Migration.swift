@@ -46,6 +46,7 @@ public enum Migrations {
         createRegisterCatalogue,
         createRegisterMovements,
         createRegisterCounts,
+        createCourseOutcomes,
     ]
 
     /// The newest version this binary knows.

@@ -69,6 +69,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case clinic
     /// The signed-in user's own account.
     case account
+    /// The clinic's outcome report (directors, administrators, prescribers).
+    case outcomes
 
     /// The label in the navigation bar.
     public var title: String {
@@ -84,6 +86,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
         case .account: "My account"
+        case .outcomes: "Outcomes"
         }
     }
 
@@ -101,6 +104,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"
         case .account: "/account"
+        case .outcomes: "/outcomes"
         }
     }
 }

@@ -16,7 +16,7 @@ public enum ScalesPage {
         public let facts: [(label: String, value: String)]
         /// One line per dose: "2026-11-30 (35 mg): 6 days".
         public let durations: [String]
-        /// "Median duration of effect: 5.5 days (3 doses)" or why there is none.
+        /// "Median duration of effect (Kaplan–Meier): 6 days (…)" or why there is none.
         public let medianText: String
 
         /// Creates an outcome.

@@ -1,0 +1,138 @@
+import ClinicDomain
+import Foundation
+import SQLKit
+
+/// Gives the large demo clinic's patients course, session and rating histories, written in bulk
+/// (multi-row inserts, one transaction per batch of patients) so 100,000 patients still load in
+/// well under a minute. The courses copy the demo's two signed template plans (IV ketamine and
+/// esketamine), shifted to each patient's start day; the outcomes are drawn by
+/// ``DemoCourseHistories``. Each course writes its audit entry in the same transaction, and the
+/// outcome report's derived rows are written beside the histories.
+struct DemoOutcomeHistories: Sendable {
+    let database: ClinicDatabase
+
+    /// The two template plans the histories copy.
+    struct Templates: Sendable {
+        let plans: [TreatmentPlan]
+        /// Each template's JSON with its dates shifted by a number of days, cached per shift.
+        var shifted: [Int: [String]] = [:]
+        var sessionBodies: [Int: [[String]]] = [:]
+
+        init(plans: [TreatmentPlan]) { self.plans = plans }
+
+        /// Day offsets of each template's sessions from its start.
+        var offsets: [[Int]] {
+            plans.map { plan in plan.sessions.map { CalendarDate.daysBetween(plan.start, $0.date) } }
+        }
+
+        /// The plan bodies and session bodies with every date moved by `shift` days.
+        mutating func bodies(shift: Int) throws -> (plans: [String], sessions: [[String]]) {
+            if let plans = shifted[shift], let sessions = sessionBodies[shift] { return (plans, sessions) }
+            let plans = try self.plans.map { Self.shiftDates(in: try StoredJSON.text($0), by: shift) }
+            let sessions = try self.plans.map { plan in try plan.sessions.map { Self.shiftDates(in: try StoredJSON.text($0), by: shift) } }
+            shifted[shift] = plans
+            sessionBodies[shift] = sessions
+            return (plans, sessions)
+        }
+
+        /// `text` with every quoted `"YYYY-MM-DD"` moved by `days`.
+        static func shiftDates(in text: String, by days: Int) -> String {
+            var result = ""
+            result.reserveCapacity(text.utf8.count)
+            var rest = Substring(text)
+            while let quote = rest.firstIndex(of: "\"") {
+                result += rest[..<quote]
+                let after = rest.index(after: quote)
+                let candidate = rest[after...].prefix(11)
+                if candidate.count == 11, candidate.last == "\"", let date = CalendarDate(iso: String(candidate.dropLast())) {
+                    result += "\"" + date.adding(days: days).iso + "\""
+                    rest = rest[rest.index(after, offsetBy: 11)...]
+                } else {
+                    result += "\""
+                    rest = rest[after...]
+                }
+            }
+            return result + rest
+        }
+    }
+
+    /// Adds histories for `patients` (registered in the same batch) and their derived outcome rows.
+    func add(_ patients: [PatientSummary], clinicID: UUID, templates: inout Templates, histories: inout DemoCourseHistories,
+             today: CalendarDate, now: Date, stamp: AuditStamp) async throws {
+        struct Rows: Sendable {
+            var plans: [[any Encodable & Sendable]] = []
+            var sessions: [[any Encodable & Sendable]] = []
+            var ratings: [[any Encodable & Sendable]] = []
+            var outcomes: [CourseOutcomeRecord] = []
+            var events: [AuditEvent] = []
+        }
+        var rows = Rows()
+        let nowMs = now.millisecondsSince1970
+        for patient in patients {
+            let history = histories.next()
+            let template = templates.plans[history.template]
+            let start = today.adding(days: -history.startDaysAgo)
+            let shift = CalendarDate.daysBetween(template.start, start)
+            let bodies = try templates.bodies(shift: shift)
+            let planID = UUID()
+            let planBody = bodies.plans[history.template]
+                .replacingOccurrences(of: template.id.uuidString, with: planID.uuidString)
+                .replacingOccurrences(of: template.patientID.uuidString, with: patient.id.uuidString)
+            rows.plans.append([planID.uuidString, patient.id.uuidString, 1, template.treatmentProtocol.id, template.treatmentProtocol.version,
+                               planBody, nil as String?, "system", stamp.actorName, nowMs])
+            var facts: [CourseSessionFact] = []
+            for (index, session) in history.sessions.enumerated() {
+                let date = start.adding(days: session.offset)
+                facts.append(CourseSessionFact(date: date, state: session.state))
+                rows.sessions.append([UUID().uuidString, patient.id.uuidString, planID.uuidString, index + 1, date.iso, session.state.rawValue,
+                                      bodies.sessions[history.template][index], nowMs])
+            }
+            var phq9: [ScoreObservation] = []
+            for rating in history.ratings {
+                let date = start.adding(days: rating.offset)
+                let stored = Self.scores[max(0, min(Self.scores.count - 1, rating.total))]
+                phq9.append(ScoreObservation(date: date, total: stored.total))
+                rows.ratings.append([UUID().uuidString, patient.id.uuidString, InstrumentID.phq9.rawValue, stored.json,
+                                     stored.total, date.iso, nowMs, ResponseSource.staff.rawValue, "system", "Demo loader"])
+            }
+            let outcome = CourseOutcome.judge(sessions: facts, plannedSessions: history.sessions.count, phq9: phq9, madrs: [],
+                                              policy: .defaults)
+            let keys = CourseCohortKeys(clinicID: clinicID, start: start, treatment: template.treatmentProtocol.treatment,
+                                        protocolID: template.treatmentProtocol.id, diagnosis: "none", trdStage: "not-scored",
+                                        ageBand: AgeBand(age: patient.registration.dateOfBirth.age(on: start)),
+                                        sex: patient.registration.sexAtBirth)
+            rows.outcomes.append(CourseOutcomeRecord(courseID: planID, patientID: patient.id, keys: keys, outcome: outcome))
+            rows.events.append(AuditEvent(.create, entityType: "treatment_plan", entityID: planID.uuidString, patientID: patient.id,
+                                          summary: "demo course history: \(template.treatmentProtocol.name), \(history.sessions.count) sessions from \(start.iso), \(history.ratings.count) PHQ-9 ratings"))
+        }
+        let batch = rows
+        try await database.write { db in
+            try await Self.insert(into: "treatment_plans", ["id", "patient_id", "version", "protocol_id", "protocol_version", "body",
+                                                           "supersedes", "signed_by", "signed_by_name", "signed_at"], batch.plans, db)
+            try await Self.insert(into: "treatment_sessions", ["id", "patient_id", "plan_id", "number", "scheduled_on", "state",
+                                                              "planned_dose", "updated_at"], batch.sessions, db)
+            try await Self.insert(into: "scale_responses", ["id", "patient_id", "instrument", "score", "total", "administered_on",
+                                                           "recorded_at", "source", "recorded_by", "recorded_by_name"], batch.ratings, db)
+            try await CourseOutcomeRepository.insert(batch.outcomes, refreshedAt: nowMs, in: db)
+            try await AuditLog.append(batch.events, stamp: stamp, in: db)
+        }
+    }
+
+    /// Multi-row inserts, kept under both engines' bound-parameter limits.
+    static func insert(into table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]], _ db: any SQLDatabase) async throws {
+        let perStatement = max(1, 30_000 / max(1, columns.count))
+        for chunk in stride(from: 0, to: rows.count, by: perStatement) {
+            var insert = db.insert(into: table).columns(columns)
+            for row in rows[chunk..<min(chunk + perStatement, rows.count)] { insert = insert.values(row.map { SQLBind($0) }) }
+            try await insert.run()
+        }
+    }
+
+    /// The stored score of each PHQ-9 total from 0 to 24, item 9 answered 0 (no suicidality alert,
+    /// so 24 is the highest total), scored once: its JSON and the total the scoring gives.
+    static let scores: [(json: String, total: Int)] = (0...24).compactMap { total in
+        guard let score = try? InstrumentScoring.score(.phq9, answers: DemoIntakeScenarios.phq9Answers(total: total, item9: 0)),
+              let json = try? StoredJSON.text(score), let scored = score.total else { return nil }
+        return (json, scored)
+    }
+}

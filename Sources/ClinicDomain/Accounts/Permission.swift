@@ -43,6 +43,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case auditExport = "audit.export"
     /// Read the Prometheus metrics at `/metrics`.
     case operationsMetrics = "operations.metrics"
+    /// Register bedside monitors to chairs and see the monitor gateways (MLLP listener).
+    case monitorsManage = "monitors.manage"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -67,6 +69,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .auditRead: "Browse the audit trail"
         case .auditExport: "Export the audit trail"
         case .operationsMetrics: "Read server metrics"
+        case .monitorsManage: "Register monitors to chairs and see the monitor gateways"
         }
     }
 
@@ -84,7 +87,7 @@ public enum AccessMatrix {
         switch role {
         case .administrator:
             [.patientsRead, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure, .auditRead,
-             .auditExport, .operationsMetrics]
+             .auditExport, .operationsMetrics, .monitorsManage]
         case .prescriber:
             [.patientsRead, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,

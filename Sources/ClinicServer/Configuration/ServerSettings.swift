@@ -45,6 +45,8 @@ public struct ServerSettings: Sendable, Equatable {
     /// The app sits behind a TLS-terminating proxy: cookies are Secure, HSTS is sent, and the
     /// client address comes from `X-Forwarded-For`.
     public var behindTlsProxy = false
+    /// The MLLP listener for monitor gateways (HL7 v2 PCD-01): off by default; see docs/monitors.md.
+    public var monitors = MonitorListenerSettings()
 
     /// Default settings.
     public init() {}
@@ -133,7 +135,19 @@ public struct SettingKey: Sendable {
         SettingKey(name: "behindTlsProxy", help: "Behind a TLS-terminating proxy: Secure cookies, HSTS, client address from X-Forwarded-For (default false).") {
             $0.behindTlsProxy = try parseBool($1, as: "behind-tls-proxy")
         },
-    ]
+    ] + MonitorListenerSettings.keys
+
+    /// A setting parsed as a whole number within `range` (for settings declared elsewhere).
+    static func parseNumber(_ text: String, as name: String, in range: ClosedRange<Int>) throws -> Int {
+        try parse(text, as: name, in: range)
+    }
+
+    /// A key of a setting declared beside its feature.
+    init(name: String, help: String, apply: @escaping @Sendable (inout ServerSettings, String) throws -> Void) {
+        self.name = name
+        self.help = help
+        self.apply = apply
+    }
 
     private static func parse(_ text: String, as name: String, in range: ClosedRange<Int>) throws -> Int {
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {

@@ -40,6 +40,9 @@ public enum Migrations {
         createSessionRecord,
         addRemsSettingDetails,
         indexSessionLookups,
+        createMonitorDevices,
+        createMonitorReadings,
+        createMonitorMessages,
     ]
 
     /// The newest version this binary knows.

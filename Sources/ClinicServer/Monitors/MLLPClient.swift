@@ -20,6 +20,8 @@ public enum MLLPClient {
     public struct Failure: Error, CustomStringConvertible {
         /// What happened.
         public let description: String
+        /// A failure saying `description`.
+        public init(description: String) { self.description = description }
     }
 
     /// Sends `messages` in order over one connection to `host`:`port`, each after the previous

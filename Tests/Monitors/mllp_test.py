@@ -12,7 +12,8 @@ Checks, against a demo clinic (which has patients seated in chairs):
     over the limit, a truncated frame, a connection dropped mid-frame, a slow sender, bytes outside
     a frame; after all of it the server is healthy and still accepts a good message;
   - the demo's stand-in monitor speaks PCD-01 over MLLP (its gateway shows up with AA answers);
-  - the listener's Prometheus metrics count the answers.
+  - the listener's Prometheus metrics count the answers;
+  - with a certificate and key, the port speaks TLS only (a second server, no demo).
 
 Run: python3 Tests/Monitors/mllp_test.py [--binary .build/debug/ketaclinic] [--keep]
 Needs: pip install hl7 hl7apy
@@ -25,6 +26,8 @@ import json
 import os
 import shutil
 import socket
+import ssl
+import subprocess
 import sys
 import tempfile
 import time
@@ -124,6 +127,40 @@ def api(server: Server, token: str, method: str, path: str, body: dict | None = 
             return response.status, json.loads(raw) if raw and raw[:1] in b"[{" else raw.decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def tls_check(binary: str, workdir: str) -> None:
+    """A listener with --mllp-tls-certificate/--mllp-tls-key: AA over TLS, plain TCP refused."""
+    cert, key = os.path.join(workdir, "mllp-cert.pem"), os.path.join(workdir, "mllp-key.pem")
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                           "-subj", "/CN=127.0.0.1"], capture_output=True, text=True)
+    check(made.returncode == 0, "a test certificate is made with openssl")
+    if made.returncode != 0:
+        return
+    port = free_port()
+    server = Server(binary, workdir, f"sqlite:{workdir}/tls.sqlite",
+                    args=["--mllp-port", str(port), "--mllp-tls-certificate", cert, "--mllp-tls-key", key])
+    try:
+        server.start(timeout=60)
+        context = ssl.create_default_context(cafile=cert)
+        context.check_hostname = False
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            with context.wrap_socket(raw) as tls:
+                tls.sendall(SB + oru("TLS-MONITOR", "PY-TLS-1", spo2="97").encode() + EB + CR)
+                answer = b""
+                while not answer.endswith(EB + CR):
+                    chunk = tls.recv(65536)
+                    if not chunk:
+                        break
+                    answer += chunk
+        check(ack_of(answer)[0] == "AA", "over TLS a message is ACKed AA")
+        plain = raw_exchange(port, SB + oru("TLS-MONITOR", "PY-TLS-2").encode() + EB + CR)
+        check(plain is not None and b"MSA|" not in plain, "plain TCP to the TLS port gets no HL7 answer")
+    except Exception as error:  # noqa: BLE001
+        check(False, f"TLS check: {error!r}")
+        print(server.tail(20))
+    finally:
+        server.stop()
 
 
 def main() -> int:
@@ -241,6 +278,9 @@ def main() -> int:
         print(server.tail(40))
     finally:
         server.stop()
+    try:
+        tls_check(binary, workdir)
+    finally:
         if args.keep:
             print(f"kept {workdir}")
         else:

@@ -223,12 +223,18 @@ public struct MonitorRepository: Sendable {
     /// nurse's own window) to the one minute after, is kept as unmatched. The message is logged.
     /// Returns only after the commit.
     public func ingest(_ message: MonitorMessageInput, policy: VitalSignAlertPolicy, stamp: AuditStamp) async throws -> [MonitorReadingOutcome] {
-        try await database.write { db in
-            let now = stamp.at
+        // The device's chair and the session seated there are read beside the writer, as the JSON chair
+        // endpoint reads them; inside the write the session's row is locked and a session that left care
+        // in between is refused (the message is then answered AR and resent).
+        let (chair, seated) = try await database.read { db -> (String?, (id: UUID, checkedInAt: Date)?) in
             let chair = try await db.select().column("chair").from("monitor_devices").where("device_id", .equal, SQLBind(message.deviceID))
                 .where("active", .equal, SQLBind(true)).first().map { try $0.decode(column: "chair", as: String.self) }
             var seated: (id: UUID, checkedInAt: Date)?
             if let chair { seated = try await Self.seatedSession(inChair: chair, db) }
+            return (chair, seated)
+        }
+        return try await database.write { db in
+            let now = stamp.at
             var outcomes: [MonitorReadingOutcome] = []
             var audits: [AuditEvent] = []
             for reading in message.readings {

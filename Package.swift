@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "ClinicDomain", resources: [.copy("Accounts/common-passwords.txt")]),
@@ -39,6 +41,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "ClinicInterop", dependencies: ["ClinicDomain"]),
         .target(
             name: "ClinicWeb",
             dependencies: ["ClinicDomain", .product(name: "Plot", package: "Plot")],
@@ -47,8 +50,11 @@ let package = Package(
         .target(
             name: "ClinicServer",
             dependencies: [
-                "ClinicDomain", "ClinicStorage", "ClinicWeb",
+                "ClinicDomain", "ClinicStorage", "ClinicWeb", "ClinicInterop",
                 .product(name: "Plot", package: "Plot"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -63,7 +69,7 @@ let package = Package(
         .target(
             name: "ClinicCLI",
             dependencies: [
-                "ClinicDomain", "ClinicStorage", "ClinicServer",
+                "ClinicDomain", "ClinicStorage", "ClinicServer", "ClinicInterop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +86,7 @@ let package = Package(
         .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain"]),
         .testTarget(name: "ClinicStorageTests", dependencies: ["ClinicStorage", "TestSupport"]),
         .testTarget(name: "ClinicWebTests", dependencies: ["ClinicWeb"]),
+        .testTarget(name: "ClinicInteropTests", dependencies: ["ClinicInterop"]),
         .testTarget(
             name: "ClinicServerTests",
             dependencies: [

@@ -33,6 +33,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .init(SettingKey.helpText("secretsFile"))) var secretsFile: String?
     @Option(help: .init(SettingKey.helpText("auditCheckpointFile"))) var auditCheckpointFile: String?
     @Option(help: .init(SettingKey.helpText("auditCheckpointMinutes"))) var auditCheckpointMinutes: String?
+    @Option(help: .init(SettingKey.helpText("mllpPort"))) var mllpPort: String?
+    @Option(help: .init(SettingKey.helpText("mllpHost"))) var mllpHost: String?
+    @Option(help: .init(SettingKey.helpText("mllpGateways"))) var mllpGateways: String?
+    @Option(help: .init(SettingKey.helpText("mllpMaxFrameBytes"))) var mllpMaxFrameBytes: String?
+    @Option(help: .init(SettingKey.helpText("mllpFrameSeconds"))) var mllpFrameSeconds: String?
+    @Option(help: .init(SettingKey.helpText("mllpIdleSeconds"))) var mllpIdleSeconds: String?
+    @Option(help: .init(SettingKey.helpText("mllpTlsCertificate"))) var mllpTlsCertificate: String?
+    @Option(help: .init(SettingKey.helpText("mllpTlsKey"))) var mllpTlsKey: String?
     @Option(help: "JSON config file (environment: KETACLINIC_CONFIG; default ./ketaclinic.json when it exists).")
     var config: String?
 
@@ -49,6 +57,9 @@ struct ServerOptions: ParsableArguments {
             ("behindTlsProxy", behindTlsProxy), ("publicBaseUrl", publicBaseUrl), ("trustedProxies", trustedProxies),
             ("secretsFile", secretsFile), ("auditCheckpointFile", auditCheckpointFile),
             ("auditCheckpointMinutes", auditCheckpointMinutes),
+            ("mllpPort", mllpPort), ("mllpHost", mllpHost), ("mllpGateways", mllpGateways), ("mllpMaxFrameBytes", mllpMaxFrameBytes),
+            ("mllpFrameSeconds", mllpFrameSeconds), ("mllpIdleSeconds", mllpIdleSeconds), ("mllpTlsCertificate", mllpTlsCertificate),
+            ("mllpTlsKey", mllpTlsKey),
         ]
         for (name, value) in given { if let value { flags[name] = value } }
         let environment = ProcessInfo.processInfo.environment

@@ -61,6 +61,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case registerManage = "register.manage"
     /// Read the clinic's aggregate outcome report (no patient is named in it).
     case outcomesRead = "outcomes.read"
+    /// Register bedside monitors to chairs and see the monitor gateways (MLLP listener).
+    case monitorsManage = "monitors.manage"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -92,6 +94,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .registerWitness: "Witness register entries and counts (second person)"
         case .registerManage: "Set up the register and close count discrepancies"
         case .outcomesRead: "Read the clinic's aggregate outcome report and its exports"
+        case .monitorsManage: "Register monitors to chairs and see the monitor gateways"
         }
     }
 
@@ -109,7 +112,7 @@ public enum AccessMatrix {
         switch role {
         case .administrator:
             [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
-             .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage, .outcomesRead]
+             .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage, .outcomesRead, .monitorsManage]
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,

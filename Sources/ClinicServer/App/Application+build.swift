@@ -62,6 +62,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     SessionRegisterController(services: services).addRoutes(to: routes)
     RegisterAPIController(services: services).addRoutes(to: routes)
     OutcomesController(services: services).addRoutes(to: routes)
+    MonitorsController(services: services).addRoutes(to: routes)
+    MonitorsAPIController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -87,6 +89,9 @@ private func lifecycleServices(_ services: ClinicServices, logger: Logger) -> [a
     }
     if let bus = services.board as? any Service { list.append(bus) }
     list.append(AlertEscalationService(services: services, logger: logger))
+    if services.settings.monitors.port != nil {
+        list.append(MLLPListener(services: services, settings: services.settings.monitors, logger: Logger(label: "ketaclinic.mllp")))
+    }
     if services.settings.demo { list.append(DemoMonitorService(services: services, logger: logger)) }
     return list
 }

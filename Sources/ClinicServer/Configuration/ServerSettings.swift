@@ -79,6 +79,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var linkBase: String {
         publicBaseURL ?? "\(behindTlsProxy ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
+    /// The MLLP listener for monitor gateways (HL7 v2 PCD-01): off by default; see docs/monitors.md.
+    public var monitors = MonitorListenerSettings()
 
     /// Default settings.
     public init() {}
@@ -182,7 +184,19 @@ public struct SettingKey: Sendable {
         SettingKey(name: "trustedProxies", help: "Comma-separated proxy addresses whose X-Forwarded-For is believed (default none).") {
             $0.trustedProxies = try parseAddresses($1)
         },
-    ]
+    ] + MonitorListenerSettings.keys
+
+    /// A setting parsed as a whole number within `range` (for settings declared elsewhere).
+    static func parseNumber(_ text: String, as name: String, in range: ClosedRange<Int>) throws -> Int {
+        try parse(text, as: name, in: range)
+    }
+
+    /// A key of a setting declared beside its feature.
+    init(name: String, help: String, apply: @escaping @Sendable (inout ServerSettings, String) throws -> Void) {
+        self.name = name
+        self.help = help
+        self.apply = apply
+    }
 
     private static func parseBaseURL(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

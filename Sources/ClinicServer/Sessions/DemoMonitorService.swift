@@ -29,16 +29,28 @@ struct DemoMonitorService: Service {
         }
     }
 
-    /// Posts one reading to each demo session under monitoring.
+    /// Posts one reading to each demo session under monitoring. With the MLLP listener enabled,
+    /// each chair's stand-in monitor sends it as a real PCD-01 message over MLLP instead.
     func feed(round: Int) async throws {
         guard let clinic = try await services.clinics.primaryClinic() else { return }
         let workflow = SessionWorkflow(services: services)
+        var messages: [String] = []
         for record in try await services.sessionRecords.activeRecords()
         where [.dosing, .observation, .readyForDischarge].contains(record.session.state) && Self.isDemo(record) {
             guard let base = record.baseline?.values ?? record.latestReading?.values else { continue }
             let values = Self.reading(around: base, round: round, seed: record.session.number)
+            if services.settings.monitors.port != nil, let chair = record.chair {
+                messages.append(try await DemoMonitorMessages.message(for: chair, values: values, services: services))
+                continue
+            }
             try await workflow.recordReading(values, takenAt: nil, source: .gateway, sessionID: record.session.id, clinic: clinic,
                                              stamp: .system(Self.actor, at: services.now()))
+        }
+        if !messages.isEmpty, let port = services.settings.monitors.port {
+            for answer in try await MLLPClient.send(messages, host: DemoMonitorMessages.host(services.settings.monitors), port: port)
+            where answer.code != "AA" {
+                logger.warning("demo monitor message not accepted", metadata: ["ack": "\(answer.code)", "text": "\(answer.text ?? "")"])
+            }
         }
     }
 

@@ -47,6 +47,9 @@ public enum Migrations {
         createRegisterMovements,
         createRegisterCounts,
         createCourseOutcomes,
+        createMonitorDevices,
+        createMonitorReadings,
+        createMonitorMessages,
     ]
 
     /// The newest version this binary knows.

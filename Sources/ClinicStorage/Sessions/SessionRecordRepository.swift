@@ -207,6 +207,18 @@ public struct SessionRecordRepository: Sendable {
     public func recordReading(_ values: VitalReading, takenAt: Date, source: ReadingSource, sessionID: UUID, policy: VitalSignAlertPolicy,
                               amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp) async throws -> StoredReadingResult {
         try await database.write { db in
+            try await Self.storeReading(values, takenAt: takenAt, source: source, sessionID: sessionID, policy: policy, amends: amends,
+                                        reason: reason, stamp: stamp, in: db)
+        }
+    }
+
+    /// ``recordReading(_:takenAt:source:sessionID:policy:amends:reason:stamp:)`` inside the caller's write
+    /// transaction `db`: the monitor listener stores a message's readings, and its own record of
+    /// them, in one transaction with this same code.
+    public static func storeReading(_ values: VitalReading, takenAt: Date, source: ReadingSource, sessionID: UUID, policy: VitalSignAlertPolicy,
+                                    amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp, in db: any SQLDatabase) async throws
+        -> StoredReadingResult {
+        do {
             let id = SQLBind(sessionID.uuidString)
             let (state, patientID) = try await Self.lock(sessionID, db)
             guard state.isActive || (amends != nil && state.isFinal) else {

@@ -58,6 +58,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     RemsController(services: services).addRoutes(to: routes)
     RemsAPIController(services: services).addRoutes(to: routes)
     RemsSettingController(services: services).addRoutes(to: routes)
+    BackupsController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -81,6 +82,9 @@ private func lifecycleServices(_ services: ClinicServices, logger: Logger) -> [a
     if let bus = services.board as? any Service { list.append(bus) }
     list.append(AlertEscalationService(services: services, logger: logger))
     if services.settings.demo { list.append(DemoMonitorService(services: services, logger: logger)) }
+    if let schedule = services.settings.backupSchedule {
+        list.append(BackupScheduler(services: services, schedule: schedule, logger: logger))
+    }
     return list
 }
 

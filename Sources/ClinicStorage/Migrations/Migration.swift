@@ -40,6 +40,7 @@ public enum Migrations {
         createSessionRecord,
         addRemsSettingDetails,
         indexSessionLookups,
+        createBackupRuns,
     ]
 
     /// The newest version this binary knows.

@@ -101,7 +101,7 @@ class Writers:
                         self.refused.append({"at": now, "status": response.status, "ms": elapsed,
                                              "retryAfter": response.getheader("Retry-After"),
                                              "contentType": response.getheader("Content-Type") or "",
-                                             "body": payload[:300].decode("utf-8", "replace")})
+                                             "body": payload[:2000].decode("utf-8", "replace")})
                 if response.status != 201:
                     time.sleep(0.2)
                 elif self.pause:

@@ -160,12 +160,21 @@ def main() -> int:
             failures = list(writers.failures)
             acknowledged = list(writers.acknowledged)
         during = [r for r in refused if stopped_at <= r["at"] <= up_at]
-        during_latencies = [ms for at, ms, status in latencies if down_at <= at <= up_at]
+        # Requests sent while PostgreSQL was stopping or stopped (those sent before are ordinary load).
+        during_latencies = [ms for at, ms, status in latencies if down_at <= at - ms / 1000 and at <= up_at]
         unavailable = [r for r in refused if r["status"] == 503]
         bad_503 = [r for r in unavailable
                    if not r["retryAfter"] or "application/problem+json" not in r["contentType"]]
         other_refusals = sorted({r["status"] for r in refused if r["status"] != 503})
         slow = [ms for ms in during_latencies if ms > options.limit_ms]
+        slow_at = sorted(round(at - ms / 1000 - down_at, 2) for at, ms, status in latencies
+                         if down_at <= at - ms / 1000 and at <= up_at and ms > options.limit_ms)
+        if failures:
+            kinds = sorted({text.split("(")[0] for _, text in failures})
+            print(f"connection errors {len(failures)}: {kinds}; at (s after the stop began): "
+                  f"{sorted(round(at - down_at, 1) for at, _ in failures)[:12]}")
+        if slow_at:
+            print(f"slow answers began at (s after the stop began): {slow_at[:20]}; stop took {stopped_at - down_at:.2f} s")
         first_ack_after = min((at for at, _, _, _ in acknowledged if at > up_at), default=None)
         ready_down = [s for s in ready_samples if stopped_at + 0.5 <= s[0] <= up_at and s[1] == 503]
         ready_up_at = min((s[0] for s in ready_samples if s[0] > up_at and s[1] == 200), default=None)
@@ -181,7 +190,7 @@ def main() -> int:
         print(f"requests refused with 503: {len(unavailable)} (during the outage: {len(during)}); "
               f"without Retry-After or problem+json: {len(bad_503)}; other refusals: {other_refusals or 'none'}; "
               f"connection errors: {len(failures)}")
-        print(f"answer time during the outage ms: p50 {percentile(during_latencies, .5) and round(percentile(during_latencies, .5), 1)}"
+        print(f"answer time of requests sent during the outage ms: p50 {percentile(during_latencies, .5) and round(percentile(during_latencies, .5), 1)}"
               f"  p99 {percentile(during_latencies, .99) and round(percentile(during_latencies, .99), 1)}"
               f"  max {round(max(during_latencies), 1) if during_latencies else None}  (limit {options.limit_ms:g})")
         print(f"/readyz: 503 samples during the outage {len(ready_down)}; 200 again "

@@ -14,7 +14,8 @@ struct BackupsAndFaultsHTTPTests {
         var settings = Fixtures.settings
         settings.backupEverySeconds = 6 * 3_600
         settings.backupKeep = 28
-        settings.backupDirectory = "/var/backups/ketaclinic"
+        // The scheduler runs with the app: the run recorded below makes the next one due in 4 h.
+        settings.backupDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("kc-backups-\(UUID().uuidString)").path
         try await TestApp.withServices(engine, settings: settings) { services in
             // setup: one good run two hours before "now"
             let finished = Fixtures.now.addingTimeInterval(-7_200)
@@ -32,7 +33,7 @@ struct BackupsAndFaultsHTTPTests {
                     let html = String(buffer: response.body)
                     #expect(response.status == .ok)
                     #expect(html.contains("The newest good backup is 2 h old."))
-                    #expect(html.contains("every 6 h, keeping the newest 28, in /var/backups/ketaclinic"))
+                    #expect(html.contains("every 6 h, keeping the newest 28, in \(settings.backupDirectory)"))
                     #expect(html.contains("ketaclinic-20261206T000000Z.sqlite"))
                     #expect(html.contains(#"href="/admin/backups""#))
                 }
@@ -53,11 +54,9 @@ struct BackupsAndFaultsHTTPTests {
         }
     }
 
-    @Test("An overdue or missing backup is shown as an alert, and /metrics says so")
+    @Test("A missing backup, and one older than the policy (a day when no schedule is set), are shown as alerts; /metrics says so")
     func overdue() async throws {
-        var settings = Fixtures.settings
-        settings.backupEverySeconds = 3_600
-        try await TestApp.withServices(settings: settings) { services in
+        try await TestApp.withServices { services in
             let admin = try await TestUsers.make(services, role: .administrator)
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
@@ -65,20 +64,20 @@ struct BackupsAndFaultsHTTPTests {
                     #expect(String(buffer: response.body).contains("No backup: "))
                 }
                 try await BackupLog(database: services.database).record(
-                    BackupRun(startedAt: Fixtures.now.addingTimeInterval(-20_000), finishedAt: Fixtures.now.addingTimeInterval(-19_000),
+                    BackupRun(startedAt: Fixtures.now.addingTimeInterval(-200_100), finishedAt: Fixtures.now.addingTimeInterval(-200_000),
                               trigger: .command, succeeded: true, file: "/b/x.sqlite", bytes: 1, sha256: String(repeating: "d", count: 64),
                               message: "written and checked", host: "h"),
                     stamp: Fixtures.stamp)
                 try await client.execute(uri: "/admin/backups", method: .get, headers: admin.page) { response in
                     let html = String(buffer: response.body)
                     #expect(html.contains("Backup overdue: "))
-                    #expect(html.contains("5 h 16 min old"))
+                    #expect(html.contains("2 d 7 h old"))
                     #expect(html.contains(#"role="alert""#))
                 }
                 try await client.execute(uri: "/metrics", method: .get, headers: admin.api) { response in
                     let text = String(buffer: response.body)
                     #expect(text.contains("ketaclinic_backup_overdue 1"))
-                    #expect(text.contains("ketaclinic_backup_last_success_age_seconds 19000"))
+                    #expect(text.contains("ketaclinic_backup_last_success_age_seconds 200000"))
                 }
             }
         }

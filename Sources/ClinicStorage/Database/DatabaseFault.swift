@@ -33,7 +33,7 @@ public enum DatabaseFault: Equatable, Sendable, CustomStringConvertible {
             self = fault
         case is PoolShutDownError:
             self = .shuttingDown
-        case is WriteNotRunError:
+        case is WriteNotRunError, is ConnectionLostError:
             self = .unreachable
         case let io as IOError:
             self = io.errnoCode == ENOSPC ? .diskFull : .unreachable

@@ -180,12 +180,14 @@ def scheduled(binary: str, workdir: str) -> list[str]:
                     args=["--backup-every", "5s", "--backup-keep", "2", "--backup-directory", folder]).start(60)
     try:
         time.sleep(14)
-        names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-        backups = [n for n in names if n.endswith(".sqlite")]
-        sums = [n for n in names if n.endswith(".sqlite.sha256")]
         admin = bench_token(binary, database, "administrator", "operations.metrics", cwd=workdir)
         status, _, body = http_get(server.base, "/api/v1/operations/backups", token=admin)
         log = json.loads(body) if status == 200 else {}
+        # Stopped before the folder is read, so retention does not remove a file being checked.
+        server.stop()
+        names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+        backups = [n for n in names if n.endswith(".sqlite")]
+        sums = [n for n in names if n.endswith(".sqlite.sha256")]
         runs = [run for run in log.get("runs", []) if run["trigger"] == "scheduled"]
         print(f"scheduled: folder holds {backups}; log lists {len(runs)} scheduled runs "
               f"({sum(1 for r in runs if r['succeeded'])} good); freshness {log.get('freshness')}", flush=True)

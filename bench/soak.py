@@ -132,15 +132,18 @@ def main() -> int:
         window = 60 if duration >= 180 else duration / 3
         warm_up = min(60, duration / 3)
         baseline = next(p for p in probes if p[0] >= warm_up) if any(p[0] >= warm_up for p in probes) else probes[0]
-        end = probes[-1]
+        end = probes[-2] if len(probes) > 2 else probes[-1]   # the last sample under load
+        after = probes[-1]                                      # once the load stopped
         by_window: dict[int, list[float]] = {}
         with lock:
             for at, ms, status in samples:
                 by_window.setdefault(int((at - start) // window), []).append(ms)
             posted = sum(1 for _, _, status in samples if status == 201)
             error_list = list(errors)
+        fullest = max((len(values) for values in by_window.values()), default=0)
+        # Whole windows only: the last one is cut short when the run ends.
         windows = [(index, percentile(values, .5), percentile(values, .99), len(values))
-                   for index, values in sorted(by_window.items()) if len(values) >= 10]
+                   for index, values in sorted(by_window.items()) if len(values) >= max(10, fullest // 2)]
         first_p99 = windows[0][2] if windows else None
         last_p99 = windows[-1][2] if windows else None
         received = [reader.count("reading") for reader in readers]
@@ -164,9 +167,9 @@ def main() -> int:
         verdicts = [
             ("RSS flat", end[1] <= rss_limit,
              f"start {probes[0][1] / 1024:.1f} MiB, after warm-up {baseline[1] / 1024:.1f} MiB, end {end[1] / 1024:.1f} MiB "
-             f"(limit {rss_limit / 1024:.1f})"),
+             f"(limit {rss_limit / 1024:.1f}; {after[1] / 1024:.1f} MiB once the load stopped)"),
             ("no descriptor growth", end[2] <= fd_limit,
-             f"start {probes[0][2]}, after warm-up {baseline[2]}, end {end[2]} (limit {fd_limit})"),
+             f"start {probes[0][2]}, after warm-up {baseline[2]}, end {end[2]} (limit {fd_limit}; {after[2]} once the load stopped)"),
             ("p99 stable", p99_limit is not None and last_p99 <= p99_limit,
              f"first {first_p99 and round(first_p99, 1)} ms, last {last_p99 and round(last_p99, 1)} ms "
              f"(limit {p99_limit and round(p99_limit, 1)})"),
@@ -182,8 +185,8 @@ def main() -> int:
         print(json.dumps({
             "minutes": options.minutes, "chairs": len(sessions), "readings_posted": posted,
             "rss_mib": {"start": round(probes[0][1] / 1024, 1), "after_warm_up": round(baseline[1] / 1024, 1),
-                        "end": round(end[1] / 1024, 1)},
-            "fds": {"start": probes[0][2], "after_warm_up": baseline[2], "end": end[2]},
+                        "end": round(end[1] / 1024, 1), "after_load": round(after[1] / 1024, 1)},
+            "fds": {"start": probes[0][2], "after_warm_up": baseline[2], "end": end[2], "after_load": after[2]},
             "p99_ms": {"first": first_p99 and round(first_p99, 1), "last": last_p99 and round(last_p99, 1)},
             "missed": missed, "errors": len(error_list) + len(writers.refused), "passed": not problems,
         }))

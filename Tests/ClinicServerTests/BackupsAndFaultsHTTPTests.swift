@@ -15,7 +15,9 @@ struct BackupsAndFaultsHTTPTests {
         settings.backupEverySeconds = 6 * 3_600
         settings.backupKeep = 28
         // The scheduler runs with the app: the run recorded below makes the next one due in 4 h.
-        settings.backupDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("kc-backups-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kc-backups-\(UUID().uuidString)").path
+        settings.backupDirectory = folder
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try await TestApp.withServices(engine, settings: settings) { services in
             // setup: one good run two hours before "now"
             let finished = Fixtures.now.addingTimeInterval(-7_200)
@@ -33,7 +35,7 @@ struct BackupsAndFaultsHTTPTests {
                     let html = String(buffer: response.body)
                     #expect(response.status == .ok)
                     #expect(html.contains("The newest good backup is 2 h old."))
-                    #expect(html.contains("every 6 h, keeping the newest 28, in \(settings.backupDirectory)"))
+                    #expect(html.contains("every 6 h, keeping the newest 28, in \(folder)"))
                     #expect(html.contains("ketaclinic-20261206T000000Z.sqlite"))
                     #expect(html.contains(#"href="/admin/backups""#))
                 }

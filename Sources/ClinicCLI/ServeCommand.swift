@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: .init(SettingKey.helpText("demo"))) var demo = false
 
     func run() async throws {
+        // A write past the file-size limit (RLIMIT_FSIZE) then fails with EFBIG, which the
+        // database reports and the server answers with 503, instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         try await CommandSupport.reportingErrors {
             let settings = try options.resolve(extraFlags: demo ? ["demo": "true"] : [:])
             let logger = CommandSupport.bootstrapLogging(settings)
@@ -24,8 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
             let progress = ProgressBar(label: "Loading demo clinic")
             let report: ServerStartup.Report
             do {
-                report = try await ServerStartup.prepare(database: database, settings: settings, now: Date(),
-                                                         progress: progress.update)
+                report = try await CommandSupport.explainingStartupFaults(settings.database) {
+                    try await ServerStartup.prepare(database: database, settings: settings, now: Date(),
+                                                    progress: progress.update)
+                }
             } catch {
                 await database.shutDown()
                 throw error

@@ -41,6 +41,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .init(SettingKey.helpText("mllpIdleSeconds"))) var mllpIdleSeconds: String?
     @Option(help: .init(SettingKey.helpText("mllpTlsCertificate"))) var mllpTlsCertificate: String?
     @Option(help: .init(SettingKey.helpText("mllpTlsKey"))) var mllpTlsKey: String?
+    @Option(help: .init(SettingKey.helpText("backupEvery"))) var backupEvery: String?
+    @Option(help: .init(SettingKey.helpText("backupKeep"))) var backupKeep: String?
+    @Option(help: .init(SettingKey.helpText("backupDirectory"))) var backupDirectory: String?
     @Option(help: "JSON config file (environment: KETACLINIC_CONFIG; default ./ketaclinic.json when it exists).")
     var config: String?
 
@@ -60,6 +63,7 @@ struct ServerOptions: ParsableArguments {
             ("mllpPort", mllpPort), ("mllpHost", mllpHost), ("mllpGateways", mllpGateways), ("mllpMaxFrameBytes", mllpMaxFrameBytes),
             ("mllpFrameSeconds", mllpFrameSeconds), ("mllpIdleSeconds", mllpIdleSeconds), ("mllpTlsCertificate", mllpTlsCertificate),
             ("mllpTlsKey", mllpTlsKey),
+            ("backupEvery", backupEvery), ("backupKeep", backupKeep), ("backupDirectory", backupDirectory),
         ]
         for (name, value) in given { if let value { flags[name] = value } }
         let environment = ProcessInfo.processInfo.environment
@@ -134,13 +138,24 @@ enum CommandSupport {
         let logger = bootstrapLogging(settings)
         let database = try openDatabase(settings, logger: logger, createKeys: createKeys)
         do {
-            try await Migrator().migrate(database)
+            try await explainingStartupFaults(settings.database) { try await Migrator().migrate(database) }
             let result = try await body(database, settings)
             await database.shutDown()
             return result
         } catch {
             await database.shutDown()
             throw error
+        }
+    }
+
+    /// Runs the first database step of a command, turning a locked file, an unreachable server or
+    /// a full disk into a message naming the database and what to do.
+    static func explainingStartupFaults<T>(_ location: DatabaseLocation, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            guard let fault = DatabaseFault(classifying: error) else { throw error }
+            throw fail(fault.startupMessage(location))
         }
     }
 

@@ -168,6 +168,8 @@ struct ChairBoardTests {
                         #expect(body.contains(#""storedAt":1795000000123"#))
                         #expect(body.contains("Systolic 182 mmHg"))
                         #expect(body.hasSuffix("}\n\n"))
+                        // The server ended the stream (its limit): the last frame tells the client to reconnect and redraw.
+                        #expect(body.hasSuffix("retry: 2000\nevent: reconnect\ndata: {\"reconnectAfterMs\":2000,\"resync\":true}\n\n"))
                     }
                     try await group.waitForAll()
                 }

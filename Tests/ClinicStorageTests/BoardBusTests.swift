@@ -103,7 +103,7 @@ struct BoardBusTests {
         try await bus.publish(Self.reading())
     }
 
-    @Test("On PostgreSQL: published on one instance, received on another within 1 s, storedAt to the millisecond; the listener reconnects")
+    @Test("On PostgreSQL: published on one instance, received on another within 1 s, storedAt to the millisecond; the listener reconnects and ends the streams that missed events")
     func acrossInstances() async throws {
         guard TestDatabases.engines.contains(.postgres) else {
             #expect(!TestDatabases.postgresRequired, "KETACLINIC_REQUIRE_POSTGRES=1 but no KETACLINIC_TEST_POSTGRES_URL")
@@ -156,6 +156,9 @@ struct BoardBusTests {
             #expect(try await eventually { !receiver.isListening })
             await receiver.waitUntilListening()
             await publisher.waitUntilListening()
+            // Events published while it was down are gone: the subscriptions from before the loss
+            // are ended, so each board stream closes with its reconnect hint and the board redraws.
+            #expect(try await eventually { receiver.subscriberCount == 0 && publisher.subscriberCount == 0 })
             let later = alert(session: UUID())
             let again = receiver.subscribe()
             try await publisher.publish(later)

@@ -11,7 +11,21 @@ struct DatabaseLocationTests {
         ("mysql://db/kc", nil),
         ("sqlite:", nil),
         ("postgres://db", nil),
-        ("./file.sqlite", nil),
+        ("./file.sqlite", .sqlite(path: "./file.sqlite")),
+        ("clinic.sqlite", .sqlite(path: "clinic.sqlite")),
+        ("/var/lib/ketaclinic/clinic.sqlite", .sqlite(path: "/var/lib/ketaclinic/clinic.sqlite")),
+        ("  clinic.sqlite ", .sqlite(path: "clinic.sqlite")),
+        ("file:clinic.sqlite", .sqlite(path: "clinic.sqlite")),
+        ("file:/var/lib/kc.sqlite", .sqlite(path: "/var/lib/kc.sqlite")),
+        ("file:///var/lib/kc.sqlite", .sqlite(path: "/var/lib/kc.sqlite")),
+        ("file://localhost/var/lib/kc.sqlite", .sqlite(path: "/var/lib/kc.sqlite")),
+        ("file:///var/lib/my%20clinic.sqlite?mode=rwc", .sqlite(path: "/var/lib/my clinic.sqlite")),
+        ("file://otherhost/var/lib/kc.sqlite", nil),
+        ("file:", nil),
+        ("file:///", nil),
+        ("postgress://db/kc", nil),
+        ("postgres:kc", nil),
+        ("", nil),
     ] as [(String, DatabaseLocation?)])
     func parse(text: String, expected: DatabaseLocation?) {
         #expect((try? DatabaseLocation(parsing: text)) == expected)
@@ -22,5 +36,12 @@ struct DatabaseLocationTests {
         let location = try DatabaseLocation(parsing: "postgres://kc:secret@db:5432/kc")
         #expect(!location.description.contains("secret"))
         #expect(location.description.contains("db:5432/kc"))
+    }
+
+    @Test("A refused value is answered with the accepted forms, a plain path among them")
+    func refusalNamesForms() {
+        let error = #expect(throws: DatabaseLocationError.self) { try DatabaseLocation(parsing: "mysql://db/kc") }
+        let message = error?.description ?? ""
+        #expect(message.contains("mysql://db/kc") && message.contains("file path") && message.contains("postgres://"))
     }
 }

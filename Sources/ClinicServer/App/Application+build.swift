@@ -64,6 +64,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     OutcomesController(services: services).addRoutes(to: routes)
     MonitorsController(services: services).addRoutes(to: routes)
     MonitorsAPIController(services: services).addRoutes(to: routes)
+    BackupsController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -93,6 +94,9 @@ private func lifecycleServices(_ services: ClinicServices, logger: Logger) -> [a
         list.append(MLLPListener(services: services, settings: services.settings.monitors, logger: Logger(label: "ketaclinic.mllp")))
     }
     if services.settings.demo { list.append(DemoMonitorService(services: services, logger: logger)) }
+    if let schedule = services.settings.backupSchedule {
+        list.append(BackupScheduler(services: services, schedule: schedule, logger: logger))
+    }
     return list
 }
 

@@ -57,6 +57,7 @@ enum WebResponses {
         if identity.can(.auditRead) { sections.append(.audit) }
         if identity.can(.clinicConfigure) { sections.append(.clinic) }
         if identity.can(.outcomesRead) { sections.append(.outcomes) }
+        if identity.can(.operationsMetrics) { sections.append(.backups) }
         sections.append(.account)
         return PageContext(
             clinicName: clinic.settings.name, section: section, flash: flash(in: request),

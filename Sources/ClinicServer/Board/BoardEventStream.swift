@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// It writes `retry: 2000`, then `event: <kind>` / `data: <json>` for each event, and a
 /// `: keep-alive` comment every 15 s so proxies keep the connection and a departed client is
 /// noticed. It ends when the client goes away, the server shuts down gracefully, the bus ends
-/// the subscription, or the stream has lasted `limit`.
+/// the subscription (after a gap in the feed), or the stream has lasted `limit`; unless the
+/// client went away it ends with ``reconnectHint``, so the client reconnects and redraws.
 struct BoardEventStream: Sendable {
     /// The bus it relays.
     let bus: any BoardBus
@@ -31,6 +32,10 @@ struct BoardEventStream: Sendable {
 
     /// Tells the client it missed events and must refetch the board.
     static let resync = "event: resync\ndata: {}\n\n"
+
+    /// The last frame of a stream the server ends: reconnect in 2 s (to this or another instance)
+    /// and redraw the board from a fresh snapshot, since events may be missed in between.
+    static let reconnectHint = "retry: 2000\nevent: reconnect\ndata: {\"reconnectAfterMs\":2000,\"resync\":true}\n\n"
 
     /// One event in the stream's wire form.
     static func frame(_ event: BoardEvent) throws -> String {
@@ -81,6 +86,7 @@ struct BoardEventStream: Sendable {
                 group.cancelAll()
             }
         }
+        output.yield(BoardEventStream.reconnectHint)
         output.finish()
     }
 }

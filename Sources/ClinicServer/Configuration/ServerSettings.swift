@@ -81,6 +81,17 @@ public struct ServerSettings: Sendable, Equatable {
     }
     /// The MLLP listener for monitor gateways (HL7 v2 PCD-01): off by default; see docs/monitors.md.
     public var monitors = MonitorListenerSettings()
+    /// Seconds between scheduled backups; nil (the default) takes none.
+    public var backupEverySeconds: Int?
+    /// Scheduled backup files kept; older ones are removed after each good backup.
+    public var backupKeep = 28
+    /// Folder for scheduled backups.
+    public var backupDirectory = "./backups"
+
+    /// The backup policy, when scheduled backups are on.
+    public var backupSchedule: BackupSchedule? {
+        backupEverySeconds.map { BackupSchedule(intervalSeconds: $0, keep: backupKeep, directory: backupDirectory) }
+    }
 
     /// Default settings.
     public init() {}
@@ -114,7 +125,7 @@ public struct SettingKey: Sendable {
         SettingKey(name: "port", help: "Port to listen on (default 8080).") {
             $0.port = try parse($1, as: "port", in: 0...65_535)
         },
-        SettingKey(name: "database", help: "sqlite:PATH or postgres://user:pass@host:port/db (default sqlite:./ketaclinic.sqlite).") {
+        SettingKey(name: "database", help: "A file path (or sqlite:PATH, or a file: URL) for SQLite, or postgres://user:pass@host:port/db (default ./ketaclinic.sqlite).") {
             $0.database = try DatabaseLocation(parsing: $1)
         },
         SettingKey(name: "demo", help: "Load the demo clinic at start if the database has no patients (default false).") {
@@ -183,6 +194,22 @@ public struct SettingKey: Sendable {
         },
         SettingKey(name: "trustedProxies", help: "Comma-separated proxy addresses whose X-Forwarded-For is believed (default none).") {
             $0.trustedProxies = try parseAddresses($1)
+        },
+        SettingKey(name: "backupEvery", help: "Take a backup this often while serving, e.g. 6h, 30m, 1d (5s to 30d; default off).") {
+            let text = $1.trimmingCharacters(in: .whitespaces).lowercased()
+            if ["off", "none", "0"].contains(text) { $0.backupEverySeconds = nil; return }
+            guard let seconds = DurationText.seconds(text), (5...(30 * 86_400)).contains(seconds) else {
+                throw SettingsError("backup-every must be a duration from 5s to 30d such as 6h, 30m or 1d (or off); got '\($1)'")
+            }
+            $0.backupEverySeconds = seconds
+        },
+        SettingKey(name: "backupKeep", help: "Scheduled backups kept; older ones are removed (1 to 10000, default 28).") {
+            $0.backupKeep = try parse($1, as: "backup-keep", in: 1...10_000)
+        },
+        SettingKey(name: "backupDirectory", help: "Folder for scheduled backups (default ./backups).") {
+            let path = $1.trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { throw SettingsError("backup-directory must name a folder") }
+            $0.backupDirectory = path
         },
     ] + MonitorListenerSettings.keys
 

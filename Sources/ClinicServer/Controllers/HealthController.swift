@@ -21,7 +21,7 @@ struct HealthController: Sendable {
     /// The database answers and its schema is the one this binary knows.
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
         guard await services.database.isReachable() else {
-            throw Problem.unavailable("The database does not answer.")
+            throw Problem.unavailable("The database does not answer: pages and the API answer 503 until it returns.", retryAfterSeconds: 2)
         }
         let status = try await services.migrator.status(services.database)
         guard status.isCurrent else {
@@ -33,6 +33,9 @@ struct HealthController: Sendable {
 
     /// Prometheus text exposition.
     @Sendable func metrics(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        if let backups = try? await BackupStatus.read(services) {
+            ClinicMetrics.shared.recordBackups(backups)
+        }
         let text = await ClinicMetrics.shared.exposition(database: services.database)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -37,11 +37,14 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
             if Self.isMachineFacing(request) {
                 return try problem.response(from: request, context: context)
             }
+            // The clinic's name is read from the database, which may be the thing that failed.
+            let name = problem.retryAfterSeconds == nil ? await clinicName() : "KetaClinic"
             let html = ErrorPage.render(
                 status: problem.statusCode, title: problem.title, detail: problem.detail ?? "",
-                requestID: context.id, context: PageContext(clinicName: await clinicName()))
-            return Response(status: problem.status, headers: [.contentType: "text/html; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: html)))
+                requestID: context.id, context: PageContext(clinicName: name))
+            var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+            if let seconds = problem.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+            return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
         }
     }
 
@@ -52,6 +55,11 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        if let fault = DatabaseFault(classifying: error) {
+            context.logger.warning("database unavailable", metadata: [
+                "fault": "\(fault.code)", "error": "\(String(reflecting: error))"])
+            return .databaseFault(fault)
+        }
         switch error {
         case let problem as Problem:
             return problem

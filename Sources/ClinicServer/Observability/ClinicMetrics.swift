@@ -42,4 +42,12 @@ public final class ClinicMetrics: Sendable {
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
     }
+
+    /// Sets the backup gauges: the newest good backup's age (-1 when there is none) and whether
+    /// it is older than the policy (1) or not (0), for an alerting rule.
+    func recordBackups(_ status: BackupStatus) {
+        let age = status.lastSuccess.map { max(0, status.now.timeIntervalSince($0.finishedAt)) } ?? -1
+        registry.makeGauge(name: "ketaclinic_backup_last_success_age_seconds", labels: []).set(Double(age))
+        registry.makeGauge(name: "ketaclinic_backup_overdue", labels: []).set(Double(status.freshness.needsAttention ? 1 : 0))
+    }
 }

@@ -1,4 +1,5 @@
 import ClinicDomain
+import ClinicStorage
 import Foundation
 import Hummingbird
 
@@ -27,6 +28,8 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable, Equatable {
     public var errors: [FieldProblem]?
     /// The request's id, also in the `X-Request-ID` header and the logs.
     public var requestId: String?
+    /// Seconds the client should wait before repeating the request, sent as `Retry-After` (503s).
+    public var retryAfterSeconds: Int?
 
     enum CodingKeys: String, CodingKey {
         case type, title, statusCode = "status", detail, errors, requestId
@@ -44,8 +47,11 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable, Equatable {
 
     /// The HTTP status.
     public var status: HTTPResponse.Status { .init(code: statusCode) }
-    /// No extra headers; the content type is set when the body is written.
-    public var headers: HTTPFields { [:] }
+    /// `Retry-After` when the problem passes; the content type is set when the body is written.
+    public var headers: HTTPFields {
+        guard let retryAfterSeconds else { return [:] }
+        return [.retryAfter: String(retryAfterSeconds)]
+    }
 
     /// Writes the problem as `application/problem+json`.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -54,8 +60,9 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(problem)
-        return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     // MARK: The problems KetaClinic reports
@@ -100,7 +107,18 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable, Equatable {
         detail: "The error was logged. Quote the request id when reporting it.")
 
     /// The service cannot serve yet (database unreachable or schema not current).
-    public static func unavailable(_ detail: String) -> Problem {
-        Problem(.serviceUnavailable, type: "unavailable", title: "Not ready", detail: detail)
+    public static func unavailable(_ detail: String, retryAfterSeconds: Int? = nil) -> Problem {
+        var problem = Problem(.serviceUnavailable, type: "unavailable", title: "Not ready", detail: detail)
+        problem.retryAfterSeconds = retryAfterSeconds
+        return problem
+    }
+
+    /// The database cannot take the request right now (unreachable, disk full, locked): nothing
+    /// of it was stored, and the client may repeat it after `Retry-After` seconds.
+    public static func databaseFault(_ fault: DatabaseFault) -> Problem {
+        var problem = Problem(.serviceUnavailable, type: "database-unavailable",
+                              title: "The database is unavailable", detail: fault.description)
+        problem.retryAfterSeconds = fault.retryAfterSeconds
+        return problem
     }
 }

@@ -63,7 +63,7 @@ public final class ClinicDatabase: Sendable {
     }
 
     /// Runs read-only queries on a pooled connection.
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await readers.withConnection { try await body($0.sql) }
     }
 
@@ -77,7 +77,7 @@ public final class ClinicDatabase: Sendable {
     /// Runs `body` alone in one transaction on the writer's connection, outside group commit:
     /// for schema migrations, which need the engine's migration lock first.
     func exclusiveTransaction<T: Sendable>(
-        _ body: @Sendable (any SQLDatabase) async throws -> T
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let engine = engine
         let keys = keys
@@ -135,6 +135,7 @@ public final class ClinicDatabase: Sendable {
             configuration: configuration.coreConfiguration, id: 0, logger: logger)
         let sql = connection.sql(queryLogLevel: nil)
         for statement in SQLEngine.postgres.connectionSetup { try await sql.raw(SQLQueryString(statement)).run() }
-        return PooledConnection(sql: sql, close: { try? await connection.close() }, isClosed: { connection.isClosed })
+        return PooledConnection(sql: sql, close: { try? await connection.close() }, isClosed: { connection.isClosed },
+                                canBeLost: true)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SQLKit
 
@@ -9,6 +10,9 @@ struct PooledConnection: Sendable {
     let close: @Sendable () async -> Void
     /// True once the server or the driver has closed it; such a connection is discarded.
     let isClosed: @Sendable () -> Bool
+    /// True for a network connection the server can drop (PostgreSQL): work on it is watched so
+    /// that a query the driver never answers after the server went away fails instead of hanging.
+    var canBeLost = false
 }
 
 /// A bounded set of connections lent out one task at a time.
@@ -38,10 +42,10 @@ actor ConnectionPool {
     }
 
     /// Runs `body` with a connection of its own, and returns the connection afterwards.
-    func withConnection<T: Sendable>(_ body: @Sendable (PooledConnection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PooledConnection) async throws -> T) async throws -> T {
         let connection = try await lease()
         do {
-            let result = try await body(connection)
+            let result = connection.canBeLost ? try await Self.watching(connection, body) : try await body(connection)
             giveBack(connection)
             return result
         } catch {
@@ -66,10 +70,34 @@ actor ConnectionPool {
         for connection in closing { await connection.close() }
     }
 
+    /// Runs `body` on `connection`, but answers with ``ConnectionLostError`` as soon as the
+    /// connection is found closed (checked every 100 ms) while `body` still waits: when the server
+    /// ends a connection (a restart, a failover), a query in flight on it must fail at once, never
+    /// hang the caller or the writer behind it. Nothing was committed by such a body.
+    private static func watching<T: Sendable>(_ connection: PooledConnection,
+                                              _ body: @escaping @Sendable (PooledConnection) async throws -> T) async throws -> T {
+        let outcome = ResumeOnce<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.install(continuation)
+            let work = Task {
+                do { outcome.resume(with: .success(try await body(connection))) } catch { outcome.resume(with: .failure(error)) }
+            }
+            Task {
+                while !outcome.isDone {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    if !outcome.isDone, connection.isClosed() {
+                        outcome.resume(with: .failure(ConnectionLostError()))
+                        work.cancel()
+                    }
+                }
+            }
+        }
+    }
+
     private func lease() async throws -> PooledConnection {
         guard !isShutDown else { throw PoolShutDownError() }
         while let connection = idle.popLast() {
-            if connection.isClosed() { open -= 1; continue }
+            if connection.isClosed() { open -= 1; Task { await connection.close() }; continue }
             inUse += 1
             return connection
         }
@@ -81,6 +109,7 @@ actor ConnectionPool {
                 return connection
             } catch {
                 open -= 1
+                serveNextWaiter()
                 throw error
             }
         }
@@ -93,16 +122,7 @@ actor ConnectionPool {
             open -= 1
             inUse -= 1
             Task { await connection.close() }
-            if !waiters.isEmpty, !isShutDown {
-                // A replacement is opened for the next waiter.
-                let waiter = waiters.removeFirst()
-                open += 1
-                inUse += 1
-                Task {
-                    do { waiter.resume(returning: try await self.connect()) }
-                    catch { self.connectFailed(); waiter.resume(throwing: error) }
-                }
-            }
+            serveNextWaiter()
             return
         }
         if !waiters.isEmpty {
@@ -116,7 +136,51 @@ actor ConnectionPool {
     private func connectFailed() {
         open -= 1
         inUse -= 1
+        serveNextWaiter()
     }
+
+    /// Room was freed (a connection closed, or opening one failed): the next waiter gets a new
+    /// connection of its own, or the error opening it. While the database is down each waiter is
+    /// thus answered at once with the connection error, instead of waiting for a connection that
+    /// no one will give back.
+    private func serveNextWaiter() {
+        guard !waiters.isEmpty, !isShutDown, open < maximum else { return }
+        let waiter = waiters.removeFirst()
+        open += 1
+        inUse += 1
+        Task {
+            do { waiter.resume(returning: try await self.connect()) }
+            catch { self.connectFailed(); waiter.resume(throwing: error) }
+        }
+    }
+}
+
+/// Resumes a continuation once, whichever of its racers finishes first.
+private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var done = false
+
+    func install(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    var isDone: Bool { lock.withLock { done } }
+
+    func resume(with result: Result<T, any Error>) {
+        let waiting: CheckedContinuation<T, any Error>? = lock.withLock {
+            guard !done else { return nil }
+            done = true
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(with: result)
+    }
+}
+
+/// The server closed the connection while a query on it was still waiting for its answer.
+struct ConnectionLostError: Error, CustomStringConvertible {
+    var description: String { "the database closed the connection while a query was waiting for its answer" }
 }
 
 /// The pool was shut down while a task waited for a connection.

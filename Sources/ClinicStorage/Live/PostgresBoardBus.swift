@@ -13,8 +13,10 @@ import Synchronization
 /// connections. ``run()`` keeps a dedicated connection listening on that channel and hands each
 /// notification to this instance's subscribers, so every instance, the publisher included,
 /// delivers through PostgreSQL and all of them see the same events in the same order. A lost
-/// connection is reopened with backoff (0.25 s doubling to 10 s); events published while it was
-/// down are not replayed, so the board refetches its snapshot when its stream reconnects.
+/// connection is reopened with backoff (0.25 s doubling to 2 s); events published while it was
+/// down are not replayed, so when listening resumes after a loss every local subscription is
+/// ended: each board stream closes with a reconnect hint, and the board refetches its snapshot
+/// when its stream reconnects.
 public final class PostgresBoardBus: BoardBus, Service {
     /// The notification channel.
     public static let channel = "ketaclinic_board"
@@ -82,13 +84,23 @@ public final class PostgresBoardBus: BoardBus, Service {
 
     private func listenUntilCancelled() async {
         var delay: Duration = .milliseconds(250)
+        var lostBefore = false
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration,
                     id: 1, logger: logger)
                 do {
-                    try await listen(on: connection) { delay = .milliseconds(250) }
+                    try await listen(on: connection) { [fanOut, logger] in
+                        delay = .milliseconds(250)
+                        if lostBefore {
+                            // Events published while nobody listened are gone: every stream
+                            // ends so its client reconnects and redraws from the database.
+                            logger.notice("board listener restored; board streams asked to resynchronise",
+                                          metadata: ["streams": "\(fanOut.count)"])
+                            fanOut.finishAll()
+                        }
+                    }
                 } catch {
                     if !Task.isCancelled { logger.warning("board listener lost", metadata: ["error": "\(String(reflecting: error))"]) }
                 }
@@ -99,8 +111,9 @@ public final class PostgresBoardBus: BoardBus, Service {
             }
             setListening(false)
             guard !Task.isCancelled else { break }
+            lostBefore = true
             try? await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(10))
+            delay = min(delay * 2, .seconds(2))
         }
     }
 

@@ -50,6 +50,7 @@ public enum Migrations {
         createMonitorDevices,
         createMonitorReadings,
         createMonitorMessages,
+        createBackupRuns,
     ]
 
     /// The newest version this binary knows.

@@ -243,6 +243,8 @@
     source.addEventListener('record-changed', refresh);
     // The server fell behind this client and dropped events: redraw the whole board.
     source.addEventListener('resync', refresh);
+    // The server is restarting or its feed had a gap: it closes the stream; reconnect and redraw.
+    source.addEventListener('reconnect', function () { setConnection('reconnecting', 'Reconnecting…'); });
   }
 
   board.addEventListener('focusout', function () {

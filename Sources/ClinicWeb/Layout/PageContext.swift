@@ -67,6 +67,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case audit
     /// The clinic's settings (administrators).
     case clinic
+    /// Database backups and their age (administrators).
+    case backups
     /// The signed-in user's own account.
     case account
     /// The clinic's outcome report (directors, administrators, prescribers).
@@ -85,6 +87,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .users: "Users"
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
+        case .backups: "Backups"
         case .account: "My account"
         case .outcomes: "Outcomes"
         }
@@ -103,6 +106,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .users: "/admin/users"
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"
+        case .backups: "/admin/backups"
         case .account: "/account"
         case .outcomes: "/outcomes"
         }

@@ -9,9 +9,9 @@ public struct OutcomeTally: Equatable, Sendable, Codable {
     public var excluded: [CourseExclusion: Int] = [:]
     /// Courses counted (not excluded).
     public var included: Int { courses - excluded.values.reduce(0, +) }
-    /// Counted courses responding at the latest rating.
+    /// Counted courses responding at their endpoint rating.
     public var responses = 0
-    /// Counted courses in remission at the latest rating.
+    /// Counted courses in remission at their endpoint rating.
     public var remissions = 0
     /// Counted courses with a reliable-change judgement (the clinic set a threshold).
     public var reliableAssessed = 0
@@ -329,12 +329,12 @@ public struct OutcomeMeasureDefinition: Equatable, Sendable, Codable {
     /// The definitions, in the order the report shows them.
     public static let all: [OutcomeMeasureDefinition] = [
         .init(id: "response", name: "Response",
-              definition: "Latest rating in the course at least 50% below baseline (PHQ-9, else MADRS).",
+              definition: "Endpoint rating (the last up to 7 days after the last session given) at least 50% below baseline (PHQ-9, else MADRS).",
               source: "R55-ELEKT, R55-SUS3"),
         .init(id: "remission", name: "Remission",
-              definition: "Latest rating PHQ-9 < 5 or MADRS ≤ 10.", source: "R55-ESC, R55-KetECT"),
+              definition: "Endpoint rating PHQ-9 < 5 or MADRS ≤ 10.", source: "R55-ESC, R55-KetECT"),
         .init(id: "reliable-change", name: "Reliable change",
-              definition: "Latest minus baseline at least the clinic's reliable-change points; shown only when the clinic set them.",
+              definition: "Endpoint minus baseline at least the clinic's reliable-change points; shown only when the clinic set them.",
               source: "PCL-5 5–10 points R51; PHQ-9 and MADRS NOT FOUND (clinic policy)"),
         .init(id: "time-to-response", name: "Time to response",
               definition: "Days from the first session given to the first rating meeting the response rule; censored at the last rating.",

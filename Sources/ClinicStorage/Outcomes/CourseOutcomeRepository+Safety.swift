@@ -18,6 +18,13 @@ extension CourseOutcomeRepository {
             WHERE p.clinic_id = \(bind: clinic) AND s.scheduled_on >= \(bind: from) AND s.scheduled_on <= \(bind: to)
             AND s.state IN (\(binds: given))
             """
+        // The numerators start from their own (small) tables and join to the session, so only the
+        // count of sessions reads the period's sessions.
+        let givenSessions: SQLQueryString = """
+            JOIN treatment_sessions s ON s.id = x.session_id JOIN patients p ON p.id = s.patient_id
+            WHERE p.clinic_id = \(bind: clinic) AND s.scheduled_on >= \(bind: from) AND s.scheduled_on <= \(bind: to)
+            AND s.state IN (\(binds: given))
+            """
         let start = filter.from.startInstant(in: timeZone).millisecondsSince1970
         let end = filter.to.adding(days: 1).startInstant(in: timeZone).millisecondsSince1970
         return try await database.read { db in
@@ -27,7 +34,7 @@ extension CourseOutcomeRepository {
                 .decode(column: "n", as: Int64.self) ?? 0)
             // Vital-sign alerts in those sessions.
             for row in try await db.raw("""
-                SELECT code, raised_at, acknowledged_at FROM session_alerts WHERE session_id IN (\(sessionsInPeriod))
+                SELECT x.code, x.raised_at, x.acknowledged_at FROM session_alerts x \(givenSessions)
                 """).all() {
                 let code = try row.decode(column: "code", as: String.self)
                 if Self.bloodPressureCodes.contains(code) { measures.bloodPressureAlerts += 1 }
@@ -41,9 +48,8 @@ extension CourseOutcomeRepository {
             // Dissociation: sessions with a current side-effect observation whose CADSS total is above 4 [R27].
             var dissociated = Set<String>()
             let entries = try await db.raw("""
-                SELECT e.id, e.session_id, e.body FROM session_entries e WHERE e.kind = 'side-effects'
-                AND e.session_id IN (\(sessionsInPeriod))
-                AND NOT EXISTS (SELECT 1 FROM session_entries c WHERE c.amends = e.id)
+                SELECT x.id, x.session_id, x.body FROM session_entries x \(givenSessions)
+                AND x.kind = 'side-effects' AND NOT EXISTS (SELECT 1 FROM session_entries c WHERE c.amends = x.id)
                 """).all()
             for row in entries {
                 let body = try row.decode(column: "body", as: String.self)
@@ -54,8 +60,8 @@ extension CourseOutcomeRepository {
             // Discharge delays: from the last "ready for discharge" to "discharged".
             var ready: [String: Int64] = [:], discharged: [String: Int64] = [:]
             for row in try await db.raw("""
-                SELECT session_id, to_state, occurred_at FROM treatment_session_events
-                WHERE to_state IN ('ready-for-discharge', 'discharged') AND session_id IN (\(sessionsInPeriod))
+                SELECT x.session_id, x.to_state, x.occurred_at FROM treatment_session_events x \(givenSessions)
+                AND x.to_state IN ('ready-for-discharge', 'discharged')
                 """).all() {
                 let id = try row.decode(column: "session_id", as: String.self), at = try row.decode(column: "occurred_at", as: Int64.self)
                 if try row.decode(column: "to_state", as: String.self) == "discharged" {

@@ -71,10 +71,14 @@ public struct CourseOutcomeRepository: Sendable {
     }
 
     /// Records that the clinic's rows are up to date through `through` (milliseconds since 1970).
+    /// The mark only moves forward: the demo loader marks its bulk rows as judged a little ahead,
+    /// and a refresh soon after must not pull the mark back and judge them all again.
     static func markRefreshed(_ clinicID: UUID, through: Int64, in db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO course_outcome_refreshes (clinic_id, refreshed_through) VALUES (\(bind: clinicID.uuidString), \(bind: through))
-            ON CONFLICT (clinic_id) DO UPDATE SET refreshed_through = excluded.refreshed_through
+            ON CONFLICT (clinic_id) DO UPDATE SET refreshed_through = CASE
+                WHEN excluded.refreshed_through > course_outcome_refreshes.refreshed_through THEN excluded.refreshed_through
+                ELSE course_outcome_refreshes.refreshed_through END
             """).run()
     }
 

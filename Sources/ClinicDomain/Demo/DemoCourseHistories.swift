@@ -113,7 +113,7 @@ public struct DemoCourseHistories: Sendable {
                 score = day > lastGiven + 1 && !relapses ? target : target + rise * max(0, sinceDose - 1)
             }
             score += Double(int(-1...1))
-            ratings.append(Rating(offset: day, total: max(0, min(24, Int(score.rounded())))))
+            ratings.append(Rating(offset: day, total: max(0, min(24, Int(rounding: score)))))
         }
         return History(template: template, startDaysAgo: startDaysAgo, sessions: sessions, ratings: ratings)
     }

@@ -172,7 +172,7 @@ public struct WaterfallBin: Equatable, Sendable, Codable {
     /// The bin a percent change falls in.
     public static func bin(_ percent: Double) -> Int {
         guard percent.isFinite else { return percent > 0 ? 100 : -100 }
-        return Int(max(-100, min(100, percent.rounded(.towardZero))))
+        return Int(saturating: max(-100, min(100, percent.rounded(.towardZero))))
     }
 }
 
@@ -217,7 +217,7 @@ public struct SafetyMeasures: Equatable, Sendable, Codable {
     public var p90AcknowledgementMinutes: Double? {
         guard !acknowledgementMinutes.isEmpty else { return nil }
         let sorted = acknowledgementMinutes.sorted()
-        let rank = Int((0.9 * Double(sorted.count)).rounded(.up))
+        let rank = Int(rounding: 0.9 * Double(sorted.count), .up)
         return sorted[max(0, min(sorted.count - 1, rank - 1))]
     }
 }

@@ -228,7 +228,7 @@ public struct PCD01Report: Equatable, Sendable {
                 continue
             }
             slots[flowsheetVital] = index
-            let whole = Int(converted.rounded())   // |converted| < 10,000 (checked above): cannot trap
+            let whole = Int(rounding: converted)   // |converted| < 10,000 (checked above): cannot trap
             switch flowsheetVital {
             case .systolic: values.systolic = whole
             case .diastolic: values.diastolic = whole

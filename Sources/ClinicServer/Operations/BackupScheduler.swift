@@ -46,7 +46,7 @@ struct BackupScheduler: Service {
             if due > now {
                 // Wake at least once a minute, so a backup taken meanwhile moves the next one.
                 let wait = min(due.timeIntervalSince(now), 60)
-                try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                try? await Task.sleep(for: .milliseconds(Int64(saturating: wait * 1000)))
                 continue
             }
             if await takeBackup(log: log) {

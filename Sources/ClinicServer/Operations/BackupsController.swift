@@ -22,7 +22,7 @@ struct BackupsController: Sendable {
         let zone = clinic.settings.resolvedTimeZone
         let rows = status.runs.map { run in
             BackupsPage.Row(finished: Instant.text(run.finishedAt, in: zone),
-                            age: DurationText.age(max(0, Int(status.now.timeIntervalSince(run.finishedAt)))),
+                            age: DurationText.age(max(0, Int(saturating: status.now.timeIntervalSince(run.finishedAt)))),
                             trigger: run.trigger.rawValue, succeeded: run.succeeded, file: run.file,
                             size: ByteCountFormatter.string(fromByteCount: run.bytes, countStyle: .file),
                             sha256: run.sha256, message: run.message)
@@ -121,7 +121,7 @@ struct BackupStatusResource: Encodable {
         alert = status.freshness.needsAttention
         let run = { (run: BackupRun) in
             Run(id: run.id.uuidString.lowercased(), startedAt: run.startedAt, finishedAt: run.finishedAt,
-                ageSeconds: max(0, Int(status.now.timeIntervalSince(run.finishedAt))), trigger: run.trigger.rawValue,
+                ageSeconds: max(0, Int(saturating: status.now.timeIntervalSince(run.finishedAt))), trigger: run.trigger.rawValue,
                 succeeded: run.succeeded, file: run.file, bytes: run.bytes, sha256: run.sha256, message: run.message, host: run.host)
         }
         lastSuccess = status.lastSuccess.map(run)

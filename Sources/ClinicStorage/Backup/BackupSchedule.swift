@@ -48,7 +48,7 @@ public struct BackupSchedule: Sendable, Equatable {
     /// How fresh the newest good backup is under this policy.
     public func freshness(lastSuccess: Date?, now: Date) -> BackupFreshness {
         guard let lastSuccess else { return .never }
-        let age = max(0, Int(now.timeIntervalSince(lastSuccess).rounded(.down)))
+        let age = max(0, Int(rounding: now.timeIntervalSince(lastSuccess), .down))
         return age > overdueAfterSeconds ? .overdue(ageSeconds: age) : .current(ageSeconds: age)
     }
 

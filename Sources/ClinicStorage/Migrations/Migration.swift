@@ -46,10 +46,10 @@ public enum Migrations {
         createRegisterCatalogue,
         createRegisterMovements,
         createRegisterCounts,
-        createCourseOutcomes,
         createMonitorDevices,
         createMonitorReadings,
         createMonitorMessages,
+        createCourseOutcomes,
         createBackupRuns,
     ]
 

@@ -92,11 +92,11 @@ struct RegisterCommand: AsyncParsableCommand {
                                    summary: "running register of \(found.name) as CSV from the command line" + (output.map { " to \($0)" } ?? "")),
                         stamp: CommandSupport.operatorStamp("register ledger"))
                     handle.write(Data(csvRow(RegisterLedgerPage.columns).utf8))
+                    let clock = InstantFormatter(timeZone: clinic.settings.resolvedTimeZone)
                     var after: Int64 = 0
                     while true {
                         let chunk = try await register.entries(productID: found.id, after: after, limit: 5000)
-                        let text = chunk.map { csvRow(RegisterLedgerPage.cells($0, product: found, catalogue: catalogue,
-                                                                                timeZone: clinic.settings.resolvedTimeZone)) }.joined()
+                        let text = chunk.map { csvRow(RegisterLedgerPage.cells($0, product: found, catalogue: catalogue, clock: clock)) }.joined()
                         handle.write(Data(text.utf8))
                         guard let last = chunk.last, chunk.count == 5000 else { break }
                         after = last.sequence

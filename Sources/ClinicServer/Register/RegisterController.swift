@@ -96,13 +96,13 @@ struct RegisterController: Sendable {
         let clinic = try await services.currentClinic()
         let (product, _) = try await product(context, clinic: clinic)
         let catalogue = try await repository.catalogue(clinicID: clinic.id)
-        let zone = clinic.settings.resolvedTimeZone
+        let clock = InstantFormatter(timeZone: clinic.settings.resolvedTimeZone)
         var text = RegisterCSV.row(RegisterLedgerPage.columns)
         var after: Int64 = 0
         var count = 0
         while true {
             let chunk = try await repository.entries(productID: product.id, after: after, limit: 5000)
-            for entry in chunk { text += RegisterCSV.row(RegisterLedgerPage.cells(entry, product: product, catalogue: catalogue, timeZone: zone)) }
+            for entry in chunk { text += RegisterCSV.row(RegisterLedgerPage.cells(entry, product: product, catalogue: catalogue, clock: clock)) }
             count += chunk.count
             guard let last = chunk.last, chunk.count == 5000 else { break }
             after = last.sequence

@@ -40,7 +40,7 @@ public enum RegisterLedgerPage {
     public static let columns = ["#", "Date", "Entry", "Lot", "Location", "In", "Out", "Wasted", "Balance", "Recorded by", "Witness", "Reference", "Detail"]
 
     /// One entry's cells, in ``columns`` order.
-    public static func cells(_ entry: RegisterMovement, product: RegisterProduct, catalogue: RegisterCatalogue, timeZone: TimeZone) -> [String] {
+    public static func cells(_ entry: RegisterMovement, product: RegisterProduct, catalogue: RegisterCatalogue, clock: InstantFormatter) -> [String] {
         let location = entry.toLocationID.map { "\(catalogue.locationName(entry.locationID)) → \(catalogue.locationName($0))" }
             ?? catalogue.locationName(entry.locationID)
         let quantity: (Int64, RegisterAmount) -> String = { units, amount in
@@ -52,7 +52,7 @@ public enum RegisterLedgerPage {
         if let session = entry.sessionID { reference.append("session \(session.uuidString.lowercased().prefix(8))") }
         if let corrects = entry.correctsID { reference.append("corrects \(corrects.uuidString.lowercased().prefix(8))") }
         if let reason = entry.reason { reference.append(reason) }
-        return ["\(entry.sequence)", Instant.text(entry.occurredAt, in: timeZone), entry.kind.displayName, catalogue.lotText(entry.lotID), location,
+        return ["\(entry.sequence)", clock.text(entry.occurredAt), entry.kind.displayName, catalogue.lotText(entry.lotID), location,
                 quantity(entry.unitsIn, entry.amountIn), quantity(entry.unitsOut, entry.amountOut), entry.wasted > .zero ? entry.wasted.description : "",
                 "\(product.unitsText(entry.balanceUnits)) · \(entry.balanceAmount)", entry.recordedByName, entry.witnessName ?? "",
                 reference.joined(separator: "; "), entry.detail]
@@ -61,6 +61,7 @@ public enum RegisterLedgerPage {
     /// Renders the page.
     public static func render(_ model: Model, context: PageContext) -> String {
         let base = "/register/products/\(model.product.id.uuidString.lowercased())"
+        let clock = InstantFormatter(timeZone: model.timeZone)
         return Layout.page(
             title: "Register: \(model.product.name)", context: context,
             content:
@@ -76,7 +77,7 @@ public enum RegisterLedgerPage {
                 .thead(.tr(.group(columns.map { .th(.text($0)) }), .if(model.canCorrect, .th(.class("no-print"), .text(""))))),
                 .tbody(.forEach(model.entries) { entry in
                     .tr(.id("entry-\(entry.sequence)"),
-                        .group(cells(entry, product: model.product, catalogue: model.catalogue, timeZone: model.timeZone).map { .td(.text($0)) }),
+                        .group(cells(entry, product: model.product, catalogue: model.catalogue, clock: clock).map { .td(.text($0)) }),
                         .if(model.canCorrect, .td(.class("no-print"),
                             .a(.href("/register/correct?entry=\(entry.id.uuidString.lowercased())"), .text("Correct")))))
                 })))),
@@ -84,5 +85,24 @@ public enum RegisterLedgerPage {
             .element(named: "script", nodes: [.attribute(named: "src", value: WebAssets.shared.url(for: "print.js")),
                                               .attribute(named: "defer", value: "defer")])
         )
+    }
+}
+
+/// Formats many instants in one time zone with one calendar (as ``Instant/text(_:in:)`` does, without
+/// building a calendar for each), for registers and exports with thousands of rows.
+public struct InstantFormatter: Sendable {
+    private let calendar: Calendar
+
+    /// A formatter for `timeZone`.
+    public init(timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    /// `2026-11-22 10:04:05`.
+    public func text(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 }

@@ -10,7 +10,7 @@ public struct KetaClinicCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ClinicCommand.self, UserCommand.self,
                       TokenCommand.self, AuditCommand.self, ScreenCommand.self, PKCommand.self, DoseCommand.self,
-                      CourseCommand.self, SessionsCommand.self, RemsCommand.self,
+                      CourseCommand.self, SessionsCommand.self, RemsCommand.self, BillingCommand.self,
                       ScoreCommand.self, SecretsCommand.self])
 
     /// Required by ArgumentParser.

@@ -50,6 +50,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case auditExport = "audit.export"
     /// Read the Prometheus metrics at `/metrics`.
     case operationsMetrics = "operations.metrics"
+    /// See money: the code table, fee schedule, charges, ledgers and balances (never clinical notes).
+    case billingRead = "billing.read"
+    /// Capture a closed session's charges and post payments, refunds and write-offs.
+    case billingRecordPayments = "billing.record_payments"
+    /// Change the code table, the fee schedule and the charge-capture policy.
+    case billingConfigure = "billing.configure"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -76,6 +82,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .auditRead: "Browse the audit trail"
         case .auditExport: "Export the audit trail"
         case .operationsMetrics: "Read server metrics"
+        case .billingRead: "See codes, fees, charges, ledgers and balances"
+        case .billingRecordPayments: "Capture session charges; post payments, refunds and write-offs"
+        case .billingConfigure: "Change the code table, fee schedule and charge-capture policy"
         }
     }
 
@@ -93,7 +102,7 @@ public enum AccessMatrix {
         switch role {
         case .administrator:
             [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
-             .auditRead, .auditExport, .operationsMetrics]
+             .auditRead, .auditExport, .operationsMetrics, .billingRead, .billingRecordPayments, .billingConfigure]
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
@@ -102,7 +111,7 @@ public enum AccessMatrix {
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
              .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit]
         case .frontDesk:
-            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit]
+            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit, .billingRead, .billingRecordPayments]
         }
     }
 

@@ -58,6 +58,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     RemsController(services: services).addRoutes(to: routes)
     RemsAPIController(services: services).addRoutes(to: routes)
     RemsSettingController(services: services).addRoutes(to: routes)
+    BillingAPIController(services: services).addRoutes(to: routes)
+    BillingController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -43,6 +43,8 @@ public enum Migrations {
         addAuditEntryMACs,
         createRecoveryCodes,
         createEmergencyAccessGrants,
+        createBillingLedger,
+        createPriorAuthorizations,
     ]
 
     /// The newest version this binary knows.

@@ -59,6 +59,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case dosing
     /// The REMS monitoring forms due (US clinics).
     case rems
+    /// Billing: fee schedule, codes, patient accounts and superbills (billing staff).
+    case billing
     /// Staff accounts (administrators).
     case users
     /// The audit trail (administrators).
@@ -77,6 +79,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .board: "Chair board"
         case .dosing: "Dosing"
         case .rems: "REMS forms"
+        case .billing: "Billing"
         case .users: "Users"
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
@@ -93,6 +96,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .board: "/board"
         case .dosing: "/dosing"
         case .rems: "/rems"
+        case .billing: "/billing"
         case .users: "/admin/users"
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"

@@ -57,13 +57,14 @@ struct BillingCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
         @Option(help: "First day, YYYY-MM-DD.") var from: String
         @Option(help: "Last day, YYYY-MM-DD.") var to: String
-        @Option(help: "self-pay or insurer.") var payer = "self-pay"
+        @Option(help: "self-pay or insurer for sessions not captured before (default self-pay); recaptured sessions keep their payer unless given.")
+        var payer: String?
 
         func validate() throws {
             guard let start = CalendarDate(iso: from) else { throw ValidationError("--from: '\(from)' is not a date (YYYY-MM-DD).") }
             guard let end = CalendarDate(iso: to) else { throw ValidationError("--to: '\(to)' is not a date (YYYY-MM-DD).") }
             guard start <= end else { throw ValidationError("--to is before --from.") }
-            guard ["self-pay", "insurer"].contains(payer) else { throw ValidationError("--payer: use self-pay or insurer.") }
+            if let payer, !["self-pay", "insurer"].contains(payer) { throw ValidationError("--payer: use self-pay or insurer.") }
         }
 
         func run() async throws {
@@ -74,7 +75,7 @@ struct BillingCommand: AsyncParsableCommand {
                     var counts = (created: 0, amended: 0, unchanged: 0, skipped: 0)
                     for session in try await billing.closedSessions(in: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!) {
                         do {
-                            switch try await billing.captureCharges(session: session, clinicID: clinic.id, selfPay: payer == "self-pay",
+                            switch try await billing.captureCharges(session: session, clinicID: clinic.id, selfPay: payer.map { $0 == "self-pay" },
                                                                     stamp: CommandSupport.operatorStamp("billing capture")) {
                             case .created: counts.created += 1
                             case .amended: counts.amended += 1

@@ -100,7 +100,7 @@ public struct BillingCode: Equatable, Hashable, Codable, Sendable {
             errors.add("code", "\(clean.code.isEmpty ? "Enter the code" : "\(clean.code) is not a \(system.displayName) code"): \(example).")
         }
         if clean.description.isEmpty { errors.add("description", "Enter the code's descriptor.") }
-        if clean.description.count > 300 { errors.add("description", "Keep the descriptor under 300 characters.") }
+        if clean.description.count > 500 { errors.add("description", "Keep the descriptor under 500 characters.") }
         if clean.unit.count > 60 { errors.add("unit", "Keep the unit under 60 characters.") }
         if clean.source.isEmpty { errors.add("source", "Say where the code comes from (payer bulletin, code book).") }
         if let validFrom, let validTo, validTo < validFrom { errors.add("validTo", "The code's last day is before its first day.") }

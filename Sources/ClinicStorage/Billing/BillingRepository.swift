@@ -250,7 +250,8 @@ public struct BillingRepository: Sendable {
     /// session's record is amended, it reverses the charges that no longer hold and adds the new
     /// ones; when nothing changed it writes nothing. Throws ``CaptureRefusal`` when the session
     /// bills nothing, ``BillingRefusal`` when a line has no price; nothing is stored then.
-    public func captureCharges(session sessionID: UUID, clinicID: UUID, selfPay: Bool, stamp: AuditStamp) async throws -> CaptureOutcome {
+    /// `selfPay` nil keeps the payer of the charges in force (self-pay for a first capture).
+    public func captureCharges(session sessionID: UUID, clinicID: UUID, selfPay requested: Bool?, stamp: AuditStamp) async throws -> CaptureOutcome {
         guard let record = try await SessionRecordRepository(database: database).record(of: sessionID),
               let chart = try await SQLPatientRecordRepository(database: database).chart(record.session.patientID, in: clinicID) else {
             throw BillingRefusal("No such session in this clinic.")
@@ -258,6 +259,12 @@ public struct BillingRepository: Sendable {
         let facts = SessionBillingFacts(record: record, diagnoses: chart.diagnoses.map(\.value.icd10))
         let lines = try ChargeCapture.lines(for: facts, policy: try await policy(of: clinicID)).get()
         let fees = try await feeSchedule(of: clinicID)
+        let inForce = try await database.read { db in
+            let entries = try await Self.entries(sessionID: sessionID, in: db)
+            let reversed = Set(entries.compactMap(\.reverses))
+            return entries.filter { $0.kind == .charge && !reversed.contains($0.id) }
+        }
+        let selfPay = requested ?? inForce.first?.selfPay ?? true
         let priced: [LedgerEntry] = try lines.map { line in
             guard let key = line.code ?? line.service, let fee = FeeScheduleItem.find(key, on: facts.serviceDate, in: fees) else {
                 throw BillingRefusal("The fee schedule has no price for \(line.code ?? line.service ?? "the line") on \(facts.serviceDate.iso); "

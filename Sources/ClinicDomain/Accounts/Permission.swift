@@ -63,6 +63,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case outcomesRead = "outcomes.read"
     /// Register bedside monitors to chairs and see the monitor gateways (MLLP listener).
     case monitorsManage = "monitors.manage"
+    /// See money: the code table, fee schedule, charges, ledgers and balances (never clinical notes).
+    case billingRead = "billing.read"
+    /// Capture a closed session's charges and post payments, refunds and write-offs.
+    case billingRecordPayments = "billing.record_payments"
+    /// Change the code table, the fee schedule and the charge-capture policy.
+    case billingConfigure = "billing.configure"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -95,6 +101,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .registerManage: "Set up the register and close count discrepancies"
         case .outcomesRead: "Read the clinic's aggregate outcome report and its exports"
         case .monitorsManage: "Register monitors to chairs and see the monitor gateways"
+        case .billingRead: "See codes, fees, charges, ledgers and balances"
+        case .billingRecordPayments: "Capture session charges; post payments, refunds and write-offs"
+        case .billingConfigure: "Change the code table, fee schedule and charge-capture policy"
         }
     }
 
@@ -112,7 +121,8 @@ public enum AccessMatrix {
         switch role {
         case .administrator:
             [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
-             .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage, .outcomesRead, .monitorsManage]
+             .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage, .outcomesRead, .monitorsManage,
+             .billingRead, .billingRecordPayments, .billingConfigure]
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
@@ -121,7 +131,7 @@ public enum AccessMatrix {
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
              .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit, .registerView, .registerRecord, .registerWitness]
         case .frontDesk:
-            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit]
+            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit, .billingRead, .billingRecordPayments]
         }
     }
 

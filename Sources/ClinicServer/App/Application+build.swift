@@ -65,6 +65,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     MonitorsController(services: services).addRoutes(to: routes)
     MonitorsAPIController(services: services).addRoutes(to: routes)
     BackupsController(services: services).addRoutes(to: routes)
+    BillingAPIController(services: services).addRoutes(to: routes)
+    BillingController(services: services).addRoutes(to: routes)
     return router
 }
 

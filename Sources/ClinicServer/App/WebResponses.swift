@@ -53,6 +53,7 @@ enum WebResponses {
         if identity.can(.dosingUse) { sections.append(.dosing) }
         if identity.can(.patientsRead), clinic.settings.jurisdiction.region == .unitedStates { sections.append(.rems) }
         if identity.can(.registerView) { sections.append(.register) }
+        if identity.can(.billingRead) { sections.append(.billing) }
         if identity.can(.usersManage) { sections.append(.users) }
         if identity.can(.auditRead) { sections.append(.audit) }
         if identity.can(.clinicConfigure) { sections.append(.clinic) }

@@ -119,6 +119,7 @@ public struct DemoClinicLoader: Sendable {
         }
         try await RemsRepository(database: database).updateSettingDetails(Self.remsDetails, of: clinicID, stamp: stamp)
         try await DemoSessions(database: database).load(patients: planned, today: today, now: now)
+        try await DemoBilling(database: database).load(clinicID: clinicID, patients: planned, today: today, stamp: stamp)
         return scenarios.count
     }
 

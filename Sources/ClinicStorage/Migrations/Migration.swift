@@ -51,6 +51,8 @@ public enum Migrations {
         createMonitorMessages,
         createCourseOutcomes,
         createBackupRuns,
+        createBillingLedger,
+        createPriorAuthorizations,
     ]
 
     /// The newest version this binary knows.

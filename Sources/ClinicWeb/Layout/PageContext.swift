@@ -61,6 +61,8 @@ public enum NavigationSection: String, CaseIterable, Sendable {
     case rems
     /// The controlled-substance register.
     case register
+    /// Billing: fee schedule, codes, patient accounts and superbills (billing staff).
+    case billing
     /// Staff accounts (administrators).
     case users
     /// The audit trail (administrators).
@@ -84,6 +86,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .dosing: "Dosing"
         case .rems: "REMS forms"
         case .register: "Register"
+        case .billing: "Billing"
         case .users: "Users"
         case .audit: "Audit trail"
         case .clinic: "Clinic settings"
@@ -103,6 +106,7 @@ public enum NavigationSection: String, CaseIterable, Sendable {
         case .dosing: "/dosing"
         case .rems: "/rems"
         case .register: "/register"
+        case .billing: "/billing"
         case .users: "/admin/users"
         case .audit: "/admin/audit"
         case .clinic: "/admin/clinic"

@@ -1,0 +1,295 @@
+import ArgumentParser
+import ClinicDomain
+import ClinicStorage
+import Foundation
+
+/// `ketaclinic billing codes|fees|capture|ledger|superbill`: the code table and fee schedule,
+/// charge capture for the closed sessions of a period, a patient's ledger and superbill.
+struct BillingCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "billing", abstract: "Billing: code table, fee schedule, charge capture, ledgers and superbills.",
+        subcommands: [Codes.self, Fees.self, Capture.self, Ledger.self, SuperbillCommand.self, Estimate.self, Claim.self])
+
+    struct Codes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the clinic's code table with validity dates and sources.")
+        @OptionGroup var options: ServerOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let codes = try await BillingRepository(database: database).codeTable(of: clinic.id)
+                    if json { return print(try CommandSupport.jsonText(["items": codes])) }
+                    for code in codes {
+                        print("\(code.system.displayName.padding(toLength: 9, withPad: " ", startingAt: 0)) \(code.code.padding(toLength: 6, withPad: " ", startingAt: 0)) "
+                              + "\(code.validFrom?.iso ?? "…")–\(code.validTo?.iso ?? "…")  \(code.source)  \(code.description)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Fees: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the fee schedule.")
+        @OptionGroup var options: ServerOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let fees = try await BillingRepository(database: database).feeSchedule(of: clinic.id)
+                    if json { return print(try CommandSupport.jsonText(["items": fees])) }
+                    if fees.isEmpty { return print("The fee schedule is empty.") }
+                    for fee in fees {
+                        print("\(fee.code ?? "-")  \(fee.service)  \(fee.price)  self-pay \(fee.selfPayPrice)  from \(fee.validFrom.iso)"
+                              + (fee.validTo.map { " to \($0.iso)" } ?? ""))
+                    }
+                }
+            }
+        }
+    }
+
+    struct Capture: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Capture the charges of every closed session in a period by the clinic's rules (re-running amends changed records).")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "First day, YYYY-MM-DD.") var from: String
+        @Option(help: "Last day, YYYY-MM-DD.") var to: String
+        @Option(help: "self-pay or insurer for sessions not captured before (default self-pay); recaptured sessions keep their payer unless given.")
+        var payer: String?
+
+        func validate() throws {
+            guard let start = CalendarDate(iso: from) else { throw ValidationError("--from: '\(from)' is not a date (YYYY-MM-DD).") }
+            guard let end = CalendarDate(iso: to) else { throw ValidationError("--to: '\(to)' is not a date (YYYY-MM-DD).") }
+            guard start <= end else { throw ValidationError("--to is before --from.") }
+            if let payer, !["self-pay", "insurer"].contains(payer) { throw ValidationError("--payer: use self-pay or insurer.") }
+        }
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let billing = BillingRepository(database: database)
+                    var counts = (created: 0, amended: 0, unchanged: 0, skipped: 0)
+                    for session in try await billing.closedSessions(in: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!) {
+                        do {
+                            switch try await billing.captureCharges(session: session, clinicID: clinic.id, selfPay: payer.map { $0 == "self-pay" },
+                                                                    stamp: CommandSupport.operatorStamp("billing capture")) {
+                            case .created: counts.created += 1
+                            case .amended: counts.amended += 1
+                            case .unchanged: counts.unchanged += 1
+                            }
+                        } catch let refusal as CaptureRefusal {
+                            counts.skipped += 1
+                            print("session \(session.uuidString.lowercased()): \(refusal.skip.message)")
+                        } catch let refusal as BillingRefusal {
+                            throw CommandSupport.fail("session \(session.uuidString.lowercased()): \(refusal.reason)")
+                        }
+                    }
+                    print("Captured \(counts.created), amended \(counts.amended), unchanged \(counts.unchanged), nothing to bill \(counts.skipped).")
+                }
+            }
+        }
+    }
+
+    struct Ledger: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a patient's ledger and balance (an audited view).")
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The patient's MRN (e.g. KC-000123-7).") var mrn: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let (clinic, patient) = try await BillingCommand.patient(mrn, database)
+                    let entries = try await BillingRepository(database: database).ledger(of: patient.id, in: clinic.id)
+                    try await AuditTrail(database: database).record(
+                        AuditEvent(.view, entityType: "ledger", entityID: patient.id.uuidString, patientID: patient.id, summary: "Ledger (command line)"),
+                        stamp: CommandSupport.operatorStamp("billing ledger"))
+                    let summary = LedgerSummary(entries)
+                    if json { return print(try CommandSupport.jsonText(LedgerJSON(entries: entries, summary: summary))) }
+                    for entry in entries {
+                        print("\(entry.postedOn.iso)  \(entry.kind.displayName.padding(toLength: 15, withPad: " ", startingAt: 0)) "
+                              + "\((entry.code ?? "").padding(toLength: 6, withPad: " ", startingAt: 0)) \(entry.signedAmount)  \(entry.note)")
+                    }
+                    print("Charges \(summary.charges), payments \(summary.payments), refunds \(summary.refunds), "
+                          + "write-offs \(summary.writeOffs); balance \(summary.balance)")
+                }
+            }
+        }
+    }
+
+    struct SuperbillCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "superbill", abstract: "Print a patient's superbill for a period as CSV.")
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The patient's MRN.") var mrn: String
+        @Option(help: "First day, YYYY-MM-DD.") var from: String
+        @Option(help: "Last day, YYYY-MM-DD.") var to: String
+
+        func validate() throws {
+            guard let start = CalendarDate(iso: from), let end = CalendarDate(iso: to) else { throw ValidationError("Dates are YYYY-MM-DD.") }
+            guard start <= end else { throw ValidationError("--to is before --from.") }
+        }
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let (clinic, patient) = try await BillingCommand.patient(mrn, database)
+                    let billing = BillingRepository(database: database)
+                    let provider = try await billing.provider(of: clinic.id)
+                    guard provider.isComplete else { throw CommandSupport.fail("The billing provider details (NPI, tax id) are not complete.") }
+                    let bill = Superbill.build(provider: provider, patientName: "\(patient.registration.givenName) \(patient.registration.familyName)",
+                                               dateOfBirth: patient.registration.dateOfBirth, mrn: patient.mrn.description,
+                                               entries: try await billing.ledger(of: patient.id, in: clinic.id),
+                                               codes: try await billing.codeTable(of: clinic.id), fees: try await billing.feeSchedule(of: clinic.id),
+                                               from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!)
+                    try await AuditTrail(database: database).record(
+                        AuditEvent(.export, entityType: "superbill", entityID: patient.id.uuidString, patientID: patient.id,
+                                   summary: "Superbill CSV \(from) to \(to) (command line)"),
+                        stamp: CommandSupport.operatorStamp("billing superbill"))
+                    print(bill.csv, terminator: "")
+                }
+            }
+        }
+    }
+
+    static func patient(_ mrn: String, _ database: ClinicDatabase) async throws -> (Clinic, PatientSummary) {
+        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+        guard let number = MedicalRecordNumber(parsing: mrn) else { throw CommandSupport.fail("'\(mrn)' is not an MRN (e.g. KC-000123-7).") }
+        guard let patient = try await SQLPatientRepository(database: database).find(mrn: number, in: clinic.id) else {
+            throw CommandSupport.fail("No patient has MRN \(mrn).")
+        }
+        return (clinic, patient)
+    }
+
+    /// A ledger with its sums, as JSON.
+    struct LedgerJSON: Encodable {
+        let entries: [LedgerEntry]
+        let summary: LedgerSummary
+    }
+}
+
+extension BillingCommand {
+    /// `ketaclinic billing estimate`: a Good Faith Estimate for a self-pay course at the clinic's
+    /// self-pay prices, with the day it is due [B9].
+    struct Estimate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A Good Faith Estimate for a self-pay course: items at self-pay prices, the total, and the day it is due.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "Sessions in the course (1–100).") var sessions: Int
+        @Option(help: "Codes or services per session, e.g. 96365,J3490 (units with ×N: 96366x1).") var codes: String
+        @Option(help: "Day of the first session, YYYY-MM-DD.") var start: String
+        @Option(help: "Day it was booked (or the estimate asked for), YYYY-MM-DD.") var scheduled: String
+        @Flag(help: "The patient asked for the estimate (due within 3 business days).") var requested = false
+
+        func validate() throws {
+            guard (1...100).contains(sessions) else { throw ValidationError("--sessions: 1 to 100.") }
+            guard CalendarDate(iso: start) != nil, CalendarDate(iso: scheduled) != nil else { throw ValidationError("Dates are YYYY-MM-DD.") }
+            guard Estimate.lines(codes) != nil else { throw ValidationError("--codes: e.g. 96365,J3490 or 96366x2.") }
+        }
+
+        static func lines(_ text: String) -> [(key: String, units: Int)]? {
+            var out: [(key: String, units: Int)] = []
+            for part in text.split(separator: ",") {
+                let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: "x", maxSplits: 1).map(String.init)
+                guard let key = pieces.first?.uppercased(), !key.isEmpty else { return nil }
+                let units = pieces.count == 2 ? Int(pieces[1]) : 1
+                guard let units, (1...1000).contains(units) else { return nil }
+                out.append((key == ChargeCapture.missedSessionService.uppercased() ? ChargeCapture.missedSessionService : key, units))
+            }
+            return out.isEmpty ? nil : out
+        }
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let fees = try await BillingRepository(database: database).feeSchedule(of: clinic.id)
+                    let first = CalendarDate(iso: start)!, booked = CalendarDate(iso: scheduled)!
+                    guard let estimate = GoodFaithEstimate.estimate(sessions: sessions, lines: Estimate.lines(codes)!, fees: fees, start: first) else {
+                        throw CommandSupport.fail("A code has no price on \(start) in the fee schedule.")
+                    }
+                    for item in estimate.items {
+                        print("\(item.code ?? "-")  \(item.service)  × \(item.units)  \(item.expected)")
+                    }
+                    print("Total expected charges: \(estimate.total)")
+                    if requested {
+                        print("Due by \(GoodFaithEstimate.dueDate(requestedOn: booked).iso) (asked for on \(booked.iso): 3 business days).")
+                    } else if let due = GoodFaithEstimate.dueDate(scheduledOn: booked, serviceOn: first) {
+                        print("Due by \(due.iso) (booked \(booked.iso) for \(first.iso)).")
+                    } else {
+                        print("Booked fewer than 3 business days ahead: no estimate is due before the service; give one on request.")
+                    }
+                    print("A final bill \(GoodFaithEstimate.disputeThreshold) or more above this estimate may be disputed by the patient.")
+                }
+            }
+        }
+    }
+}
+
+extension BillingCommand {
+    /// `ketaclinic billing claim`: the insurer-billed sessions of a period as one ANSI X12 837P
+    /// 5010 file.
+    struct Claim: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the insurer-billed sessions of a period as an ANSI X12 837P (005010X222A1) file.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "First day, YYYY-MM-DD.") var from: String
+        @Option(help: "Last day, YYYY-MM-DD.") var to: String
+        @Option(help: "The payer's id on the receiver's payer list (2010BB NM109).") var payerId: String
+        @Option(help: "Interchange sender id (ISA06).") var senderId = "KETACLINIC"
+        @Option(help: "Interchange receiver id (ISA08).") var receiverId: String
+        @Option(help: "Receiver's name (1000B).") var receiverName: String
+        @Option(help: "Claim filing indicator: CI commercial, MB Medicare Part B, MC Medicaid.") var filing = "CI"
+        @Option(help: "Interchange control number (1–999999999).") var control = 1
+        @Flag(help: "Mark the interchange as production (default: test).") var production = false
+        @Option(help: "Write to this file instead of standard output.") var output: String?
+
+        func validate() throws {
+            guard let start = CalendarDate(iso: from), let end = CalendarDate(iso: to) else { throw ValidationError("Dates are YYYY-MM-DD.") }
+            guard start <= end else { throw ValidationError("--to is before --from.") }
+            for (name, value) in [("--payer-id", payerId), ("--sender-id", senderId), ("--receiver-id", receiverId)] {
+                guard (2...15).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                    throw ValidationError("\(name): 2 to 15 letters, digits or dashes.")
+                }
+            }
+            guard !receiverName.trimmingCharacters(in: .whitespaces).isEmpty, receiverName.count <= 60 else {
+                throw ValidationError("--receiver-name: 1 to 60 characters.")
+            }
+            guard ["CI", "MB", "MC", "BL", "HM"].contains(filing) else { throw ValidationError("--filing: CI, MB, MC, BL or HM.") }
+            guard (1...999_999_999).contains(control) else { throw ValidationError("--control: 1 to 999999999.") }
+        }
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let provider = try await BillingRepository(database: database).provider(of: clinic.id)
+                    guard provider.isComplete else { throw CommandSupport.fail("The billing provider details (NPI, tax id) are not complete.") }
+                    let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                    let (claims, skipped) = try await ClaimBuilder(database: database).claims(
+                        clinicID: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!, payerID: payerId,
+                        filingIndicator: filing, today: today)
+                    for skip in skipped { FileHandle.standardError.write(Data("skipped: \(skip.reason)\n".utf8)) }
+                    guard !claims.isEmpty else { throw CommandSupport.fail("No insurer-billed session from \(from) to \(to) has a claim to send.") }
+                    let file = X12ProfessionalClaimFile.render(
+                        claims, provider: provider,
+                        parties: .init(senderID: senderId, receiverID: receiverId, receiverName: receiverName, usage: production ? "P" : "T"),
+                        control: control, at: Date())
+                    try await AuditTrail(database: database).record(claims.compactMap { claim in
+                        AuditEvent(.export, entityType: "claim_837p", entityID: claim.claimID,
+                                   summary: "837P claim \(claim.claimID): \(claim.lines.count) line(s), \(claim.total), payer \(claim.payerName)")
+                    }, stamp: CommandSupport.operatorStamp("billing claim"))
+                    if let output {
+                        try Data(file.utf8).write(to: URL(fileURLWithPath: output))
+                        print("Wrote \(claims.count) claim(s) to \(output).")
+                    } else {
+                        print(file, terminator: "")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -45,6 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
                     print("Seated \(seated.count) load-test patients in chairs Bay 1 to Bay \(seated.count), checked in for IV sessions today.")
                 }
                 let credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: Date())
+                try await DemoSchedule.load(in: database, bcryptCost: settings.bcryptCost, now: Date())
                 print(DemoAccounts.announcement(credentials), terminator: "")
             } catch {
                 await database.shutDown()

@@ -50,6 +50,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case auditExport = "audit.export"
     /// Read the Prometheus metrics at `/metrics`.
     case operationsMetrics = "operations.metrics"
+    /// See the clinic's calendar and book, move and cancel patients' sessions (front-desk work).
+    case scheduleBook = "schedule.book"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -76,6 +78,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .auditRead: "Browse the audit trail"
         case .auditExport: "Export the audit trail"
         case .operationsMetrics: "Read server metrics"
+        case .scheduleBook: "See the calendar; book, move and cancel sessions (appointment, treatment type and chair only)"
         }
     }
 
@@ -97,12 +100,12 @@ public enum AccessMatrix {
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
-             .sessionsOverride, .remsSubmit]
+             .sessionsOverride, .remsSubmit, .scheduleBook]
         case .nurse:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
-             .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit]
+             .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit, .scheduleBook]
         case .frontDesk:
-            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit]
+            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit, .scheduleBook]
         }
     }
 

@@ -58,6 +58,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     RemsController(services: services).addRoutes(to: routes)
     RemsAPIController(services: services).addRoutes(to: routes)
     RemsSettingController(services: services).addRoutes(to: routes)
+    ScheduleAPIController(services: services).addRoutes(to: routes)
+    ScheduleController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -126,6 +128,7 @@ public enum ServerStartup {
         }
         if settings.demo {
             credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: now)
+            try await DemoSchedule.load(in: database, bcryptCost: settings.bcryptCost, now: now)
         }
         return Report(migrationsApplied: applied, demoPatientsLoaded: loaded, demoCredentials: credentials)
     }

@@ -43,6 +43,7 @@ public enum Migrations {
         addAuditEntryMACs,
         createRecoveryCodes,
         createEmergencyAccessGrants,
+        createSchedule,
     ]
 
     /// The newest version this binary knows.

@@ -46,6 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 let credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: Date())
                 if summary.patientsAdded > 0 { try await DemoRegister.load(database: database, now: Date()) }
+                try await DemoSchedule.load(in: database, bcryptCost: settings.bcryptCost, now: Date())
                 print(DemoAccounts.announcement(credentials), terminator: "")
             } catch {
                 await database.shutDown()

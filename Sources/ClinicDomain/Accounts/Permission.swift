@@ -69,6 +69,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case billingRecordPayments = "billing.record_payments"
     /// Change the code table, the fee schedule and the charge-capture policy.
     case billingConfigure = "billing.configure"
+    /// See the clinic's calendar and book, move and cancel patients' sessions (front-desk work).
+    case scheduleBook = "schedule.book"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -104,6 +106,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .billingRead: "See codes, fees, charges, ledgers and balances"
         case .billingRecordPayments: "Capture session charges; post payments, refunds and write-offs"
         case .billingConfigure: "Change the code table, fee schedule and charge-capture policy"
+        case .scheduleBook: "See the calendar; book, move and cancel sessions (appointment, treatment type and chair only)"
         }
     }
 
@@ -126,12 +129,12 @@ public enum AccessMatrix {
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,
-             .sessionsOverride, .remsSubmit, .registerView, .registerRecord, .registerWitness, .outcomesRead]
+             .sessionsOverride, .remsSubmit, .registerView, .registerRecord, .registerWitness, .outcomesRead, .scheduleBook]
         case .nurse:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .dosingUse, .scalesRecord, .alertsAcknowledge,
-             .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit, .registerView, .registerRecord, .registerWitness]
+             .sessionsCheckIn, .sessionsRun, .vitalsRecord, .remsSubmit, .registerView, .registerRecord, .registerWitness, .scheduleBook]
         case .frontDesk:
-            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit, .billingRead, .billingRecordPayments]
+            [.patientsRead, .patientsRegister, .patientsContact, .sessionsCheckIn, .remsSubmit, .billingRead, .billingRecordPayments, .scheduleBook]
         }
     }
 

@@ -67,6 +67,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     BackupsController(services: services).addRoutes(to: routes)
     BillingAPIController(services: services).addRoutes(to: routes)
     BillingController(services: services).addRoutes(to: routes)
+    ScheduleAPIController(services: services).addRoutes(to: routes)
+    ScheduleController(services: services).addRoutes(to: routes)
     return router
 }
 
@@ -142,6 +144,7 @@ public enum ServerStartup {
         if settings.demo {
             credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: now)
             if loaded > 0 { try await DemoRegister.load(database: database, now: now) }
+            try await DemoSchedule.load(in: database, bcryptCost: settings.bcryptCost, now: now)
         }
         return Report(migrationsApplied: applied, demoPatientsLoaded: loaded, demoCredentials: credentials)
     }

@@ -51,6 +51,7 @@ public enum Migrations {
         createMonitorMessages,
         createCourseOutcomes,
         createBackupRuns,
+        createSchedule,
         createBillingLedger,
         createPriorAuthorizations,
     ]

@@ -38,3 +38,13 @@ struct ClinicJSONColumn<Value: Codable & Sendable>: Sendable {
         }
     }
 }
+
+extension ClinicJSONColumn {
+    /// The clinic's value read inside a caller's transaction (the calendar reads its policy with its bookings).
+    static func decode(_ type: Value.Type, column: String, clinicID: UUID, defaults: Value, _ db: any SQLDatabase) async throws -> Value {
+        guard let row = try await db.select().column(column).from("clinics")
+            .where("id", .equal, SQLBind(clinicID.uuidString)).first() else { throw UnknownClinicError(clinicID: clinicID) }
+        guard let text = try row.decode(column: column, as: String?.self) else { return defaults }
+        return try StoredJSON.decoder.decode(Value.self, from: Data(text.utf8))
+    }
+}

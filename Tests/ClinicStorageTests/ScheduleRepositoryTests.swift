@@ -1,0 +1,215 @@
+import ClinicDomain
+import ClinicStorage
+import Foundation
+import SQLKit
+import Testing
+import TestSupport
+
+@Suite("Scheduling in storage: resources, bookings, conflicts, races")
+struct ScheduleRepositoryTests {
+    private let utc = TimeZone(identifier: "UTC")!
+
+    private struct Setup {
+        let clinic: Clinic
+        let schedule: ScheduleRepository
+        let plans: TreatmentPlanRepository
+        let nurse: UserAccount
+        let frontDesk: UserAccount
+    }
+
+    private func setUp(_ database: ClinicDatabase) async throws -> Setup {
+        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Fixtures.now)
+        let users = SQLUserRepository(database: database)
+        let nurse = try await users.create(NewUser(email: EmailAddress("nurse@test.clinic")!, displayName: "Nina Nurse", role: .nurse),
+                                           passwordHash: "x", mustChangePassword: false, stamp: Fixtures.stamp)
+        let desk = try await users.create(NewUser(email: EmailAddress("desk@test.clinic")!, displayName: "Dee Desk", role: .frontDesk),
+                                          passwordHash: "x", mustChangePassword: false, stamp: Fixtures.stamp)
+        return Setup(clinic: clinic, schedule: ScheduleRepository(database: database), plans: TreatmentPlanRepository(database: database),
+                     nurse: nurse, frontDesk: desk)
+    }
+
+    /// Registers a patient and signs a 6-session IV plan starting Monday 23 November 2026; returns its sessions.
+    private func patientWithPlan(_ database: ClinicDatabase, _ s: Setup, given: String) async throws -> (UUID, [ScheduledSession]) {
+        let patient = try await SQLPatientRepository(database: database).register(Fixtures.registration(given: given), in: s.clinic.id,
+                                                                                    stamp: Fixtures.stamp)
+        let records = SQLPatientRecordRepository(database: database)
+        _ = try await records.add(WeightMeasurement(kilograms: 70, measuredOn: Fixtures.today), to: patient.id, stamp: Fixtures.stamp)
+        let chart = try #require(try await records.chart(patient.id, in: s.clinic.id))
+        let result = ScreeningEngine.evaluate(chart.record, policy: .defaults, jurisdiction: Jurisdiction(code: "US")!, today: Fixtures.today)
+        let resistance = TreatmentResistanceCalculator.assess(trials: [], episode: nil, policy: .defaults, today: Fixtures.today)
+        let screening = try await ScreeningRepository(database: database).sign(patientID: patient.id, record: chart.record,
+                                                                               recordRevision: chart.revision, result: result, review: ScreeningReview(),
+                                                                               resistance: resistance, stamp: Fixtures.stamp)
+        let request = TreatmentPlanRequest(protocolID: "iv-ketamine-standard", start: Fixtures.today.adding(days: 1), sessionCount: 6,
+                                           target: .mgPerKg(0.5))
+        let review = TreatmentPlanReview(request, protocol: ProtocolLibrary.ivStandard, patient: PlanPatient(weight: Kilograms(70)),
+                                         screening: screening, recordRevision: chart.revision, today: Fixtures.today,
+                                         workingDays: Weekday.mondayToFriday)
+        _ = try await s.plans.sign(patientID: patient.id, recordRevision: chart.revision, request: request, review: review,
+                                   screeningVersion: screening.version, stamp: Fixtures.stamp)
+        return (patient.id, try await s.plans.sessions(patientID: patient.id))
+    }
+
+    private func fullDay() -> DaySpan { DaySpan(start: ClockTime(hour: 8)!, end: ClockTime(hour: 18)!)! }
+
+    private func slot(_ date: String, _ start: Int) -> DaySlot {
+        DaySlot(date: CalendarDate(iso: date)!, span: DaySpan(start: ClockTime(hour: start)!, end: ClockTime(hour: start + 2)!)!)
+    }
+
+    private func bookingCount(_ database: ClinicDatabase) async throws -> Int {
+        try await database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM session_bookings").first()!.decode(column: "n", as: Int.self) }
+    }
+
+    @Test("Chairs, hours, closures, shifts and absences are stored and audited; bad input is refused", arguments: TestDatabases.engines)
+    func resources(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let one = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            _ = try await s.schedule.addChair(named: "Chair 2", to: s.clinic.id, stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self, "a second Chair 1") {
+                try await s.schedule.addChair(named: "chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            await #expect(throws: ScheduleInputError.self, "an empty name") {
+                try await s.schedule.addChair(named: "  ", to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            try await s.schedule.setChair(one.id, active: false, in: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await s.schedule.chairs(of: s.clinic.id).map { "\($0.name):\($0.isActive)" } == ["Chair 1:false", "Chair 2:true"])
+
+            #expect(try await s.schedule.openingHours(of: s.clinic.id) == .standard)
+            var hours = OpeningHours.standard
+            hours.days[.saturday] = DaySpan(start: ClockTime(hour: 9)!, end: ClockTime(hour: 13)!)
+            try await s.schedule.update(hours, of: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await s.schedule.openingHours(of: s.clinic.id).days[.saturday]?.description == "09:00–13:00")
+            #expect(try await s.schedule.policy(of: s.clinic.id).chairsPerNurse == 2, "1:2 is the documented default (clinic policy)")
+
+            try await s.schedule.addClosure(Closure(date: CalendarDate(iso: "2026-12-25")!, reason: "Christmas Day"), to: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await s.schedule.closures(of: s.clinic.id, from: Fixtures.today).map(\.reason) == ["Christmas Day"])
+            try await s.schedule.removeClosure(on: CalendarDate(iso: "2026-12-25")!, from: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await s.schedule.closures(of: s.clinic.id, from: Fixtures.today).isEmpty)
+
+            try await s.schedule.addShift(userID: s.nurse.id, weekday: .monday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self, "the front desk staffs no chair") {
+                try await s.schedule.addShift(userID: s.frontDesk.id, weekday: .monday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            #expect(try await s.schedule.shifts(of: s.clinic.id).map { "\($0.name) \($0.function) \($0.weekday.code) \($0.span)" }
+                    == ["Nina Nurse nurse mon 08:00–18:00"])
+            try await s.schedule.addAbsence(StaffAbsence(userID: s.nurse.id, from: CalendarDate(iso: "2026-11-30")!,
+                                                         through: CalendarDate(iso: "2026-11-30")!, reason: "training")!, to: s.clinic.id,
+                                            stamp: Fixtures.stamp)
+            let book = try await s.schedule.book(of: s.clinic.id, from: CalendarDate(iso: "2026-11-30")!, through: CalendarDate(iso: "2026-11-30")!,
+                                                 timeZone: utc)
+            #expect(book.staff(.nurse, coveringWhole: slot("2026-11-30", 9)).isEmpty, "away on the 30th")
+            #expect(book.staff(.nurse, coveringWhole: slot("2026-11-23", 9)) == [s.nurse.id])
+            let audited = try await AuditTrail(database: database).page(AuditFilter(), limit: 100).map(\.event.entityType)
+            for type in ["schedule_chair", "opening_hours", "schedule_closure", "schedule_shift", "schedule_absence"] {
+                #expect(audited.contains(type), "\(type) is audited")
+            }
+        }
+    }
+
+    @Test("A course is proposed and booked; a clash is refused and stores nothing; a move is audited; a late cancellation is recorded",
+          arguments: TestDatabases.engines)
+    func bookMoveCancel(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let chair1 = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            for day in Weekday.mondayToFriday {
+                try await s.schedule.addShift(userID: s.nurse.id, weekday: day, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let (ada, sessions) = try await patientWithPlan(database, s, given: "Ada")
+            let first = sessions[0].date, last = sessions[5].date
+            let book = try await s.schedule.book(of: s.clinic.id, from: first, through: last.adding(days: 14), timeZone: utc)
+            let proposed = CourseBooking.propose(sessions.map { SessionToBook(sessionID: $0.id, number: $0.number, plannedDate: $0.date) },
+                                                 patientID: ada, treatment: .ivKetamine, minimumDaysBetweenSessions: 2, preference: .any,
+                                                 book: book, now: Fixtures.now)
+            #expect(proposed.allSatisfy { $0.booking != nil })
+            for booking in proposed.compactMap(\.booking) {
+                try await s.schedule.book(booking, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            #expect(try await bookingCount(database) == 6)
+            #expect(try await s.plans.sessions(patientID: ada).map(\.date) == proposed.compactMap(\.booking).map(\.slot.date))
+
+            // A second patient on the same chair and hour: refused with the reason, nothing stored.
+            let (bob, bobSessions) = try await patientWithPlan(database, s, given: "Bob")
+            let taken = try #require(proposed[0].booking)
+            let clash = Booking(sessionID: bobSessions[0].id, patientID: bob, chairID: chair1.id, slot: taken.slot, treatment: .ivKetamine)
+            await #expect(throws: BookingRefused.self) {
+                try await s.schedule.book(clash, in: s.clinic.id, timeZone: self.utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            do {
+                try await s.schedule.book(clash, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            } catch let refused as BookingRefused {
+                #expect(refused.conflicts.map(\.code) == ["chair-double-booked"])
+            }
+            let past = Booking(sessionID: bobSessions[0].id, patientID: bob, chairID: chair1.id, slot: slot("2026-11-20", 9), treatment: .ivKetamine)
+            await #expect(throws: BookingRefused.self, "a booking in the past") {
+                try await s.schedule.book(past, in: s.clinic.id, timeZone: self.utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            let unknown = Booking(sessionID: bobSessions[0].id, patientID: bob, chairID: UUID(), slot: slot("2026-11-24", 14), treatment: .ivKetamine)
+            await #expect(throws: BookingRefused.self, "an unknown chair") {
+                try await s.schedule.book(unknown, in: s.clinic.id, timeZone: self.utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            let wrongPatient = Booking(sessionID: sessions[1].id, patientID: bob, chairID: chair1.id, slot: slot("2026-11-24", 14), treatment: .ivKetamine)
+            await #expect(throws: ScheduleInputError.self, "another patient's session") {
+                try await s.schedule.book(wrongPatient, in: s.clinic.id, timeZone: self.utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            #expect(try await bookingCount(database) == 6, "nothing stored by a refused booking")
+
+            // Move session 2 to the afternoon of session 1's next day: stored, audited, and the interval warning shows.
+            let second = try #require(proposed[1].booking)
+            let moved = Booking(sessionID: second.sessionID, patientID: ada, chairID: chair1.id,
+                                slot: DaySlot(date: taken.slot.date.adding(days: 1), span: slot("2026-11-24", 14).span), treatment: .ivKetamine)
+            try await s.schedule.book(moved, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            #expect(try await bookingCount(database) == 6, "a move updates the booking")
+            let after = try await s.plans.sessions(patientID: ada)
+            let warnings = CourseBooking.intervalWarnings(after.map { ($0.number, $0.date) }, minimumDays: ProtocolLibrary.ivStandard.schedule.minimumDaysBetweenSessions)
+            #expect(warnings.map(\.code) == ["minimum-interval"])
+            let trail = try await AuditTrail(database: database).page(AuditFilter(patientID: ada), limit: 100)
+            #expect(trail.contains { $0.event.entityType == "session_booking" && $0.event.summary.hasPrefix("moved from") })
+
+            // Session 1 is Monday 08:00, 17 hours after "now": late under the 24-hour policy; the last one is not.
+            #expect(try await s.schedule.cancel(sessionID: taken.sessionID, in: s.clinic.id, reason: "car broke down", now: Fixtures.now,
+                                                stamp: Fixtures.stamp) == true)
+            #expect(try await s.schedule.cancel(sessionID: sessions[5].id, in: s.clinic.id, reason: "moving away", now: Fixtures.now,
+                                                stamp: Fixtures.stamp) == false)
+            #expect(try await s.schedule.lateCancellations(of: s.clinic.id, from: first, through: last.adding(days: 30)) == [taken.sessionID])
+            await #expect(throws: ScheduleInputError.self, "a cancelled session cannot be cancelled again") {
+                try await s.schedule.cancel(sessionID: taken.sessionID, in: s.clinic.id, reason: "again", now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            // The freed chair can now take Bob.
+            try await s.schedule.book(clash, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+        }
+    }
+
+    @Test("Two front-desk users booking the last chair at once: exactly one wins", arguments: TestDatabases.engines)
+    func lastChairRace(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let chair = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            try await s.schedule.addShift(userID: s.nurse.id, weekday: .tuesday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            let (ada, adaSessions) = try await patientWithPlan(database, s, given: "Ada")
+            let (bob, bobSessions) = try await patientWithPlan(database, s, given: "Bob")
+            let target = slot("2026-11-24", 10)
+            // A second connection pool over the same database stands for a second app instance's front desk.
+            let secondInstance = try ClinicDatabase(location: database.location, poolSize: 2, logger: TestDatabases.quietLogger,
+                                                    keys: database.configuredKeys)
+            let other = ScheduleRepository(database: secondInstance)
+            for round in 0..<5 {
+                let slotThisRound = DaySlot(date: target.date, span: DaySpan(start: ClockTime(hour: 8 + round * 2)!, end: ClockTime(hour: 10 + round * 2)!)!)
+                let a = Booking(sessionID: adaSessions[round].id, patientID: ada, chairID: chair.id, slot: slotThisRound, treatment: .ivKetamine)
+                let b = Booking(sessionID: bobSessions[round].id, patientID: bob, chairID: chair.id, slot: slotThisRound, treatment: .ivKetamine)
+                let stamp = Fixtures.stamp, now = Fixtures.now, utc = self.utc, clinicID = s.clinic.id, schedule = s.schedule
+                async let first: Bool = { (try? await schedule.book(a, in: clinicID, timeZone: utc, now: now, stamp: stamp)) != nil }()
+                async let second: Bool = { (try? await other.book(b, in: clinicID, timeZone: utc, now: now, stamp: stamp)) != nil }()
+                let results = await [first, second]
+                #expect(results.filter { $0 }.count == 1, "round \(round): exactly one wins")
+                // Free the chair's day for the next round: each patient may hold one session a day.
+                let winner = results[0] ? a : b
+                _ = try await s.schedule.cancel(sessionID: winner.sessionID, in: s.clinic.id, reason: "next round", now: Fixtures.now,
+                                                stamp: Fixtures.stamp)
+            }
+            await secondInstance.shutDown()
+            #expect(try await bookingCount(database) == 5)
+        }
+    }
+}

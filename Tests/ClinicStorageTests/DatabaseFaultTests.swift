@@ -67,6 +67,7 @@ struct DatabaseFaultTests {
         do { _ = try await database.read { db in try await db.raw("SELECT 1 AS one").first() } } catch { caught = error }
         await database.shutDown()
         #expect(DatabaseFault(classifying: try #require(caught)) == .unreachable)
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Refused at once; the bound leaves room for a loaded CI machine, and still catches a hang.
+        #expect(Date().timeIntervalSince(started) < 20)
     }
 }

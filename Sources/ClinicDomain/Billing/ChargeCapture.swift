@@ -82,7 +82,7 @@ public struct SessionBillingFacts: Equatable, Sendable {
         if record.treatment == .ivKetamine, let started, let ended = record.doseEndedAt ?? record.closedAt, ended > started {
             let paused = InfusionChange.pausedSeconds(record.infusionChanges, until: ended)
             let seconds = max(0, ended.timeIntervalSince(started) - paused)
-            minutes = seconds.isFinite && seconds < 86_400 ? Int(seconds / 60) : nil
+            minutes = seconds.isFinite && seconds < 86_400 ? Int(saturating: seconds / 60) : nil
         }
         self.init(sessionID: record.session.id, patientID: record.session.patientID, serviceDate: record.session.date,
                   treatment: record.treatment, state: record.session.state,
@@ -170,7 +170,7 @@ public enum ChargeCapture {
             var lines = [dose > esketamineG2082LimitMg
                 ? CapturedLine(code: "G2083", units: 1, diagnosisPointers: pointers, rule: "Esketamine \(format(dose)) mg > 56 mg → G2083 [B2]")
                 : CapturedLine(code: "G2082", units: 1, diagnosisPointers: pointers, rule: "Esketamine \(format(dose)) mg ≤ 56 mg → G2082 [B1]")]
-            let units = Int(dose.rounded(.up))
+            let units = Int(rounding: dose, .up)
             switch policy.esketamineDrugCode {
             case .bundled:
                 break

@@ -113,7 +113,7 @@ def main() -> int:
                                     "--load-test-chairs", str(options.chairs)], cwd=workdir, timeout=300)
         if prepared.returncode != 0:
             raise RuntimeError(f"demo failed: {prepared.stderr.strip() or prepared.stdout.strip()}")
-        token = create_token(binary, cluster.url, DEMO_EMAILS["nurse"], "patients.read,patients.register,vitals.record",
+        token = create_token(binary, cluster.url, DEMO_EMAILS["nurse"], "patients.read,patients.clinical,patients.register,vitals.record",
                              cwd=workdir)
         server = Server(binary, workdir, cluster.url, log_level="warning", announce=lambda m: print(m, flush=True)).start(60)
         status, _, body = http_get(server.base, "/api/v1/board", token=token, timeout=10)

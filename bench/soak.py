@@ -93,7 +93,7 @@ def main() -> int:
                                     "--load-test-chairs", str(options.chairs)], cwd=workdir, timeout=600)
         if prepared.returncode != 0:
             raise RuntimeError(f"demo failed: {prepared.stderr.strip() or prepared.stdout.strip()}")
-        token = create_token(binary, database, DEMO_EMAILS["nurse"], "patients.read,patients.register,vitals.record",
+        token = create_token(binary, database, DEMO_EMAILS["nurse"], "patients.read,patients.clinical,patients.register,vitals.record",
                              cwd=workdir)
         server = Server(binary, workdir, database, log_level="warning", announce=say).start(60)
         pid = server.process.pid

@@ -87,7 +87,7 @@ def check_board(binary: str, workdir: str, url: str, servers: list[Server]) -> t
         return [f"demo failed: {prepared.stderr.strip() or prepared.stdout.strip()}"], {}
     credentials = parse_demo_credentials(prepared.stdout.splitlines())
     a, b = servers[0], servers[1]
-    token = create_token(binary, url, DEMO_EMAILS["nurse"], "patients.read,patients.register,vitals.record", cwd=workdir)
+    token = create_token(binary, url, DEMO_EMAILS["nurse"], "patients.read,patients.clinical,patients.register,vitals.record", cwd=workdir)
     status, _, body = http_get(a.base, "/api/v1/board", token=token)
     sessions = [card["sessionID"].lower() for card in json.loads(body).get("cards", [])]
     if status != 200 or len(sessions) < 2:

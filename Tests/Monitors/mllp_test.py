@@ -176,7 +176,7 @@ def main() -> int:
                     args=["--mllp-port", str(port), "--mllp-max-frame-bytes", "262144", "--mllp-frame-seconds", "2"])
     try:
         server.start(timeout=120, expect_credentials=True)
-        nurse = create_token(binary, database, "nurse@demo.ketaclinic.test", "patients.read,sessions.run,vitals.record", cwd=workdir)
+        nurse = create_token(binary, database, "nurse@demo.ketaclinic.test", "patients.read,patients.clinical,sessions.run,vitals.record", cwd=workdir)
         admin = create_token(binary, database, "administrator@demo.ketaclinic.test", "monitors.manage,operations.metrics", cwd=workdir)
 
         # A seated session in the demo's treatment room.

@@ -38,7 +38,7 @@ def main() -> int:
     server = reader = None
     try:
         server = Server(binary, workdir, database, log_level="info", announce=lambda m: print(m, flush=True)).start(60)
-        token = bench_token(binary, database, "nurse", "patients.read,patients.register", cwd=workdir)
+        token = bench_token(binary, database, "nurse", "patients.read,patients.clinical,patients.register", cwd=workdir)
         reader = BoardReader(server.base, token, "board").start()
         if not reader.wait_open(10):
             raise RuntimeError("the board stream did not open")

@@ -212,6 +212,15 @@ public struct SessionRecordRepository: Sendable {
         }
     }
 
+    /// Stores a batch of readings of one session in one transaction (see
+    /// ``storeReadings(_:source:sessionID:policy:stamp:in:)``).
+    public func recordReadings(_ readings: [(values: VitalReading, takenAt: Date)], source: ReadingSource, sessionID: UUID,
+                               policy: VitalSignAlertPolicy, stamp: AuditStamp) async throws -> [StoredReadingResult] {
+        try await database.write { db in
+            try await Self.storeReadings(readings, source: source, sessionID: sessionID, policy: policy, stamp: stamp, in: db)
+        }
+    }
+
     /// ``recordReading(_:takenAt:source:sessionID:policy:amends:reason:stamp:)`` inside the caller's write
     /// transaction `db`, for a write that records more than the reading in the same transaction.
     public static func storeReading(_ values: VitalReading, takenAt: Date, source: ReadingSource, sessionID: UUID, policy: VitalSignAlertPolicy,

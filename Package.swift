@@ -38,8 +38,7 @@ let package = Package(
                 "Demo", "Dosing", "Intake", "Jurisdictions", "Outcomes", "Patients", "Pharmacokinetics",
                 "Protocols", "Safety", "Scales", "Scheduling", "Screening", "SelfReport", "Sessions",
                 "TreatmentHistory", "Units"
-            ),
-            resources: [.copy("Accounts/common-passwords.txt")]
+            )
         ),
         .target(
             name: "ClinicStorage",
@@ -52,6 +51,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: readmes(
                 "Accounts", "Audit", "Backup", "Billing", "Database", "Demo", "Intake", "Live",
@@ -99,8 +100,10 @@ let package = Package(
         .target(
             name: "ClinicCLI",
             dependencies: [
-                "ClinicDomain", "ClinicStorage", "ClinicServer", "ClinicInterop",
+                "ClinicDomain", "ClinicStorage", "ClinicServer", "ClinicInterop", "ClinicWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"]
         ),

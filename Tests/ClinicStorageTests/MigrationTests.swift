@@ -51,6 +51,25 @@ struct MigrationTests {
         }
     }
 
+    @Test("A migration numbered below the newest applied one still runs, and readiness waits for it", arguments: TestDatabases.engines)
+    func gapBelowNewest(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine, migrated: false) { database in
+            // setup: a database migrated by a release that did not have one migration yet
+            let all = Migrations.all
+            let late = try #require(all.dropLast().last, "at least two migrations")
+            try await Migrator(migrations: all.filter { $0.version != late.version }).migrate(database)
+            let before = try await Migrator().status(database)
+            #expect(before.databaseVersion == Migrations.latestVersion)
+            #expect(before.missing == [late.version])
+            #expect(!before.isCurrent, "/readyz must not report a schema with a hole as current")
+            // act
+            let applied = try await Migrator().migrate(database)
+            // validate
+            #expect(applied == [late.version])
+            #expect(try await Migrator().status(database).isCurrent)
+        }
+    }
+
     @Test("A migration that fails leaves the schema at its previous version", arguments: TestDatabases.engines)
     func failedMigrationRollsBack(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in

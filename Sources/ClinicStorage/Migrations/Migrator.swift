@@ -27,10 +27,13 @@ public struct Migrator: Sendable {
         let engine = database.engine
         return try await database.exclusiveTransaction { db in
             try await Self.createLedger(db)
-            let current = try await Self.currentVersion(db)
+            let done = try await Self.appliedVersions(db)
+            let current = done.max() ?? 0
             guard current <= latest else { throw SchemaTooNewError(databaseVersion: current, knownVersion: latest) }
             var applied: [Int] = []
-            for migration in migrations where migration.version > current {
+            // Every migration not yet recorded, in order: one whose number sits below the newest
+            // applied (added in a range another part of the schema had passed) still runs.
+            for migration in migrations where !done.contains(migration.version) {
                 for statement in migration.statements + migration.engineStatements(engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
@@ -46,13 +49,14 @@ public struct Migrator: Sendable {
 
     /// The database's schema version, and whether it matches this binary: what `/readyz` reports.
     public func status(_ database: ClinicDatabase) async throws -> SchemaStatus {
-        let version = try await database.read { db in
+        let done = try await database.read { db -> Set<Int> in
             let tables = try await db.raw(SQLQueryString(database.engine.listTables)).all()
                 .compactMap { try? $0.decode(column: "name", as: String.self) }
-            guard tables.contains("schema_migrations") else { return 0 }
-            return try await Self.currentVersion(db)
+            guard tables.contains("schema_migrations") else { return [] }
+            return try await Self.appliedVersions(db)
         }
-        return SchemaStatus(databaseVersion: version, knownVersion: latestVersion)
+        return SchemaStatus(databaseVersion: done.max() ?? 0, knownVersion: latestVersion,
+                            missing: migrations.map(\.version).filter { !done.contains($0) })
     }
 
     private static func createLedger(_ db: any SQLDatabase) async throws {
@@ -65,9 +69,8 @@ public struct Migrator: Sendable {
             """).run()
     }
 
-    private static func currentVersion(_ db: any SQLDatabase) async throws -> Int {
-        let row = try await db.raw("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations").first()
-        return try row?.decode(column: "version", as: Int.self) ?? 0
+    private static func appliedVersions(_ db: any SQLDatabase) async throws -> Set<Int> {
+        Set(try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
     }
 }
 
@@ -77,8 +80,11 @@ public struct SchemaStatus: Sendable, Equatable {
     public let databaseVersion: Int
     /// The newest migration this binary knows.
     public let knownVersion: Int
-    /// True when the two match: the app can serve.
-    public var isCurrent: Bool { databaseVersion == knownVersion }
+    /// Migrations this binary knows that the database has not recorded (including any numbered
+    /// below its newest).
+    public let missing: [Int]
+    /// True when every migration this binary knows is applied: the app can serve.
+    public var isCurrent: Bool { databaseVersion == knownVersion && missing.isEmpty }
 }
 
 /// The database was migrated by a newer KetaClinic; this binary would misread it, so it stops.

@@ -26,6 +26,13 @@ public struct HL7Encoding: Equatable, Sendable {
         self.subcomponent = subcomponent
     }
 
+    /// The separators as single Unicode scalars (``read(from:)`` admits no other): the parser
+    /// scans scalars, not grapheme clusters, which is what keeps a monitor's stream cheap to read.
+    var fieldScalar: Unicode.Scalar { field.unicodeScalars.first ?? "|" }
+    var componentScalar: Unicode.Scalar { component.unicodeScalars.first ?? "^" }
+    var repetitionScalar: Unicode.Scalar { repetition.unicodeScalars.first ?? "~" }
+    var subcomponentScalar: Unicode.Scalar? { subcomponent?.unicodeScalars.first }
+
     /// MSH-2 as it is written: component, repetition, escape, subcomponent.
     public var encodingCharacters: String {
         String([component, repetition] + [escape, subcomponent].compactMap { $0 })
@@ -44,7 +51,8 @@ public struct HL7Encoding: Equatable, Sendable {
             index = text.index(after: index)
         }
         let forbidden: (Character) -> Bool = { $0.isLetter || $0.isNumber || $0.isNewline || $0 == " " }
-        guard !forbidden(field), (2...5).contains(characters.count), index < text.endIndex, text[index] == field,
+        guard !forbidden(field), field.unicodeScalars.count == 1, characters.allSatisfy({ $0.unicodeScalars.count == 1 }),
+              (2...5).contains(characters.count), index < text.endIndex, text[index] == field,
               Set(characters + [field]).count == characters.count + 1, !characters.contains(where: forbidden) else {
             throw .badEncodingCharacters("MSH-1 and MSH-2 must hold the field separator and 2 to 5 distinct encoding characters (normally |^~\\&).")
         }
@@ -135,20 +143,21 @@ public struct HL7Message: Equatable, Sendable {
         let (encoding, _) = try HL7Encoding.read(from: trimmed)
         self.encoding = encoding
         var segments: [HL7Segment] = []
-        for line in trimmed.split(omittingEmptySubsequences: true, whereSeparator: { $0.isNewline }) {
+        let lines = trimmed.unicodeScalars.split(omittingEmptySubsequences: true, whereSeparator: Self.isSegmentBreak).map(Substring.init)
+        for line in lines {
             guard segments.count < Self.maximumSegments else { throw .badSegment("The message has more than \(Self.maximumSegments) segments.") }
             let id = line.prefix(3)
             guard id.count == 3, id.allSatisfy({ ($0.isUppercase && $0.isASCII) || ($0.isNumber && $0.isASCII) }),
                   line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == encoding.field else {
                 throw .badSegment("Segment \(segments.count + 1) does not start with a three-character segment id and the field separator.")
             }
-            var fields = line.split(separator: encoding.field, omittingEmptySubsequences: false)
+            var fields = line.unicodeScalars.split(separator: encoding.fieldScalar, omittingEmptySubsequences: false).map(Substring.init)
             if id == "MSH" {
                 // MSH-1 is the separator itself; keep the numbering HL7 uses.
                 fields.insert(Substring(String(encoding.field)), at: 1)
             }
-            if let long = fields.first(where: { $0.count > Self.maximumFieldLength }) {
-                throw .badValue("A field in \(id) is \(long.count) characters long; the limit is \(Self.maximumFieldLength).")
+            if let long = fields.first(where: { $0.unicodeScalars.count > Self.maximumFieldLength }) {
+                throw .badValue("A field in \(id) is \(long.unicodeScalars.count) characters long; the limit is \(Self.maximumFieldLength).")
             }
             segments.append(HL7Segment(id: String(id), fields: fields))
         }
@@ -168,16 +177,37 @@ public struct HL7Message: Equatable, Sendable {
     /// Component `component` (1-based) of field `number` of `segment`, first repetition,
     /// unescaped; nil when empty.
     public func value(_ segment: HL7Segment, _ number: Int, component: Int = 1) -> String? {
-        let raw = segment.raw(number)
-        let repetition = raw.split(separator: encoding.repetition, maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let components = repetition.split(separator: encoding.component, omittingEmptySubsequences: false)
-        guard component >= 1, component <= components.count else { return nil }
-        var part = components[component - 1]
-        if let sub = encoding.subcomponent, let first = part.split(separator: sub, maxSplits: 1, omittingEmptySubsequences: false).first {
-            part = first
+        guard component >= 1 else { return nil }
+        let scalars = segment.raw(number).unicodeScalars
+        let end = scalars.firstIndex(of: encoding.repetitionScalar) ?? scalars.endIndex   // the first repetition
+        var start = scalars.startIndex
+        for _ in 1..<component {
+            guard let separator = scalars[start..<end].firstIndex(of: encoding.componentScalar) else { return nil }
+            start = scalars.index(after: separator)
         }
-        let text = HL7Escaping.unescape(part, encoding: encoding).trimmingCharacters(in: .whitespaces)
+        var stop = scalars[start..<end].firstIndex(of: encoding.componentScalar) ?? end
+        if let sub = encoding.subcomponentScalar, let first = scalars[start..<stop].firstIndex(of: sub) { stop = first }
+        let text = Self.trimmingSpaces(HL7Escaping.unescape(Substring(scalars[start..<stop]), encoding: encoding))
         return text.isEmpty ? nil : text
+    }
+
+    /// Line feed, vertical tab, form feed, carriage return, next line, line and paragraph
+    /// separators: what ends a segment (HL7 uses CR; senders add LF).
+    static func isSegmentBreak(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    /// `text` without leading and trailing tabs and space separators (Unicode Zs), as
+    /// `CharacterSet.whitespaces` trims, without bridging to Foundation.
+    static func trimmingSpaces(_ text: String) -> String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 }
 

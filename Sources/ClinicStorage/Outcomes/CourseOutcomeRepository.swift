@@ -103,23 +103,21 @@ public struct CourseOutcomeRepository: Sendable {
     /// Inserts records (multi-row statements, under both engines' bound-parameter limits).
     static func insert(_ records: [CourseOutcomeRecord], refreshedAt: Int64, in db: any SQLDatabase) async throws {
         func flag(_ value: Bool) -> Int { value ? 1 : 0 }
-        for chunk in stride(from: 0, to: records.count, by: 400) {
-            var insert = db.insert(into: "course_outcomes").columns(courseColumns)
-            for record in records[chunk..<min(chunk + 400, records.count)] {
-                let k = record.keys, o = record.outcome
-                let values: [any Encodable & Sendable] = [
-                    record.courseID.uuidString, record.patientID.uuidString, k.clinicID.uuidString, k.start.iso,
-                    String(k.start.iso.prefix(7)), k.treatment.rawValue, k.protocolID, k.diagnosis, k.trdStage, k.ageBand.rawValue,
-                    k.sex.rawValue, o.exclusion?.rawValue, o.instrument?.rawValue, o.sessionsGiven, o.baseline, o.latest,
-                    o.percentChange, o.percentChange.map(WaterfallBin.bin), flag(o.isResponse), flag(o.isRemission),
-                    o.reliableChange?.rawValue, o.timeToResponse.map { Int($0.time) }, o.timeToResponse.map { flag($0.event) },
-                    o.sessionsToResponse, o.timeToRelapse.map { Int($0.time) }, o.timeToRelapse.map { flag($0.event) },
-                    flag(o.isDropout), refreshedAt,
-                ]
-                insert = insert.values(values.map { SQLBind($0) })
-            }
-            try await insert.run()
+        var courses: [[any Encodable & Sendable]] = []
+        courses.reserveCapacity(records.count)
+        for record in records {
+            let k = record.keys, o = record.outcome
+            courses.append([
+                record.courseID.uuidString, record.patientID.uuidString, k.clinicID.uuidString, k.start.iso,
+                String(k.start.iso.prefix(7)), k.treatment.rawValue, k.protocolID, k.diagnosis, k.trdStage, k.ageBand.rawValue,
+                k.sex.rawValue, o.exclusion?.rawValue, o.instrument?.rawValue, o.sessionsGiven, o.baseline, o.latest,
+                o.percentChange, o.percentChange.map(WaterfallBin.bin), flag(o.isResponse), flag(o.isRemission),
+                o.reliableChange?.rawValue, o.timeToResponse.map { Int($0.time) }, o.timeToResponse.map { flag($0.event) },
+                o.sessionsToResponse, o.timeToRelapse.map { Int($0.time) }, o.timeToRelapse.map { flag($0.event) },
+                flag(o.isDropout), refreshedAt,
+            ])
         }
+        try await BulkInsert.insert(into: "course_outcomes", courseColumns, courses, db)
         var doses: [[any Encodable & Sendable]] = []
         for record in records where record.outcome.exclusion == nil {
             let k = record.keys
@@ -129,11 +127,7 @@ public struct CourseOutcomeRepository: Sendable {
                               Int(effect.time), flag(effect.event)])
             }
         }
-        for chunk in stride(from: 0, to: doses.count, by: 1_000) {
-            var insert = db.insert(into: "course_dose_effects").columns(doseColumns)
-            for row in doses[chunk..<min(chunk + 1_000, doses.count)] { insert = insert.values(row.map { SQLBind($0) }) }
-            try await insert.run()
-        }
+        try await BulkInsert.insert(into: "course_dose_effects", doseColumns, doses, db)
     }
 
     // MARK: Report

@@ -28,7 +28,11 @@ extension SQLClinicRepository {
         guard database.engine == .postgres else { throw ClinicNetworkNeedsPostgresError() }
         return try await database.write { db in
             let clinic = Clinic(id: UUID(), settings: settings)
-            let at = stamp.at.millisecondsSince1970
+            // Created after every existing clinic, so the first clinic stays the primary one (the
+            // clinic this deployment's server and staff serve) even when both are made in one instant.
+            let latest = try await db.raw("SELECT MAX(created_at) AS latest FROM clinics").first()?
+                .decode(column: "latest", as: Int64?.self)
+            let at = max(stamp.at.millisecondsSince1970, (latest ?? .min) + 1)
             try await db.insert(into: "clinics")
                 .columns(Self.columns + ["created_at", "updated_at"])
                 .values(SQLBind(clinic.id.uuidString), SQLBind(settings.name), SQLBind(settings.timeZone),

@@ -163,13 +163,19 @@ def main() -> int:
             elapsed, python_figures = python_report(courses_csv, doses_csv, start, end)
             python_times.append(elapsed)
         theirs = statistics.median(python_times)
-        responses = next(m for m in cli_body["measures"] if m["id"] == "response")["rate"]["numerator"]
-        chi = cli_body["comparison"]["chiSquare"]
-        network_courses = network_body["network"]["courses"]
-        agree = (python_figures["courses"] == body["courses"] == cli_body["courses"] == network_courses
-                 and python_figures["included"] == body["included"] == cli_body["included"]
+        # pandas reads every clinic's rows: it is compared with the network total, which is the one
+        # clinic's report when the demo has one clinic; the one-clinic report must equal its column.
+        total = network_body["network"]
+        responses = next(m for m in total["measures"] if m["id"] == "response")["rate"]["numerator"]
+        chi = total["comparison"]["chiSquare"]
+        network_courses = total["courses"]
+        primary = next((c for c in network_body["clinics"] if c["name"] == "Demo Ketamine Clinic"), network_body["clinics"][0])
+        agree = (python_figures["courses"] == network_courses and python_figures["included"] == total["included"]
                  and python_figures["responses"] == responses
-                 and chi is not None and abs(python_figures["logrank"] - chi) <= 1e-6 * max(1.0, abs(chi)))
+                 and chi is not None and abs(python_figures["logrank"] - chi) <= 1e-6 * max(1.0, abs(chi))
+                 and cli_body["courses"] == body["courses"] == primary["courses"] and cli_body["included"] == primary["included"])
+        # The KetaClinic run that computes what pandas computes: the network report when the demo spans clinics.
+        reference = network_time if len(network_body["clinics"]) > 1 else ours
         rows = [
             ("demo load", f"{options.patients:,} patients", f"{load:.1f} s", "< 60 s", "ok" if load < 60 else "OVER"),
             ("outcome report, `ketaclinic report outcomes --json` (median of %d)" % options.runs, f"{cli_body['courses']:,} courses",
@@ -180,22 +186,24 @@ def main() -> int:
              f"{len(network_body['clinics'])} clinics, {network_courses:,} courses", f"{network_time * 1000:.0f} ms", "< 1000 ms",
              "ok" if network_time < 1 else "OVER"),
             ("pandas + lifelines, same figures from CSV (median of %d)" % len(python_times), f"{python_figures['courses']:,} courses",
-             f"{theirs * 1000:.0f} ms", "slower than KetaClinic", "ok" if theirs > ours else "FASTER"),
+             f"{theirs * 1000:.0f} ms", "slower than KetaClinic's " + ("network" if len(network_body["clinics"]) > 1 else "CLI") + " report",
+             "ok" if theirs > reference else "FASTER"),
         ]
         print(f"engine: {engine}; build: {os.path.basename(os.path.dirname(os.path.dirname(binary)))}/{os.path.basename(os.path.dirname(binary))}")
         print("| step | size | time | limit | |")
         print("|---|---|---|---|---|")
         for row in rows:
             print("| " + " | ".join(row) + " |")
-        print(f"both sides agree: {'yes' if agree else 'NO'} (courses pandas {python_figures['courses']} / CLI {cli_body['courses']} / "
-              f"API {body['courses']} / network {network_courses}; counted {python_figures['included']} / {cli_body['included']}; "
-              f"responses {python_figures['responses']} / {responses}); log-rank χ² pandas {python_figures['logrank']:.6f}, KetaClinic {chi}")
+        print(f"both sides agree: {'yes' if agree else 'NO'} (courses pandas {python_figures['courses']} / network total {network_courses}, "
+              f"counted {python_figures['included']} / {total['included']}, responses {python_figures['responses']} / {responses}; "
+              f"the demo clinic's own report: CLI {cli_body['courses']} / API {body['courses']} / its network column {primary['courses']}); "
+              f"log-rank χ² pandas {python_figures['logrank']:.6f}, KetaClinic {chi}")
         print(json.dumps({"engine": engine, "patients": options.patients, "clinics": len(network_body["clinics"]), "load_s": load,
                           "report_cli_ms": ours * 1000, "report_api_ms": api * 1000, "network_cli_ms": network_time * 1000,
                           "pandas_ms": theirs * 1000, "agree": agree}))
         if options.smoke:
             return 0 if agree else 1
-        return 0 if load < 60 and ours < 1 and api < 1 and network_time < 1 and theirs > ours and agree else 1
+        return 0 if load < 60 and ours < 1 and api < 1 and network_time < 1 and theirs > reference and agree else 1
     finally:
         if server is not None:
             server.stop()

@@ -136,7 +136,8 @@ public enum OutcomesPage {
                      .p(.text("The same figures with counts from 1 to 10 suppressed: "),
                         .a(.href("/outcomes/export.csv?\(query)"), .text("CSV")), .text(" · "),
                         .a(.href("/api/v1/outcomes?\(query)"), .text("JSON (API)")), .text(". "),
-                        .text("Command line: ketaclinic report outcomes --from \(report.filter.from.iso) --to \(report.filter.to.iso) --json")))
+                        .text("Command line: ketaclinic report outcomes --from \(report.filter.from.iso) --to \(report.filter.to.iso)"
+                              + (report.filter.clinicID.map { " --clinic \($0.uuidString)" } ?? "") + " --json")))
         )
     }
 

@@ -28,13 +28,17 @@ public struct CourseOutcomeRepository: Sendable {
                 .first()?.decode(column: "refreshed_through", as: Int64.self) ?? Int64.min / 2
         } - Self.refreshOverlap
         let through = now.millisecondsSince1970
+        // One union of the changed patients joined once to the clinic's (an OR of IN lists makes
+        // PostgreSQL test every patient against every changed row: minutes on a large first refresh).
         let changed: [UUID] = try await database.read { db in
             let rows = try await db.raw("""
-                SELECT DISTINCT p.id AS id FROM patients p WHERE p.clinic_id = \(bind: clinic) AND (
-                    p.id IN (SELECT patient_id FROM scale_responses WHERE recorded_at > \(bind: since))
-                    OR p.id IN (SELECT patient_id FROM treatment_sessions WHERE updated_at > \(bind: since))
-                    OR p.id IN (SELECT patient_id FROM treatment_plans WHERE signed_at > \(bind: since))
-                    OR p.id IN (SELECT patient_id FROM patient_record_items WHERE recorded_at > \(bind: since)))
+                SELECT DISTINCT p.id AS id FROM patients p JOIN (
+                    SELECT patient_id FROM scale_responses WHERE recorded_at > \(bind: since)
+                    UNION SELECT patient_id FROM treatment_sessions WHERE updated_at > \(bind: since)
+                    UNION SELECT patient_id FROM treatment_plans WHERE signed_at > \(bind: since)
+                    UNION SELECT patient_id FROM patient_record_items WHERE recorded_at > \(bind: since)
+                ) changed ON changed.patient_id = p.id
+                WHERE p.clinic_id = \(bind: clinic)
                 """).all()
             return try rows.compactMap { UUID(uuidString: try $0.decode(column: "id", as: String.self)) }
         }

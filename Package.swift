@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Each concept folder's README.md (what lives there, what it may depend on) is for readers,
+/// not part of the module: excluded so the build does not report it as an unhandled file.
+func readmes(_ folders: String...) -> [String] { folders.map { "\($0)/README.md" } }
+
 /// KetaClinic: clinic software for ketamine and esketamine treatment of depression.
 /// Module layout and dependency direction are described in ARCHITECTURE.md.
 let package = Package(
@@ -27,7 +31,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
-        .target(name: "ClinicDomain", resources: [.copy("Accounts/common-passwords.txt")]),
+        .target(
+            name: "ClinicDomain",
+            exclude: readmes(
+                "Accounts", "Audit", "Billing", "Clinics", "Common", "ControlledSubstances", "Courses",
+                "Demo", "Dosing", "Intake", "Jurisdictions", "Outcomes", "Patients", "Pharmacokinetics",
+                "Protocols", "Safety", "Scales", "Scheduling", "Screening", "SelfReport", "Sessions",
+                "TreatmentHistory", "Units"
+            )
+        ),
         .target(
             name: "ClinicStorage",
             dependencies: [
@@ -39,12 +51,25 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: readmes(
+                "Accounts", "Audit", "Backup", "Billing", "Database", "Demo", "Intake", "Live",
+                "Migrations", "Monitors", "Outcomes", "Plans", "Register", "Repositories", "Scales",
+                "Scheduling", "Screening", "Sessions"
+            )
         ),
-        .target(name: "ClinicInterop", dependencies: ["ClinicDomain"]),
+        .target(name: "ClinicInterop", dependencies: ["ClinicDomain"], exclude: readmes("HL7v2")),
         .target(
             name: "ClinicWeb",
             dependencies: ["ClinicDomain", .product(name: "Plot", package: "Plot")],
+            exclude: readmes(
+                "Pages/Accounts", "Pages/Admin", "Pages/Billing", "Pages/Board", "Pages/Dosing",
+                "Pages/Errors", "Pages/Home", "Pages/Monitors", "Pages/Operations", "Pages/Outcomes",
+                "Pages/Patients", "Pages/Register", "Pages/Rems", "Pages/Scales", "Pages/Schedule",
+                "Pages/Sessions"
+            ),
             resources: [.copy("Assets")]
         ),
         .target(
@@ -64,14 +89,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ]
+            ],
+            exclude: readmes(
+                "API", "Accounts", "App", "Audit", "Billing", "Board", "Configuration", "Controllers",
+                "Decoding", "Dosing", "Intake", "Middleware", "Monitors", "Observability", "Operations",
+                "Outcomes", "Plans", "Problems", "Register", "Rems", "Scales", "Scheduling", "Screening",
+                "Security", "Sessions"
+            )
         ),
         .target(
             name: "ClinicCLI",
             dependencies: [
-                "ClinicDomain", "ClinicStorage", "ClinicServer", "ClinicInterop",
+                "ClinicDomain", "ClinicStorage", "ClinicServer", "ClinicInterop", "ClinicWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(name: "ketaclinic", dependencies: ["ClinicCLI"]),
         .target(

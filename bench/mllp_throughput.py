@@ -84,7 +84,9 @@ def run_mllp(port: int, devices: list[str], seconds: float, instants: int) -> di
     def worker(device: str) -> None:
         ok = errors = 0
         latencies: list[float] = []
-        base = time.time()
+        # The patients were checked in moments ago: a message's earliest reading (instants − 1 s before
+        # its last) must not precede that, and none may be a minute in the future.
+        base = time.time() + instants
         with MLLPClient("127.0.0.1", port) as client:
             start_gate.wait()
             sequence = 0
@@ -118,36 +120,42 @@ def run_mllp(port: int, devices: list[str], seconds: float, instants: int) -> di
             "requests_per_second": totals["messages"] / elapsed, "p50_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99)}
 
 
-def run_json(base_url: str, token: str, chairs: list[str], seconds: float) -> dict:
+def run_json(base_url: str, token: str, chairs: list[str], seconds: float, batch: int = 1, noop: bool = False) -> dict:
+    """N keep-alive clients posting `batch` readings per request to each chair (a single reading's
+    body when 1, else `{"readings": [...]}`), or, with `noop`, asking the framework's `/healthz`
+    the same way: the limit the ingest paths are compared with."""
     host, port = base_url.removeprefix("http://").split(":")
     lock = threading.Lock()
     totals = {"messages": 0, "observations": 0, "errors": 0, "latencies": []}
     stop_at = time.monotonic() + seconds
     start_gate = threading.Barrier(len(chairs) + 1)
-    body = json.dumps({"systolic": 124, "diastolic": 78, "heartRate": 72, "oxygenSaturation": 98, "respiratoryRate": 14,
-                       "temperatureCelsius": 36.8})
+    one = {"systolic": 124, "diastolic": 78, "heartRate": 72, "oxygenSaturation": 98, "respiratoryRate": 14, "temperatureCelsius": 36.8}
+    body = json.dumps(one if batch == 1 else {"readings": [one] * batch})
 
     def worker(chair: str) -> None:
         ok = errors = 0
         latencies: list[float] = []
         connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        path = "/api/v1/chairs/" + chair.replace(" ", "%20") + "/vitals"
+        path = "/healthz" if noop else "/api/v1/chairs/" + chair.replace(" ", "%20") + "/vitals"
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         start_gate.wait()
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            connection.request("POST", path, body=body, headers=headers)
+            if noop:
+                connection.request("GET", path)
+            else:
+                connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
             latencies.append((time.perf_counter() - started) * 1000)
-            if response.status == 201:
+            if response.status == (200 if noop else 201):
                 ok += 1
             else:
                 errors += 1
         connection.close()
         with lock:
             totals["messages"] += ok
-            totals["observations"] += ok * 6
+            totals["observations"] += 0 if noop else ok * 6 * batch
             totals["errors"] += errors
             totals["latencies"] += latencies
 
@@ -196,9 +204,14 @@ def main() -> int:
                         args=["--mllp-port", str(port)]).start(120)
         mllp = run_mllp(port, devices, options.seconds, options.instants)
         api = run_json(server.base, token, chairs, options.seconds)
+        batch = run_json(server.base, token, chairs, options.seconds, batch=options.instants) if options.instants > 1 else None
+        noop = run_json(server.base, token, chairs, options.seconds, noop=True)
         build = "release" if "/release/" in binary else "debug"
         rows = [("MLLP (PCD-01 ORU^R01, ACK after commit)", mllp, f"{options.instants} × 7"),
                 ("JSON POST /api/v1/chairs/:chair/vitals", api, "6")]
+        if batch:
+            rows.append(("JSON batch POST /api/v1/chairs/:chair/vitals", batch, f"{options.instants} × 6"))
+        rows.append(("framework no-op GET /healthz (same client)", noop, "0"))
         print(f"machine: {platform.machine()} {os.cpu_count()} CPU, {platform.system()} {platform.release()}; build: {build}; "
               f"engine: {'PostgreSQL' if database.startswith('postgres') else 'SQLite'}; {options.chairs} connections; "
               f"{options.seconds:.0f} s each; {datetime.now(timezone.utc):%Y-%m-%d}")
@@ -210,8 +223,10 @@ def main() -> int:
         verdict = "meets" if mllp["per_second"] >= TARGET else "is below"
         print(f"MLLP {verdict} the target of {TARGET:,} observations/s ({mllp['per_second']:,.0f}).")
         if options.json:
-            print(json.dumps({"mllp": mllp, "json": api, "target": TARGET, "build": build, "instants": options.instants}))
-        return 0 if mllp["errors"] == 0 and api["errors"] == 0 and mllp["messages"] > 0 else 1
+            print(json.dumps({"mllp": mllp, "json": api, "batch": batch, "noop": noop, "target": TARGET, "build": build,
+                              "instants": options.instants}))
+        failed = mllp["errors"] or api["errors"] or (batch and batch["errors"]) or noop["errors"]
+        return 0 if not failed and mllp["messages"] > 0 else 1
     except Exception as error:  # noqa: BLE001
         print(f"mllp bench failed: {error}", file=sys.stderr)
         if server:

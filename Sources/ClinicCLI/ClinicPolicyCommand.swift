@@ -120,21 +120,18 @@ struct ClinicPolicyCommand: AsyncParsableCommand {
     /// The settings as a text table: field, value, default and status.
     static func table(_ policies: ClinicPolicies) -> String {
         let values = policies.fieldValues
-        var rows: [[String]] = [["FIELD", "VALUE", "DEFAULT", "STATUS", "SETTING"]]
+        var table = TextTable([.text("FIELD"), .text("VALUE"), .text("DEFAULT"), .text("STATUS"), .text("SETTING")])
         for setting in ScreeningPolicy.descriptors {
-            rows.append([setting.field, "\(values[setting.field] ?? "") \(setting.unit)",
+            table.add([setting.field, "\(values[setting.field] ?? "") \(setting.unit)",
                          "\(ClinicPolicies.format(setting.defaultValue)) \(setting.unit)",
                          status(sourced: setting.status == .sourced, sources: setting.sources), setting.label])
         }
         for setting in TreatmentResistancePolicy.settings {
             let name = ClinicPolicies.resistancePrefix + setting.field
-            rows.append([name, values[name] ?? "", setting.defaultValue,
+            table.add([name, values[name] ?? "", setting.defaultValue,
                          status(sourced: setting.status == .sourced, sources: setting.sources), setting.label])
         }
-        let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            (0..<4).map { row[$0].padding(toLength: widths[$0] + 2, withPad: " ", startingAt: 0) }.joined() + row[4]
-        }.joined(separator: "\n")
+        return table.text()
     }
 
     private static func status(sourced: Bool, sources: [String]) -> String {

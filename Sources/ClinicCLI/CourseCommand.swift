@@ -142,16 +142,15 @@ struct CourseCommand: ParsableCommand {
             lines.append(DoseCommand.report(dose))
             lines.append("")
         }
-        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
-        lines.append(pad("#", 4) + pad("Date", 16) + pad("Phase", 26) + pad("Dose", 22) + pad("Course", 10) + "7 days")
+        var table = TextTable([.number("#"), .text("Date"), .text("Phase"), .text("Dose"), .number("Course"), .number("7 days")])
         for session in proposal.sessions {
             var dose = session.doseMg?.description ?? ""
             if let devices = session.devices { dose += " (\(devices) device\(devices == 1 ? "" : "s"))" }
             if session.doseMg == nil, let mgPerKg = session.mgPerKg { dose = MilligramsPerKilogram(mgPerKg).description }
-            lines.append(pad(String(session.number), 4) + pad("\(session.date.weekday.code.capitalized) \(session.date.iso)", 16)
-                         + pad(session.phaseName, 26) + pad(dose, 22) + pad(session.courseTotalMg?.description ?? "", 10)
-                         + (session.rollingSevenDayMg?.description ?? ""))
+            table.add([String(session.number), "\(session.date.weekday.code.capitalized) \(session.date.iso)", session.phaseName, dose,
+                       session.courseTotalMg?.description ?? "", session.rollingSevenDayMg?.description ?? ""])
         }
+        lines += table.lines()
         for warning in proposal.warnings where warning.level != .information {
             lines.append("[\(warning.level.rawValue)] \(warning.code): \(warning.message)")
         }

@@ -189,13 +189,8 @@ struct PKCommand: ParsableCommand {
                 + "\(f(curve.minutesAboveThreshold)) min at or above \(f(curve.thresholdNgPerMl)) ng/mL.",
             "Dissociation is associated with 100–250 ng/mL [R56-Zanos].",
             "",
-            "  minute   ng/mL",
         ]
-        for point in curve.points {
-            let minute = f(point.minute), value = f(point.ngPerMl)
-            lines.append(String(repeating: " ", count: max(0, 8 - minute.count)) + minute
-                         + String(repeating: " ", count: max(1, 8 - value.count)) + value)
-        }
+        lines += curveTable(curve)
         lines.append("")
         lines.append(PKPreview.disclaimer)
         return lines.joined(separator: "\n")
@@ -203,6 +198,13 @@ struct PKCommand: ParsableCommand {
 }
 
 extension PKCommand {
+    /// The sampled curve as a two-column table, minute and concentration.
+    static func curveTable(_ curve: ConcentrationCurve) -> [String] {
+        var table = TextTable([.number("minute"), .number("ng/mL")])
+        for point in curve.points { table.add([BodyMetrics.format(point.minute), BodyMetrics.format(point.ngPerMl)]) }
+        return table.lines(indent: 2)
+    }
+
     /// The JSON output of `--model esketamine`: the racemic keys that apply, plus `approximate`.
     struct EsketamineOutput: Codable, Equatable {
         /// Always "esketamine".
@@ -265,13 +267,8 @@ extension PKCommand {
                 + "\(f(curve.minutesAboveThreshold)) min at or above \(f(curve.thresholdNgPerMl)) ng/mL.",
             "The 100–250 ng/mL band associated with dissociation comes from racemic IV ketamine [R56-Zanos].",
             "",
-            "  minute   ng/mL",
         ]
-        for point in curve.points {
-            let minute = f(point.minute), value = f(point.ngPerMl)
-            lines.append(String(repeating: " ", count: max(0, 8 - minute.count)) + minute
-                         + String(repeating: " ", count: max(1, 8 - value.count)) + value)
-        }
+        lines += curveTable(curve)
         lines.append("")
         lines.append(EsketaminePreview.disclaimer)
         return lines.joined(separator: "\n")

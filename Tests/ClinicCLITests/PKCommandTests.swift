@@ -33,7 +33,7 @@ struct PKCommandTests {
         #expect(text.contains("35 mg racemic ketamine over 40 min, 70 kg"))
         #expect(text.contains("Cmax 177.3 ng/mL at 40 min"))
         #expect(text.contains("at or above 100 ng/mL"))
-        #expect(text.contains("      40   177.3"))
+        #expect(text.contains("\n      40  177.3\n"), "minute and concentration right-aligned under their headings")
         #expect(text.contains("Population-model preview"))
         #expect(text.contains("not a measurement"))
         // Default curve: every 5 minutes to 2 hours after the infusion ends.

@@ -221,4 +221,40 @@ struct SessionAPITests {
             }
         }
     }
+
+    @Test("A gateway's batch: stored together in order, each audited; one bad reading refuses the whole batch by its index")
+    func readingBatch() async throws {
+        try await TestApp.withServices { services in
+            let (_, sessionID) = try await SessionFixtures.plannedSession(services.database, treatment: .ivKetamine)
+            let nurse = try await TestUsers.make(services, role: .nurse)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                let api = SessionAPIClient(client: client, sessionID: sessionID)
+                try await api.command("check-in", as: nurse)
+                try await api.send(.post, "chair", #"{"chair": "Chair 1"}"#, as: nurse)
+                let chair = "/api/v1/chairs/Chair%201/vitals"
+                let auditBefore = try await services.audit.page(AuditFilter(), limit: 10_000).count
+                let bad = try await api.send(.post, chair, #"{"readings": [{"heartRate": 70}, {"systolic": 80, "diastolic": 120}]}"#, as: nurse)
+                #expect(bad.status == .unprocessableContent)
+                #expect("\(bad.json["errors"] ?? "")".contains("readings[1]"), "the error names the reading")
+                #expect(try await api.send(.post, chair, #"{"readings": []}"#, as: nurse).status == .unprocessableContent)
+                #expect(try await api.send(.post, chair, #"{"readings": [{"heartRate": 70}], "heartRate": 70}"#, as: nurse).status
+                        == .unprocessableContent)
+                #expect(try await api.send(.post, chair, #"{"readings": [{"pulse": 70}]}"#, as: nurse).status == .unprocessableContent)
+                let many = (0..<601).map { _ in #"{"heartRate": 70}"# }.joined(separator: ",")
+                #expect(try await api.send(.post, chair, #"{"readings": [\#(many)]}"#, as: nurse).status == .unprocessableContent)
+                #expect(try await services.audit.page(AuditFilter(), limit: 10_000).count == auditBefore, "a refused batch stores nothing")
+                let batch = try await api.send(.post, chair, #"{"readings": [{"heartRate": 71}, {"heartRate": 72}, {"heartRate": 73}]}"#,
+                                               as: nurse)
+                #expect(batch.status == .created)
+                let stored = try #require(batch.json["readings"] as? [[String: Any]])
+                #expect(stored.count == 3)
+                let record = try await api.send(.get, "/api/v1/sessions/\(sessionID.uuidString)", nil, as: nurse).json
+                let readings = try #require(record["readings"] as? [[String: Any]])
+                #expect(Set(readings.compactMap { ($0["values"] as? [String: Any])?["heartRate"] as? Int }) == [71, 72, 73])
+                let vitalAudits = try await services.audit.page(AuditFilter(), limit: 10_000).filter { $0.event.entityType == "session_vital" }
+                #expect(vitalAudits.count == 3, "one audit entry per reading")
+            }
+        }
+    }
 }

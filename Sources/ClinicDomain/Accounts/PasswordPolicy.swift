@@ -1,7 +1,7 @@
 import Foundation
 
 /// The rules a new password must meet: a minimum length, bcrypt's 72-byte ceiling, and not one
-/// of the common passwords shipped in `common-passwords.txt` (nor the user's own email).
+/// of the common passwords in ``CommonPasswords`` (nor the user's own email).
 ///
 /// The minimum length is a deployment setting (`--password-minimum-length`, default 12), in line
 /// with NIST SP 800-63B's advice to favour length and block known-breached passwords.
@@ -16,13 +16,9 @@ public struct PasswordPolicy: Sendable, Equatable {
         self.minimumLength = minimumLength
     }
 
-    /// The common passwords, lower-cased, loaded once from the shipped list.
-    public static let commonPasswords: Set<String> = {
-        guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
-        return Set(text.split(whereSeparator: \.isNewline).map { String($0).trimmed.lowercased() }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") })
-    }()
+    /// The common passwords, lower-cased, read once from the list compiled into the binary.
+    public static let commonPasswords: Set<String> = Set(
+        CommonPasswords.text.split(whereSeparator: \.isNewline).map { String($0).trimmed.lowercased() }.filter { !$0.isEmpty })
 
     /// Checks `password` for `email`; the errors name the form field `field`.
     public func check(_ password: String, for email: EmailAddress?, field: String = "newPassword") throws(FieldErrors) {

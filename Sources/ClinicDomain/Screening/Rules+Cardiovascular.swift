@@ -12,18 +12,6 @@ extension ScreeningRuleCatalog {
             let list = allergies.map { $0.substance + ($0.reaction.map { " (\($0))" } ?? "") }.joined(separator: ", ")
             return "Recorded allergy or reaction: \(list) [R13][R34-label]"
         },
-        medical("KC-SCR-ANEURYSM", "Aneurysmal vascular disease", racemic: .contraindication, esketamine: .contraindication,
-                trigger: "Medical history: aneurysmal vascular disease",
-                explanation: "Aneurysmal vascular disease (thoracic or abdominal aorta, intracranial or peripheral arteries) contraindicates esketamine; vascular aneurysm contraindicates ketamine. Both raise blood pressure.",
-                sources: ["R13", "R15", "R34"]) { $0.aneurysmalVascularDisease ? "Aneurysmal vascular disease is recorded" : nil },
-        medical("KC-SCR-AVM", "Arteriovenous malformation", racemic: .contraindication, esketamine: .contraindication,
-                trigger: "Medical history: arteriovenous malformation",
-                explanation: "An arteriovenous malformation contraindicates esketamine; an intracranial vascular lesion excluded patients from a ketamine trial.",
-                sources: ["R13", "R40"]) { $0.arteriovenousMalformation ? "Arteriovenous malformation is recorded" : nil },
-        medical("KC-SCR-ICH", "History of intracerebral haemorrhage", racemic: .contraindication, esketamine: .contraindication,
-                trigger: "Medical history: intracerebral haemorrhage",
-                explanation: "A history of intracerebral haemorrhage contraindicates esketamine; a prior cerebrovascular insult contraindicates ketamine.",
-                sources: ["R13", "R33"]) { $0.intracerebralHaemorrhage ? "History of intracerebral haemorrhage is recorded" : nil },
         ScreeningRule(
             id: "KC-SCR-RECENT-CV-EVENT", title: "Recent cardiovascular or cerebrovascular event",
             categories: categories(racemic: .contraindication, esketamine: .caution),
@@ -59,22 +47,6 @@ extension ScreeningRuleCatalog {
             history.vascularEvents.first { $0.kind.isCerebrovascular }
                 .map { "\($0.kind.displayName) on \($0.occurredOn.iso) [R33]" }
         },
-        medical("KC-SCR-IHD", "Ischaemic heart disease", racemic: .contraindication, esketamine: .caution,
-                trigger: "Medical history: ischaemic heart disease",
-                explanation: "Ischaemic heart disease contraindicates ketamine as a sole agent and excluded trial patients; history of MI is an esketamine precaution.",
-                sources: ["R34", "R40", "R22"]) { $0.ischaemicHeartDisease ? "Ischaemic heart disease is recorded" : nil },
-        medical("KC-SCR-HEART-FAILURE", "Heart failure", racemic: .contraindication, esketamine: .caution,
-                trigger: "Medical history: heart failure",
-                explanation: "Heart failure excluded patients from a ketamine trial; esketamine raises blood pressure for about 4 hours.",
-                sources: ["R40", "R17"]) { $0.heartFailure ? "Heart failure is recorded" : nil },
-        medical("KC-SCR-ARRHYTHMIA", "Uncontrolled arrhythmia", racemic: .contraindication, esketamine: .caution,
-                trigger: "Medical history: arrhythmia not controlled",
-                explanation: "Significant or unstable dysrhythmia excluded ketamine trial patients; uncontrolled brady- or tachyarrhythmia is an esketamine precaution.",
-                sources: ["R41-tbl", "R40", "R22"]) { $0.arrhythmia == .uncontrolled ? "Uncontrolled arrhythmia is recorded" : nil },
-        medical("KC-SCR-PROLONGED-QT", "Prolonged QT interval", racemic: .contraindication, esketamine: .caution,
-                trigger: "Medical history: prolonged QT",
-                explanation: "Prolonged QT excluded patients from a ketamine trial; the esketamine sources do not list it.",
-                sources: ["R40"]) { $0.prolongedQT ? "Prolonged QT interval is recorded" : nil },
     ]
 
     /// Resting blood pressure and hypertension (§2.3, §3.3).
@@ -106,10 +78,5 @@ extension ScreeningRuleCatalog {
             return "Resting BP \(vitals.bloodPressureText) is above the esketamine pre-dose guide "
                 + "\(policy.esketamineSystolicGuide)/\(policy.esketamineDiastolicGuide) [R16]"
         },
-        medical("KC-SCR-UNCONTROLLED-HTN", "Uncontrolled hypertension", racemic: .contraindication, esketamine: .caution,
-                regional: euContraindicatesEsketamine,
-                trigger: "Medical history: hypertension not controlled",
-                explanation: "Uncontrolled or untreated hypertension contraindicates ketamine and excluded trial patients; esketamine raises blood pressure (≥ 40 mmHg systolic in 8–19 %), and the EU/UK SmPC contraindicates it where raised blood pressure poses a serious risk.",
-                sources: ["R33", "R41-tbl", "R18", "R22"]) { $0.hypertension == .uncontrolled ? "Uncontrolled hypertension is recorded [R33]" : nil },
     ]
 }

@@ -9,7 +9,8 @@
 public enum ScreeningRuleCatalog {
     /// All rules, in the order findings are listed within a category.
     public static let all: [ScreeningRule] =
-        hypersensitivityAndVascular + bloodPressure + conditions + medicationRules + vitalSignRules + missingData + information
+        hypersensitivityAndVascular + bloodPressure + conditions + recordedConditions.map(\.rule) + medicationRules + vitalSignRules
+            + missingData + information
 
     /// The rule with `id`, if any.
     public static func rule(_ id: String) -> ScreeningRule? { all.first { $0.id == id } }
@@ -35,16 +36,6 @@ public enum ScreeningRuleCatalog {
         ScreeningRule(id: id, title: title, categories: categories(racemic: racemic, esketamine: esketamine),
                       regionalCategories: regional, trigger: trigger, explanation: explanation, sources: sources) { context, _ in
             context.medical.flatMap(detail)
-        }
-    }
-
-    /// A rule that fires when `condition` holds on the psychiatric history.
-    static func psychiatric(_ id: String, _ title: String, racemic: RuleCategory?, esketamine: RuleCategory?,
-                            trigger: String, explanation: String, sources: [String],
-                            _ detail: @escaping @Sendable (PsychiatricHistory) -> String?) -> ScreeningRule {
-        ScreeningRule(id: id, title: title, categories: categories(racemic: racemic, esketamine: esketamine),
-                      trigger: trigger, explanation: explanation, sources: sources) { context, _ in
-            context.psychiatric.flatMap(detail)
         }
     }
 

@@ -95,20 +95,3 @@ enum WebResponses {
         return urlEncodedFields(String(buffer: buffer))
     }
 }
-
-extension WebResponses {
-    /// Saves an administrator's settings form: `store` reads and saves the posted fields; success
-    /// redirects to `path` with `message`; field errors show the form again (422) with what was typed.
-    static func saveSettingsForm(_ request: Request, _ context: StaffRequestContext, services: ClinicServices, path: String, message: String,
-                                 store: (Clinic, [String: String]) async throws -> Void,
-                                 render: ([String: String], FieldErrors, PageContext) -> String) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let fields = try await formFields(of: request)
-        do {
-            try await store(clinic, fields)
-            return redirect(to: path, flash: Flash(.success, message))
-        } catch let invalid as FieldErrors {
-            return page(render(fields, invalid, pageContext(clinic, request, context, section: .clinic)), status: .unprocessableContent)
-        }
-    }
-}

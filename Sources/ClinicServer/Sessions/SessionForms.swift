@@ -80,6 +80,47 @@ enum SessionForms {
             errors.add("body", "Give each field as a string, number or boolean.")
             throw errors
         }
+        return try fields(object, accepted: accepted)
+    }
+
+    /// The most readings one gateway request may carry: ten minutes of a monitor at 1 Hz, so one
+    /// request stays one short transaction.
+    static let readingsPerBatch = InputBound(1...600, unit: "readings", basis: "ten minutes of readings at 1 Hz per request")
+
+    private struct ReadingBatchBody: Decodable {
+        let readings: [[String: FlatValue]]
+    }
+
+    /// A gateway's batch, `{"readings": [{…}, …]}`, each element with the fields of one reading
+    /// (no `reason`: a batch records, it does not correct); nil when the body is a single reading.
+    /// Errors name the element, e.g. `readings[3].systolic`.
+    static func readingBatch(fromJSON data: Data, now: Date, timeZone: TimeZone) throws -> [(VitalReading, Date?)]? {
+        guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any], top["readings"] != nil else { return nil }
+        var errors = FieldErrors()
+        guard top.count == 1 else {
+            errors.add("readings", "A batch holds only `readings`; give the other fields inside each reading.")
+            throw errors
+        }
+        let body: ReadingBatchBody
+        do { body = try JSONDecoder().decode(ReadingBatchBody.self, from: data) } catch {
+            errors.add("readings", "Give `readings` as a list of readings, each an object of numbers and strings.")
+            throw errors
+        }
+        guard errors.require(Double(body.readings.count), within: readingsPerBatch, field: "readings") else { throw errors }
+        var readings: [(VitalReading, Date?)] = []
+        for (index, element) in body.readings.enumerated() {
+            do {
+                readings.append(try reading(try fields(element, accepted: readingFields.subtracting(["reason"])), now: now, timeZone: timeZone))
+            } catch let elementErrors as FieldErrors {
+                for entry in elementErrors.entries { errors.add("readings[\(index)].\(entry.field)", entry.message) }
+            }
+        }
+        try errors.throwIfAny()
+        return readings
+    }
+
+    private static func fields(_ object: [String: FlatValue], accepted: Set<String>) throws -> [String: String] {
+        var errors = FieldErrors()
         var fields: [String: String] = [:]
         for (key, value) in object.sorted(by: { $0.key < $1.key }) {
             guard accepted.contains(key) else {

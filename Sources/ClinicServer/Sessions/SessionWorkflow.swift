@@ -275,6 +275,38 @@ struct SessionWorkflow: Sendable {
         return result
     }
 
+    /// Stores a gateway's batch of readings for one session in one transaction (each its own
+    /// flowsheet row, alert check and audit entry) and announces them to the board. Errors name the
+    /// reading, e.g. `readings[3].takenAt`; nothing is stored unless every reading is sound.
+    func recordReadings(_ readings: [(values: VitalReading, takenAt: Date?)], source: ReadingSource, sessionID: UUID, clinic: Clinic,
+                        stamp: AuditStamp) async throws -> [StoredReadingResult] {
+        let now = services.now()
+        var errors = FieldErrors()
+        var clean: [(values: VitalReading, takenAt: Date)] = []
+        for (index, reading) in readings.enumerated() {
+            let taken = reading.takenAt ?? now
+            if taken > now.addingTimeInterval(60) { errors.add("readings[\(index)].takenAt", "A reading cannot be taken in the future.") }
+            if taken < now.addingTimeInterval(-12 * 3600) { errors.add("readings[\(index)].takenAt", "Enter a time within the last 12 hours.") }
+            do { clean.append((try reading.values.validated(), taken)) } catch let fieldErrors {
+                for entry in fieldErrors.entries { errors.add("readings[\(index)].\(entry.field)", entry.message) }
+            }
+        }
+        try errors.throwIfAny()
+        let policy = try await services.sessionPolicies.policy(of: clinic.id)
+        let results = try await services.sessionRecords.recordReadings(clean, source: source, sessionID: sessionID, policy: policy.alerts,
+                                                                       stamp: stamp)
+        let storedAt = services.now()
+        for result in results {
+            await announce(BoardEvent(kind: .reading, sessionID: sessionID, storedAt: storedAt,
+                                      reading: .init(takenAt: result.reading.takenAt, values: result.reading.values)))
+            for alert in result.alerts {
+                await announce(BoardEvent(kind: .alertRaised, sessionID: sessionID, storedAt: storedAt,
+                                          alert: .init(id: alert.id, code: alert.code, message: alert.message)))
+            }
+        }
+        return results
+    }
+
     /// Acknowledges an alert with the action taken, and announces it.
     @discardableResult
     func acknowledge(alert alertID: UUID, sessionID: UUID, action: VitalAlertAction, note: String?, stamp: AuditStamp) async throws

@@ -137,6 +137,19 @@ struct SessionsAPIController: Sendable {
     struct ReadingCreated: Encodable {
         struct Alert: Encodable { let id: UUID, code: String, message: String }
         let id: UUID, sessionID: UUID, takenAt: Date, recordedAt: Date, alerts: [Alert]
+
+        init(_ result: StoredReadingResult, sessionID: UUID) {
+            id = result.reading.id
+            self.sessionID = sessionID
+            takenAt = result.reading.takenAt
+            recordedAt = result.reading.recordedAt
+            alerts = result.alerts.map { Alert(id: $0.id, code: $0.code, message: $0.message) }
+        }
+    }
+
+    /// The answer to a gateway's batch: each reading stored, in the order sent.
+    struct ReadingsCreated: Encodable {
+        let sessionID: UUID, readings: [ReadingCreated]
     }
 
     @Sendable func reading(_ request: Request, context: Context) async throws -> Response {
@@ -149,7 +162,17 @@ struct SessionsAPIController: Sendable {
         guard let sessionID = try await services.sessionRecords.activeSession(inChair: chair) else {
             throw Problem.notFound("No patient is seated in \(chair) now.")
         }
-        return try await storeReading(request, sessionID: sessionID, context: context)
+        let data = try await StrictJSON.objectData(from: request)
+        let clinic = try await services.currentClinic()
+        guard let batch = try SessionForms.readingBatch(fromJSON: data, now: services.now(), timeZone: clinic.settings.resolvedTimeZone) else {
+            return try await storeReading(try SessionForms.fields(fromJSON: data, accepted: SessionForms.readingFields), sessionID: sessionID,
+                                          clinic: clinic, context: context)
+        }
+        let source: ReadingSource = context.identity.isAPIToken ? .gateway : .nurse
+        let results = try await workflow.recordReadings(batch.map { (values: $0.0, takenAt: $0.1) }, source: source, sessionID: sessionID,
+                                                        clinic: clinic, stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(ReadingsCreated(sessionID: sessionID, readings: results.map { ReadingCreated($0, sessionID: sessionID) }),
+                                    status: .created)
     }
 
     @Sendable func amendReading(_ request: Request, context: Context) async throws -> Response {
@@ -161,16 +184,17 @@ struct SessionsAPIController: Sendable {
     }
 
     private func storeReading(_ request: Request, sessionID: UUID, amends: UUID? = nil, context: Context) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let fields = try await flatFields(request, SessionForms.readingFields)
+        try await storeReading(try await flatFields(request, SessionForms.readingFields), sessionID: sessionID, amends: amends,
+                               clinic: try await services.currentClinic(), context: context)
+    }
+
+    private func storeReading(_ fields: [String: String], sessionID: UUID, amends: UUID? = nil, clinic: Clinic, context: Context) async throws
+        -> Response {
         let (values, takenAt) = try SessionForms.reading(fields, now: services.now(), timeZone: clinic.settings.resolvedTimeZone)
         let source: ReadingSource = context.identity.isAPIToken ? .gateway : .nurse
         let result = try await workflow.recordReading(values, takenAt: takenAt, source: source, sessionID: sessionID, clinic: clinic,
                                                       amends: amends, reason: fields["reason"], stamp: context.stamp(at: services.now()))
-        return try APIResponse.json(ReadingCreated(id: result.reading.id, sessionID: sessionID, takenAt: result.reading.takenAt,
-                                                   recordedAt: result.reading.recordedAt,
-                                                   alerts: result.alerts.map { .init(id: $0.id, code: $0.code, message: $0.message) }),
-                                    status: .created)
+        return try APIResponse.json(ReadingCreated(result, sessionID: sessionID), status: .created)
     }
 
     @Sendable func acknowledge(_ request: Request, context: Context) async throws -> Response {

@@ -235,14 +235,18 @@ public struct MonitorRepository: Sendable {
         }
         return try await database.write { db in
             let now = stamp.at
-            var outcomes: [MonitorReadingOutcome] = []
-            var audits: [AuditEvent] = []
-            for reading in message.readings {
-                let key = try await db.select().column("id").from("monitor_readings").where("device_id", .equal, SQLBind(message.deviceID))
-                    .where("control_id", .equal, SQLBind(message.controlID))
-                    .where("observed_at", .equal, SQLBind(reading.observedAt.millisecondsSince1970)).first()
-                if key != nil {
-                    outcomes.append(.repeated)
+            // Readings already stored from an earlier copy of this message, found with one query.
+            var seen = Set(try await db.select().column("observed_at").from("monitor_readings")
+                .where("device_id", .equal, SQLBind(message.deviceID)).where("control_id", .equal, SQLBind(message.controlID))
+                .where("observed_at", .in, message.readings.map { $0.observedAt.millisecondsSince1970 })
+                .all().map { try $0.decode(column: "observed_at", as: Int64.self) })
+            var outcomes: [MonitorReadingOutcome?] = Array(repeating: nil, count: message.readings.count)
+            var rows: [(id: UUID, reading: MonitorReadingInput, status: String, reason: String?, sessionID: UUID?)] = []
+            var charted: [(values: VitalReading, takenAt: Date)] = []
+            var chartedAt: [(message: Int, row: Int)] = []
+            for (index, reading) in message.readings.enumerated() {
+                guard seen.insert(reading.observedAt.millisecondsSince1970).inserted else {
+                    outcomes[index] = .repeated
                     continue
                 }
                 let unmatchedReason: String?
@@ -259,42 +263,54 @@ public struct MonitorRepository: Sendable {
                         : "Observed before the patient now in \(chair ?? "the chair") was checked in."
                 }
                 let id = UUID()
-                var vitalID: String?
-                var status = "unmatched"
-                var sessionID: UUID?
                 if unmatchedReason == nil, let seated {
-                    sessionID = seated.id
                     if reading.values.isEmpty {
-                        status = "kept"
-                        outcomes.append(.stored(sessionID: seated.id, result: nil))
+                        rows.append((id, reading, "kept", nil, seated.id))
+                        outcomes[index] = .stored(sessionID: seated.id, result: nil)
                     } else {
-                        let result = try await SessionRecordRepository.storeReading(
-                            reading.values, takenAt: reading.observedAt, source: .gateway, sessionID: seated.id, policy: policy, stamp: stamp, in: db)
-                        vitalID = result.reading.id.uuidString
-                        status = "stored"
-                        outcomes.append(.stored(sessionID: seated.id, result: result))
+                        chartedAt.append((index, rows.count))
+                        charted.append((reading.values, reading.observedAt))
+                        rows.append((id, reading, "stored", nil, seated.id))
                     }
                 } else {
-                    outcomes.append(.unmatched(id: id, reason: unmatchedReason ?? ""))
-                }
-                try await db.insert(into: "monitor_readings")
-                    .columns("id", "device_id", "control_id", "observed_at", "received_at", "gateway", "chair", "bed", "vital_values",
-                             "observations", "status", "status_reason", "session_id", "vital_id")
-                    .values(SQLBind(id.uuidString), SQLBind(message.deviceID), SQLBind(message.controlID),
-                            SQLBind(reading.observedAt.millisecondsSince1970), SQLBind(now.millisecondsSince1970), SQLBind(message.gateway),
-                            SQLBind(chair), SQLBind(message.bed), SQLBind(try StoredJSON.text(reading.values)), SQLBind(reading.observationsJSON),
-                            SQLBind(status), SQLBind(unmatchedReason), SQLBind(sessionID?.uuidString), SQLBind(vitalID))
-                    .run()
-                if status != "stored" {
-                    audits.append(AuditEvent(.create, entityType: "monitor_reading", entityID: id.uuidString, patientID: nil,
-                                             summary: "monitor \(message.deviceID) reading of \(reading.observedAt.millisecondsSince1970) "
-                                                 + (status == "kept" ? "kept with session \(sessionID?.uuidString ?? "")"
-                                                    : "unmatched: \(unmatchedReason ?? "")")))
+                    rows.append((id, reading, "unmatched", unmatchedReason, nil))
+                    outcomes[index] = .unmatched(id: id, reason: unmatchedReason ?? "")
                 }
             }
-            if !audits.isEmpty { try await AuditLog.append(audits, stamp: stamp, in: db) }
+            // The seated session's readings go through the session record's own code, together.
+            var vitalIDs: [Int: UUID] = [:]
+            if let seated, !charted.isEmpty {
+                let results = try await SessionRecordRepository.storeReadings(charted, source: .gateway, sessionID: seated.id, policy: policy,
+                                                                              stamp: stamp, in: db)
+                for (place, result) in zip(chartedAt, results) {
+                    vitalIDs[place.row] = result.reading.id
+                    outcomes[place.message] = .stored(sessionID: seated.id, result: result)
+                }
+            }
+            for start in stride(from: 0, to: rows.count, by: 500) {
+                var insert = db.insert(into: "monitor_readings")
+                    .columns("id", "device_id", "control_id", "observed_at", "received_at", "gateway", "chair", "bed", "vital_values",
+                             "observations", "status", "status_reason", "session_id", "vital_id")
+                for offset in start..<min(start + 500, rows.count) {
+                    let row = rows[offset]
+                    insert = insert.values(
+                        SQLBind(row.id.uuidString), SQLBind(message.deviceID), SQLBind(message.controlID),
+                        SQLBind(row.reading.observedAt.millisecondsSince1970), SQLBind(now.millisecondsSince1970), SQLBind(message.gateway),
+                        SQLBind(chair), SQLBind(message.bed), SQLBind(try StoredJSON.text(row.reading.values)),
+                        SQLBind(row.reading.observationsJSON), SQLBind(row.status), SQLBind(row.reason), SQLBind(row.sessionID?.uuidString),
+                        SQLBind(vitalIDs[offset]?.uuidString))
+                }
+                try await insert.run()
+            }
+            let audits = rows.filter { $0.status != "stored" }.map { row in
+                AuditEvent(.create, entityType: "monitor_reading", entityID: row.id.uuidString, patientID: nil,
+                           summary: "monitor \(message.deviceID) reading of \(row.reading.observedAt.millisecondsSince1970) "
+                               + (row.status == "kept" ? "kept with session \(row.sessionID?.uuidString ?? "")" : "unmatched: \(row.reason ?? "")"))
+            }
+            try await AuditLog.append(audits, stamp: stamp, in: db)
+            let stored = outcomes.compactMap { $0 }
             var counts = (stored: 0, unmatched: 0, repeated: 0)
-            for outcome in outcomes {
+            for outcome in stored {
                 switch outcome {
                 case .stored: counts.stored += 1
                 case .unmatched: counts.unmatched += 1
@@ -304,7 +320,7 @@ public struct MonitorRepository: Sendable {
             try await Self.log(gateway: message.gateway, sendingApplication: message.sendingApplication, deviceID: message.deviceID,
                                controlID: message.controlID, outcome: "AA", error: nil, observations: message.observationCount,
                                counts: counts, at: now, db)
-            return outcomes
+            return stored
         }
     }
 

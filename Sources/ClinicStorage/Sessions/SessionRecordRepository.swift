@@ -212,9 +212,17 @@ public struct SessionRecordRepository: Sendable {
         }
     }
 
+    /// Stores a batch of readings of one session in one transaction (see
+    /// ``storeReadings(_:source:sessionID:policy:stamp:in:)``).
+    public func recordReadings(_ readings: [(values: VitalReading, takenAt: Date)], source: ReadingSource, sessionID: UUID,
+                               policy: VitalSignAlertPolicy, stamp: AuditStamp) async throws -> [StoredReadingResult] {
+        try await database.write { db in
+            try await Self.storeReadings(readings, source: source, sessionID: sessionID, policy: policy, stamp: stamp, in: db)
+        }
+    }
+
     /// ``recordReading(_:takenAt:source:sessionID:policy:amends:reason:stamp:)`` inside the caller's write
-    /// transaction `db`: the monitor listener stores a message's readings, and its own record of
-    /// them, in one transaction with this same code.
+    /// transaction `db`, for a write that records more than the reading in the same transaction.
     public static func storeReading(_ values: VitalReading, takenAt: Date, source: ReadingSource, sessionID: UUID, policy: VitalSignAlertPolicy,
                                     amends: UUID? = nil, reason: String? = nil, stamp: AuditStamp, in db: any SQLDatabase) async throws
         -> StoredReadingResult {
@@ -234,43 +242,94 @@ public struct SessionRecordRepository: Sendable {
                     throw SessionRefusal(reason: "That reading was already corrected; correct the correction instead.")
                 }
             }
-            let baseline = try await Self.baseline(sessionID, db)
-            let reading = StoredVitalReading(id: UUID(), takenAt: takenAt, recordedAt: stamp.at, source: source, values: values,
-                                             recordedByName: stamp.actorName, amends: amends, reason: reason?.nilIfEmpty)
-            try await db.insert(into: "session_vitals")
+            let stored = try await insertReadings([(values, takenAt)], source: source, sessionID: sessionID, patientID: patientID, state: state,
+                                                  policy: policy, amends: amends, reason: reason, stamp: stamp, in: db)
+            guard let result = stored.first else { throw StoredDataError(what: "reading of session \(sessionID.uuidString)") }
+            return result
+        }
+    }
+
+    /// Stores several readings of one session (a monitor's message, a gateway's batch), in order,
+    /// inside the caller's write transaction: the same checks, alerts and audit entries as
+    /// ``storeReading(_:takenAt:source:sessionID:policy:amends:reason:stamp:in:)`` one by one, but
+    /// the session is locked and its baseline and open alerts read once, and the rows are written
+    /// in a few statements. Each reading keeps its own audit entry.
+    public static func storeReadings(_ readings: [(values: VitalReading, takenAt: Date)], source: ReadingSource, sessionID: UUID,
+                                     policy: VitalSignAlertPolicy, stamp: AuditStamp, in db: any SQLDatabase) async throws
+        -> [StoredReadingResult] {
+        guard !readings.isEmpty else { return [] }
+        let (state, patientID) = try await Self.lock(sessionID, db)
+        guard state.isActive else {
+            throw SessionRefusal(reason: "Readings are recorded while the patient is checked in; this session is "
+                                 + "\(state.displayName.lowercased()).")
+        }
+        return try await insertReadings(readings, source: source, sessionID: sessionID, patientID: patientID, state: state, policy: policy,
+                                        amends: nil, reason: nil, stamp: stamp, in: db)
+    }
+
+    /// Bound parameters per statement stay under both engines' limits (SQLite 32,766; PostgreSQL 65,535).
+    private static let rowsPerInsert = 500
+
+    /// Writes readings already allowed for the locked session `sessionID`: rows, alerts not already
+    /// open for the same reason, and one audit entry per reading.
+    private static func insertReadings(_ readings: [(values: VitalReading, takenAt: Date)], source: ReadingSource, sessionID: UUID,
+                                       patientID: UUID, state: TreatmentSessionState, policy: VitalSignAlertPolicy, amends: UUID?,
+                                       reason: String?, stamp: AuditStamp, in db: any SQLDatabase) async throws -> [StoredReadingResult] {
+        let id = SQLBind(sessionID.uuidString)
+        let patient = SQLBind(patientID.uuidString)
+        let baseline = try await Self.baseline(sessionID, db)
+        let stored = readings.map {
+            StoredVitalReading(id: UUID(), takenAt: $0.takenAt, recordedAt: stamp.at, source: source, values: $0.values,
+                               recordedByName: stamp.actorName, amends: amends, reason: reason?.nilIfEmpty)
+        }
+        for start in stride(from: 0, to: stored.count, by: rowsPerInsert) {
+            var insert = db.insert(into: "session_vitals")
                 .columns("id", "session_id", "patient_id", "taken_at", "recorded_at", "source", "systolic", "diastolic", "heart_rate",
                          "oxygen_saturation", "respiratory_rate", "temperature_decicelsius", "recorded_by", "recorded_by_name", "amends", "reason")
-                .values(SQLBind(reading.id.uuidString), id, SQLBind(patientID.uuidString), SQLBind(takenAt.millisecondsSince1970),
-                        SQLBind(stamp.at.millisecondsSince1970), SQLBind(source.rawValue), SQLBind(values.systolic), SQLBind(values.diastolic),
-                        SQLBind(values.heartRate), SQLBind(values.oxygenSaturation), SQLBind(values.respiratoryRate),
-                        SQLBind(values.temperatureCelsius.map { Int(rounding: $0 * 10) }), SQLBind(stamp.userID?.uuidString ?? "system"),
-                        SQLBind(stamp.actorName), SQLBind(amends?.uuidString), SQLBind(reading.reason))
-                .run()
-            var alerts: [SessionVitalAlert] = []
-            if state.isActive {
-                // An alert already open for the same reason is not raised again: a gateway posting every
-                // second would otherwise flood the board and the escalation list.
-                let open = Set(try await db.select().column("code").from("session_alerts").where("session_id", .equal, id)
-                    .where(SQLColumn("acknowledged_at"), .is, SQLLiteral.null).all().map { try $0.decode(column: "code", as: String.self) })
-                for alert in policy.alerts(for: values, baseline: takenAt > (baseline?.doseStartedAt ?? .distantFuture) ? baseline?.values : nil)
-                where !open.contains(alert.code) {
-                    let stored = SessionVitalAlert(id: UUID(), sessionID: sessionID, readingID: reading.id, code: alert.code,
-                                                   message: alert.message, raisedAt: stamp.at, escalatedAt: nil, acknowledgement: nil)
-                    try await db.insert(into: "session_alerts")
-                        .columns("id", "session_id", "patient_id", "vital_id", "code", "message", "raised_at")
-                        .values(SQLBind(stored.id.uuidString), id, SQLBind(patientID.uuidString), SQLBind(reading.id.uuidString),
-                                SQLBind(alert.code), SQLBind(alert.message), SQLBind(stamp.at.millisecondsSince1970))
-                        .run()
-                    alerts.append(stored)
+            for reading in stored[start..<min(start + rowsPerInsert, stored.count)] {
+                let values = reading.values
+                insert = insert.values(
+                    SQLBind(reading.id.uuidString), id, patient, SQLBind(reading.takenAt.millisecondsSince1970),
+                    SQLBind(stamp.at.millisecondsSince1970), SQLBind(source.rawValue), SQLBind(values.systolic), SQLBind(values.diastolic),
+                    SQLBind(values.heartRate), SQLBind(values.oxygenSaturation), SQLBind(values.respiratoryRate),
+                    SQLBind(values.temperatureCelsius.map { Int(rounding: $0 * 10) }), SQLBind(stamp.userID?.uuidString ?? "system"),
+                    SQLBind(stamp.actorName), SQLBind(amends?.uuidString), SQLBind(reading.reason))
+            }
+            try await insert.run()
+        }
+        var alertsByReading: [[SessionVitalAlert]] = Array(repeating: [], count: stored.count)
+        if state.isActive {
+            // An alert already open for the same reason is not raised again: a gateway posting every
+            // second would otherwise flood the board and the escalation list.
+            var open = Set(try await db.select().column("code").from("session_alerts").where("session_id", .equal, id)
+                .where(SQLColumn("acknowledged_at"), .is, SQLLiteral.null).all().map { try $0.decode(column: "code", as: String.self) })
+            for (index, reading) in stored.enumerated() {
+                let compared = reading.takenAt > (baseline?.doseStartedAt ?? .distantFuture) ? baseline?.values : nil
+                for alert in policy.alerts(for: reading.values, baseline: compared) where !open.contains(alert.code) {
+                    open.insert(alert.code)
+                    alertsByReading[index].append(SessionVitalAlert(id: UUID(), sessionID: sessionID, readingID: reading.id, code: alert.code,
+                                                                    message: alert.message, raisedAt: stamp.at, escalatedAt: nil,
+                                                                    acknowledgement: nil))
                 }
             }
-            let summary = "session \(sessionID.uuidString): reading \(Self.describe(values)) (\(source.rawValue))"
-                + (alerts.isEmpty ? "" : "; alerts: " + alerts.map(\.code).joined(separator: ", "))
-                + (reading.reason.map { "; reason: \($0)" } ?? "")
-            try await AuditLog.append(AuditEvent(amends == nil ? .create : .amend, entityType: "session_vital", entityID: reading.id.uuidString,
-                                                 patientID: patientID, summary: summary), stamp: stamp, in: db)
-            return StoredReadingResult(reading: reading, alerts: alerts)
+            let raised = alertsByReading.flatMap { $0 }
+            for start in stride(from: 0, to: raised.count, by: rowsPerInsert) {
+                var insert = db.insert(into: "session_alerts").columns("id", "session_id", "patient_id", "vital_id", "code", "message", "raised_at")
+                for alert in raised[start..<min(start + rowsPerInsert, raised.count)] {
+                    insert = insert.values(SQLBind(alert.id.uuidString), id, patient, SQLBind(alert.readingID.uuidString), SQLBind(alert.code),
+                                           SQLBind(alert.message), SQLBind(stamp.at.millisecondsSince1970))
+                }
+                try await insert.run()
+            }
         }
+        let events = zip(stored, alertsByReading).map { reading, alerts in
+            AuditEvent(amends == nil ? .create : .amend, entityType: "session_vital", entityID: reading.id.uuidString, patientID: patientID,
+                       summary: "session \(sessionID.uuidString): reading \(Self.describe(reading.values)) (\(source.rawValue))"
+                           + (alerts.isEmpty ? "" : "; alerts: " + alerts.map(\.code).joined(separator: ", "))
+                           + (reading.reason.map { "; reason: \($0)" } ?? ""))
+        }
+        try await AuditLog.append(events, stamp: stamp, in: db)
+        return zip(stored, alertsByReading).map { StoredReadingResult(reading: $0, alerts: $1) }
     }
 
     /// Records what was done about an open alert. Refused when it was already acknowledged.

@@ -3,14 +3,22 @@ import ClinicStorage
 import ClinicWeb
 import Hummingbird
 
-/// `/admin/clinic/sessions`: the clinic's session policy. Changes are audited.
-struct SessionPolicyController: Sendable {
-    typealias Context = StaffRequestContext
-    let services: ClinicServices
+/// `/admin/clinic/sessions`: the clinic's session policy (alert thresholds, pre-dose gates,
+/// discharge, observation, escalation, chairs). The repository audits each change.
+enum SessionPolicyForm: ClinicPolicyForm {
+    static let path = "/admin/clinic/sessions"
+    static let savedMessage = "Session policy saved."
 
-    func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/admin/clinic/sessions", .permission(.clinicConfigure), use: form)
-        routes.staff(.post, "/admin/clinic/sessions", .permission(.clinicConfigure), use: save)
+    static func load(_ services: ClinicServices, clinic: Clinic) async throws -> SessionPolicy {
+        try await services.sessionPolicies.policy(of: clinic.id)
+    }
+
+    static func store(_ policy: SessionPolicy, _ services: ClinicServices, clinic: Clinic, stamp: AuditStamp) async throws {
+        try await services.sessionPolicies.update(policy, of: clinic.id, stamp: stamp)
+    }
+
+    static func render(values: [String: String], errors: FieldErrors, context: PageContext) -> String {
+        SessionPolicyPage.render(values: values, errors: errors, context: context)
     }
 
     /// The policy as form text.
@@ -29,7 +37,7 @@ struct SessionPolicyController: Sendable {
     }
 
     /// A policy from form text, or the field errors.
-    static func policy(from fields: [String: String]) throws(FieldErrors) -> SessionPolicy {
+    static func policy(from fields: [String: String], current: SessionPolicy) throws(FieldErrors) -> SessionPolicy {
         var errors = FieldErrors()
         func whole(_ name: String) -> Int {
             guard let value = Int(fields[name]?.trimmed ?? "") else {
@@ -60,21 +68,5 @@ struct SessionPolicyController: Sendable {
             chairs: (fields["chairs"] ?? "").split(separator: ",").map { String($0) })
         try errors.throwIfAny()
         return try policy.validated()
-    }
-
-    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let html = SessionPolicyPage.render(values: Self.values(try await services.sessionPolicies.policy(of: clinic.id)), errors: FieldErrors(),
-                                            context: WebResponses.pageContext(clinic, request, context, section: .clinic))
-        return WebResponses.consumingFlash(WebResponses.page(html), from: request)
-    }
-
-    @Sendable func save(_ request: Request, context: Context) async throws -> Response {
-        try await WebResponses.saveSettingsForm(request, context, services: services, path: "/admin/clinic/sessions",
-                                                message: "Session policy saved.") { clinic, fields in
-            try await services.sessionPolicies.update(try Self.policy(from: fields), of: clinic.id, stamp: context.stamp(at: services.now()))
-        } render: { values, errors, page in
-            SessionPolicyPage.render(values: values, errors: errors, context: page)
-        }
     }
 }

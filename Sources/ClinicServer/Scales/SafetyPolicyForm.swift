@@ -5,13 +5,29 @@ import Hummingbird
 
 /// `/admin/clinic/safety`: who is alerted about suicidality and when it escalates, how long
 /// self-report links stay open, and the crisis resources patients see. Changes are audited.
-struct SafetyPolicyController: Sendable {
-    typealias Context = StaffRequestContext
-    let services: ClinicServices
+enum SafetyPolicyForm: ClinicPolicyForm {
+    static let path = "/admin/clinic/safety"
+    static let savedMessage = "Safety policy saved."
 
-    func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/admin/clinic/safety", .permission(.clinicConfigure), use: form)
-        routes.staff(.post, "/admin/clinic/safety", .permission(.clinicConfigure), use: save)
+    static func load(_ services: ClinicServices, clinic: Clinic) async throws -> SafetyPolicy {
+        try await services.safetyPolicies.policy(of: clinic.id)
+    }
+
+    /// Alerts go to staff only: every recipient must be an active account.
+    static func store(_ policy: SafetyPolicy, _ services: ClinicServices, clinic: Clinic, stamp: AuditStamp) async throws {
+        let staff = Set(try await services.users.all().filter(\.isActive).map { "\($0.email)".lowercased() })
+        var notStaff = FieldErrors()
+        for (field, list) in [("alertRecipients", policy.alertRecipients), ("escalationRecipients", policy.escalationRecipients)] {
+            if let outsider = list.first(where: { !staff.contains($0.lowercased()) }) {
+                notStaff.add(field, "'\(outsider)' is not an active staff account; alerts go to staff only.")
+            }
+        }
+        try notStaff.throwIfAny()
+        try await services.safetyPolicies.update(policy, of: clinic.id, stamp: stamp)
+    }
+
+    static func render(values: [String: String], errors: FieldErrors, context: PageContext) -> String {
+        SafetyPolicyPage.render(values: values, errors: errors, context: context)
     }
 
     /// The policy as form text.
@@ -27,7 +43,7 @@ struct SafetyPolicyController: Sendable {
     }
 
     /// A policy from form text, or the field errors.
-    static func policy(from fields: [String: String]) throws(FieldErrors) -> SafetyPolicy {
+    static func policy(from fields: [String: String], current: SafetyPolicy) throws(FieldErrors) -> SafetyPolicy {
         var errors = FieldErrors()
         func whole(_ name: String) -> Int {
             guard let value = Int(fields[name]?.trimmed ?? "") else {
@@ -46,7 +62,7 @@ struct SafetyPolicyController: Sendable {
             return value
         }
         let minutes = whole("escalateAfterMinutes"), hours = whole("linkLifetimeHours")
-        var outcomes = OutcomePolicy.defaults
+        var outcomes = current.outcomePolicy
         outcomes.relapseRule.relapseFractionOfBaseline = fraction("relapseFractionOfBaseline", outcomes.relapseRule.relapseFractionOfBaseline)
         outcomes.relapseRule.relapseConsecutive = whole("relapseConsecutive")
         outcomes.effectEndsAboveFractionOfBaseline = fraction("effectEndsAboveFractionOfBaseline", outcomes.effectEndsAboveFractionOfBaseline)
@@ -57,32 +73,8 @@ struct SafetyPolicyController: Sendable {
         var policy = SafetyPolicy(alertRecipients: list("alertRecipients"), escalationRecipients: list("escalationRecipients"),
                                   escalateAfterMinutes: minutes, linkLifetimeHours: hours,
                                   crisisResources: (fields["crisisResources"] ?? "").split(whereSeparator: \.isNewline).map(String.init))
-        policy.outcomes = outcomes
+        // A clinic that never set outcome rules keeps following the defaults as they evolve.
+        policy.outcomes = outcomes == current.outcomePolicy ? current.outcomes : outcomes
         return try policy.validated()
-    }
-
-    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let html = SafetyPolicyPage.render(values: Self.values(try await services.safetyPolicies.policy(of: clinic.id)), errors: FieldErrors(),
-                                           context: WebResponses.pageContext(clinic, request, context, section: .clinic))
-        return WebResponses.consumingFlash(WebResponses.page(html), from: request)
-    }
-
-    @Sendable func save(_ request: Request, context: Context) async throws -> Response {
-        try await WebResponses.saveSettingsForm(request, context, services: services, path: "/admin/clinic/safety",
-                                                message: "Safety policy saved.") { clinic, fields in
-            let policy = try Self.policy(from: fields)
-            let staff = Set(try await services.users.all().filter(\.isActive).map { "\($0.email)".lowercased() })
-            var notStaff = FieldErrors()
-            for (field, list) in [("alertRecipients", policy.alertRecipients), ("escalationRecipients", policy.escalationRecipients)] {
-                if let outsider = list.first(where: { !staff.contains($0.lowercased()) }) {
-                    notStaff.add(field, "'\(outsider)' is not an active staff account; alerts go to staff only.")
-                }
-            }
-            try notStaff.throwIfAny()
-            try await services.safetyPolicies.update(policy, of: clinic.id, stamp: context.stamp(at: services.now()))
-        } render: { values, errors, page in
-            SafetyPolicyPage.render(values: values, errors: errors, context: page)
-        }
     }
 }

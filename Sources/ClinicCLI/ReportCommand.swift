@@ -248,13 +248,9 @@ extension OutcomeText {
         rows.append(("Dissociation /100 sessions", columns.map { per100($0.safety.dissociationPer100) }))
         rows.append(("Discharge delays /100 sessions", columns.map { per100($0.safety.dischargeDelaysPer100) }))
         rows.append(("Suicidality alerts /100 sessions", columns.map { per100($0.safety.suicidalityAlertsPer100) }))
-        let headers = ["Network outcomes \(export.from) to \(export.to)"] + columns.map(\.name)
-        let table = [headers] + rows.map { [$0.0] + $0.1 }
-        let widths = headers.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-        var lines = table.map { row in
-            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: " | ")
-        }
-        lines.insert(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-|-"), at: 1)
+        var table = TextTable([.text("Figure")] + columns.map { .number($0.name) })
+        for row in rows { table.add([row.0] + row.1) }
+        var lines = ["Network outcomes: courses started \(export.from) to \(export.to)"] + table.lines()
         lines.append(export.suppression)
         return lines.joined(separator: "\n")
     }

@@ -15,10 +15,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed; the same seed gives the same clinic (default 1).") var seed: UInt64?
     @Option(help: "Also seat this many synthetic patients for IV sessions today, one per chair (load tests of the chair board).")
     var loadTestChairs: Int?
+    @Option(help: "Spread the synthetic patients over this many clinics of a network (2–10; PostgreSQL only).")
+    var networkClinics: Int?
 
     func validate() throws {
         if let patients, patients < 0 || patients > 10_000_000 {
             throw ValidationError("--patients must be from 0 to 10000000.")
+        }
+        if let networkClinics, !DemoClinicLoader.networkClinicRange.contains(networkClinics) {
+            throw ValidationError("--network-clinics must be from 1 to 10.")
         }
         if let loadTestChairs, !(1...500).contains(loadTestChairs) {
             throw ValidationError("--load-test-chairs must be from 1 to 500.")
@@ -31,13 +36,17 @@ struct DemoCommand: AsyncParsableCommand {
             if let patients { settings.demoPatients = patients }
             if let seed { settings.demoSeed = seed }
             let logger = CommandSupport.bootstrapLogging(settings)
+            if (networkClinics ?? 1) > 1, settings.database.engine != .postgres {
+                throw CommandSupport.fail("network-clinics: " + ClinicNetworkNeedsPostgresError().description, code: 2)
+            }
             let database = try CommandSupport.openDatabase(settings, logger: logger)
             do {
                 try await Migrator().migrate(database)
                 let progress = ProgressBar(label: "Loading demo clinic")
                 let started = Date()
                 let summary = try await DemoClinicLoader(database: database).load(
-                    patients: settings.demoPatients, seed: settings.demoSeed, now: Date(), progress: progress.update)
+                    patients: settings.demoPatients, seed: settings.demoSeed, now: Date(), networkClinics: networkClinics ?? 1,
+                    progress: progress.update)
                 let seconds = Date().timeIntervalSince(started)
                 print("Added \(summary.patientsAdded) demo patients in \(String(format: "%.1f", seconds)) s to \(settings.database).")
                 if let loadTestChairs {

@@ -28,6 +28,9 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "TRD stage: \(OutcomeCohortFilter.trdStageValues.joined(separator: ", ")).") var trdStage: String?
         @Option(help: "Age band: \(AgeBand.allCases.map(\.rawValue).joined(separator: ", ")).") var ageBand: String?
         @Option(help: "Sex at birth: \(SexAtBirth.allCases.map(\.rawValue).joined(separator: ", ")).") var sex: String?
+        @Option(help: "Only this clinic of the network (its id; `ketaclinic clinic list` shows them). Default: the first clinic.")
+        var clinic: String?
+        @Flag(help: "Every clinic of the network side by side, with the network total.") var network = false
         @Option(help: "Compare time to relapse by: \(OutcomeDimension.allCases.filter { $0 != .startMonth }.map(\.rawValue).joined(separator: ", ")).")
         var compare: String?
         @Option(help: "The first cohort of the comparison.") var first: String?
@@ -39,26 +42,46 @@ struct ReportCommand: AsyncParsableCommand {
             try await CommandSupport.reportingErrors {
                 let fields: [String: String?] = ["from": from, "to": to, "treatment": treatment, "protocol": protocolID, "diagnosis": diagnosis,
                                                  "trdStage": trdStage, "ageBand": ageBand, "sex": sex, "compare": compare,
-                                                 "first": first, "second": second]
+                                                 "first": first, "second": second, "clinic": clinic]
+                if network {
+                    let export = try await networkExport(fields.compactMapValues { $0 })
+                    if json {
+                        print(try CommandSupport.jsonText(export))
+                    } else if csv {
+                        print(export.csv, terminator: "")
+                    } else {
+                        print(OutcomeText.render(export))
+                    }
+                    return
+                }
                 let export = try await CommandSupport.withDatabase(options) { database, _ -> OutcomeExport in
-                    guard let clinic = try await SQLClinicRepository(database: database).primaryClinic() else {
+                    guard let home = try await SQLClinicRepository(database: database).primaryClinic() else {
                         throw CommandSupport.fail("no clinic in this database yet: run `ketaclinic migrate` and set one up first.", code: 2)
                     }
                     let repository = CourseOutcomeRepository(database: database)
-                    let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                    let filter: OutcomeCohortFilter
-                    let protocols = try await repository.protocolIDs(clinicID: clinic.id)
+                    let today = CalendarDate(instant: Date(), in: home.settings.resolvedTimeZone)
+                    var filter: OutcomeCohortFilter
+                    let protocols = try await repository.protocolIDs(clinicID: home.id)
                     do {
                         filter = try OutcomeCohortFilter.parse(fields.compactMapValues { $0 }, knownProtocols: protocols, today: today)
                     } catch let error as FieldErrors {
                         throw CommandSupport.fail(error.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n"), code: 2)
+                    }
+                    var clinic = home
+                    if let id = filter.clinicID, id != home.id {
+                        guard let other = try await SQLClinicRepository(database: database).all().first(where: { $0.id == id }) else {
+                            throw CommandSupport.fail("clinic: no clinic of this network has the id \(id.uuidString).", code: 2)
+                        }
+                        clinic = other
+                    } else {
+                        filter.clinicID = nil
                     }
                     let policy = try await SafetyPolicyRepository(database: database).policy(of: clinic.id).outcomePolicy
                     let report = try await repository.report(filter, clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone,
                                                              policy: policy, now: Date())
                     try await AuditTrail(database: database).record(
                         AuditEvent(.export, entityType: "outcome_report", entityID: "\(filter.from.iso)..\(filter.to.iso)",
-                                   summary: "outcome report, \(report.overall.courses) courses, command line"),
+                                   summary: "outcome report of \(clinic.settings.name), \(report.overall.courses) courses, command line"),
                         stamp: CommandSupport.operatorStamp("report outcomes"))
                     guard !report.isEmpty else {
                         throw CommandSupport.fail("no course started from \(filter.from.iso) to \(filter.to.iso) matches; nothing to report.", code: 3)
@@ -72,6 +95,42 @@ struct ReportCommand: AsyncParsableCommand {
                 } else {
                     print(OutcomeText.render(export))
                 }
+            }
+        }
+
+        /// The network report: every clinic of the database on the same filter, with the total.
+        func networkExport(_ fields: [String: String]) async throws -> NetworkOutcomeExport {
+            try await CommandSupport.withDatabase(options) { database, _ -> NetworkOutcomeExport in
+                let clinics = try await SQLClinicRepository(database: database).all()
+                guard let home = clinics.first else {
+                    throw CommandSupport.fail("no clinic in this database yet: run `ketaclinic migrate` and set one up first.", code: 2)
+                }
+                let repository = CourseOutcomeRepository(database: database)
+                var protocols = Set<String>()
+                var entries: [CourseOutcomeRepository.NetworkClinic] = []
+                for clinic in clinics {
+                    protocols.formUnion(try await repository.protocolIDs(clinicID: clinic.id))
+                    entries.append(.init(clinic: clinic, policy: try await SafetyPolicyRepository(database: database).policy(of: clinic.id).outcomePolicy))
+                }
+                let filter: OutcomeCohortFilter
+                do {
+                    filter = try OutcomeCohortFilter.parse(fields, knownProtocols: protocols.sorted(),
+                                                           today: CalendarDate(instant: Date(), in: home.settings.resolvedTimeZone))
+                } catch {
+                    throw CommandSupport.fail((error as? FieldErrors)?.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n") ?? "\(error)", code: 2)
+                }
+                if let id = filter.clinicID, !clinics.contains(where: { $0.id == id }) {
+                    throw CommandSupport.fail("clinic: no clinic of this network has the id \(id.uuidString).", code: 2)
+                }
+                let report = try await repository.networkReport(filter, clinics: entries, now: Date())
+                try await AuditTrail(database: database).record(
+                    AuditEvent(.export, entityType: "outcome_report", entityID: "\(filter.from.iso)..\(filter.to.iso)",
+                               summary: "network outcome report, \(report.clinics.count) clinics, \(report.network.overall.courses) courses, command line"),
+                    stamp: CommandSupport.operatorStamp("report outcomes --network"))
+                guard !report.isEmpty else {
+                    throw CommandSupport.fail("no course started from \(filter.from.iso) to \(filter.to.iso) matches in any clinic; nothing to report.", code: 3)
+                }
+                return NetworkOutcomeExport(report)
             }
         }
     }
@@ -156,6 +215,42 @@ enum OutcomeText {
                      + "dissociation \(rate(s.dissociationPer100)), discharge delays > \(s.dischargeDelayMinutes) min \(rate(s.dischargeDelaysPer100)), "
                      + "suicidality alerts \(rate(s.suicidalityAlertsPer100)); median minutes to acknowledge "
                      + (s.medianMinutesToAcknowledge.map { String(format: "%.1f", $0) } ?? "suppressed"))
+        lines.append(export.suppression)
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension OutcomeText {
+    /// The network report as a table: one column per clinic and the network total.
+    static func render(_ export: NetworkOutcomeExport) -> String {
+        func count(_ value: Int?) -> String { value.map(String.init) ?? "<11" }
+        func rate(_ rate: OutcomeExport.Rate?) -> String {
+            guard let rate else { return "—" }
+            return rate.value == nil ? "suppressed" : "\(percent(rate.value)) (\(percent(rate.lower))–\(percent(rate.upper)))"
+        }
+        let columns = export.clinics + [export.network]
+        var rows: [(String, [String])] = [("Courses", columns.map { count($0.courses) }), ("Counted", columns.map { count($0.included) })]
+        for (index, exclusion) in (export.network.excluded).enumerated() {
+            rows.append(("Left out: \(exclusion.label.lowercased())", columns.map { count($0.excluded[index].courses) }))
+        }
+        for (index, measure) in export.network.measures.enumerated() {
+            rows.append((measure.name, columns.map { column in
+                let m = column.measures[index]
+                var parts: [String] = []
+                if m.rate != nil { parts.append(rate(m.rate)) }
+                if let median = m.median { parts.append("median \(String(format: "%g", median))") }
+                return parts.isEmpty ? (m.rate == nil && m.id != "reliable-change" ? "not reached" : "—") : parts.joined(separator: "; ")
+            }))
+        }
+        func per100(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "suppressed" }
+        rows.append(("Sessions given", columns.map { count($0.safety.sessions) }))
+        rows.append(("BP alerts /100 sessions", columns.map { per100($0.safety.bloodPressureAlertsPer100) }))
+        rows.append(("Dissociation /100 sessions", columns.map { per100($0.safety.dissociationPer100) }))
+        rows.append(("Discharge delays /100 sessions", columns.map { per100($0.safety.dischargeDelaysPer100) }))
+        rows.append(("Suicidality alerts /100 sessions", columns.map { per100($0.safety.suicidalityAlertsPer100) }))
+        var table = TextTable([.text("Figure")] + columns.map { .number($0.name) })
+        for row in rows { table.add([row.0] + row.1) }
+        var lines = ["Network outcomes: courses started \(export.from) to \(export.to)"] + table.lines()
         lines.append(export.suppression)
         return lines.joined(separator: "\n")
     }

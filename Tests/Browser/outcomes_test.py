@@ -3,7 +3,8 @@ the cohort with its exclusions, the measures with their sources and published fi
 charts (waterfall, response per cohort, Kaplan–Meier curves with numbers at risk); narrows the
 cohort to esketamine; an inverted date range re-renders the form with the error beside the field and
 no chart; a filter that matches nothing says so instead of drawing an empty plot; the CSV export
-downloads with small cells suppressed; a front-desk user is refused.
+downloads with small cells suppressed; an administrator sets the network's clinics side by side with the
+network total (one clinic on SQLite); a front-desk user is refused.
 
 Run: python3 Tests/Browser/outcomes_test.py [--binary .build/debug/ketaclinic] [--keep]
 """
@@ -93,6 +94,25 @@ class OutcomesFlow(BrowserFlow):
                 assert int(cells[5]) == 0 or int(cells[5]) >= 11, line
         return f"{len(text.splitlines())} lines"
 
+    def administrator_compares_network(self):
+        self.sign_out()
+        self.sign_in(*self.credentials["administrator"])
+        self.open("/outcomes/network?from=2025-01-01")
+        table = self.wait_for("#network-figures").text
+        for needed in ["Demo Ketamine Clinic", "Network total", "Response", "Remission", "R55-ELEKT"]:
+            assert needed in table, f"{needed} missing from the network table"
+        assert self.svg_count("#network-rates svg[role='img']") == 2, "response and remission by clinic"
+        Select(self.wait_for("#treatment")).select_by_value("iv-ketamine")
+        self.submit("Compare clinics")
+        assert "treatment=iv-ketamine" in self.driver.current_url, self.driver.current_url
+        rates = self.wait_for("#network-rates").text
+        assert "Choose one treatment" not in rates, "published figures are drawn for one treatment"
+        self.screenshot("outcomes-network.png", quiet=True)
+        self.open("/outcomes/network?from=2026-06-30&to=2026-01-01")
+        error = self.wait_for(".field.has-error").text
+        assert "starts after it ends" in error, error
+        return table.splitlines()[0][:120]
+
     def front_desk_refused(self):
         self.sign_out()
         self.sign_in(*self.credentials["front_desk"])
@@ -113,6 +133,7 @@ CHECKS = [
     Check("an inverted date range is refused beside the field, with no chart", OutcomesFlow.inverted_range_is_refused),
     Check("an empty cohort says so instead of drawing an empty plot", OutcomesFlow.empty_cohort_says_so),
     Check("the CSV export suppresses small cells", OutcomesFlow.csv_export_suppressed),
+    Check("an administrator sets the network's clinics side by side with the total", OutcomesFlow.administrator_compares_network),
     Check("the front desk is refused", OutcomesFlow.front_desk_refused),
     Check("no browser console errors", OutcomesFlow.no_console_errors),
 ]

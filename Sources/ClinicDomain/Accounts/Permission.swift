@@ -61,6 +61,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case registerManage = "register.manage"
     /// Read the clinic's aggregate outcome report (no patient is named in it).
     case outcomesRead = "outcomes.read"
+    /// Read every clinic of a network's outcome report side by side, and any one clinic's (aggregate, no patient named).
+    case outcomesNetwork = "outcomes.network"
     /// Register bedside monitors to chairs and see the monitor gateways (MLLP listener).
     case monitorsManage = "monitors.manage"
     /// See money: the code table, fee schedule, charges, ledgers and balances (never clinical notes).
@@ -102,6 +104,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .registerWitness: "Witness register entries and counts (second person)"
         case .registerManage: "Set up the register and close count discrepancies"
         case .outcomesRead: "Read the clinic's aggregate outcome report and its exports"
+        case .outcomesNetwork: "Read every network clinic's outcome report side by side, with the network total"
         case .monitorsManage: "Register monitors to chairs and see the monitor gateways"
         case .billingRead: "See codes, fees, charges, ledgers and balances"
         case .billingRecordPayments: "Capture session charges; post payments, refunds and write-offs"
@@ -125,7 +128,7 @@ public enum AccessMatrix {
         case .administrator:
             [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
              .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage, .outcomesRead, .monitorsManage,
-             .billingRead, .billingRecordPayments, .billingConfigure]
+             .billingRead, .outcomesNetwork, .billingRecordPayments, .billingConfigure]
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,

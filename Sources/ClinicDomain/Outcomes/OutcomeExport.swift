@@ -234,16 +234,19 @@ public struct OutcomeExport: Codable, Equatable, Sendable {
                         unacknowledgedAlerts: Self.count(s.unacknowledgedAlerts), dischargeDelayMinutes: s.dischargeDelayMinutes)
     }
 
+    /// One CSV field: quoted when it holds a comma, quote or line break; a leading formula
+    /// character (which a spreadsheet would run) neutralised.
+    public static func csvField(_ text: String) -> String {
+        var text = text
+        if let first = text.first, "=+-@\t\r".contains(first), Double(text) == nil { text = "'" + text }
+        return text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
     /// The export as CSV: one line per figure, `section,dimension,value,label,measure,numerator,denominator,rate,lower,upper,note`.
     /// Suppressed cells are empty.
     public var csv: String {
         var lines = ["section,dimension,value,label,measure,numerator,denominator,rate,lower,upper,note"]
-        func field(_ text: String) -> String {
-            var text = text
-            // A leading formula character would run in a spreadsheet: neutralise it.
-            if let first = text.first, "=+-@\t\r".contains(first), Double(text) == nil { text = "'" + text }
-            return text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
+        let field = Self.csvField
         func number(_ value: Double?) -> String { value.map { String(format: "%.6f", $0) } ?? "" }
         func int(_ value: Int?) -> String { value.map(String.init) ?? "" }
         func line(_ parts: [String]) { lines.append(parts.map(field).joined(separator: ",")) }

@@ -17,25 +17,34 @@ struct OutcomesController: Sendable {
         routes.staff(.get, "/outcomes/export.csv", .permission(.outcomesRead), use: csv)
         routes.staff(.get, "/api/v1/outcomes", .permission(.outcomesRead), use: json)
         routes.staff(.get, "/api/v1/outcomes/export.csv", .permission(.outcomesRead), use: csv)
+        addNetworkRoutes(to: routes)
     }
 
-    /// The filter from the query, or its field errors.
-    func filter(_ request: Request, clinic: Clinic) async throws -> Result<OutcomeCohortFilter, FieldErrors> {
+    /// The filter from the query and the clinic it reports on, or field errors. A reader with
+    /// `outcomes.network` may name any clinic of the network; others read their own clinic only.
+    func filter(_ request: Request, clinic: Clinic, context: Context) async throws -> Result<(OutcomeCohortFilter, Clinic), FieldErrors> {
         let fields = WebResponses.queryFields(of: request).filter { OutcomeCohortFilter.fieldNames.contains($0.key) }
         let protocols = try await CourseOutcomeRepository(database: services.database).protocolIDs(clinicID: clinic.id)
+        var filter: OutcomeCohortFilter
         do {
-            var filter = try OutcomeCohortFilter.parse(fields, knownProtocols: protocols, today: services.today(for: clinic))
-            // One clinic's staff read their own clinic's outcomes.
-            if let other = filter.clinicID, other != clinic.id {
-                var errors = FieldErrors()
-                errors.add("clinic", "You can read the outcomes of your own clinic only.")
-                return .failure(errors)
-            }
-            filter.clinicID = nil
-            return .success(filter)
+            filter = try OutcomeCohortFilter.parse(fields, knownProtocols: protocols, today: services.today(for: clinic))
         } catch {
             return .failure(error)
         }
+        guard let other = filter.clinicID, other != clinic.id else {
+            filter.clinicID = nil
+            return .success((filter, clinic))
+        }
+        var errors = FieldErrors()
+        guard context.identity.can(.outcomesNetwork) else {
+            errors.add("clinic", "You can read the outcomes of your own clinic only.")
+            return .failure(errors)
+        }
+        guard let target = try await SQLClinicRepository(database: services.database).all().first(where: { $0.id == other }) else {
+            errors.add("clinic", "No clinic of this network has the id \(other.uuidString).")
+            return .failure(errors)
+        }
+        return .success((filter, target))
     }
 
     /// The report for a valid filter, audited as a view or an export.
@@ -46,9 +55,16 @@ struct OutcomesController: Sendable {
             filter, clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone, policy: policy, now: now,
             labels: [.protocolID: protocolNames(), .clinic: [clinic.id.uuidString: clinic.settings.name]])
         try await services.audit.record(AuditEvent(action, entityType: "outcome_report", entityID: "\(filter.from.iso)..\(filter.to.iso)",
-                                                   summary: "outcome report (\(channel)), \(report.overall.courses) courses"),
+                                                   summary: "outcome report (\(channel)) of \(clinic.settings.name), \(report.overall.courses) courses"),
                                         stamp: context.stamp(at: now))
         return report
+    }
+
+    /// The clinics a reader may choose on the page: the network's, for a reader with `outcomes.network`.
+    func clinicChoices(_ context: Context) async throws -> [(id: String, name: String)] {
+        guard context.identity.can(.outcomesNetwork) else { return [] }
+        let all = try await SQLClinicRepository(database: services.database).all()
+        return all.count > 1 ? all.map { (id: $0.id.uuidString, name: $0.settings.name) } : []
     }
 
     func protocolNames() -> [String: String] {
@@ -61,40 +77,43 @@ struct OutcomesController: Sendable {
         let protocols = try await CourseOutcomeRepository(database: services.database).protocolIDs(clinicID: clinic.id)
             .map { (id: $0, name: protocolNames()[$0] ?? $0) }
         let pageContext = WebResponses.pageContext(clinic, request, context, section: .outcomes)
-        switch try await filter(request, clinic: clinic) {
+        let clinics = try await clinicChoices(context)
+        switch try await filter(request, clinic: clinic, context: context) {
         case .failure(let errors):
-            let html = OutcomesPage.render(.init(values: values, errors: errors, report: nil, protocols: protocols), context: pageContext)
+            let html = OutcomesPage.render(.init(values: values, errors: errors, report: nil, protocols: protocols, clinics: clinics),
+                                           context: pageContext)
             return WebResponses.page(html, status: .unprocessableContent)
-        case .success(let filter):
-            let report = try await report(filter, clinic: clinic, context: context, action: .view, channel: "page")
+        case .success(let (filter, target)):
+            let report = try await report(filter, clinic: target, context: context, action: .view, channel: "page")
             var shown = values
             shown["from"] = filter.from.iso
             shown["to"] = filter.to.iso
-            let html = OutcomesPage.render(.init(values: shown, errors: FieldErrors(), report: report, protocols: protocols), context: pageContext)
+            let html = OutcomesPage.render(.init(values: shown, errors: FieldErrors(), report: report, protocols: protocols, clinics: clinics),
+                                           context: pageContext)
             return WebResponses.page(html)
         }
     }
 
     /// The filter or a problem: an API client gets problem+json naming the fields.
-    func validFilter(_ request: Request, clinic: Clinic) async throws -> OutcomeCohortFilter {
-        switch try await filter(request, clinic: clinic) {
+    func validFilter(_ request: Request, clinic: Clinic, context: Context) async throws -> (OutcomeCohortFilter, Clinic) {
+        switch try await filter(request, clinic: clinic, context: context) {
         case .failure(let errors): throw Problem.validation(errors)
-        case .success(let filter): return filter
+        case .success(let chosen): return chosen
         }
     }
 
     @Sendable func json(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        let filter = try await validFilter(request, clinic: clinic)
-        let report = try await report(filter, clinic: clinic, context: context, action: .export, channel: "JSON")
+        let (filter, target) = try await validFilter(request, clinic: clinic, context: context)
+        let report = try await report(filter, clinic: target, context: context, action: .export, channel: "JSON")
         guard !report.isEmpty else { throw Problem.emptyCohort(filter) }
         return try APIResponse.json(OutcomeExport(report))
     }
 
     @Sendable func csv(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        let filter = try await validFilter(request, clinic: clinic)
-        let report = try await report(filter, clinic: clinic, context: context, action: .export, channel: "CSV")
+        let (filter, target) = try await validFilter(request, clinic: clinic, context: context)
+        let report = try await report(filter, clinic: target, context: context, action: .export, channel: "CSV")
         guard !report.isEmpty else { throw Problem.emptyCohort(filter) }
         let name = "outcomes-\(filter.from.iso)-\(filter.to.iso).csv"
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store",

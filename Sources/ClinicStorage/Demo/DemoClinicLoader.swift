@@ -39,7 +39,7 @@ public struct DemoClinicLoader: Sendable {
 
     /// Creates the demo clinic (or reuses the primary clinic, renaming it) and adds `patients`
     /// synthetic patients in batches, calling `progress(done, total)` after each batch.
-    public func load(patients: Int, seed: UInt64, now: Date,
+    public func load(patients: Int, seed: UInt64, now: Date, networkClinics: Int = 1,
                      progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
         let clinics = SQLClinicRepository(database: database)
         let stamp = AuditStamp.system("demo loader", at: now)
@@ -66,21 +66,28 @@ public struct DemoClinicLoader: Sendable {
         try await outcomes.refresh(clinicID: clinic.id, policy: .defaults, now: now)
         var templates = try await historyTemplates(in: clinic.id)
         var histories = DemoCourseHistories(seed: seed, templates: templates?.offsets ?? [])
+        // A network demo (PostgreSQL) shares each batch out among its clinics.
+        let clinicIDs = try await demoNetworkClinics(networkClinics, primary: clinic, stamp: stamp)
         while done < patients {
             let size = min(batchSize, patients - done)
             let batch = (0..<size).map { _ in people.next() }
-            let added = try await repository.registerAll(batch, in: clinic.id, stamp: stamp)
-            if templates != nil {
-                try await DemoOutcomeHistories(database: database).add(added, clinicID: clinic.id, templates: &templates!,
-                                                                        histories: &histories, today: today, now: now, stamp: stamp)
+            for (index, clinicID) in clinicIDs.enumerated() {
+                let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
+                let added = try await repository.registerAll(share, in: clinicID, stamp: stamp)
+                if templates != nil {
+                    try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
+                                                                            histories: &histories, today: today, now: now, stamp: stamp)
+                }
             }
             done += size
             progress(done, patients)
         }
         if templates != nil, done > scenarios {
             // The histories' rows were judged as they were written: the next report need not judge them again.
-            let clinicID = clinic.id, through = now.millisecondsSince1970 + CourseOutcomeRepository.refreshOverlap
-            try await database.write { db in try await CourseOutcomeRepository.markRefreshed(clinicID, through: through, in: db) }
+            let through = now.millisecondsSince1970 + CourseOutcomeRepository.refreshOverlap
+            for clinicID in clinicIDs {
+                try await database.write { db in try await CourseOutcomeRepository.markRefreshed(clinicID, through: through, in: db) }
+            }
         }
         return Summary(clinicID: clinic.id, patientsAdded: done)
     }

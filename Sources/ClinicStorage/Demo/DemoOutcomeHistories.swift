@@ -14,9 +14,43 @@ struct DemoOutcomeHistories: Sendable {
     /// The two template plans the histories copy.
     struct Templates: Sendable {
         let plans: [TreatmentPlan]
-        /// Each template's JSON with its dates shifted by a number of days, cached per shift.
-        var shifted: [Int: [String]] = [:]
+        /// Each template's JSON with its dates shifted by a number of days, cached per shift, cut
+        /// where the template's plan and patient ids stand so each course only joins the pieces.
+        var shifted: [Int: [[BodyPiece]]] = [:]
         var sessionBodies: [Int: [[String]]] = [:]
+
+        /// A piece of a plan body: text, or the place of the course's plan id or patient id.
+        enum BodyPiece: Sendable {
+            case text(String)
+            case planID
+            case patientID
+        }
+
+        /// `text` cut at every occurrence of `planID` and `patientID`.
+        static func pieces(of text: String, planID: String, patientID: String) -> [BodyPiece] {
+            var result: [BodyPiece] = []
+            for (index, part) in text.components(separatedBy: planID).enumerated() {
+                if index > 0 { result.append(.planID) }
+                for (inner, piece) in part.components(separatedBy: patientID).enumerated() {
+                    if inner > 0 { result.append(.patientID) }
+                    if !piece.isEmpty { result.append(.text(piece)) }
+                }
+            }
+            return result
+        }
+
+        /// A plan body from its pieces with a course's ids.
+        static func join(_ pieces: [BodyPiece], planID: String, patientID: String) -> String {
+            var result = ""
+            for piece in pieces {
+                switch piece {
+                case .text(let text): result += text
+                case .planID: result += planID
+                case .patientID: result += patientID
+                }
+            }
+            return result
+        }
 
         init(plans: [TreatmentPlan]) { self.plans = plans }
 
@@ -26,9 +60,12 @@ struct DemoOutcomeHistories: Sendable {
         }
 
         /// The plan bodies and session bodies with every date moved by `shift` days.
-        mutating func bodies(shift: Int) throws -> (plans: [String], sessions: [[String]]) {
+        mutating func bodies(shift: Int) throws -> (plans: [[BodyPiece]], sessions: [[String]]) {
             if let plans = shifted[shift], let sessions = sessionBodies[shift] { return (plans, sessions) }
-            let plans = try self.plans.map { Self.shiftDates(in: try StoredJSON.text($0), by: shift) }
+            let plans = try self.plans.map { plan in
+                Self.pieces(of: Self.shiftDates(in: try StoredJSON.text(plan), by: shift),
+                            planID: plan.id.uuidString, patientID: plan.patientID.uuidString)
+            }
             let sessions = try self.plans.map { plan in try plan.sessions.map { Self.shiftDates(in: try StoredJSON.text($0), by: shift) } }
             shifted[shift] = plans
             sessionBodies[shift] = sessions
@@ -75,9 +112,7 @@ struct DemoOutcomeHistories: Sendable {
             let shift = CalendarDate.daysBetween(template.start, start)
             let bodies = try templates.bodies(shift: shift)
             let planID = UUID()
-            let planBody = bodies.plans[history.template]
-                .replacingOccurrences(of: template.id.uuidString, with: planID.uuidString)
-                .replacingOccurrences(of: template.patientID.uuidString, with: patient.id.uuidString)
+            let planBody = Templates.join(bodies.plans[history.template], planID: planID.uuidString, patientID: patient.id.uuidString)
             rows.plans.append([planID.uuidString, patient.id.uuidString, 1, template.treatmentProtocol.id, template.treatmentProtocol.version,
                                planBody, nil as String?, "system", stamp.actorName, nowMs])
             var facts: [CourseSessionFact] = []
@@ -118,14 +153,9 @@ struct DemoOutcomeHistories: Sendable {
         }
     }
 
-    /// Multi-row inserts, kept under both engines' bound-parameter limits.
+    /// Multi-row inserts (see ``BulkInsert``).
     static func insert(into table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]], _ db: any SQLDatabase) async throws {
-        let perStatement = max(1, 30_000 / max(1, columns.count))
-        for chunk in stride(from: 0, to: rows.count, by: perStatement) {
-            var insert = db.insert(into: table).columns(columns)
-            for row in rows[chunk..<min(chunk + perStatement, rows.count)] { insert = insert.values(row.map { SQLBind($0) }) }
-            try await insert.run()
-        }
+        try await BulkInsert.insert(into: table, columns, rows, db)
     }
 
     /// The stored score of each PHQ-9 total from 0 to 24, item 9 answered 0 (no suicidality alert,

@@ -50,6 +50,7 @@ public enum Migrations {
         createMonitorReadings,
         createMonitorMessages,
         createCourseOutcomes,
+        indexSessionsGivenByDay,
         createBackupRuns,
         createSchedule,
         createBillingLedger,

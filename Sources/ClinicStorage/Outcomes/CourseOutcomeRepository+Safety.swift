@@ -20,18 +20,30 @@ extension CourseOutcomeRepository {
             """
         // The numerators start from their own (small) tables and join to the session, so only the
         // count of sessions reads the period's sessions.
+        // SQLite's planner, without statistics, would start from the clinic's patients and walk all
+        // their sessions; a unary `+` keeps it from using those indexes, so it starts from the small
+        // table and looks each session and patient up by key. PostgreSQL plans from its statistics.
+        let noIndex = database.engine == .sqlite ? "+" : ""
         let givenSessions: SQLQueryString = """
             JOIN treatment_sessions s ON s.id = x.session_id JOIN patients p ON p.id = s.patient_id
-            WHERE p.clinic_id = \(bind: clinic) AND s.scheduled_on >= \(bind: from) AND s.scheduled_on <= \(bind: to)
-            AND s.state IN (\(binds: given))
+            WHERE \(unsafeRaw: noIndex)p.clinic_id = \(bind: clinic) AND \(unsafeRaw: noIndex)s.scheduled_on >= \(bind: from)
+            AND \(unsafeRaw: noIndex)s.scheduled_on <= \(bind: to) AND \(unsafeRaw: noIndex)s.state IN (\(binds: given))
             """
         let start = filter.from.startInstant(in: timeZone).millisecondsSince1970
         let end = filter.to.adding(days: 1).startInstant(in: timeZone).millisecondsSince1970
         return try await database.read { db in
             var measures = SafetyMeasures()
             measures.dischargeDelayMinutes = filter.dischargeDelayMinutes
-            measures.sessions = Int(try await db.raw("SELECT COUNT(*) AS n FROM (\(sessionsInPeriod)) given").first()?
-                .decode(column: "n", as: Int64.self) ?? 0)
+            // With one clinic in the database (always so on SQLite) every session is the clinic's:
+            // the count reads the covering day index alone instead of joining each session to its patient.
+            let clinics = Int(try await db.raw("SELECT COUNT(*) AS n FROM clinics").first()?.decode(column: "n", as: Int64.self) ?? 0)
+            let count: SQLQueryString = clinics == 1
+                ? """
+                  SELECT COUNT(*) AS n FROM treatment_sessions WHERE scheduled_on >= \(bind: from) AND scheduled_on <= \(bind: to)
+                  AND state IN (\(binds: given))
+                  """
+                : "SELECT COUNT(*) AS n FROM (\(sessionsInPeriod)) given"
+            measures.sessions = Int(try await db.raw(count).first()?.decode(column: "n", as: Int64.self) ?? 0)
             // Vital-sign alerts in those sessions.
             for row in try await db.raw("""
                 SELECT x.code, x.raised_at, x.acknowledged_at FROM session_alerts x \(givenSessions)
@@ -78,7 +90,7 @@ extension CourseOutcomeRepository {
             // Suicidality alerts (self-report and clinician scales) raised in the period.
             for row in try await db.raw("""
                 SELECT a.raised_at, a.acknowledgement FROM safety_alerts a JOIN patients p ON p.id = a.patient_id
-                WHERE p.clinic_id = \(bind: clinic) AND a.raised_at >= \(bind: start) AND a.raised_at < \(bind: end)
+                WHERE \(unsafeRaw: noIndex)p.clinic_id = \(bind: clinic) AND a.raised_at >= \(bind: start) AND a.raised_at < \(bind: end)
                 """).all() {
                 measures.suicidalityAlerts += 1
                 let raised = try row.decode(column: "raised_at", as: Int64.self)

@@ -28,13 +28,17 @@ public struct CourseOutcomeRepository: Sendable {
                 .first()?.decode(column: "refreshed_through", as: Int64.self) ?? Int64.min / 2
         } - Self.refreshOverlap
         let through = now.millisecondsSince1970
+        // One union of the changed patients joined once to the clinic's (an OR of IN lists makes
+        // PostgreSQL test every patient against every changed row: minutes on a large first refresh).
         let changed: [UUID] = try await database.read { db in
             let rows = try await db.raw("""
-                SELECT DISTINCT p.id AS id FROM patients p WHERE p.clinic_id = \(bind: clinic) AND (
-                    p.id IN (SELECT patient_id FROM scale_responses WHERE recorded_at > \(bind: since))
-                    OR p.id IN (SELECT patient_id FROM treatment_sessions WHERE updated_at > \(bind: since))
-                    OR p.id IN (SELECT patient_id FROM treatment_plans WHERE signed_at > \(bind: since))
-                    OR p.id IN (SELECT patient_id FROM patient_record_items WHERE recorded_at > \(bind: since)))
+                SELECT DISTINCT p.id AS id FROM patients p JOIN (
+                    SELECT patient_id FROM scale_responses WHERE recorded_at > \(bind: since)
+                    UNION SELECT patient_id FROM treatment_sessions WHERE updated_at > \(bind: since)
+                    UNION SELECT patient_id FROM treatment_plans WHERE signed_at > \(bind: since)
+                    UNION SELECT patient_id FROM patient_record_items WHERE recorded_at > \(bind: since)
+                ) changed ON changed.patient_id = p.id
+                WHERE p.clinic_id = \(bind: clinic)
                 """).all()
             return try rows.compactMap { UUID(uuidString: try $0.decode(column: "id", as: String.self)) }
         }
@@ -103,23 +107,21 @@ public struct CourseOutcomeRepository: Sendable {
     /// Inserts records (multi-row statements, under both engines' bound-parameter limits).
     static func insert(_ records: [CourseOutcomeRecord], refreshedAt: Int64, in db: any SQLDatabase) async throws {
         func flag(_ value: Bool) -> Int { value ? 1 : 0 }
-        for chunk in stride(from: 0, to: records.count, by: 400) {
-            var insert = db.insert(into: "course_outcomes").columns(courseColumns)
-            for record in records[chunk..<min(chunk + 400, records.count)] {
-                let k = record.keys, o = record.outcome
-                let values: [any Encodable & Sendable] = [
-                    record.courseID.uuidString, record.patientID.uuidString, k.clinicID.uuidString, k.start.iso,
-                    String(k.start.iso.prefix(7)), k.treatment.rawValue, k.protocolID, k.diagnosis, k.trdStage, k.ageBand.rawValue,
-                    k.sex.rawValue, o.exclusion?.rawValue, o.instrument?.rawValue, o.sessionsGiven, o.baseline, o.latest,
-                    o.percentChange, o.percentChange.map(WaterfallBin.bin), flag(o.isResponse), flag(o.isRemission),
-                    o.reliableChange?.rawValue, o.timeToResponse.map { Int($0.time) }, o.timeToResponse.map { flag($0.event) },
-                    o.sessionsToResponse, o.timeToRelapse.map { Int($0.time) }, o.timeToRelapse.map { flag($0.event) },
-                    flag(o.isDropout), refreshedAt,
-                ]
-                insert = insert.values(values.map { SQLBind($0) })
-            }
-            try await insert.run()
+        var courses: [[any Encodable & Sendable]] = []
+        courses.reserveCapacity(records.count)
+        for record in records {
+            let k = record.keys, o = record.outcome
+            courses.append([
+                record.courseID.uuidString, record.patientID.uuidString, k.clinicID.uuidString, k.start.iso,
+                String(k.start.iso.prefix(7)), k.treatment.rawValue, k.protocolID, k.diagnosis, k.trdStage, k.ageBand.rawValue,
+                k.sex.rawValue, o.exclusion?.rawValue, o.instrument?.rawValue, o.sessionsGiven, o.baseline, o.latest,
+                o.percentChange, o.percentChange.map(WaterfallBin.bin), flag(o.isResponse), flag(o.isRemission),
+                o.reliableChange?.rawValue, o.timeToResponse.map { Int($0.time) }, o.timeToResponse.map { flag($0.event) },
+                o.sessionsToResponse, o.timeToRelapse.map { Int($0.time) }, o.timeToRelapse.map { flag($0.event) },
+                flag(o.isDropout), refreshedAt,
+            ])
         }
+        try await BulkInsert.insert(into: "course_outcomes", courseColumns, courses, db)
         var doses: [[any Encodable & Sendable]] = []
         for record in records where record.outcome.exclusion == nil {
             let k = record.keys
@@ -129,11 +131,7 @@ public struct CourseOutcomeRepository: Sendable {
                               Int(effect.time), flag(effect.event)])
             }
         }
-        for chunk in stride(from: 0, to: doses.count, by: 1_000) {
-            var insert = db.insert(into: "course_dose_effects").columns(doseColumns)
-            for row in doses[chunk..<min(chunk + 1_000, doses.count)] { insert = insert.values(row.map { SQLBind($0) }) }
-            try await insert.run()
-        }
+        try await BulkInsert.insert(into: "course_dose_effects", doseColumns, doses, db)
     }
 
     // MARK: Report
@@ -163,80 +161,113 @@ public struct CourseOutcomeRepository: Sendable {
         }
     }
 
+    /// The dimensions the cohort query groups by at once; `clinic` is the restriction itself.
+    static let cubeDimensions: [OutcomeDimension] = [.startMonth, .treatment, .protocolID, .diagnosis, .trdStage, .ageBand, .sex]
+
     /// The grouped counts of the courses that match `filter` in `clinicID` (or the filter's clinic).
+    ///
+    /// Few large queries, the rest in memory: one `GROUP BY` over every cohort key at once (a few
+    /// thousand groups at most, each cohort value's tally is then their sum), one per survival
+    /// measure (time to relapse grouped by the comparison's dimension too, so the log-rank test's
+    /// two cohorts need no query of their own), one for the waterfall with sessions to response,
+    /// and one over the doses. Each scans the period's rows once.
     public func aggregates(_ filter: OutcomeCohortFilter, clinicID: UUID) async throws -> OutcomeAggregates {
         let restriction = Self.restriction(filter, clinicID: clinicID)
+        let clinic = (filter.clinicID ?? clinicID).uuidString
         return try await database.read { db in
             var aggregates = OutcomeAggregates()
-            for dimension in OutcomeDimension.allCases {
-                let rows = try await db.raw("""
-                    SELECT \(ident: Self.column(dimension)) AS value, exclusion, COUNT(*) AS courses,
-                        SUM(is_response) AS responses, SUM(is_remission) AS remissions,
-                        SUM(CASE WHEN reliable_change IS NULL THEN 0 ELSE 1 END) AS reliable_assessed,
-                        SUM(CASE WHEN reliable_change = 'improved' THEN 1 ELSE 0 END) AS reliable_improved,
-                        SUM(CASE WHEN relapse_event IS NULL THEN 0 ELSE 1 END) AS responded,
-                        SUM(CASE WHEN relapse_event = 1 THEN 1 ELSE 0 END) AS relapsed,
-                        SUM(CASE WHEN sessions_given > 0 AND is_dropout = 1 THEN 1 ELSE 0 END) AS dropouts
-                    FROM course_outcomes WHERE \(restriction)
-                    GROUP BY \(ident: Self.column(dimension)), exclusion
-                    """).all()
-                var tallies: [String: OutcomeTally] = [:]
-                for row in rows {
-                    func count(_ column: String) throws -> Int { Int(try row.decode(column: column, as: Int64?.self) ?? 0) }
-                    let value = try row.decode(column: "value", as: String.self)
-                    var tally = OutcomeTally()
-                    tally.courses = try count("courses")
-                    if let raw = try row.decode(column: "exclusion", as: String?.self) {
-                        guard let reason = CourseExclusion(rawValue: raw) else { throw StoredDataError(what: "course exclusion \(raw)") }
-                        tally.excluded[reason] = tally.courses
-                    } else {
-                        tally.responses = try count("responses")
-                        tally.remissions = try count("remissions")
-                        tally.reliableAssessed = try count("reliable_assessed")
-                        tally.reliableImproved = try count("reliable_improved")
-                        tally.everResponded = try count("responded")
-                        tally.relapsed = try count("relapsed")
-                    }
-                    tally.dropouts = try count("dropouts")
-                    tallies[value, default: OutcomeTally()].add(tally)
+            let keys = Self.cubeDimensions.map { SQLQueryString("\(ident: Self.column($0))") }
+            var select: SQLQueryString = ""
+            for (index, key) in keys.enumerated() { select += (index == 0 ? "" : ", ") + key }
+            let rows = try await db.raw("""
+                SELECT \(select), exclusion, COUNT(*) AS courses,
+                    SUM(is_response) AS responses, SUM(is_remission) AS remissions,
+                    SUM(CASE WHEN reliable_change IS NULL THEN 0 ELSE 1 END) AS reliable_assessed,
+                    SUM(CASE WHEN reliable_change = 'improved' THEN 1 ELSE 0 END) AS reliable_improved,
+                    SUM(CASE WHEN relapse_event IS NULL THEN 0 ELSE 1 END) AS responded,
+                    SUM(CASE WHEN relapse_event = 1 THEN 1 ELSE 0 END) AS relapsed,
+                    SUM(CASE WHEN sessions_given > 0 AND is_dropout = 1 THEN 1 ELSE 0 END) AS dropouts
+                FROM course_outcomes WHERE \(restriction)
+                GROUP BY \(select), exclusion
+                """).all()
+            var tallies: [OutcomeDimension: [String: OutcomeTally]] = [:]
+            for row in rows {
+                func count(_ column: String) throws -> Int { Int(try row.decode(column: column, as: Int64?.self) ?? 0) }
+                var tally = OutcomeTally()
+                tally.courses = try count("courses")
+                if let raw = try row.decode(column: "exclusion", as: String?.self) {
+                    guard let reason = CourseExclusion(rawValue: raw) else { throw StoredDataError(what: "course exclusion \(raw)") }
+                    tally.excluded[reason] = tally.courses
+                } else {
+                    tally.responses = try count("responses")
+                    tally.remissions = try count("remissions")
+                    tally.reliableAssessed = try count("reliable_assessed")
+                    tally.reliableImproved = try count("reliable_improved")
+                    tally.everResponded = try count("responded")
+                    tally.relapsed = try count("relapsed")
                 }
-                aggregates.tallies[dimension] = tallies
+                tally.dropouts = try count("dropouts")
+                for dimension in Self.cubeDimensions {
+                    let value = try row.decode(column: Self.column(dimension), as: String.self)
+                    tallies[dimension, default: [:]][value, default: OutcomeTally()].add(tally)
+                }
+                tallies[.clinic, default: [:]][clinic, default: OutcomeTally()].add(tally)
             }
-            func survival(_ days: String, _ event: String, table: String = "course_outcomes", extra: SQLQueryString = "") async throws -> [SurvivalCount] {
-                let rows = try await db.raw("""
-                    SELECT \(ident: days) AS days, \(ident: event) AS event, COUNT(*) AS n FROM \(ident: table)
-                    WHERE \(restriction) AND \(ident: days) IS NOT NULL\(extra) GROUP BY \(ident: days), \(ident: event)
-                    """).all()
-                var counts: [Int: (Int, Int)] = [:]
-                for row in rows {
-                    let time = try row.decode(column: "days", as: Int.self), n = Int(try row.decode(column: "n", as: Int64.self))
-                    var entry = counts[time] ?? (0, 0)
-                    if try row.decode(column: "event", as: Int.self) == 1 { entry.0 += n } else { entry.1 += n }
-                    counts[time] = entry
-                }
-                return counts.map { SurvivalCount(time: Double($0.key), events: $0.value.0, censored: $0.value.1) }.sorted { $0.time < $1.time }
+            aggregates.tallies = tallies
+            for dimension in OutcomeDimension.allCases where aggregates.tallies[dimension] == nil { aggregates.tallies[dimension] = [:] }
+
+            func counts(_ table: [Int: (Int, Int)]) -> [SurvivalCount] {
+                table.map { SurvivalCount(time: Double($0.key), events: $0.value.0, censored: $0.value.1) }.sorted { $0.time < $1.time }
+            }
+            func add(_ table: inout [Int: (Int, Int)], time: Int, event: Bool, n: Int) {
+                var entry = table[time] ?? (0, 0)
+                if event { entry.0 += n } else { entry.1 += n }
+                table[time] = entry
             }
             let counted: SQLQueryString = " AND exclusion IS NULL"
-            aggregates.timeToResponse = try await survival("response_days", "response_event", extra: counted)
-            aggregates.timeToRelapse = try await survival("relapse_days", "relapse_event", extra: counted)
-            aggregates.durationOfEffect = try await survival("days", "event", table: "course_dose_effects")
-            let comparison = filter.comparison
-            let compared = Self.column(comparison.dimension)
-            aggregates.comparisonFirst = try await survival("relapse_days", "relapse_event",
-                                                           extra: counted + " AND \(ident: compared) = \(bind: comparison.first)")
-            aggregates.comparisonSecond = try await survival("relapse_days", "relapse_event",
-                                                            extra: counted + " AND \(ident: compared) = \(bind: comparison.second)")
+            var response: [Int: (Int, Int)] = [:]
             for row in try await db.raw("""
-                SELECT waterfall_bin AS bin, COUNT(*) AS n FROM course_outcomes
-                WHERE \(restriction) AND exclusion IS NULL AND waterfall_bin IS NOT NULL GROUP BY waterfall_bin
+                SELECT response_days AS days, response_event AS event, COUNT(*) AS n FROM course_outcomes
+                WHERE \(restriction)\(counted) AND response_days IS NOT NULL GROUP BY response_days, response_event
                 """).all() {
-                aggregates.waterfall[try row.decode(column: "bin", as: Int.self)] = Int(try row.decode(column: "n", as: Int64.self))
+                add(&response, time: try row.decode(column: "days", as: Int.self), event: try row.decode(column: "event", as: Int.self) == 1,
+                    n: Int(try row.decode(column: "n", as: Int64.self)))
             }
+            aggregates.timeToResponse = counts(response)
+            // Time to relapse, overall and in the comparison's two cohorts, from one grouped query.
+            let comparison = filter.comparison
+            var relapse: [Int: (Int, Int)] = [:], first: [Int: (Int, Int)] = [:], second: [Int: (Int, Int)] = [:]
             for row in try await db.raw("""
-                SELECT sessions_to_response AS sessions, COUNT(*) AS n FROM course_outcomes
-                WHERE \(restriction) AND exclusion IS NULL AND sessions_to_response IS NOT NULL GROUP BY sessions_to_response
+                SELECT relapse_days AS days, relapse_event AS event, \(ident: Self.column(comparison.dimension)) AS cohort, COUNT(*) AS n
+                FROM course_outcomes WHERE \(restriction)\(counted) AND relapse_days IS NOT NULL
+                GROUP BY relapse_days, relapse_event, \(ident: Self.column(comparison.dimension))
                 """).all() {
-                aggregates.sessionsToResponse[try row.decode(column: "sessions", as: Int.self)] = Int(try row.decode(column: "n", as: Int64.self))
+                let time = try row.decode(column: "days", as: Int.self), event = try row.decode(column: "event", as: Int.self) == 1
+                let n = Int(try row.decode(column: "n", as: Int64.self)), cohort = try row.decode(column: "cohort", as: String.self)
+                add(&relapse, time: time, event: event, n: n)
+                if cohort == comparison.first { add(&first, time: time, event: event, n: n) }
+                if cohort == comparison.second { add(&second, time: time, event: event, n: n) }
+            }
+            aggregates.timeToRelapse = counts(relapse)
+            aggregates.comparisonFirst = counts(first)
+            aggregates.comparisonSecond = counts(second)
+            var effect: [Int: (Int, Int)] = [:]
+            for row in try await db.raw("""
+                SELECT days, event, COUNT(*) AS n FROM course_dose_effects
+                WHERE \(restriction) AND days IS NOT NULL GROUP BY days, event
+                """).all() {
+                add(&effect, time: try row.decode(column: "days", as: Int.self), event: try row.decode(column: "event", as: Int.self) == 1,
+                    n: Int(try row.decode(column: "n", as: Int64.self)))
+            }
+            aggregates.durationOfEffect = counts(effect)
+            for row in try await db.raw("""
+                SELECT waterfall_bin AS bin, sessions_to_response AS sessions, COUNT(*) AS n FROM course_outcomes
+                WHERE \(restriction)\(counted) AND (waterfall_bin IS NOT NULL OR sessions_to_response IS NOT NULL)
+                GROUP BY waterfall_bin, sessions_to_response
+                """).all() {
+                let n = Int(try row.decode(column: "n", as: Int64.self))
+                if let bin = try row.decode(column: "bin", as: Int?.self) { aggregates.waterfall[bin, default: 0] += n }
+                if let sessions = try row.decode(column: "sessions", as: Int?.self) { aggregates.sessionsToResponse[sessions, default: 0] += n }
             }
             return aggregates
         }

@@ -14,7 +14,7 @@ public protocol ClinicRepository: Sendable {
 
 /// ``ClinicRepository`` over SQL, on either engine.
 public struct SQLClinicRepository: ClinicRepository {
-    private let database: ClinicDatabase
+    let database: ClinicDatabase
 
     /// A repository reading and writing `database`.
     public init(database: ClinicDatabase) { self.database = database }
@@ -65,7 +65,7 @@ public struct SQLClinicRepository: ClinicRepository {
         }
     }
 
-    private static func first(_ db: any SQLDatabase) async throws -> Clinic? {
+    static func first(_ db: any SQLDatabase) async throws -> Clinic? {
         guard let row = try await db.select()
             .columns(columns.map { SQLColumn($0) })
             .from("clinics").orderBy("created_at").orderBy("id").limit(1).first()

@@ -17,13 +17,17 @@ public enum OutcomesPage {
         public let report: OutcomeReport?
         /// The protocols the filter offers (id, name).
         public let protocols: [(id: String, name: String)]
+        /// The network's clinics the reader may choose (id, name); empty for a reader of one clinic.
+        public let clinics: [(id: String, name: String)]
 
         /// A model.
-        public init(values: [String: String], errors: FieldErrors, report: OutcomeReport?, protocols: [(id: String, name: String)]) {
+        public init(values: [String: String], errors: FieldErrors, report: OutcomeReport?, protocols: [(id: String, name: String)],
+                    clinics: [(id: String, name: String)] = []) {
             self.values = values
             self.errors = errors
             self.report = report
             self.protocols = protocols
+            self.clinics = clinics
         }
     }
 
@@ -41,7 +45,8 @@ public enum OutcomesPage {
             content:
             .h1(.text("Clinic outcomes")),
             .p(.class("hint"), .text("How the clinic's courses went: response, remission, relapse and duration of effect, "
-                                     + "with the published figures beside them. Courses are counted by the day of their first session.")),
+                                     + "with the published figures beside them. Courses are counted by the day of their first session."),
+               .if(!model.clinics.isEmpty, .group(.text(" "), .a(.href("/outcomes/network"), .text("Compare the network's clinics"))))),
             FormField.errorSummary(model.errors),
             filterForm(model),
             .if(model.errors.isEmpty, reportSections(model))
@@ -66,7 +71,10 @@ public enum OutcomesPage {
                                FormField.select("ageBand", label: "Age at course start", choices: choices(AgeBand.allCases.map { ($0.rawValue, $0.label) }),
                                                 selected: v["ageBand"], errors: e),
                                FormField.select("sex", label: "Sex at birth", choices: choices(SexAtBirth.allCases.map { ($0.rawValue, $0.displayName) }),
-                                                selected: v["sex"], errors: e)),
+                                                selected: v["sex"], errors: e),
+                               .if(!model.clinics.isEmpty,
+                                   FormField.select("clinic", label: "Clinic", choices: model.clinics.map { (value: $0.id, label: $0.name) },
+                                                    selected: v["clinic"], errors: e, hint: "Leave as “Choose…” for your own clinic."))),
                      .fieldset(.element(named: "legend", text: "Compare time to relapse (log-rank)"),
                                FormField.select("compare", label: "Compare by", choices: choices(OutcomeDimension.allCases.filter { $0 != .startMonth }.map { ($0.rawValue, $0.label) }),
                                                 selected: v["compare"], errors: e, hint: "Default: IV ketamine against esketamine."),
@@ -128,7 +136,8 @@ public enum OutcomesPage {
                      .p(.text("The same figures with counts from 1 to 10 suppressed: "),
                         .a(.href("/outcomes/export.csv?\(query)"), .text("CSV")), .text(" · "),
                         .a(.href("/api/v1/outcomes?\(query)"), .text("JSON (API)")), .text(". "),
-                        .text("Command line: ketaclinic report outcomes --from \(report.filter.from.iso) --to \(report.filter.to.iso) --json")))
+                        .text("Command line: ketaclinic report outcomes --from \(report.filter.from.iso) --to \(report.filter.to.iso)"
+                              + (report.filter.clinicID.map { " --clinic \($0.uuidString)" } ?? "") + " --json")))
         )
     }
 

@@ -1,0 +1,65 @@
+import Foundation
+import SQLKit
+
+/// Multi-row inserts for bulk loads (the demo clinic's histories, the outcome report's derived
+/// rows), kept under both engines' bound-parameter limits. On PostgreSQL the values are written as
+/// SQL literals instead of bound parameters: encoding thousands of parameters per statement costs
+/// the client far more than the server's parsing of the same values as text, and the load is
+/// dominated by it. Every value is a string, a number, a flag or NULL from our own code; strings
+/// are quoted by doubling single quotes (standard-conforming strings, PostgreSQL's default since
+/// 9.1), numbers must be finite.
+enum BulkInsert {
+    /// Inserts `rows` (each as many values as `columns`) into `table`.
+    static func insert(into table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]], _ db: any SQLDatabase) async throws {
+        guard !rows.isEmpty else { return }
+        if db.dialect.name == "postgresql", let literalRows = literals(rows) {
+            // Statements of about 2,000 rows keep each message a few megabytes at most.
+            for chunk in stride(from: 0, to: literalRows.count, by: 2_000) {
+                var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                sql += literalRows[chunk..<min(chunk + 2_000, literalRows.count)].joined(separator: ", ")
+                try await db.raw(SQLQueryString(sql)).run()
+            }
+            return
+        }
+        let perStatement = max(1, 30_000 / max(1, columns.count))
+        for chunk in stride(from: 0, to: rows.count, by: perStatement) {
+            var insert = db.insert(into: table).columns(columns)
+            for row in rows[chunk..<min(chunk + perStatement, rows.count)] { insert = insert.values(row.map { SQLBind($0) }) }
+            try await insert.run()
+        }
+    }
+
+    /// Each row as `(v1, v2, …)`, or nil when a value is of a kind written only as a parameter.
+    static func literals(_ rows: [[any Encodable & Sendable]]) -> [String]? {
+        var result: [String] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            var text = "("
+            for (index, value) in row.enumerated() {
+                if index > 0 { text += ", " }
+                guard let literal = literal(value) else { return nil }
+                text += literal
+            }
+            result.append(text + ")")
+        }
+        return result
+    }
+
+    /// One value as a PostgreSQL literal.
+    static func literal(_ value: any Encodable & Sendable) -> String? {
+        switch value {
+        case let text as String:
+            guard !text.utf8.contains(0) else { return nil }
+            guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
+            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        case let number as Int: return String(number)
+        case let number as Int64: return String(number)
+        case let number as Double: return number.isFinite ? "\(number)" : nil
+        case let flag as Bool: return flag ? "TRUE" : "FALSE"
+        case let optional as String?: return optional.map { literal($0) } ?? "NULL"
+        case let optional as Int?: return optional.map { String($0) } ?? "NULL"
+        case let optional as Double?: return optional.map { literal($0) } ?? "NULL"
+        default: return nil
+        }
+    }
+}

@@ -165,6 +165,13 @@ class BoardReader:
         with self.lock:
             return sum(1 for at, k, _ in self.events if k == kind and at >= after)
 
+    def gaps(self) -> list[tuple[float, float]]:
+        """Each time the stream was closed (monotonic clock): from its end to the refetch of the
+        board after the reconnection, when the board page redraws from the snapshot."""
+        with self.lock:
+            refetches = [at for at, status in self.refetched if status == 200]
+            return [(end, next((at for at in refetches if at >= end), float("inf"))) for end in self.stream_ends]
+
     def _refetch(self) -> None:
         host, port = self.base.split("//", 1)[1].split(":")
         try:

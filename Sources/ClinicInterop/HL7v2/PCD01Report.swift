@@ -117,6 +117,7 @@ public struct PCD01Report: Equatable, Sendable {
         var observations: [PCD01Observation] = []
         var requestTime: Date?
         var seenRequest = false
+        var times: [String: Date] = [:]   // a monitor sends several observations per instant: each time is read once
         for (index, segment) in message.segments.enumerated().dropFirst() {
             switch segment.id {
             case "PID", "PD1", "NTE", "SFT", "NK1", "PV2", "TQ1", "SPM", "ORC": continue
@@ -131,7 +132,7 @@ public struct PCD01Report: Equatable, Sendable {
                 guard seenRequest else { throw .badSegment("Segment \(index + 1) is an OBX before any OBR.") }
                 if device == nil { device = message.value(segment, 18, component: 1) }
                 guard let observation = try Self.observation(segment, in: message, fallbackTime: requestTime ?? header.messageTime,
-                                                             timeZone: timeZone) else { continue }
+                                                             timeZone: timeZone, times: &times) else { continue }
                 observations.append(observation)
             default:
                 if segment.id.hasPrefix("Z") { continue }   // site-defined segments are ignored
@@ -151,16 +152,21 @@ public struct PCD01Report: Equatable, Sendable {
     }
 
     /// One OBX with a value, or nil for the containment headers (MDS, VMD, channel) that carry none.
-    static func observation(_ segment: HL7Segment, in message: HL7Message, fallbackTime: Date?, timeZone: TimeZone) throws(HL7ParseError)
-        -> PCD01Observation? {
+    static func observation(_ segment: HL7Segment, in message: HL7Message, fallbackTime: Date?, timeZone: TimeZone,
+                            times: inout [String: Date]) throws(HL7ParseError) -> PCD01Observation? {
         guard let value = message.value(segment, 5) else { return nil }
         guard let code = message.value(segment, 3, component: 1) ?? message.value(segment, 3, component: 2) else {
             throw .missingField("An OBX with a value has no OBX-3 (observation identifier).")
         }
         let time: Date
         if let text = message.value(segment, 14) {
-            guard let parsed = HL7Time.parse(text, timeZone: timeZone) else { throw .badValue("OBX-14 is not an HL7 time: \(text).") }
-            time = parsed
+            if let known = times[text] {
+                time = known
+            } else {
+                guard let parsed = HL7Time.parse(text, timeZone: timeZone) else { throw .badValue("OBX-14 is not an HL7 time: \(text).") }
+                times[text] = parsed
+                time = parsed
+            }
         } else if let fallbackTime {
             time = fallbackTime
         } else {

@@ -24,6 +24,13 @@ enum BillingSessions {
         let (patient, sessionID) = try await SessionFixtures.plannedSession(database, treatment: treatment, given: given)
         let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Fixtures.now)
         _ = try await SQLPatientRecordRepository(database: database).add(Diagnosis(icd10: "F33.2"), to: patient.id, stamp: Fixtures.stamp)
+        let administration = try await close(database, sessionID: sessionID, treatment: treatment, doseMg: doseMg, minutes: minutes)
+        return (patient, clinic.id, sessionID, administration)
+    }
+
+    /// Runs a planned session from check-in to discharge, dosed with `doseMg` for `minutes`.
+    @discardableResult
+    static func close(_ database: ClinicDatabase, sessionID: UUID, treatment: Treatment, doseMg: Double, minutes: Double) async throws -> SessionEntry {
         let states = TreatmentSessionRepository(database: database)
         let records = SessionRecordRepository(database: database)
         try await states.apply(.checkIn, to: sessionID, stamp: stamp(0))
@@ -34,7 +41,7 @@ enum BillingSessions {
         try await states.apply(.endDosing, to: sessionID, stamp: stamp(5 + minutes))
         try await states.apply(.markReadyForDischarge(criteriaMet: true, override: nil), to: sessionID, stamp: stamp(130 + minutes))
         try await states.apply(.discharge(requiredPointsComplete: true, override: nil), to: sessionID, stamp: stamp(131 + minutes))
-        return (patient, clinic.id, sessionID, administration)
+        return administration
     }
 
     /// The prices the tests use.

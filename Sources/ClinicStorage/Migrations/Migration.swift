@@ -54,6 +54,7 @@ public enum Migrations {
         createSchedule,
         createBillingLedger,
         createPriorAuthorizations,
+        createSessionPackages,
     ]
 
     /// The newest version this binary knows.

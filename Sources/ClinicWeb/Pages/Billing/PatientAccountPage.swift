@@ -50,6 +50,14 @@ public enum PatientAccountPage {
         public var authorizationValues: [String: String] = [:]
         /// Its errors.
         public var authorizationErrors = FieldErrors()
+        /// The patient's package purchases with what they drew.
+        public var packages: [PackageStanding] = []
+        /// Packages on sale today, for the sale form.
+        public var packagesOnSale: [SessionPackage] = []
+        /// The sale form as typed.
+        public var packageValues: [String: String] = [:]
+        /// Its errors.
+        public var packageErrors = FieldErrors()
 
         /// Creates a model.
         public init(patient: PatientSummary, entries: [LedgerEntry], sessions: [Session], today: CalendarDate, canPost: Bool,
@@ -117,6 +125,7 @@ public enum PatientAccountPage {
                                .td(.a(.href(superbill), .text(session.charged ? "Superbill" : "Capture charges"))))
                 })))),
             .if(model.canPost, postingForm(model, action: "\(base)/postings", context: context)),
+            packagesSection(model, action: "\(base)/packages", context: context),
             .h2(.class("no-print"), .text("Prior authorisations")),
             .if(model.authorizations.isEmpty, .p(.class("no-print"), .text("None in force."))),
             .if(!model.authorizations.isEmpty, .div(.class("table-wrap no-print"), .table(
@@ -132,6 +141,37 @@ public enum PatientAccountPage {
             .if(model.canPost, authorizationForm(model, action: "\(base)/authorizations", context: context)),
             .element(named: "script", nodes: [.attribute(named: "src", value: WebAssets.shared.url(for: "print.js")),
                                               .attribute(named: "defer", value: "defer")])
+        )
+    }
+
+    private static func packagesSection(_ model: Model, action: String, context: PageContext) -> Node<HTML.BodyContext> {
+        let values = model.packageValues, errors = model.packageErrors
+        return .div(
+            .class("no-print"),
+            .h2(.text("Prepaid packages")),
+            .if(model.packages.isEmpty, .p(.text("No package bought."))),
+            .if(!model.packages.isEmpty, .div(.class("table-wrap"), .table(
+                .class("package-purchases"),
+                .thead(.tr(.th("Package"), .th("Bought"), .th("Price"), .th("Sessions used"), .th("Left"), .th("Drawn"), .th("Not yet drawn"))),
+                .tbody(.forEach(model.packages) { standing in
+                    .tr(.td(.text(standing.purchase.name)), .td(.text(standing.purchase.purchasedOn.iso)),
+                        .td(.class("money"), .text(standing.purchase.price.description)),
+                        .td(.text("\(standing.used) of \(standing.purchase.sessions)")), .td(.text(String(standing.remaining))),
+                        .td(.class("money"), .text(standing.drawn.description)), .td(.class("money"), .text(standing.undrawn.description)))
+                })))),
+            .if(model.canPost && !model.packagesOnSale.isEmpty, .div(FormField.errorSummary(errors), .form(
+                .method(.post), .action(action), .class("stacked"), .id("package-sale-form"),
+                .h3(.text("Sell a package")),
+                .csrfField(context),
+                FormField.select("packageId", label: "Package", choices: model.packagesOnSale.map {
+                    ($0.id.uuidString.lowercased(), "\($0.name): \($0.sessions) sessions for \($0.price)")
+                }, selected: values["packageId"], errors: errors),
+                FormField.input("purchasedOn", label: "Date", type: .date, value: values["purchasedOn"] ?? model.today.iso, errors: errors, required: true),
+                FormField.select("method", label: "Prepaid by", choices: [("", "Not paid now")] + PaymentMethod.allCases.map { ($0.rawValue, $0.displayName) },
+                                 selected: values["method"], errors: errors, hint: "The package price is posted as a payment the sessions draw down."),
+                FormField.input("reference", label: "Payment reference", value: values["reference"], errors: errors,
+                                hint: "The terminal's transaction number or cheque number. Never a card number."),
+                .button(.type(.submit), .text("Sell package")))))
         )
     }
 

@@ -55,6 +55,7 @@ public enum Migrations {
         createBillingLedger,
         createPriorAuthorizations,
         createSessionPackages,
+        createRemittances,
     ]
 
     /// The newest version this binary knows.

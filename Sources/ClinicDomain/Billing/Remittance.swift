@@ -184,3 +184,104 @@ public enum RemittancePosting: Equatable, Sendable {
                      patientShare: patientShare)
     }
 }
+
+/// One claim (or provider-level adjustment) of an imported remittance and what became of it.
+public struct RemittanceItem: Sendable, Equatable, Codable {
+    /// Posted to the ledger, or kept for a person to review.
+    public enum Status: String, Sendable, Codable {
+        /// The payment and the contractual write-off are on the patient's account.
+        case posted
+        /// Nothing was posted; `reason` says why.
+        case review
+    }
+
+    /// Identity.
+    public var id: UUID
+    /// The remittance it came in.
+    public var remittanceID: UUID
+    /// `claim` or `provider-adjustment`.
+    public var kind: String
+    /// The clinic's claim id (CLP01), or the PLB reason and reference.
+    public var claimID: String
+    /// The payer's claim number.
+    public var payerClaimNumber: String
+    /// Posted or for review.
+    public var status: Status
+    /// Why it is for review, or what was posted.
+    public var reason: String
+    /// The patient, when the claim was matched.
+    public var patientID: UUID?
+    /// The session, when matched.
+    public var sessionID: UUID?
+    /// Charged (CLP03).
+    public var charge: Cents
+    /// Paid (CLP04), or the PLB amount.
+    public var paid: Cents
+    /// Written off as contractual (CO).
+    public var writeOff: Cents
+    /// Left to the patient (PR).
+    public var patientShare: Cents
+    /// Every adjustment, e.g. "CO-45 $180.00; PR-2 $90.00".
+    public var adjustments: String
+    /// The ledger payment it posted.
+    public var paymentEntryID: UUID? = nil
+    /// The ledger write-off it posted.
+    public var writeOffEntryID: UUID? = nil
+
+    /// Creates an item.
+    public init(id: UUID, remittanceID: UUID, kind: String, claimID: String, payerClaimNumber: String, status: Status, reason: String, patientID: UUID?,
+                sessionID: UUID?, charge: Cents, paid: Cents, writeOff: Cents, patientShare: Cents, adjustments: String) {
+        self.id = id
+        self.remittanceID = remittanceID
+        self.kind = kind
+        self.claimID = claimID
+        self.payerClaimNumber = payerClaimNumber
+        self.status = status
+        self.reason = reason
+        self.patientID = patientID
+        self.sessionID = sessionID
+        self.charge = charge
+        self.paid = paid
+        self.writeOff = writeOff
+        self.patientShare = patientShare
+        self.adjustments = adjustments
+    }
+}
+
+/// A remittance as imported, with its items.
+public struct RemittanceImport: Sendable, Equatable, Codable {
+    /// Identity.
+    public var id: UUID
+    /// The payer.
+    public var payer: String
+    /// The check or EFT trace number.
+    public var traceNumber: String
+    /// The total paid.
+    public var totalPaid: Cents
+    /// The payment's date.
+    public var paidOn: CalendarDate
+    /// When it was imported.
+    public var importedAt: Date
+    /// Who imported it.
+    public var importedBy: String
+    /// Its claims and provider-level adjustments, in file order.
+    public var items: [RemittanceItem]
+
+    /// Creates an import.
+    public init(id: UUID, payer: String, traceNumber: String, totalPaid: Cents, paidOn: CalendarDate, importedAt: Date, importedBy: String,
+                items: [RemittanceItem]) {
+        self.id = id
+        self.payer = payer
+        self.traceNumber = traceNumber
+        self.totalPaid = totalPaid
+        self.paidOn = paidOn
+        self.importedAt = importedAt
+        self.importedBy = importedBy
+        self.items = items
+    }
+
+    /// Items posted.
+    public var posted: Int { items.filter { $0.status == .posted }.count }
+    /// Items kept for review.
+    public var forReview: Int { items.filter { $0.status == .review }.count }
+}

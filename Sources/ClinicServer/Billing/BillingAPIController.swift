@@ -27,6 +27,8 @@ struct BillingAPIController: Sendable {
         routes.staff(.post, "/api/v1/billing/packages", .permission(.billingConfigure), use: addPackage)
         routes.staff(.get, "/api/v1/billing/patients/:patient/packages", .permission(.billingRead), use: patientPackages)
         routes.staff(.post, "/api/v1/billing/patients/:patient/packages", .permission(.billingRecordPayments), use: sellPackage)
+        routes.staff(.get, "/api/v1/billing/remittances", .permission(.billingRead), use: remittanceList)
+        routes.staff(.post, "/api/v1/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
     }
 
     /// A prior authorisation.

@@ -27,6 +27,8 @@ struct BillingController: Sendable {
         routes.staff(.post, "/billing/sessions/:session/charges", .permission(.billingRecordPayments), use: capture)
         routes.staff(.post, "/billing/packages", .permission(.billingConfigure), use: addPackage)
         routes.staff(.post, "/billing/patients/:patient/packages", .permission(.billingRecordPayments), use: sellPackage)
+        routes.staff(.get, "/billing/remittances", .permission(.billingRead), use: remittances)
+        routes.staff(.post, "/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
     }
 
     // MARK: Overview and configuration

@@ -9,7 +9,7 @@ struct BillingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billing", abstract: "Billing: code table, fee schedule, charge capture, ledgers and superbills.",
         subcommands: [Codes.self, Fees.self, Capture.self, Ledger.self, SuperbillCommand.self, Estimate.self, Claim.self,
-                      Packages.self, SellPackage.self, Remittance.self])
+                      Packages.self, SellPackage.self, Remittance.self, Report.self])
 
     struct Codes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the clinic's code table with validity dates and sources.")

@@ -29,6 +29,7 @@ struct BillingAPIController: Sendable {
         routes.staff(.post, "/api/v1/billing/patients/:patient/packages", .permission(.billingRecordPayments), use: sellPackage)
         routes.staff(.get, "/api/v1/billing/remittances", .permission(.billingRead), use: remittanceList)
         routes.staff(.post, "/api/v1/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
+        routes.staff(.get, "/api/v1/billing/reports", .permission(.billingRead), use: report)
     }
 
     /// A prior authorisation.

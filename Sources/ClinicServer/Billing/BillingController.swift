@@ -29,6 +29,8 @@ struct BillingController: Sendable {
         routes.staff(.post, "/billing/patients/:patient/packages", .permission(.billingRecordPayments), use: sellPackage)
         routes.staff(.get, "/billing/remittances", .permission(.billingRead), use: remittances)
         routes.staff(.post, "/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
+        routes.staff(.get, "/billing/reports", .permission(.billingRead), use: reports)
+        routes.staff(.get, "/billing/reports.csv", .permission(.billingRead), use: reportsCSV)
     }
 
     // MARK: Overview and configuration

@@ -4,7 +4,7 @@ import Foundation
 /// The demo clinic's billing: provider details, a fee schedule priced for every shipped code,
 /// the charges of the last month's closed sessions (esketamine billed to the insurer, IV
 /// ketamine self-pay), a card payment on one self-pay account so statements and superbills
-/// show paid and open amounts, and a prepaid induction series sold to the patient starting IV ketamine.
+/// show paid and open amounts, and a prepaid induction series that the IV patient's infusions draw down.
 struct DemoBilling {
     let database: ClinicDatabase
 
@@ -45,6 +45,15 @@ struct DemoBilling {
         }
         try await billing.addFeeItem(FeeScheduleItem(service: ChargeCapture.missedSessionService, system: nil, code: nil, price: Cents(10_000),
                                                      selfPayPrice: Cents(10_000), validFrom: yearAgo), to: clinicID, stamp: stamp)
+        // A six-infusion induction series at a package price; the IV patient prepaid it by card before
+        // the month's infusions, which draw it down as they are captured.
+        let packages = PackageRepository(database: database)
+        let series = try await packages.addPackage(SessionPackage(name: "Induction series, 6 infusions", sessions: 6, price: Cents(216_000),
+                                                                  codes: ["96365", "96366", "J3490"], validFrom: yearAgo), to: clinicID, stamp: stamp)
+        if let eligible = patients["Eligible"] {
+            _ = try await packages.sell(series.id, to: eligible, clinicID: clinicID, on: today.adding(days: -31),
+                                        prepayment: .init(method: .card, reference: "TERM-0042-7790"), today: today, stamp: stamp)
+        }
         let esketamine = patients["Esketamine"]
         for session in try await billing.closedSessions(in: clinicID, from: today.adding(days: -31), to: today) {
             guard let record = try await SessionRecordRepository(database: database).record(of: session) else { continue }
@@ -62,14 +71,6 @@ struct DemoBilling {
                                    approvedUnits: 12, validFrom: today.adding(days: -40), validTo: today.adding(days: 10),
                                    codes: ["G2082", "G2083", "J0013"], drug: "Spravato (esketamine) nasal spray"),
                 clinicID: clinicID, stamp: stamp)
-        }
-        // A six-infusion induction series at a package price; the IV patient starting a course prepays it by card.
-        let packages = PackageRepository(database: database)
-        let series = try await packages.addPackage(SessionPackage(name: "Induction series, 6 infusions", sessions: 6, price: Cents(216_000),
-                                                                  codes: ["96365", "96366", "J3490"], validFrom: yearAgo), to: clinicID, stamp: stamp)
-        if let eligible = patients["Eligible"] {
-            _ = try await packages.sell(series.id, to: eligible, clinicID: clinicID, on: today, prepayment: .init(method: .card, reference: "TERM-0042-7790"),
-                                        today: today, stamp: stamp)
         }
         if let relapse = patients["Relapse"] {
             let summary = try await billing.summary(of: relapse, in: clinicID)

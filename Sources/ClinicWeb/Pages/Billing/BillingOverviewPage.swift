@@ -100,7 +100,8 @@ public enum BillingOverviewPage {
                                             .if(model.canConfigure, .a(.href("/billing/provider"), .text("Enter them."))))),
             .if(model.canConfigure && model.providerComplete, .p(.a(.href("/billing/provider"), .text("Billing provider details")))),
             .nav(.attribute(named: "aria-label", value: "Billing tasks"),
-                 .ul(.class("inline-links"), .li(.a(.href("/billing/remittances"), .text("Insurer remittances (835)"))))),
+                 .ul(.class("inline-links"), .li(.a(.href("/billing/remittances"), .text("Insurer remittances (835)"))),
+                     .li(.a(.href("/billing/reports"), .text("Reports: period figures and A/R ageing"))))),
             .h2(.text("Prior authorisations ending within \(PriorAuthorization.expiryWarningDays) days or used up")),
             .if(model.authorizations.isEmpty, .p(.text("None."))),
             .if(!model.authorizations.isEmpty, .div(.class("table-wrap"), .table(

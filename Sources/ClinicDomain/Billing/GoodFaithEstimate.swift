@@ -5,7 +5,7 @@ import Foundation
 /// patient dispute it.
 public struct GoodFaithEstimate: Equatable, Sendable {
     /// One expected item.
-    public struct Item: Equatable, Sendable {
+    public struct Item: Equatable, Sendable, Codable {
         /// The service.
         public var service: String
         /// Its code, when it has one.
@@ -14,6 +14,14 @@ public struct GoodFaithEstimate: Equatable, Sendable {
         public var units: Int
         /// Expected charge for all units (self-pay price × units).
         public var expected: Cents
+
+        /// Creates an item.
+        public init(service: String, code: String?, units: Int, expected: Cents) {
+            self.service = service
+            self.code = code
+            self.units = units
+            self.expected = expected
+        }
     }
 
     /// The items.

@@ -56,6 +56,7 @@ public enum Migrations {
         createPriorAuthorizations,
         createSessionPackages,
         createRemittances,
+        createGoodFaithEstimates,
     ]
 
     /// The newest version this binary knows.

@@ -181,24 +181,19 @@ extension BillingCommand {
         @Option(help: "Day of the first session, YYYY-MM-DD.") var start: String
         @Option(help: "Day it was booked (or the estimate asked for), YYYY-MM-DD.") var scheduled: String
         @Flag(help: "The patient asked for the estimate (due within 3 business days).") var requested = false
+        @Option(help: "Keep the estimate with this patient's account (MRN); needs --last.") var recordFor: String?
+        @Option(help: "Day of the last session, YYYY-MM-DD (with --record-for).") var last: String?
+        @Option(help: "Day it was given, YYYY-MM-DD (with --record-for; default today).") var given: String?
 
         func validate() throws {
             guard (1...100).contains(sessions) else { throw ValidationError("--sessions: 1 to 100.") }
+            if recordFor != nil, last.flatMap(CalendarDate.init(iso:)) == nil { throw ValidationError("--record-for needs --last YYYY-MM-DD.") }
+            if let given, CalendarDate(iso: given) == nil { throw ValidationError("--given: a date as YYYY-MM-DD.") }
             guard CalendarDate(iso: start) != nil, CalendarDate(iso: scheduled) != nil else { throw ValidationError("Dates are YYYY-MM-DD.") }
             guard Estimate.lines(codes) != nil else { throw ValidationError("--codes: e.g. 96365,J3490 or 96366x2.") }
         }
 
-        static func lines(_ text: String) -> [(key: String, units: Int)]? {
-            var out: [(key: String, units: Int)] = []
-            for part in text.split(separator: ",") {
-                let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: "x", maxSplits: 1).map(String.init)
-                guard let key = pieces.first?.uppercased(), !key.isEmpty else { return nil }
-                let units = pieces.count == 2 ? Int(pieces[1]) : 1
-                guard let units, (1...1000).contains(units) else { return nil }
-                out.append((key == ChargeCapture.missedSessionService.uppercased() ? ChargeCapture.missedSessionService : key, units))
-            }
-            return out.isEmpty ? nil : out
-        }
+        static func lines(_ text: String) -> [(key: String, units: Int)]? { GoodFaithEstimate.lines(text) }
 
         func run() async throws {
             try await BillingCommand.withClinic(options) { database, clinic in
@@ -219,6 +214,15 @@ extension BillingCommand {
                     print("Booked fewer than 3 business days ahead: no estimate is due before the service; give one on request.")
                 }
                 print("A final bill \(GoodFaithEstimate.disputeThreshold) or more above this estimate may be disputed by the patient.")
+                guard let mrn = recordFor else { return }
+                let person = try await BillingCommand.patient(mrn, in: clinic, database)
+                let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                let record = try GoodFaithEstimateRecord.make(patientID: person.id, sessions: sessions, lines: Estimate.lines(codes)!, firstServiceOn: first,
+                                                              lastServiceOn: CalendarDate(iso: last!)!, scheduledOn: booked, requested: requested,
+                                                              givenOn: given.flatMap(CalendarDate.init(iso:)) ?? today, fees: fees, today: today)
+                try await GoodFaithEstimateRepository(database: database).record(record, clinicID: clinic.id,
+                                                                                 stamp: CommandSupport.operatorStamp("billing estimate"))
+                print("Kept with \(person.listName)'s account" + (record.givenLate ? "; given after the day it was due." : "."))
             }
         }
     }

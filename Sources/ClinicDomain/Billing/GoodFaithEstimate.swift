@@ -46,6 +46,20 @@ public struct GoodFaithEstimate: Equatable, Sendable {
         return GoodFaithEstimate(items: items)
     }
 
+    /// Per-session lines as staff type them: codes or services separated by commas or spaces,
+    /// units after an x (`96365, J3490` or `96366x2`); nil when empty or malformed (units 1–1000).
+    public static func lines(_ text: String) -> [(key: String, units: Int)]? {
+        var out: [(key: String, units: Int)] = []
+        for part in text.split(whereSeparator: { $0 == "," || $0 == " " }) {
+            let pieces = part.split(separator: "x", maxSplits: 1).map(String.init)
+            guard let key = pieces.first?.uppercased(), !key.isEmpty else { return nil }
+            let units = pieces.count == 2 ? Int(pieces[1]) : 1
+            guard let units, (1...1000).contains(units) else { return nil }
+            out.append((key == ChargeCapture.missedSessionService.uppercased() ? ChargeCapture.missedSessionService : key, units))
+        }
+        return out.isEmpty || out.count > 12 ? nil : out
+    }
+
     /// The day the estimate must be given by, for a service scheduled on `scheduledOn` to take
     /// place on `serviceOn`: scheduled at least 10 business days ahead, within 3 business days of
     /// scheduling; at least 3 business days ahead, within 1 business day; nil when scheduled

@@ -30,6 +30,8 @@ struct BillingAPIController: Sendable {
         routes.staff(.get, "/api/v1/billing/remittances", .permission(.billingRead), use: remittanceList)
         routes.staff(.post, "/api/v1/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
         routes.staff(.get, "/api/v1/billing/reports", .permission(.billingRead), use: report)
+        routes.staff(.get, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRead), use: estimates)
+        routes.staff(.post, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRecordPayments), use: addEstimate)
     }
 
     /// A prior authorisation.

@@ -30,6 +30,7 @@ struct BillingController: Sendable {
         routes.staff(.get, "/billing/remittances", .permission(.billingRead), use: remittances)
         routes.staff(.post, "/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
         routes.staff(.get, "/billing/reports", .permission(.billingRead), use: reports)
+        routes.staff(.post, "/billing/patients/:patient/estimates", .permission(.billingRecordPayments), use: addEstimate)
         routes.staff(.get, "/billing/reports.csv", .permission(.billingRead), use: reportsCSV)
     }
 
@@ -57,6 +58,9 @@ struct BillingController: Sendable {
         model.packages = try await PackageRepository(database: services.database).packages(of: clinic.id)
         model.packageValues = packageValues
         model.packageErrors = packageErrors
+        model.estimatesOver = try await GoodFaithEstimateRepository(database: services.database).overThreshold(clinicID: clinic.id).map {
+            ($0.standing.estimate.patientID, $0.patientName, $0.standing.estimate.total, $0.standing.comparison.billed)
+        }
         let html = BillingOverviewPage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .billing))
         return WebResponses.consumingFlash(WebResponses.page(html, status: status), from: request)
     }
@@ -119,6 +123,7 @@ struct BillingController: Sendable {
     func accountPage(_ request: Request, context: Context, values: [String: String], errors: FieldErrors,
                      authorizationValues: [String: String] = [:], authorizationErrors: FieldErrors = FieldErrors(),
                      packageValues: [String: String] = [:], packageErrors: FieldErrors = FieldErrors(),
+                     estimateValues: [String: String] = [:], estimateErrors: FieldErrors = FieldErrors(),
                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let clinic = try await services.currentClinic()
         let patient = try await patient(context.parameters.get("patient"), clinic: clinic)
@@ -140,6 +145,10 @@ struct BillingController: Sendable {
         model.packagesOnSale = try await packages.packages(of: clinic.id).filter { $0.onSale(services.today(for: clinic)) }
         model.packageValues = packageValues
         model.packageErrors = packageErrors
+        model.estimates = try await GoodFaithEstimateRepository(database: services.database).standings(of: patient.id, clinicID: clinic.id)
+            .map { ($0.estimate, $0.comparison) }
+        model.estimateValues = estimateValues
+        model.estimateErrors = estimateErrors
         let html = PatientAccountPage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .billing))
         return WebResponses.consumingFlash(WebResponses.page(html, status: status), from: request)
     }

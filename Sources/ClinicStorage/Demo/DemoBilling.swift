@@ -4,7 +4,8 @@ import Foundation
 /// The demo clinic's billing: provider details, a fee schedule priced for every shipped code,
 /// the charges of the last month's closed sessions (esketamine billed to the insurer, IV
 /// ketamine self-pay), a card payment on one self-pay account so statements and superbills
-/// show paid and open amounts, and a prepaid induction series that the IV patient's infusions draw down.
+/// show paid and open amounts, a prepaid induction series that the IV patient's infusions draw down, and a Good Faith Estimate for the self-pay
+/// patient's month of infusions.
 struct DemoBilling {
     let database: ClinicDatabase
 
@@ -71,6 +72,15 @@ struct DemoBilling {
                                    approvedUnits: 12, validFrom: today.adding(days: -40), validTo: today.adding(days: 10),
                                    codes: ["G2082", "G2083", "J0013"], drug: "Spravato (esketamine) nasal spray"),
                 clinicID: clinicID, stamp: stamp)
+        }
+        if let relapse = patients["Relapse"] {
+            // The self-pay patient's Good Faith Estimate for the month's infusions, given the day after booking [B9].
+            let booked = today.adding(days: -45)
+            let estimate = try GoodFaithEstimateRecord.make(
+                patientID: relapse, sessions: 6, lines: [("96365", 1), ("J3490", 1)], firstServiceOn: today.adding(days: -31), lastServiceOn: today,
+                scheduledOn: booked, requested: false, givenOn: GoodFaithEstimate.addingBusinessDays(1, to: booked),
+                fees: try await billing.feeSchedule(of: clinicID), today: today)
+            try await GoodFaithEstimateRepository(database: database).record(estimate, clinicID: clinicID, stamp: stamp)
         }
         if let relapse = patients["Relapse"] {
             let summary = try await billing.summary(of: relapse, in: clinicID)

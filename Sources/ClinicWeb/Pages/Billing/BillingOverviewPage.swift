@@ -50,6 +50,8 @@ public enum BillingOverviewPage {
     public struct Model: Sendable {
         /// Authorisations ending within 14 days or used up.
         public var authorizations: [Authorization] = []
+        /// Good Faith Estimates whose course was billed $400 or more over them: patient, estimate, billed.
+        public var estimatesOver: [(patientID: UUID, patientName: String, estimate: Cents, billed: Cents)] = []
         /// The clinic's prepaid packages.
         public var packages: [SessionPackage] = []
         /// The package form as typed.
@@ -114,6 +116,16 @@ public enum BillingOverviewPage {
                         .td(.text("\(line.used) of \(line.authorization.approvedUnits)")), .td(.text(line.authorization.validTo.iso)),
                         .td(.span(.class("badge badge-warning"), .text("⚠ ")), .text(line.status.displayName)))
                 })))),
+            .if(!model.estimatesOver.isEmpty, .group(
+                .h2(.text("Good Faith Estimates exceeded by \(GoodFaithEstimate.disputeThreshold) or more")),
+                .div(.class("table-wrap"), .table(
+                    .class("estimates-over"),
+                    .thead(.tr(.th("Patient"), .th("Estimate"), .th("Billed in the course"))),
+                    .tbody(.forEach(model.estimatesOver) { line in
+                        .tr(.td(.a(.href("/billing/patients/\(line.patientID.uuidString.lowercased())"), .text(line.patientName))),
+                            .td(.class("money"), .text(line.estimate.description)),
+                            .td(.class("money"), .span(.class("badge badge-warning"), .text("⚠ ")), .text(line.billed.description)))
+                    }))))),
             .h2(.text("Accounts with a balance")),
             .if(model.accounts.isEmpty, .p(.text("Every account is settled."))),
             .if(!model.accounts.isEmpty, .div(.class("table-wrap"), .table(

@@ -52,6 +52,12 @@ public enum PatientAccountPage {
         public var authorizationErrors = FieldErrors()
         /// The patient's package purchases with what they drew.
         public var packages: [PackageStanding] = []
+        /// Good Faith Estimates given, with the course's final charges compared.
+        public var estimates: [(estimate: GoodFaithEstimateRecord, comparison: GoodFaithEstimateRecord.Comparison)] = []
+        /// The estimate form as typed.
+        public var estimateValues: [String: String] = [:]
+        /// Its errors.
+        public var estimateErrors = FieldErrors()
         /// Packages on sale today, for the sale form.
         public var packagesOnSale: [SessionPackage] = []
         /// The sale form as typed.
@@ -126,6 +132,7 @@ public enum PatientAccountPage {
                 })))),
             .if(model.canPost, postingForm(model, action: "\(base)/postings", context: context)),
             packagesSection(model, action: "\(base)/packages", context: context),
+            estimatesSection(model, action: "\(base)/estimates", context: context),
             .h2(.class("no-print"), .text("Prior authorisations")),
             .if(model.authorizations.isEmpty, .p(.class("no-print"), .text("None in force."))),
             .if(!model.authorizations.isEmpty, .div(.class("table-wrap no-print"), .table(
@@ -172,6 +179,48 @@ public enum PatientAccountPage {
                 FormField.input("reference", label: "Payment reference", value: values["reference"], errors: errors,
                                 hint: "The terminal's transaction number or cheque number. Never a card number."),
                 .button(.type(.submit), .text("Sell package")))))
+        )
+    }
+
+    private static func estimatesSection(_ model: Model, action: String, context: PageContext) -> Node<HTML.BodyContext> {
+        let values = model.estimateValues, errors = model.estimateErrors
+        return .div(
+            .class("no-print"),
+            .h2(.text("Good Faith Estimates")),
+            .p(.text("For an uninsured or self-pay patient before a course (No Surprises Act) [B9]: due within 3 business days of booking a "
+                     + "service 10 or more business days ahead, within 1 business day of booking 3 or more ahead, within 3 business days of a "
+                     + "request. A final bill \(GoodFaithEstimate.disputeThreshold) or more over the estimate may be disputed by the patient.")),
+            .if(model.estimates.isEmpty, .p(.text("None given."))),
+            .if(!model.estimates.isEmpty, .div(.class("table-wrap"), .table(
+                .class("estimates"),
+                .thead(.tr(.th("Course"), .th("Items"), .th("Estimate"), .th("Due / given"), .th("Billed in the course"), .th("Difference"))),
+                .tbody(.forEach(model.estimates) { pair in
+                    let (estimate, comparison) = pair
+                    return .tr(
+                        .td(.text("\(estimate.sessions) session(s), \(estimate.firstServiceOn.iso) to \(estimate.lastServiceOn.iso)")),
+                        .td(.text(estimate.items.map { "\($0.code ?? $0.service) × \($0.units) \($0.expected)" }.joined(separator: "; "))),
+                        .td(.class("money"), .text(estimate.total.description)),
+                        .td(.text("\(estimate.dueOn.map { "due \($0.iso)" } ?? "not due before the service") · given \(estimate.givenOn.iso)"),
+                            .if(estimate.givenLate, .span(.class("badge badge-warning"), .text(" ⚠ given late")))),
+                        .td(.class("money"), .text(comparison.billed.description)),
+                        .td(.class("money"), .text(comparison.difference.description),
+                            .if(comparison.overThreshold, .span(.class("badge badge-warning estimate-over"),
+                                                                .text(" ⚠ \(GoodFaithEstimate.disputeThreshold) or more over: the patient may dispute")))))
+                })))),
+            .if(model.canPost, .div(FormField.errorSummary(errors), .form(
+                .method(.post), .action(action), .class("stacked"), .id("estimate-form"),
+                .h3(.text("Give a Good Faith Estimate")),
+                .csrfField(context),
+                FormField.input("sessions", label: "Sessions planned", type: .number, value: values["sessions"], errors: errors, required: true),
+                FormField.input("codes", label: "Codes per session", value: values["codes"], errors: errors, hint: "e.g. 96365 J3490 (units: 96366x1)",
+                                required: true),
+                FormField.input("firstServiceOn", label: "First session", type: .date, value: values["firstServiceOn"], errors: errors, required: true),
+                FormField.input("lastServiceOn", label: "Last session", type: .date, value: values["lastServiceOn"], errors: errors, required: true),
+                FormField.input("scheduledOn", label: "Booked (or asked for) on", type: .date, value: values["scheduledOn"] ?? model.today.iso,
+                                errors: errors, required: true),
+                FormField.checkbox("requested", label: "The patient asked for it (no booking yet)", checked: values["requested"] == "on"),
+                FormField.input("givenOn", label: "Given on", type: .date, value: values["givenOn"] ?? model.today.iso, errors: errors, required: true),
+                .button(.type(.submit), .text("Record estimate")))))
         )
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicDomain
+import ClinicServer
 import ClinicStorage
 import Foundation
 
@@ -58,7 +59,7 @@ extension BillingCommand {
             try await BillingCommand.withClinic(options) { database, clinic in
                 let person = try await BillingCommand.patient(mrn, in: clinic, database)
                 let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                let sale = try PackageSale.parse(packageID: package, on: on, method: method, reference: reference, today: today)
+                let sale = try PackageForm.sale(packageID: package, purchasedOn: on, method: method, reference: reference, today: today)
                 do {
                     let purchase = try await PackageRepository(database: database).sell(
                         sale.packageID, to: person.id, clinicID: clinic.id, on: sale.day, prepayment: sale.prepayment, today: today,
@@ -69,30 +70,6 @@ extension BillingCommand {
                     throw CommandSupport.fail(refusal.reason)
                 }
             }
-        }
-    }
-
-    /// The sale's arguments checked, with field errors named like the API's.
-    enum PackageSale {
-        static func parse(packageID: String, on: String?, method: String?, reference: String?, today: CalendarDate) throws(FieldErrors)
-            -> (packageID: UUID, day: CalendarDate, prepayment: PackageRepository.Prepayment?) {
-            var errors = FieldErrors()
-            let id = UUID(uuidString: packageID)
-            if id == nil { errors.add("package", "'\(packageID)' is not a package id.") }
-            var day = today
-            if let on {
-                if let parsed = CalendarDate(iso: on) { day = parsed } else { errors.add("on", "Use a date as YYYY-MM-DD.") }
-            }
-            var prepayment: PackageRepository.Prepayment?
-            if let method {
-                if let paid = PaymentMethod(rawValue: method) {
-                    prepayment = .init(method: paid, reference: reference)
-                } else {
-                    errors.add("method", "Use " + PaymentMethod.allCases.map(\.rawValue).joined(separator: ", ") + ".")
-                }
-            }
-            try errors.throwIfAny()
-            return (id!, day, prepayment)
         }
     }
 }

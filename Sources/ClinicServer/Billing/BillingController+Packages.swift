@@ -45,9 +45,9 @@ extension BillingController {
     }
 }
 
-/// Turns the package form or API body into domain values with field errors, the same for HTML
-/// and JSON.
-enum PackageForm {
+/// Turns the package form, API body or command-line options into domain values with field
+/// errors, the same for each.
+public enum PackageForm {
     /// A price as typed (dollars on a form) or sent (cents in JSON).
     enum Price {
         case dollars(String)
@@ -75,7 +75,7 @@ enum PackageForm {
     }
 
     /// A sale from its fields: the package, the day, and the prepayment when a method is chosen.
-    static func sale(packageID: String?, purchasedOn: String?, method: String?, reference: String?, today: CalendarDate) throws(FieldErrors)
+    public static func sale(packageID: String?, purchasedOn: String?, method: String?, reference: String?, today: CalendarDate) throws(FieldErrors)
         -> (packageID: UUID, day: CalendarDate, prepayment: PackageRepository.Prepayment?) {
         var errors = FieldErrors()
         let id = packageID.flatMap(UUID.init(uuidString:))

@@ -8,7 +8,8 @@ import Foundation
 struct BillingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billing", abstract: "Billing: code table, fee schedule, charge capture, ledgers and superbills.",
-        subcommands: [Codes.self, Fees.self, Capture.self, Ledger.self, SuperbillCommand.self, Estimate.self, Claim.self])
+        subcommands: [Codes.self, Fees.self, Capture.self, Ledger.self, SuperbillCommand.self, Estimate.self, Claim.self,
+                      Packages.self, SellPackage.self, Remittance.self, Report.self])
 
     struct Codes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the clinic's code table with validity dates and sources.")
@@ -16,15 +17,12 @@ struct BillingCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let codes = try await BillingRepository(database: database).codeTable(of: clinic.id)
-                    if json { return print(try CommandSupport.jsonText(["items": codes])) }
-                    for code in codes {
-                        print("\(code.system.displayName.padding(toLength: 9, withPad: " ", startingAt: 0)) \(code.code.padding(toLength: 6, withPad: " ", startingAt: 0)) "
-                              + "\(code.validFrom?.iso ?? "…")–\(code.validTo?.iso ?? "…")  \(code.source)  \(code.description)")
-                    }
+            try await BillingCommand.withClinic(options) { database, clinic in
+                let codes = try await BillingRepository(database: database).codeTable(of: clinic.id)
+                if json { return print(try CommandSupport.jsonText(["items": codes])) }
+                for code in codes {
+                    print("\(code.system.displayName.padding(toLength: 9, withPad: " ", startingAt: 0)) \(code.code.padding(toLength: 6, withPad: " ", startingAt: 0)) "
+                          + "\(code.validFrom?.iso ?? "…")–\(code.validTo?.iso ?? "…")  \(code.source)  \(code.description)")
                 }
             }
         }
@@ -36,16 +34,13 @@ struct BillingCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let fees = try await BillingRepository(database: database).feeSchedule(of: clinic.id)
-                    if json { return print(try CommandSupport.jsonText(["items": fees])) }
-                    if fees.isEmpty { return print("The fee schedule is empty.") }
-                    for fee in fees {
-                        print("\(fee.code ?? "-")  \(fee.service)  \(fee.price)  self-pay \(fee.selfPayPrice)  from \(fee.validFrom.iso)"
-                              + (fee.validTo.map { " to \($0.iso)" } ?? ""))
-                    }
+            try await BillingCommand.withClinic(options) { database, clinic in
+                let fees = try await BillingRepository(database: database).feeSchedule(of: clinic.id)
+                if json { return print(try CommandSupport.jsonText(["items": fees])) }
+                if fees.isEmpty { return print("The fee schedule is empty.") }
+                for fee in fees {
+                    print("\(fee.code ?? "-")  \(fee.service)  \(fee.price)  self-pay \(fee.selfPayPrice)  from \(fee.validFrom.iso)"
+                          + (fee.validTo.map { " to \($0.iso)" } ?? ""))
                 }
             }
         }
@@ -68,28 +63,25 @@ struct BillingCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let billing = BillingRepository(database: database)
-                    var counts = (created: 0, amended: 0, unchanged: 0, skipped: 0)
-                    for session in try await billing.closedSessions(in: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!) {
-                        do {
-                            switch try await billing.captureCharges(session: session, clinicID: clinic.id, selfPay: payer.map { $0 == "self-pay" },
-                                                                    stamp: CommandSupport.operatorStamp("billing capture")) {
-                            case .created: counts.created += 1
-                            case .amended: counts.amended += 1
-                            case .unchanged: counts.unchanged += 1
-                            }
-                        } catch let refusal as CaptureRefusal {
-                            counts.skipped += 1
-                            print("session \(session.uuidString.lowercased()): \(refusal.skip.message)")
-                        } catch let refusal as BillingRefusal {
-                            throw CommandSupport.fail("session \(session.uuidString.lowercased()): \(refusal.reason)")
+            try await BillingCommand.withClinic(options) { database, clinic in
+                let billing = BillingRepository(database: database)
+                var counts = (created: 0, amended: 0, unchanged: 0, skipped: 0)
+                for session in try await billing.closedSessions(in: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!) {
+                    do {
+                        switch try await billing.captureCharges(session: session, clinicID: clinic.id, selfPay: payer.map { $0 == "self-pay" },
+                                                                stamp: CommandSupport.operatorStamp("billing capture")) {
+                        case .created: counts.created += 1
+                        case .amended: counts.amended += 1
+                        case .unchanged: counts.unchanged += 1
                         }
+                    } catch let refusal as CaptureRefusal {
+                        counts.skipped += 1
+                        print("session \(session.uuidString.lowercased()): \(refusal.skip.message)")
+                    } catch let refusal as BillingRefusal {
+                        throw CommandSupport.fail("session \(session.uuidString.lowercased()): \(refusal.reason)")
                     }
-                    print("Captured \(counts.created), amended \(counts.amended), unchanged \(counts.unchanged), nothing to bill \(counts.skipped).")
                 }
+                print("Captured \(counts.created), amended \(counts.amended), unchanged \(counts.unchanged), nothing to bill \(counts.skipped).")
             }
         }
     }
@@ -101,22 +93,20 @@ struct BillingCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let (clinic, patient) = try await BillingCommand.patient(mrn, database)
-                    let entries = try await BillingRepository(database: database).ledger(of: patient.id, in: clinic.id)
-                    try await AuditTrail(database: database).record(
-                        AuditEvent(.view, entityType: "ledger", entityID: patient.id.uuidString, patientID: patient.id, summary: "Ledger (command line)"),
-                        stamp: CommandSupport.operatorStamp("billing ledger"))
-                    let summary = LedgerSummary(entries)
-                    if json { return print(try CommandSupport.jsonText(LedgerJSON(entries: entries, summary: summary))) }
-                    for entry in entries {
-                        print("\(entry.postedOn.iso)  \(entry.kind.displayName.padding(toLength: 15, withPad: " ", startingAt: 0)) "
-                              + "\((entry.code ?? "").padding(toLength: 6, withPad: " ", startingAt: 0)) \(entry.signedAmount)  \(entry.note)")
-                    }
-                    print("Charges \(summary.charges), payments \(summary.payments), refunds \(summary.refunds), "
-                          + "write-offs \(summary.writeOffs); balance \(summary.balance)")
+            try await BillingCommand.withClinic(options) { database, clinic in
+                let patient = try await BillingCommand.patient(mrn, in: clinic, database)
+                let entries = try await BillingRepository(database: database).ledger(of: patient.id, in: clinic.id)
+                try await AuditTrail(database: database).record(
+                    AuditEvent(.view, entityType: "ledger", entityID: patient.id.uuidString, patientID: patient.id, summary: "Ledger (command line)"),
+                    stamp: CommandSupport.operatorStamp("billing ledger"))
+                let summary = LedgerSummary(entries)
+                if json { return print(try CommandSupport.jsonText(LedgerJSON(entries: entries, summary: summary))) }
+                for entry in entries {
+                    print("\(entry.postedOn.iso)  \(entry.kind.displayName.padding(toLength: 15, withPad: " ", startingAt: 0)) "
+                          + "\((entry.code ?? "").padding(toLength: 6, withPad: " ", startingAt: 0)) \(entry.signedAmount)  \(entry.note)")
                 }
+                print("Charges \(summary.charges), payments \(summary.payments), refunds \(summary.refunds), "
+                      + "write-offs \(summary.writeOffs); balance \(summary.balance)")
             }
         }
     }
@@ -134,34 +124,42 @@ struct BillingCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let (clinic, patient) = try await BillingCommand.patient(mrn, database)
-                    let billing = BillingRepository(database: database)
-                    let provider = try await billing.provider(of: clinic.id)
-                    guard provider.isComplete else { throw CommandSupport.fail("The billing provider details (NPI, tax id) are not complete.") }
-                    let bill = Superbill.build(provider: provider, patientName: "\(patient.registration.givenName) \(patient.registration.familyName)",
-                                               dateOfBirth: patient.registration.dateOfBirth, mrn: patient.mrn.description,
-                                               entries: try await billing.ledger(of: patient.id, in: clinic.id),
-                                               codes: try await billing.codeTable(of: clinic.id), fees: try await billing.feeSchedule(of: clinic.id),
-                                               from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!)
-                    try await AuditTrail(database: database).record(
-                        AuditEvent(.export, entityType: "superbill", entityID: patient.id.uuidString, patientID: patient.id,
-                                   summary: "Superbill CSV \(from) to \(to) (command line)"),
-                        stamp: CommandSupport.operatorStamp("billing superbill"))
-                    print(bill.csv, terminator: "")
-                }
+            try await BillingCommand.withClinic(options) { database, clinic in
+                let patient = try await BillingCommand.patient(mrn, in: clinic, database)
+                let billing = BillingRepository(database: database)
+                let provider = try await billing.provider(of: clinic.id)
+                guard provider.isComplete else { throw CommandSupport.fail("The billing provider details (NPI, tax id) are not complete.") }
+                let bill = Superbill.build(provider: provider, patientName: "\(patient.registration.givenName) \(patient.registration.familyName)",
+                                           dateOfBirth: patient.registration.dateOfBirth, mrn: patient.mrn.description,
+                                           entries: try await billing.ledger(of: patient.id, in: clinic.id),
+                                           codes: try await billing.codeTable(of: clinic.id), fees: try await billing.feeSchedule(of: clinic.id),
+                                           from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!)
+                try await AuditTrail(database: database).record(
+                    AuditEvent(.export, entityType: "superbill", entityID: patient.id.uuidString, patientID: patient.id,
+                               summary: "Superbill CSV \(from) to \(to) (command line)"),
+                    stamp: CommandSupport.operatorStamp("billing superbill"))
+                print(bill.csv, terminator: "")
             }
         }
     }
 
-    static func patient(_ mrn: String, _ database: ClinicDatabase) async throws -> (Clinic, PatientSummary) {
-        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+    /// Runs `body` with the database and the clinic, reporting errors as a clear message and a
+    /// non-zero exit: the frame of every billing command.
+    static func withClinic<T>(_ options: ServerOptions, _ body: (ClinicDatabase, Clinic) async throws -> T) async throws -> T {
+        try await CommandSupport.reportingErrors {
+            try await CommandSupport.withDatabase(options) { database, _ in
+                try await body(database, try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date()))
+            }
+        }
+    }
+
+    /// The patient with MRN `mrn` in `clinic`, or a clear failure.
+    static func patient(_ mrn: String, in clinic: Clinic, _ database: ClinicDatabase) async throws -> PatientSummary {
         guard let number = MedicalRecordNumber(parsing: mrn) else { throw CommandSupport.fail("'\(mrn)' is not an MRN (e.g. KC-000123-7).") }
         guard let patient = try await SQLPatientRepository(database: database).find(mrn: number, in: clinic.id) else {
             throw CommandSupport.fail("No patient has MRN \(mrn).")
         }
-        return (clinic, patient)
+        return patient
     }
 
     /// A ledger with its sums, as JSON.
@@ -183,47 +181,48 @@ extension BillingCommand {
         @Option(help: "Day of the first session, YYYY-MM-DD.") var start: String
         @Option(help: "Day it was booked (or the estimate asked for), YYYY-MM-DD.") var scheduled: String
         @Flag(help: "The patient asked for the estimate (due within 3 business days).") var requested = false
+        @Option(help: "Keep the estimate with this patient's account (MRN); needs --last.") var recordFor: String?
+        @Option(help: "Day of the last session, YYYY-MM-DD (with --record-for).") var last: String?
+        @Option(help: "Day it was given, YYYY-MM-DD (with --record-for; default today).") var given: String?
 
         func validate() throws {
             guard (1...100).contains(sessions) else { throw ValidationError("--sessions: 1 to 100.") }
+            if recordFor != nil, last.flatMap(CalendarDate.init(iso:)) == nil { throw ValidationError("--record-for needs --last YYYY-MM-DD.") }
+            if let given, CalendarDate(iso: given) == nil { throw ValidationError("--given: a date as YYYY-MM-DD.") }
             guard CalendarDate(iso: start) != nil, CalendarDate(iso: scheduled) != nil else { throw ValidationError("Dates are YYYY-MM-DD.") }
             guard Estimate.lines(codes) != nil else { throw ValidationError("--codes: e.g. 96365,J3490 or 96366x2.") }
         }
 
-        static func lines(_ text: String) -> [(key: String, units: Int)]? {
-            var out: [(key: String, units: Int)] = []
-            for part in text.split(separator: ",") {
-                let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: "x", maxSplits: 1).map(String.init)
-                guard let key = pieces.first?.uppercased(), !key.isEmpty else { return nil }
-                let units = pieces.count == 2 ? Int(pieces[1]) : 1
-                guard let units, (1...1000).contains(units) else { return nil }
-                out.append((key == ChargeCapture.missedSessionService.uppercased() ? ChargeCapture.missedSessionService : key, units))
-            }
-            return out.isEmpty ? nil : out
-        }
+        static func lines(_ text: String) -> [(key: String, units: Int)]? { GoodFaithEstimate.lines(text) }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let fees = try await BillingRepository(database: database).feeSchedule(of: clinic.id)
-                    let first = CalendarDate(iso: start)!, booked = CalendarDate(iso: scheduled)!
-                    guard let estimate = GoodFaithEstimate.estimate(sessions: sessions, lines: Estimate.lines(codes)!, fees: fees, start: first) else {
-                        throw CommandSupport.fail("A code has no price on \(start) in the fee schedule.")
-                    }
-                    for item in estimate.items {
-                        print("\(item.code ?? "-")  \(item.service)  × \(item.units)  \(item.expected)")
-                    }
-                    print("Total expected charges: \(estimate.total)")
-                    if requested {
-                        print("Due by \(GoodFaithEstimate.dueDate(requestedOn: booked).iso) (asked for on \(booked.iso): 3 business days).")
-                    } else if let due = GoodFaithEstimate.dueDate(scheduledOn: booked, serviceOn: first) {
-                        print("Due by \(due.iso) (booked \(booked.iso) for \(first.iso)).")
-                    } else {
-                        print("Booked fewer than 3 business days ahead: no estimate is due before the service; give one on request.")
-                    }
-                    print("A final bill \(GoodFaithEstimate.disputeThreshold) or more above this estimate may be disputed by the patient.")
+            try await BillingCommand.withClinic(options) { database, clinic in
+                let fees = try await BillingRepository(database: database).feeSchedule(of: clinic.id)
+                let first = CalendarDate(iso: start)!, booked = CalendarDate(iso: scheduled)!
+                guard let estimate = GoodFaithEstimate.estimate(sessions: sessions, lines: Estimate.lines(codes)!, fees: fees, start: first) else {
+                    throw CommandSupport.fail("A code has no price on \(start) in the fee schedule.")
                 }
+                for item in estimate.items {
+                    print("\(item.code ?? "-")  \(item.service)  × \(item.units)  \(item.expected)")
+                }
+                print("Total expected charges: \(estimate.total)")
+                if requested {
+                    print("Due by \(GoodFaithEstimate.dueDate(requestedOn: booked).iso) (asked for on \(booked.iso): 3 business days).")
+                } else if let due = GoodFaithEstimate.dueDate(scheduledOn: booked, serviceOn: first) {
+                    print("Due by \(due.iso) (booked \(booked.iso) for \(first.iso)).")
+                } else {
+                    print("Booked fewer than 3 business days ahead: no estimate is due before the service; give one on request.")
+                }
+                print("A final bill \(GoodFaithEstimate.disputeThreshold) or more above this estimate may be disputed by the patient.")
+                guard let mrn = recordFor else { return }
+                let person = try await BillingCommand.patient(mrn, in: clinic, database)
+                let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                let record = try GoodFaithEstimateRecord.make(patientID: person.id, sessions: sessions, lines: Estimate.lines(codes)!, firstServiceOn: first,
+                                                              lastServiceOn: CalendarDate(iso: last!)!, scheduledOn: booked, requested: requested,
+                                                              givenOn: given.flatMap(CalendarDate.init(iso:)) ?? today, fees: fees, today: today)
+                try await GoodFaithEstimateRepository(database: database).record(record, clinicID: clinic.id,
+                                                                                 stamp: CommandSupport.operatorStamp("billing estimate"))
+                print("Kept with \(person.listName)'s account" + (record.givenLate ? "; given after the day it was due." : "."))
             }
         }
     }
@@ -263,31 +262,28 @@ extension BillingCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let provider = try await BillingRepository(database: database).provider(of: clinic.id)
-                    guard provider.isComplete else { throw CommandSupport.fail("The billing provider details (NPI, tax id) are not complete.") }
-                    let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                    let (claims, skipped) = try await ClaimBuilder(database: database).claims(
-                        clinicID: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!, payerID: payerId,
-                        filingIndicator: filing, today: today)
-                    for skip in skipped { FileHandle.standardError.write(Data("skipped: \(skip.reason)\n".utf8)) }
-                    guard !claims.isEmpty else { throw CommandSupport.fail("No insurer-billed session from \(from) to \(to) has a claim to send.") }
-                    let file = X12ProfessionalClaimFile.render(
-                        claims, provider: provider,
-                        parties: .init(senderID: senderId, receiverID: receiverId, receiverName: receiverName, usage: production ? "P" : "T"),
-                        control: control, at: Date())
-                    try await AuditTrail(database: database).record(claims.compactMap { claim in
-                        AuditEvent(.export, entityType: "claim_837p", entityID: claim.claimID,
-                                   summary: "837P claim \(claim.claimID): \(claim.lines.count) line(s), \(claim.total), payer \(claim.payerName)")
-                    }, stamp: CommandSupport.operatorStamp("billing claim"))
-                    if let output {
-                        try Data(file.utf8).write(to: URL(fileURLWithPath: output))
-                        print("Wrote \(claims.count) claim(s) to \(output).")
-                    } else {
-                        print(file, terminator: "")
-                    }
+            try await BillingCommand.withClinic(options) { database, clinic in
+                let provider = try await BillingRepository(database: database).provider(of: clinic.id)
+                guard provider.isComplete else { throw CommandSupport.fail("The billing provider details (NPI, tax id) are not complete.") }
+                let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                let (claims, skipped) = try await ClaimBuilder(database: database).claims(
+                    clinicID: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!, payerID: payerId,
+                    filingIndicator: filing, today: today)
+                for skip in skipped { FileHandle.standardError.write(Data("skipped: \(skip.reason)\n".utf8)) }
+                guard !claims.isEmpty else { throw CommandSupport.fail("No insurer-billed session from \(from) to \(to) has a claim to send.") }
+                let file = X12ProfessionalClaimFile.render(
+                    claims, provider: provider,
+                    parties: .init(senderID: senderId, receiverID: receiverId, receiverName: receiverName, usage: production ? "P" : "T"),
+                    control: control, at: Date())
+                try await AuditTrail(database: database).record(claims.compactMap { claim in
+                    AuditEvent(.export, entityType: "claim_837p", entityID: claim.claimID,
+                               summary: "837P claim \(claim.claimID): \(claim.lines.count) line(s), \(claim.total), payer \(claim.payerName)")
+                }, stamp: CommandSupport.operatorStamp("billing claim"))
+                if let output {
+                    try Data(file.utf8).write(to: URL(fileURLWithPath: output))
+                    print("Wrote \(claims.count) claim(s) to \(output).")
+                } else {
+                    print(file, terminator: "")
                 }
             }
         }

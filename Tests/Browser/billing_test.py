@@ -3,7 +3,8 @@ of a discharged (signed) session that was not billed yet, sees its superbill wit
 tax id, place of service, diagnosis pointer, codes, units and charges, downloads nothing but
 checks the CSV link, then records a payment: first refused (more than the balance, a card number
 as reference) with the errors beside the fields, then recorded, and the statement's balance falls
-by the amount. A nurse is refused the billing pages.
+by the amount. The account keeps the demo's Good Faith Estimate, the reports page shows A/R ageing,
+and the 835 import form is there. A nurse is refused the billing pages.
 
 Run: python3 Tests/Browser/billing_test.py [--binary .build/debug/ketaclinic] [--keep]
 """
@@ -95,6 +96,19 @@ class BillingFlow(BrowserFlow):
         self.screenshot("billing-statement.png")
         return f"balance {balance} → {after}"
 
+    def estimate_reports_and_remittances(self):
+        self.open(self.account)
+        estimates = self.wait_for("table.estimates").text
+        assert "$2,700.00" in estimates, f"the demo's Good Faith Estimate on the account: {estimates}"
+        self.open("/billing/reports")
+        ageing = self.wait_for("#report-ageing").text
+        assert "Relapse" in ageing and "Over 90" in ageing, ageing
+        csv = self.driver.find_element(By.LINK_TEXT, "Download CSV").get_attribute("href")
+        assert "/billing/reports.csv?" in csv, csv
+        self.open("/billing/remittances")
+        assert self.wait_for("#remittance-form textarea#x12"), "the 835 import form"
+        return "estimate, A/R ageing, remittance form"
+
     def nurse_sees_no_money(self):
         self.sign_out()
         self.sign_in(*self.credentials["nurse"])
@@ -115,6 +129,8 @@ CHECKS = [
     Check("the superbill shows provider, NPI, tax id, place of service, diagnosis pointer, codes and charges",
           BillingFlow.superbill_shows_what_an_insurer_needs),
     Check("a payment is refused with field errors, then recorded; the balance falls by it", BillingFlow.payment_refused_then_recorded),
+    Check("the account keeps the Good Faith Estimate; the reports show A/R ageing; the 835 import form is there",
+          BillingFlow.estimate_reports_and_remittances),
     Check("a nurse sees no money", BillingFlow.nurse_sees_no_money),
     Check("no browser console errors", BillingFlow.no_console_errors),
 ]

@@ -5,7 +5,7 @@ import Foundation
 /// patient dispute it.
 public struct GoodFaithEstimate: Equatable, Sendable {
     /// One expected item.
-    public struct Item: Equatable, Sendable {
+    public struct Item: Equatable, Sendable, Codable {
         /// The service.
         public var service: String
         /// Its code, when it has one.
@@ -14,6 +14,14 @@ public struct GoodFaithEstimate: Equatable, Sendable {
         public var units: Int
         /// Expected charge for all units (self-pay price × units).
         public var expected: Cents
+
+        /// Creates an item.
+        public init(service: String, code: String?, units: Int, expected: Cents) {
+            self.service = service
+            self.code = code
+            self.units = units
+            self.expected = expected
+        }
     }
 
     /// The items.
@@ -36,6 +44,20 @@ public struct GoodFaithEstimate: Equatable, Sendable {
             items.append(Item(service: fee.service, code: fee.code, units: line.units * sessions, expected: amount))
         }
         return GoodFaithEstimate(items: items)
+    }
+
+    /// Per-session lines as staff type them: codes or services separated by commas or spaces,
+    /// units after an x (`96365, J3490` or `96366x2`); nil when empty or malformed (units 1–1000).
+    public static func lines(_ text: String) -> [(key: String, units: Int)]? {
+        var out: [(key: String, units: Int)] = []
+        for part in text.split(whereSeparator: { $0 == "," || $0 == " " }) {
+            let pieces = part.split(separator: "x", maxSplits: 1).map(String.init)
+            guard let key = pieces.first?.uppercased(), !key.isEmpty else { return nil }
+            let units = pieces.count == 2 ? Int(pieces[1]) : 1
+            guard let units, (1...1000).contains(units) else { return nil }
+            out.append((key == ChargeCapture.missedSessionService.uppercased() ? ChargeCapture.missedSessionService : key, units))
+        }
+        return out.isEmpty || out.count > 12 ? nil : out
     }
 
     /// The day the estimate must be given by, for a service scheduled on `scheduledOn` to take

@@ -96,6 +96,8 @@ public struct LedgerEntry: Equatable, Codable, Sendable, Identifiable {
     public var selfPay: Bool
     /// For a reversal: the charge it takes back.
     public var reverses: UUID?
+    /// For a charge drawn from a prepaid package: the patient's purchase it draws from.
+    public var packageID: UUID?
     /// When it was entered.
     public var recordedAt: Date
     /// Who entered it.
@@ -104,7 +106,7 @@ public struct LedgerEntry: Equatable, Codable, Sendable, Identifiable {
     /// Creates an entry.
     public init(id: UUID = UUID(), patientID: UUID, kind: LedgerEntryKind, amount: Cents, postedOn: CalendarDate, sessionID: UUID? = nil,
                 code: String? = nil, units: Int? = nil, diagnoses: [String] = [], method: PaymentMethod? = nil, reference: String? = nil, note: String = "",
-                selfPay: Bool = true, reverses: UUID? = nil, recordedAt: Date, recordedBy: String) {
+                selfPay: Bool = true, reverses: UUID? = nil, packageID: UUID? = nil, recordedAt: Date, recordedBy: String) {
         self.id = id
         self.patientID = patientID
         self.kind = kind
@@ -119,6 +121,7 @@ public struct LedgerEntry: Equatable, Codable, Sendable, Identifiable {
         self.note = note
         self.selfPay = selfPay
         self.reverses = reverses
+        self.packageID = packageID
         self.recordedAt = recordedAt
         self.recordedBy = recordedBy
     }

@@ -100,16 +100,8 @@ public struct Superbill: Equatable, Sendable {
         return rows.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// One CSV field, quoted when needed; a leading formula character is neutralised so a
-    /// spreadsheet does not run it.
-    static func field(_ text: String) -> String {
-        var value = text
-        if let first = value.first, "=+-@\t\r".contains(first), Cents(dollars: value) == nil { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
-    }
+    /// One CSV field (``BillingCSV/field(_:)``: quoted when needed, formula characters neutralised).
+    static func field(_ text: String) -> String { BillingCSV.field(text) }
 
     public static func == (lhs: Superbill, rhs: Superbill) -> Bool {
         lhs.provider == rhs.provider && lhs.patientName == rhs.patientName && lhs.lines == rhs.lines && lhs.from == rhs.from && lhs.to == rhs.to

@@ -23,6 +23,15 @@ struct BillingAPIController: Sendable {
         routes.staff(.post, "/api/v1/billing/patients/:patient/postings", .permission(.billingRecordPayments), use: post)
         routes.staff(.get, "/api/v1/billing/authorizations", .permission(.billingRead), use: authorizations)
         routes.staff(.post, "/api/v1/billing/patients/:patient/authorizations", .permission(.billingRecordPayments), use: addAuthorization)
+        routes.staff(.get, "/api/v1/billing/packages", .permission(.billingRead), use: packages)
+        routes.staff(.post, "/api/v1/billing/packages", .permission(.billingConfigure), use: addPackage)
+        routes.staff(.get, "/api/v1/billing/patients/:patient/packages", .permission(.billingRead), use: patientPackages)
+        routes.staff(.post, "/api/v1/billing/patients/:patient/packages", .permission(.billingRecordPayments), use: sellPackage)
+        routes.staff(.get, "/api/v1/billing/remittances", .permission(.billingRead), use: remittanceList)
+        routes.staff(.post, "/api/v1/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
+        routes.staff(.get, "/api/v1/billing/reports", .permission(.billingRead), use: report)
+        routes.staff(.get, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRead), use: estimates)
+        routes.staff(.post, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRecordPayments), use: addEstimate)
     }
 
     /// A prior authorisation.
@@ -251,7 +260,7 @@ struct BillingAPIController: Sendable {
 
     // MARK: Helpers
 
-    private func patient(_ context: Context, clinic: Clinic) async throws -> PatientSummary {
+    func patient(_ context: Context, clinic: Clinic) async throws -> PatientSummary {
         guard let id = context.parameters.get("patient").flatMap(UUID.init(uuidString:)),
               let patient = try await services.patients.find(id, in: clinic.id) else {
             throw Problem.notFound("No patient of this clinic has that id.")

@@ -25,6 +25,13 @@ struct BillingController: Sendable {
         routes.staff(.get, "/billing/sessions/:session/superbill", .permission(.billingRead), use: sessionSuperbill)
         routes.staff(.get, "/billing/sessions/:session/superbill.csv", .permission(.billingRead), use: sessionSuperbillCSV)
         routes.staff(.post, "/billing/sessions/:session/charges", .permission(.billingRecordPayments), use: capture)
+        routes.staff(.post, "/billing/packages", .permission(.billingConfigure), use: addPackage)
+        routes.staff(.post, "/billing/patients/:patient/packages", .permission(.billingRecordPayments), use: sellPackage)
+        routes.staff(.get, "/billing/remittances", .permission(.billingRead), use: remittances)
+        routes.staff(.post, "/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
+        routes.staff(.get, "/billing/reports", .permission(.billingRead), use: reports)
+        routes.staff(.post, "/billing/patients/:patient/estimates", .permission(.billingRecordPayments), use: addEstimate)
+        routes.staff(.get, "/billing/reports.csv", .permission(.billingRead), use: reportsCSV)
     }
 
     // MARK: Overview and configuration
@@ -33,8 +40,9 @@ struct BillingController: Sendable {
         try await overviewPage(request, context: context, values: [:], errors: FieldErrors())
     }
 
-    private func overviewPage(_ request: Request, context: Context, values: [String: String], errors: FieldErrors,
-                              status: HTTPResponse.Status = .ok) async throws -> Response {
+    func overviewPage(_ request: Request, context: Context, values: [String: String], errors: FieldErrors,
+                      packageValues: [String: String] = [:], packageErrors: FieldErrors = FieldErrors(),
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let clinic = try await services.currentClinic()
         let accounts = try await billing.openAccounts(in: clinic.id).map {
             BillingOverviewPage.Account(patientID: $0.patientID, name: $0.name, mrn: $0.mrn, balance: $0.balance)
@@ -47,6 +55,12 @@ struct BillingController: Sendable {
             policy: try await billing.policy(of: clinic.id), providerComplete: try await billing.provider(of: clinic.id).isComplete,
             canConfigure: context.identity.can(.billingConfigure), values: values, errors: errors)
         model.authorizations = standings.map(Self.line)
+        model.packages = try await PackageRepository(database: services.database).packages(of: clinic.id)
+        model.packageValues = packageValues
+        model.packageErrors = packageErrors
+        model.estimatesOver = try await GoodFaithEstimateRepository(database: services.database).overThreshold(clinicID: clinic.id).map {
+            ($0.standing.estimate.patientID, $0.patientName, $0.standing.estimate.total, $0.standing.comparison.billed)
+        }
         let html = BillingOverviewPage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .billing))
         return WebResponses.consumingFlash(WebResponses.page(html, status: status), from: request)
     }
@@ -106,9 +120,11 @@ struct BillingController: Sendable {
         try await accountPage(request, context: context, values: [:], errors: FieldErrors())
     }
 
-    private func accountPage(_ request: Request, context: Context, values: [String: String], errors: FieldErrors,
-                             authorizationValues: [String: String] = [:], authorizationErrors: FieldErrors = FieldErrors(),
-                             status: HTTPResponse.Status = .ok) async throws -> Response {
+    func accountPage(_ request: Request, context: Context, values: [String: String], errors: FieldErrors,
+                     authorizationValues: [String: String] = [:], authorizationErrors: FieldErrors = FieldErrors(),
+                     packageValues: [String: String] = [:], packageErrors: FieldErrors = FieldErrors(),
+                     estimateValues: [String: String] = [:], estimateErrors: FieldErrors = FieldErrors(),
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let clinic = try await services.currentClinic()
         let patient = try await patient(context.parameters.get("patient"), clinic: clinic)
         let entries = try await billing.ledger(of: patient.id, in: clinic.id)
@@ -124,6 +140,15 @@ struct BillingController: Sendable {
             .standings(clinicID: clinic.id, today: services.today(for: clinic), patientID: patient.id).map(Self.line)
         model.authorizationValues = authorizationValues
         model.authorizationErrors = authorizationErrors
+        let packages = PackageRepository(database: services.database)
+        model.packages = try await packages.standings(of: patient.id, clinicID: clinic.id)
+        model.packagesOnSale = try await packages.packages(of: clinic.id).filter { $0.onSale(services.today(for: clinic)) }
+        model.packageValues = packageValues
+        model.packageErrors = packageErrors
+        model.estimates = try await GoodFaithEstimateRepository(database: services.database).standings(of: patient.id, clinicID: clinic.id)
+            .map { ($0.estimate, $0.comparison) }
+        model.estimateValues = estimateValues
+        model.estimateErrors = estimateErrors
         let html = PatientAccountPage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .billing))
         return WebResponses.consumingFlash(WebResponses.page(html, status: status), from: request)
     }
@@ -293,7 +318,7 @@ struct BillingController: Sendable {
         ], body: .init(byteBuffer: ByteBuffer(string: bill.csv)))
     }
 
-    private func patient(_ text: String?, clinic: Clinic) async throws -> PatientSummary {
+    func patient(_ text: String?, clinic: Clinic) async throws -> PatientSummary {
         guard let id = text.flatMap(UUID.init(uuidString:)), let patient = try await services.patients.find(id, in: clinic.id) else {
             throw Problem.notFound("No patient of this clinic has that id.")
         }

@@ -61,7 +61,9 @@ struct ScheduleService: Sendable {
                                          screeningValidThrough: validThrough)
         let treatment = plan.treatmentProtocol.treatment
         let open = sessions.filter { $0.state == .scheduled }
-        let preconditions = open.map(\.date).max().map { facts.warnings(for: treatment, on: $0) } ?? []
+        let preconditions = (open.map(\.date).max().map { facts.warnings(for: treatment, on: $0) } ?? [])
+            + (try await PriorAuthorizationRepository(database: services.database).bookingWarnings(
+                patientID: patientID, clinicID: clinic.id, treatment: treatment, sessionDays: open.map(\.date), today: services.today(for: clinic)))
         let minimum = plan.treatmentProtocol.schedule.minimumDaysBetweenSessions
         try await services.audit.record(AuditEvent(.view, entityType: "session_booking", entityID: patientID.uuidString, patientID: patientID,
                                                    summary: "course bookings"), stamp: context.stamp(at: services.now()))

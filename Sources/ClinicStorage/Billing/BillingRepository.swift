@@ -251,6 +251,8 @@ public struct BillingRepository: Sendable {
     /// ones; when nothing changed it writes nothing. Throws ``CaptureRefusal`` when the session
     /// bills nothing, ``BillingRefusal`` when a line has no price; nothing is stored then.
     /// `selfPay` nil keeps the payer of the charges in force (self-pay for a first capture).
+    /// A self-pay session covered by a prepaid package the patient bought draws from it
+    /// (``PackageRepository``) instead of being charged the list price.
     public func captureCharges(session sessionID: UUID, clinicID: UUID, selfPay requested: Bool?, stamp: AuditStamp) async throws -> CaptureOutcome {
         guard let record = try await SessionRecordRepository(database: database).record(of: sessionID),
               let chart = try await SQLPatientRecordRepository(database: database).chart(record.session.patientID, in: clinicID) else {
@@ -278,11 +280,14 @@ public struct BillingRepository: Sendable {
                                code: key, units: line.units, diagnoses: diagnoses, note: line.rule, selfPay: selfPay, recordedAt: stamp.at, recordedBy: stamp.actorName)
         }
         return try await database.write { db in
+            let priced = try await PackageRepository.drawing(priced, session: sessionID, patientID: facts.patientID, clinicID: clinicID,
+                                                             on: facts.serviceDate, in: db)
             let existing = try await Self.entries(sessionID: sessionID, in: db)
             let reversedIDs = Set(existing.compactMap(\.reverses))
             let current = existing.filter { $0.kind == .charge && !reversedIDs.contains($0.id) }
             func signature(_ entries: [LedgerEntry]) -> [String] {
-                entries.map { "\($0.code ?? "")|\($0.units ?? 0)|\($0.amount.value)|\($0.selfPay)|\($0.diagnoses.joined(separator: ","))" }.sorted()
+                entries.map { "\($0.code ?? "")|\($0.units ?? 0)|\($0.amount.value)|\($0.selfPay)|\($0.diagnoses.joined(separator: ","))|\($0.packageID?.uuidString ?? "")" }
+                    .sorted()
             }
             if !current.isEmpty, signature(current) == signature(priced) { return .unchanged(current) }
             var reversals: [LedgerEntry] = []
@@ -322,11 +327,12 @@ public struct BillingRepository: Sendable {
     static func insert(_ entry: LedgerEntry, clinicID: UUID, in db: any SQLDatabase) async throws {
         try await db.insert(into: "ledger_entries")
             .columns("id", "clinic_id", "patient_id", "kind", "amount_cents", "posted_on", "session_id", "code", "units", "diagnoses", "self_pay", "method",
-                     "reference", "note", "reverses_id", "recorded_at", "recorded_by")
+                     "reference", "note", "reverses_id", "recorded_at", "recorded_by", "package_id")
             .values(SQLBind(entry.id.uuidString), SQLBind(clinicID.uuidString), SQLBind(entry.patientID.uuidString), SQLBind(entry.kind.rawValue),
                     SQLBind(entry.amount.value), SQLBind(entry.postedOn.iso), SQLBind(entry.sessionID?.uuidString), SQLBind(entry.code),
                     SQLBind(entry.units), SQLBind(entry.diagnoses.joined(separator: ",")), SQLBind(entry.selfPay), SQLBind(entry.method?.rawValue), SQLBind(entry.reference), SQLBind(entry.note),
-                    SQLBind(entry.reverses?.uuidString), SQLBind(entry.recordedAt.millisecondsSince1970), SQLBind(entry.recordedBy))
+                    SQLBind(entry.reverses?.uuidString), SQLBind(entry.recordedAt.millisecondsSince1970), SQLBind(entry.recordedBy),
+                    SQLBind(entry.packageID?.uuidString))
             .run()
     }
 
@@ -356,6 +362,7 @@ public struct BillingRepository: Sendable {
                     note: try row.decode(column: "note", as: String.self),
                     selfPay: try row.decode(column: "self_pay", as: Bool.self),
                     reverses: try row.decode(column: "reverses_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+                    packageID: try row.decode(column: "package_id", as: String?.self).flatMap(UUID.init(uuidString:)),
                     recordedAt: Date(millisecondsSince1970: try row.decode(column: "recorded_at", as: Int64.self)),
                     recordedBy: try row.decode(column: "recorded_by", as: String.self))
     }

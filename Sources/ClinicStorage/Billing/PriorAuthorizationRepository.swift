@@ -81,6 +81,25 @@ public struct PriorAuthorizationRepository: Sendable {
         }
     }
 
+    /// What scheduling warns when booking `sessionDays` of a patient's `treatment` course: an
+    /// esketamine authorisation missing, used up or expiring (``AuthorizationBookingCheck``).
+    /// Scheduling calls this and shows the warnings beside its own.
+    public func bookingWarnings(patientID: UUID, clinicID: UUID, treatment: Treatment, sessionDays: [CalendarDate],
+                                today: CalendarDate) async throws -> [BookingWarning] {
+        guard treatment == .esketamine, !sessionDays.isEmpty else { return [] }
+        let standings = try await standings(clinicID: clinicID, today: today, patientID: patientID)
+        let payer = try await database.read { db -> AuthorizationBookingCheck.Payer in
+            let row = try await db.raw("""
+                SELECT CAST(SUM(CASE WHEN self_pay = \(bind: false) THEN 1 ELSE 0 END) AS BIGINT) AS insurer, CAST(COUNT(*) AS BIGINT) AS charges
+                FROM ledger_entries WHERE patient_id = \(bind: patientID.uuidString) AND clinic_id = \(bind: clinicID.uuidString) AND kind = 'charge'
+                """).first()
+            let insurer = try row?.decode(column: "insurer", as: Int64?.self) ?? 0, charges = try row?.decode(column: "charges", as: Int64?.self) ?? 0
+            return insurer > 0 ? .insurer : (charges > 0 ? .selfPay : .unknown)
+        }
+        return AuthorizationBookingCheck.warnings(treatment: treatment, sessionDays: sessionDays,
+                                                  authorizations: standings.map { ($0.authorization, $0.used) }, payer: payer, today: today)
+    }
+
     /// Sessions with a charge in force for one of the authorisation's codes within its days.
     static func used(_ authorization: PriorAuthorization, in db: any SQLDatabase) async throws -> Int {
         let entries = try await db.raw("""

@@ -3,8 +3,9 @@ import Foundation
 
 /// The demo clinic's billing: provider details, a fee schedule priced for every shipped code,
 /// the charges of the last month's closed sessions (esketamine billed to the insurer, IV
-/// ketamine self-pay), and a card payment on one self-pay account so statements and superbills
-/// show paid and open amounts.
+/// ketamine self-pay), a card payment on one self-pay account so statements and superbills
+/// show paid and open amounts, a prepaid induction series that the IV patient's infusions draw down, and a Good Faith Estimate for the self-pay
+/// patient's month of infusions.
 struct DemoBilling {
     let database: ClinicDatabase
 
@@ -45,6 +46,15 @@ struct DemoBilling {
         }
         try await billing.addFeeItem(FeeScheduleItem(service: ChargeCapture.missedSessionService, system: nil, code: nil, price: Cents(10_000),
                                                      selfPayPrice: Cents(10_000), validFrom: yearAgo), to: clinicID, stamp: stamp)
+        // A six-infusion induction series at a package price; the IV patient prepaid it by card before
+        // the month's infusions, which draw it down as they are captured.
+        let packages = PackageRepository(database: database)
+        let series = try await packages.addPackage(SessionPackage(name: "Induction series, 6 infusions", sessions: 6, price: Cents(216_000),
+                                                                  codes: ["96365", "96366", "J3490"], validFrom: yearAgo), to: clinicID, stamp: stamp)
+        if let eligible = patients["Eligible"] {
+            _ = try await packages.sell(series.id, to: eligible, clinicID: clinicID, on: today.adding(days: -31),
+                                        prepayment: .init(method: .card, reference: "TERM-0042-7790"), today: today, stamp: stamp)
+        }
         let esketamine = patients["Esketamine"]
         for session in try await billing.closedSessions(in: clinicID, from: today.adding(days: -31), to: today) {
             guard let record = try await SessionRecordRepository(database: database).record(of: session) else { continue }
@@ -62,6 +72,15 @@ struct DemoBilling {
                                    approvedUnits: 12, validFrom: today.adding(days: -40), validTo: today.adding(days: 10),
                                    codes: ["G2082", "G2083", "J0013"], drug: "Spravato (esketamine) nasal spray"),
                 clinicID: clinicID, stamp: stamp)
+        }
+        if let relapse = patients["Relapse"] {
+            // The self-pay patient's Good Faith Estimate for the month's infusions, given the day after booking [B9].
+            let booked = today.adding(days: -45)
+            let estimate = try GoodFaithEstimateRecord.make(
+                patientID: relapse, sessions: 6, lines: [("96365", 1), ("J3490", 1)], firstServiceOn: today.adding(days: -31), lastServiceOn: today,
+                scheduledOn: booked, requested: false, givenOn: GoodFaithEstimate.addingBusinessDays(1, to: booked),
+                fees: try await billing.feeSchedule(of: clinicID), today: today)
+            try await GoodFaithEstimateRepository(database: database).record(estimate, clinicID: clinicID, stamp: stamp)
         }
         if let relapse = patients["Relapse"] {
             let summary = try await billing.summary(of: relapse, in: clinicID)

@@ -55,6 +55,9 @@ public enum Migrations {
         createSchedule,
         createBillingLedger,
         createPriorAuthorizations,
+        createSessionPackages,
+        createRemittances,
+        createGoodFaithEstimates,
     ]
 
     /// The newest version this binary knows.

@@ -50,6 +50,14 @@ public enum BillingOverviewPage {
     public struct Model: Sendable {
         /// Authorisations ending within 14 days or used up.
         public var authorizations: [Authorization] = []
+        /// Good Faith Estimates whose course was billed $400 or more over them: patient, estimate, billed.
+        public var estimatesOver: [(patientID: UUID, patientName: String, estimate: Cents, billed: Cents)] = []
+        /// The clinic's prepaid packages.
+        public var packages: [SessionPackage] = []
+        /// The package form as typed.
+        public var packageValues: [String: String] = [:]
+        /// Its errors.
+        public var packageErrors = FieldErrors()
         /// Accounts not settled.
         public var accounts: [Account]
         /// The fee schedule.
@@ -93,6 +101,9 @@ public enum BillingOverviewPage {
                                             .text("⚠ The billing provider details (NPI, tax id, place of service) are not complete: superbills cannot be printed. "),
                                             .if(model.canConfigure, .a(.href("/billing/provider"), .text("Enter them."))))),
             .if(model.canConfigure && model.providerComplete, .p(.a(.href("/billing/provider"), .text("Billing provider details")))),
+            .nav(.attribute(named: "aria-label", value: "Billing tasks"),
+                 .ul(.class("inline-links"), .li(.a(.href("/billing/remittances"), .text("Insurer remittances (835)"))),
+                     .li(.a(.href("/billing/reports"), .text("Reports: period figures and A/R ageing"))))),
             .h2(.text("Prior authorisations ending within \(PriorAuthorization.expiryWarningDays) days or used up")),
             .if(model.authorizations.isEmpty, .p(.text("None."))),
             .if(!model.authorizations.isEmpty, .div(.class("table-wrap"), .table(
@@ -105,6 +116,16 @@ public enum BillingOverviewPage {
                         .td(.text("\(line.used) of \(line.authorization.approvedUnits)")), .td(.text(line.authorization.validTo.iso)),
                         .td(.span(.class("badge badge-warning"), .text("⚠ ")), .text(line.status.displayName)))
                 })))),
+            .if(!model.estimatesOver.isEmpty, .group(
+                .h2(.text("Good Faith Estimates exceeded by \(GoodFaithEstimate.disputeThreshold) or more")),
+                .div(.class("table-wrap"), .table(
+                    .class("estimates-over"),
+                    .thead(.tr(.th("Patient"), .th("Estimate"), .th("Billed in the course"))),
+                    .tbody(.forEach(model.estimatesOver) { line in
+                        .tr(.td(.a(.href("/billing/patients/\(line.patientID.uuidString.lowercased())"), .text(line.patientName))),
+                            .td(.class("money"), .text(line.estimate.description)),
+                            .td(.class("money"), .span(.class("badge badge-warning"), .text("⚠ ")), .text(line.billed.description)))
+                    }))))),
             .h2(.text("Accounts with a balance")),
             .if(model.accounts.isEmpty, .p(.text("Every account is settled."))),
             .if(!model.accounts.isEmpty, .div(.class("table-wrap"), .table(
@@ -126,6 +147,7 @@ public enum BillingOverviewPage {
                         .td(.text(fee.validFrom.iso)), .td(.text(fee.validTo?.iso ?? "—")))
                 })))),
             .if(model.canConfigure, feeForm(model, context: context)),
+            packagesSection(model, context: context),
             .h2(.text("Charge-capture policy")),
             .ul(.li(.text("Esketamine drug line: \(model.policy.esketamineDrugCode.displayName)")),
                 .li(.text("Missed sessions (no-show, cancelled or stopped before any dose): "
@@ -138,6 +160,37 @@ public enum BillingOverviewPage {
                     .tr(.td(.text(code.system.displayName)), .td(.text(code.code)), .td(.text(code.description)), .td(.text(code.unit)),
                         .td(.text(code.validFrom?.iso ?? "—")), .td(.text(code.validTo?.iso ?? "—")), .td(.text(code.source)))
                 })))
+        )
+    }
+
+    private static func packagesSection(_ model: Model, context: PageContext) -> Node<HTML.BodyContext> {
+        let values = model.packageValues, errors = model.packageErrors
+        return .group(
+            .h2(.text("Prepaid packages")),
+            .p(.text("A self-pay session whose lines carry a package's codes draws its share of the package price (the price divided by the "
+                     + "sessions; the last session takes the rounding) instead of the list price, until the sessions bought are used.")),
+            .if(model.packages.isEmpty, .p(.text("No packages."))),
+            .if(!model.packages.isEmpty, .div(.class("table-wrap"), .table(
+                .class("packages"),
+                .thead(.tr(.th("Package"), .th("Sessions"), .th("Price"), .th("Per session"), .th("Codes"), .th("On sale"))),
+                .tbody(.forEach(model.packages) { package in
+                    .tr(.td(.text(package.name)), .td(.text(String(package.sessions))), .td(.class("money"), .text(package.price.description)),
+                        .td(.class("money"), .text(Cents(package.price.value / Int64(max(1, package.sessions))).description)),
+                        .td(.text(package.codes.joined(separator: " "))),
+                        .td(.text("\(package.validFrom.iso) to \(package.validTo?.iso ?? "…")")))
+                })))),
+            .if(model.canConfigure, .div(FormField.errorSummary(errors), .form(
+                .method(.post), .action("/billing/packages"), .class("stacked"), .id("package-form"),
+                .h3(.text("Add a package")),
+                .csrfField(context),
+                FormField.input("name", label: "Name", value: values["name"], errors: errors, hint: "e.g. Induction series, 6 infusions", required: true),
+                FormField.input("sessions", label: "Sessions", type: .number, value: values["sessions"], errors: errors, required: true),
+                FormField.input("price", label: "Package price, $", value: values["price"], errors: errors, required: true),
+                FormField.input("codes", label: "Codes that draw from it", value: values["codes"], errors: errors, hint: "e.g. 96365 96366 J3490",
+                                required: true),
+                FormField.input("validFrom", label: "On sale from", type: .date, value: values["validFrom"], errors: errors, required: true),
+                FormField.input("validTo", label: "On sale to", type: .date, value: values["validTo"], errors: errors),
+                .button(.type(.submit), .text("Add package")))))
         )
     }
 

@@ -50,6 +50,20 @@ public enum PatientAccountPage {
         public var authorizationValues: [String: String] = [:]
         /// Its errors.
         public var authorizationErrors = FieldErrors()
+        /// The patient's package purchases with what they drew.
+        public var packages: [PackageStanding] = []
+        /// Good Faith Estimates given, with the course's final charges compared.
+        public var estimates: [(estimate: GoodFaithEstimateRecord, comparison: GoodFaithEstimateRecord.Comparison)] = []
+        /// The estimate form as typed.
+        public var estimateValues: [String: String] = [:]
+        /// Its errors.
+        public var estimateErrors = FieldErrors()
+        /// Packages on sale today, for the sale form.
+        public var packagesOnSale: [SessionPackage] = []
+        /// The sale form as typed.
+        public var packageValues: [String: String] = [:]
+        /// Its errors.
+        public var packageErrors = FieldErrors()
 
         /// Creates a model.
         public init(patient: PatientSummary, entries: [LedgerEntry], sessions: [Session], today: CalendarDate, canPost: Bool,
@@ -117,6 +131,8 @@ public enum PatientAccountPage {
                                .td(.a(.href(superbill), .text(session.charged ? "Superbill" : "Capture charges"))))
                 })))),
             .if(model.canPost, postingForm(model, action: "\(base)/postings", context: context)),
+            packagesSection(model, action: "\(base)/packages", context: context),
+            estimatesSection(model, action: "\(base)/estimates", context: context),
             .h2(.class("no-print"), .text("Prior authorisations")),
             .if(model.authorizations.isEmpty, .p(.class("no-print"), .text("None in force."))),
             .if(!model.authorizations.isEmpty, .div(.class("table-wrap no-print"), .table(
@@ -132,6 +148,79 @@ public enum PatientAccountPage {
             .if(model.canPost, authorizationForm(model, action: "\(base)/authorizations", context: context)),
             .element(named: "script", nodes: [.attribute(named: "src", value: WebAssets.shared.url(for: "print.js")),
                                               .attribute(named: "defer", value: "defer")])
+        )
+    }
+
+    private static func packagesSection(_ model: Model, action: String, context: PageContext) -> Node<HTML.BodyContext> {
+        let values = model.packageValues, errors = model.packageErrors
+        return .div(
+            .class("no-print"),
+            .h2(.text("Prepaid packages")),
+            .if(model.packages.isEmpty, .p(.text("No package bought."))),
+            .if(!model.packages.isEmpty, .div(.class("table-wrap"), .table(
+                .class("package-purchases"),
+                .thead(.tr(.th("Package"), .th("Bought"), .th("Price"), .th("Sessions used"), .th("Left"), .th("Drawn"), .th("Not yet drawn"))),
+                .tbody(.forEach(model.packages) { standing in
+                    .tr(.td(.text(standing.purchase.name)), .td(.text(standing.purchase.purchasedOn.iso)),
+                        .td(.class("money"), .text(standing.purchase.price.description)),
+                        .td(.text("\(standing.used) of \(standing.purchase.sessions)")), .td(.text(String(standing.remaining))),
+                        .td(.class("money"), .text(standing.drawn.description)), .td(.class("money"), .text(standing.undrawn.description)))
+                })))),
+            .if(model.canPost && !model.packagesOnSale.isEmpty, .div(FormField.errorSummary(errors), .form(
+                .method(.post), .action(action), .class("stacked"), .id("package-sale-form"),
+                .h3(.text("Sell a package")),
+                .csrfField(context),
+                FormField.select("packageId", label: "Package", choices: model.packagesOnSale.map {
+                    ($0.id.uuidString.lowercased(), "\($0.name): \($0.sessions) sessions for \($0.price)")
+                }, selected: values["packageId"], errors: errors),
+                FormField.input("purchasedOn", label: "Date", type: .date, value: values["purchasedOn"] ?? model.today.iso, errors: errors, required: true),
+                FormField.select("method", label: "Prepaid by", choices: [("", "Not paid now")] + PaymentMethod.allCases.map { ($0.rawValue, $0.displayName) },
+                                 selected: values["method"], errors: errors, hint: "The package price is posted as a payment the sessions draw down."),
+                FormField.input("reference", label: "Payment reference", value: values["reference"], errors: errors,
+                                hint: "The terminal's transaction number or cheque number. Never a card number."),
+                .button(.type(.submit), .text("Sell package")))))
+        )
+    }
+
+    private static func estimatesSection(_ model: Model, action: String, context: PageContext) -> Node<HTML.BodyContext> {
+        let values = model.estimateValues, errors = model.estimateErrors
+        return .div(
+            .class("no-print"),
+            .h2(.text("Good Faith Estimates")),
+            .p(.text("For an uninsured or self-pay patient before a course (No Surprises Act) [B9]: due within 3 business days of booking a "
+                     + "service 10 or more business days ahead, within 1 business day of booking 3 or more ahead, within 3 business days of a "
+                     + "request. A final bill \(GoodFaithEstimate.disputeThreshold) or more over the estimate may be disputed by the patient.")),
+            .if(model.estimates.isEmpty, .p(.text("None given."))),
+            .if(!model.estimates.isEmpty, .div(.class("table-wrap"), .table(
+                .class("estimates"),
+                .thead(.tr(.th("Course"), .th("Items"), .th("Estimate"), .th("Due / given"), .th("Billed in the course"), .th("Difference"))),
+                .tbody(.forEach(model.estimates) { pair in
+                    let (estimate, comparison) = pair
+                    return .tr(
+                        .td(.text("\(estimate.sessions) session(s), \(estimate.firstServiceOn.iso) to \(estimate.lastServiceOn.iso)")),
+                        .td(.text(estimate.items.map { "\($0.code ?? $0.service) × \($0.units) \($0.expected)" }.joined(separator: "; "))),
+                        .td(.class("money"), .text(estimate.total.description)),
+                        .td(.text("\(estimate.dueOn.map { "due \($0.iso)" } ?? "not due before the service") · given \(estimate.givenOn.iso)"),
+                            .if(estimate.givenLate, .span(.class("badge badge-warning"), .text(" ⚠ given late")))),
+                        .td(.class("money"), .text(comparison.billed.description)),
+                        .td(.class("money"), .text(comparison.difference.description),
+                            .if(comparison.overThreshold, .span(.class("badge badge-warning estimate-over"),
+                                                                .text(" ⚠ \(GoodFaithEstimate.disputeThreshold) or more over: the patient may dispute")))))
+                })))),
+            .if(model.canPost, .div(FormField.errorSummary(errors), .form(
+                .method(.post), .action(action), .class("stacked"), .id("estimate-form"),
+                .h3(.text("Give a Good Faith Estimate")),
+                .csrfField(context),
+                FormField.input("sessions", label: "Sessions planned", type: .number, value: values["sessions"], errors: errors, required: true),
+                FormField.input("codes", label: "Codes per session", value: values["codes"], errors: errors, hint: "e.g. 96365 J3490 (units: 96366x1)",
+                                required: true),
+                FormField.input("firstServiceOn", label: "First session", type: .date, value: values["firstServiceOn"], errors: errors, required: true),
+                FormField.input("lastServiceOn", label: "Last session", type: .date, value: values["lastServiceOn"], errors: errors, required: true),
+                FormField.input("scheduledOn", label: "Booked (or asked for) on", type: .date, value: values["scheduledOn"] ?? model.today.iso,
+                                errors: errors, required: true),
+                FormField.checkbox("requested", label: "The patient asked for it (no booking yet)", checked: values["requested"] == "on"),
+                FormField.input("givenOn", label: "Given on", type: .date, value: values["givenOn"] ?? model.today.iso, errors: errors, required: true),
+                .button(.type(.submit), .text("Record estimate")))))
         )
     }
 

@@ -161,6 +161,26 @@ struct SchedulingTests {
         #expect(facts.warnings(for: treatment, on: day("2026-11-23")).map(\.code) == expected)
     }
 
+    /// (treatment, REMS applies, enrolled, screening valid through, check-in day, hard stops, source)
+    static let checkInVectors: [(Treatment, Bool, Bool, String?, String, [String], String)] = [
+        (.esketamine, true, false, "2027-01-01", "2026-11-23", ["rems-not-enrolled"], "[R19][R21] enrol before the first treatment"),
+        (.esketamine, true, true, nil, "2026-11-23", [], "[R19][R21] enrolled; the screening rule is for IV and IM"),
+        (.esketamine, false, false, nil, "2026-11-23", [], "[R20] the REMS is a US programme"),
+        (.ivKetamine, true, false, "2026-11-22", "2026-11-23", ["screening-expired"], "clinic policy screeningValidDays"),
+        (.ivKetamine, true, false, "2026-11-23", "2026-11-23", [], "clinic policy: valid through the day itself"),
+        (.imKetamine, true, false, nil, "2026-11-23", ["screening-missing"], "clinic policy"),
+    ]
+
+    @Test("Check-in refuses (hard stop) what booking only warns about: REMS enrolment [R19][R21], a current screening (clinic policy)",
+          arguments: checkInVectors)
+    func checkInHardStops(vector: (Treatment, Bool, Bool, String?, String, [String], String)) {
+        let (treatment, applies, enrolled, validThrough, on, expected, source) = vector
+        let facts = BookingPreconditions(remsEnrolled: enrolled, planSigned: true, screeningValidThrough: validThrough.map(day), remsRequired: applies)
+        let refusals = facts.checkInRefusals(for: treatment, on: day(on))
+        #expect(refusals.map(\.code) == expected, "\(source)")
+        #expect(refusals.allSatisfy { $0.message.contains("[R19][R21]") || $0.message.contains("clinic policy") }, "each names its source")
+    }
+
     @Test("Policy bounds: the esketamine chair time never drops under the REMS 2 hours [R19]")
     func policyBounds() throws {
         #expect(throws: FieldErrors.self) {

@@ -212,4 +212,34 @@ struct ScheduleRepositoryTests {
             #expect(try await bookingCount(database) == 5)
         }
     }
+
+    @Test("Check-in hard stops read the stored REMS enrolment and the latest screening against the policy's validity",
+          arguments: TestDatabases.engines)
+    func checkInFacts(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let (patient, _) = try await patientWithPlan(database, s, given: "Ada")   // screening signed 2026-11-22
+            // IV: current through 2026-11-22 + 365 days (clinic policy); expired after a shorter policy.
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .ivKetamine, on: Fixtures.today.adding(days: 365),
+                                                         in: s.clinic).isEmpty)
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .ivKetamine, on: Fixtures.today.adding(days: 366),
+                                                         in: s.clinic).map(\.code) == ["screening-expired"])
+            var policy = SchedulingPolicy.defaults
+            policy.screeningValidDays = 7
+            try await s.schedule.update(policy, of: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .imKetamine, on: Fixtures.today.adding(days: 8),
+                                                         in: s.clinic).map(\.code) == ["screening-expired"])
+            // Esketamine in a US clinic: the REMS enrolment must be on file [R19][R21], then check-in may go ahead.
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .esketamine, on: Fixtures.today, in: s.clinic)
+                .map(\.code) == ["rems-not-enrolled"])
+            try await s.schedule.recordRemsEnrolment(patientID: patient, enrolledOn: Fixtures.today, reference: "R-1", stamp: Fixtures.stamp)
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .esketamine, on: Fixtures.today, in: s.clinic).isEmpty)
+            // A patient with no screening at all is refused for IV.
+            let bare = try await SQLPatientRepository(database: database).register(Fixtures.registration(given: "Cy"), in: s.clinic.id,
+                                                                                     stamp: Fixtures.stamp)
+            #expect(try await s.schedule.checkInRefusals(patientID: bare.id, treatment: .ivKetamine, on: Fixtures.today, in: s.clinic)
+                .map(\.code) == ["screening-missing"])
+        }
+    }
 }
+

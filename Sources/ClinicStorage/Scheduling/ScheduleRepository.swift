@@ -276,6 +276,33 @@ public struct ScheduleRepository: Sendable {
         }
     }
 
+    // MARK: Check-in
+
+    /// The facts a booking warns about and check-in refuses on: the patient's REMS enrolment (where
+    /// the REMS applies [R20][R21]) and the last day their latest signed screening stays current
+    /// (signing day plus ``SchedulingPolicy/screeningValidDays``, clinic policy).
+    public func preconditions(of patientID: UUID, in clinic: Clinic) async throws -> BookingPreconditions {
+        let policy = try await policy(of: clinic.id)
+        let zone = clinic.settings.resolvedTimeZone
+        return try await database.read { db in
+            let enrolled = try await db.select().column("patient_id").from("patient_rems_enrolments")
+                .where("patient_id", .equal, SQLBind(patientID.uuidString)).first() != nil
+            let signedAt = try await db.select().column("signed_at").from("screenings").where("patient_id", .equal, SQLBind(patientID.uuidString))
+                .orderBy("version", .descending).limit(1).first()?.decode(column: "signed_at", as: Int64.self)
+            return BookingPreconditions(
+                remsEnrolled: enrolled, planSigned: true,
+                screeningValidThrough: signedAt.map { CalendarDate(instant: Date(millisecondsSince1970: $0), in: zone).adding(days: policy.screeningValidDays) },
+                remsRequired: clinic.settings.jurisdiction.region == .unitedStates)
+        }
+    }
+
+    /// What refuses checking in the patient's session of `treatment` on `day` (a hard stop): no REMS
+    /// enrolment for esketamine [R19][R21], no signed screening current that day for IV or IM (clinic
+    /// policy). Empty when check-in may go ahead.
+    public func checkInRefusals(patientID: UUID, treatment: Treatment, on day: CalendarDate, in clinic: Clinic) async throws -> [BookingWarning] {
+        try await preconditions(of: patientID, in: clinic).checkInRefusals(for: treatment, on: day)
+    }
+
     // MARK: Loading
 
     static func book(_ clinicID: UUID, from start: CalendarDate, through end: CalendarDate, timeZone: TimeZone,
@@ -365,4 +392,15 @@ public struct ScheduleInputError: Error, CustomStringConvertible, Sendable {
     public let message: String
 
     public var description: String { message }
+}
+
+/// Check-in refused because something the session needs is not on file; each item names its source.
+public struct CheckInRefused: Error, CustomStringConvertible, Sendable {
+    /// What is missing, each with a stable code and a sentence citing its source or clinic policy.
+    public let missing: [BookingWarning]
+
+    /// Creates the refusal.
+    public init(missing: [BookingWarning]) { self.missing = missing }
+
+    public var description: String { "Check-in refused: " + missing.map(\.message).joined(separator: " ") }
 }

@@ -57,6 +57,43 @@ struct ScheduleCommandTests {
         #expect(states == [.checkedIn, .checkedIn])
     }
 
+    @Test("schedule waitlist add, list, freed and remove; an unknown patient or chair exits 2")
+    func waitlist() async throws {
+        let (location, cleanup) = try await TestDatabases.makeLocation(.sqlite)
+        defer { Task { try await cleanup() } }
+        let url = location.description
+        try await run(["schedule", "add-chair", "Chair 1", "--database", url])
+        let database = try ClinicDatabase(location: location, logger: TestDatabases.quietLogger)
+        let clinic = try #require(try await SQLClinicRepository(database: database).primaryClinic())
+        let patient = try await SQLPatientRepository(database: database).register(Fixtures.registration(given: "Wanda"), in: clinic.id, stamp: Fixtures.stamp)
+        await database.shutDown()
+        try await run(["schedule", "waitlist", "add", patient.mrn.text, "--treatment", "iv-ketamine", "--referred", "2026-11-01",
+                       "--weekdays", "mon,tue,wed,thu,fri", "--database", url])
+        try await run(["schedule", "waitlist", "list", "--database", url])
+        let tomorrow = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone).adding(days: 1)
+        try await run(["schedule", "waitlist", "freed", "--chair", "chair 1", "--date", tomorrow.iso, "--start", "09:00", "--end", "11:00",
+                       "--database", url])
+        for (arguments, code) in [(["schedule", "waitlist", "add", MedicalRecordNumber(prefix: "KC", sequence: 999_999).text, "--treatment", "iv-ketamine", "--referred", "2026-11-01"], Int32(2)),
+                                  (["schedule", "waitlist", "add", patient.mrn.text, "--treatment", "iv-ketamine", "--referred", "2026-11-02"], Int32(2)),
+                                  (["schedule", "waitlist", "freed", "--chair", "Sofa", "--date", "2026-12-01", "--start", "09:00", "--end", "11:00"], Int32(2)),
+                                  (["schedule", "waitlist", "add", patient.mrn.text, "--treatment", "iv-ketamine", "--referred", "2026-11-02",
+                                    "--weekdays", "funday"], Int32(64))] {
+            await #expect {
+                try await run(arguments + ["--database", url])
+            } throws: { KetaClinicCommand.exitCode(for: $0).rawValue == code }
+        }
+        let reopened = try ClinicDatabase(location: location, logger: TestDatabases.quietLogger)
+        let entries = try await WaitlistRepository(database: reopened).entries(of: clinic.id)
+        let views = try await AuditTrail(database: reopened).page(AuditFilter(patientID: patient.id, action: .view), limit: 10)
+        await reopened.shutDown()
+        #expect(entries.count == 1 && entries[0].preference.weekdays == Set(Weekday.mondayToFriday))
+        #expect(views.contains { $0.event.summary == "waitlist (command line)" })
+        try await run(["schedule", "waitlist", "remove", entries[0].id.uuidString, "--reason", "booked elsewhere", "--database", url])
+        let last = try ClinicDatabase(location: location, logger: TestDatabases.quietLogger)
+        #expect(try await WaitlistRepository(database: last).entries(of: clinic.id).isEmpty)
+        await last.shutDown()
+    }
+
     @Test("schedule check-in with a malformed or unknown session id exits non-zero", arguments: [
         (["schedule", "check-in", "not-an-id"], Int32(64)), (["schedule", "check-in", "6c1d7e9a-0000-4000-8000-000000000000"], Int32(2)),
     ])

@@ -181,6 +181,38 @@ struct SchedulingTests {
         #expect(refusals.allSatisfy { $0.message.contains("[R19][R21]") || $0.message.contains("clinic policy") }, "each names its source")
     }
 
+    @Test("A freed slot lists the waiting patients it suits, longest waiting first; preferences, the calendar and the ratio decide (clinic policy)")
+    func waitlistMatching() {
+        func entry(_ name: String, _ treatment: Treatment, referred: String, patient: UUID = UUID(), preference: SlotPreference = .any,
+                   status: WaitlistEntry.Status = .waiting) -> (String, WaitlistEntry) {
+            (name, WaitlistEntry(id: UUID(), patientID: patient, treatment: treatment, referredOn: day(referred), preference: preference,
+                                 status: status, addedAt: Clinic.now))
+        }
+        let entries = [
+            entry("A any time", .ivKetamine, referred: "2026-10-01"),
+            entry("B Tuesdays only", .ivKetamine, referred: "2026-09-01", preference: SlotPreference(weekdays: [.tuesday])),
+            entry("C from 10:00, too late for a 2-hour slot that ends at 11:00", .ivKetamine, referred: "2026-10-05",
+                  preference: SlotPreference(earliest: time("10:00"))),
+            entry("D esketamine, prescriber on site Mondays [R20]", .esketamine, referred: "2026-08-01"),
+            entry("E removed", .ivKetamine, referred: "2026-07-01", status: .removed),
+            entry("F already booked that day", .ivKetamine, referred: "2026-06-01", patient: Clinic.patientY),
+            entry("G offered earlier, still open", .imKetamine, referred: "2026-10-02", status: .offered),
+        ]
+        // X's 09:00–11:00 booking in Chair 1 on Monday 23 November is cancelled.
+        let book = Clinic.book([Clinic.existing[1]])
+        let freed = FreedSlot(chairID: Clinic.chairs[0].id, slot: slot("2026-11-23", "09:00", "11:00"))
+        let found = WaitlistMatching.matches(for: freed, entries: entries.map(\.1), book: book, now: Clinic.now)
+        let names = Dictionary(uniqueKeysWithValues: entries.map { ($0.1.id, $0.0) })
+        #expect(found.map { names[$0.entry.id]! } == ["D esketamine, prescriber on site Mondays [R20]", "A any time", "G offered earlier, still open"])
+        #expect(found.allSatisfy { $0.slot == freed.slot })
+        // A freed Tuesday slot: no prescriber that day, and the only nurse is away (clinic policy ratio), so no one.
+        let tuesday = FreedSlot(chairID: Clinic.chairs[0].id, slot: slot("2026-11-24", "09:00", "11:00"))
+        #expect(WaitlistMatching.matches(for: tuesday, entries: entries.map(\.1), book: book, now: Clinic.now).isEmpty)
+        // The patient who freed the slot is left out.
+        let a = entries[0].1
+        #expect(!WaitlistMatching.matches(for: freed, entries: [a], book: book, excluded: [a.patientID], now: Clinic.now).contains { $0.entry == a })
+    }
+
     @Test("Policy bounds: the esketamine chair time never drops under the REMS 2 hours [R19]")
     func policyBounds() throws {
         #expect(throws: FieldErrors.self) {

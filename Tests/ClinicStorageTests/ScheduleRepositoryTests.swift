@@ -241,5 +241,65 @@ struct ScheduleRepositoryTests {
                 .map(\.code) == ["screening-missing"])
         }
     }
+
+    @Test("The waitlist: add (one open entry per treatment), offer, book into a freed slot with the entry in one transaction, remove; all audited",
+          arguments: TestDatabases.engines)
+    func waitlist(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let chair = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            for weekday in Weekday.mondayToFriday {
+                try await s.schedule.addShift(userID: s.nurse.id, weekday: weekday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let (ada, adaSessions) = try await patientWithPlan(database, s, given: "Ada")
+            let (bob, bobSessions) = try await patientWithPlan(database, s, given: "Bob")
+            let waitlist = WaitlistRepository(database: database)
+            // Ada holds Tuesday 10:00; Bob's second session is on a later day and he wants an earlier slot.
+            let adaBooking = Booking(sessionID: adaSessions[0].id, patientID: ada, chairID: chair.id, slot: slot("2026-11-24", 10), treatment: .ivKetamine)
+            try await s.schedule.book(adaBooking, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            let entry = try await waitlist.add(patientID: bob, treatment: .ivKetamine, referredOn: CalendarDate(iso: "2026-11-01")!,
+                                               preference: SlotPreference(weekdays: [.tuesday]), to: s.clinic.id, stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self, "one open entry per patient and treatment") {
+                _ = try await waitlist.add(patientID: bob, treatment: .ivKetamine, referredOn: Fixtures.today, preference: .any, to: s.clinic.id,
+                                           stamp: Fixtures.stamp)
+            }
+            #expect(try await waitlist.entries(of: s.clinic.id).map(\.id) == [entry.id])
+            #expect(try await waitlist.entries(of: s.clinic.id).first?.preference.weekdays == [.tuesday], "the preference round-trips")
+
+            // Ada cancels; the freed slot suits Bob.
+            try await s.schedule.cancel(sessionID: adaSessions[0].id, in: s.clinic.id, reason: "patient unwell", now: Fixtures.now, stamp: Fixtures.stamp)
+            let book = try await s.schedule.book(of: s.clinic.id, from: adaBooking.slot.date, through: adaBooking.slot.date, timeZone: utc)
+            let freed = FreedSlot(chairID: chair.id, slot: adaBooking.slot)
+            let matches = WaitlistMatching.matches(for: freed, entries: try await waitlist.entries(of: s.clinic.id), book: book, now: Fixtures.now)
+            #expect(matches.map(\.entry.id) == [entry.id])
+            try await waitlist.markOffered(entry.id, slot: freed.slot, chairName: chair.name, in: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await waitlist.entry(entry.id, in: s.clinic.id)?.status == .offered)
+
+            // A refused booking leaves the entry open and stores nothing.
+            let clash = Booking(sessionID: bobSessions[1].id, patientID: bob, chairID: chair.id, slot: slot("2026-11-24", 7), treatment: .ivKetamine)
+            await #expect(throws: BookingRefused.self) {
+                try await waitlist.book(entry.id, booking: clash, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            #expect(try await waitlist.entry(entry.id, in: s.clinic.id)?.status == .offered)
+            let good = Booking(sessionID: bobSessions[1].id, patientID: bob, chairID: chair.id, slot: freed.slot, treatment: .ivKetamine)
+            try await waitlist.book(entry.id, booking: good, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            #expect(try await waitlist.entry(entry.id, in: s.clinic.id)?.status == .booked)
+            #expect(try await waitlist.entries(of: s.clinic.id).isEmpty, "no longer waiting")
+            let after = try await s.schedule.book(of: s.clinic.id, from: freed.slot.date, through: freed.slot.date, timeZone: utc)
+            #expect(after.bookings(on: freed.slot.date).map(\.sessionID) == [bobSessions[1].id])
+
+            // Removal needs a reason and an open entry.
+            let second = try await waitlist.add(patientID: ada, treatment: .esketamine, referredOn: Fixtures.today, preference: .any, to: s.clinic.id,
+                                                stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self) { try await waitlist.remove(second.id, reason: "", in: s.clinic.id, stamp: Fixtures.stamp) }
+            try await waitlist.remove(second.id, reason: "booked at another clinic", in: s.clinic.id, stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self) {
+                try await waitlist.remove(second.id, reason: "again", in: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let audit = try await AuditTrail(database: database).page(AuditFilter(patientID: bob), limit: 50).map(\.event.summary)
+            #expect(audit.contains { $0.hasPrefix("waitlist for IV ketamine") } && audit.contains { $0.hasPrefix("offered 2026-11-24 10:00") }
+                    && audit.contains { $0.hasPrefix("booked from the waitlist") }, "\(audit)")
+        }
+    }
 }
 

@@ -52,6 +52,7 @@ public enum Migrations {
         createCourseOutcomes,
         createBackupRuns,
         createSchedule,
+        createScheduleWaitlist,
         createBillingLedger,
         createPriorAuthorizations,
     ]

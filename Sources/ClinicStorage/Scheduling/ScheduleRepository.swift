@@ -156,7 +156,13 @@ public struct ScheduleRepository: Sendable {
     /// The session's day follows the booking; a move is audited with the old and new slot.
     @discardableResult
     public func book(_ booking: Booking, in clinicID: UUID, timeZone: TimeZone, now: Date, stamp: AuditStamp) async throws -> Booking {
-        try await database.write { db in
+        try await database.write { db in try await Self.book(booking, clinicID: clinicID, timeZone: timeZone, now: now, stamp: stamp, db) }
+    }
+
+    /// ``book(_:in:timeZone:now:stamp:)`` inside the caller's write transaction.
+    static func book(_ booking: Booking, clinicID: UUID, timeZone: TimeZone, now: Date, stamp: AuditStamp,
+                     _ db: any SQLDatabase) async throws -> Booking {
+        do {
             // Serialises every booking of the clinic (the nurse ratio spans all chairs) on both engines.
             guard try await db.raw("""
                 UPDATE clinics SET updated_at = updated_at WHERE id = \(bind: clinicID.uuidString) RETURNING id

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicDomain
+import ClinicServer
 import ClinicStorage
 import Foundation
 
@@ -9,7 +10,7 @@ import Foundation
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule", abstract: "The clinic's calendar: chairs, closures and a day's bookings.",
-        subcommands: [Chairs.self, AddChair.self, Close.self, Day.self, CheckIn.self, Waitlist.self])
+        subcommands: [Chairs.self, AddChair.self, Close.self, Day.self, CheckIn.self, Waitlist.self, Reminders.self])
 
     struct Chairs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the calendar's chairs in order.")
@@ -140,6 +141,40 @@ struct ScheduleCommand: AsyncParsableCommand {
                         print("Checked in: session \(record.session.number) is now \(state.displayName.lowercased()).")
                     } catch let refusal as SessionRefusal {
                         throw CommandSupport.fail(refusal.reason, code: 3)
+                    }
+                }
+            }
+        }
+    }
+
+    struct Reminders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Appointment reminders of a day: sent, skipped or failed; --send sends the ones due now (SMTP relay or the outbox).")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The appointments' day, YYYY-MM-DD (default: tomorrow where the clinic is).") var date: String?
+        @Flag(help: "Send the reminders due now before listing.") var send = false
+
+        func validate() throws {
+            if let date, CalendarDate(iso: date) == nil { throw ValidationError("--date: use a date such as 2026-12-07.") }
+        }
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, settings in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    if send {
+                        let outcome = try await ReminderService(services: ClinicServices(database: database, settings: settings)).sendDue()
+                        print("Reminders: \(outcome.sent) sent, \(outcome.skipped) skipped (no contact), \(outcome.failed) failed.")
+                        if outcome.failed > 0 { throw CommandSupport.fail("\(outcome.failed) reminder(s) failed; see the list below.", code: 1) }
+                    }
+                    let zone = clinic.settings.resolvedTimeZone
+                    let day = date.flatMap(CalendarDate.init(iso:)) ?? CalendarDate(instant: Date(), in: zone).adding(days: 1)
+                    let records = try await ReminderRepository(database: database).records(in: clinic.id, from: day.startInstant(in: zone),
+                                                                                            to: day.adding(days: 1).startInstant(in: zone))
+                    if records.isEmpty { return print("No reminders for appointments on \(day.iso).") }
+                    for record in records {
+                        print("\(record.startsAt.formatted(.iso8601))  \(record.status.rawValue)  \(record.channel ?? "–")"
+                              + "  session \(record.sessionID.uuidString.lowercased())\(record.detail.map { "  \($0)" } ?? "")")
                     }
                 }
             }

@@ -213,6 +213,38 @@ struct SchedulingTests {
         #expect(!WaitlistMatching.matches(for: freed, entries: [a], book: book, excluded: [a.patientID], now: Clinic.now).contains { $0.entry == a })
     }
 
+    @Test("A reminder names the clinic, the day, the time and the place, and nothing clinical (clinic policy: privacy)", arguments: [
+        ("KetaClinic", "", "2026-11-23", "10:00", "Monday 23 November 2026 at 10:00, at KetaClinic."),
+        ("Riverside Clinic", "12 Mill Lane, 2nd floor", "2026-12-31", "08:15", "Thursday 31 December 2026 at 08:15, at Riverside Clinic, 12 Mill Lane, 2nd floor."),
+    ])
+    func reminderText(clinic: String, place: String, date: String, start: String, expected: String) {
+        let reminder = AppointmentReminder(clinicName: clinic, place: place, date: day(date), start: time(start))
+        #expect(reminder.body.contains(expected), "\(reminder.body)")
+        #expect(reminder.subject.hasPrefix("Appointment reminder: "))
+        for clinical in ["ketamine", "Esketamine", "esketamine", "IV", "IM", "infusion", "dose", "mg", "Chair", "spray", "depression"] {
+            #expect(!(reminder.body + reminder.subject).contains(clinical), "\(clinical) must not appear in a reminder")
+        }
+    }
+
+    @Test("Reminder policy: 24 hours before by default (clinic policy); bad values and header-injecting addresses are refused")
+    func reminderPolicy() throws {
+        #expect(ReminderPolicy.defaults.hoursBefore == 24 && ReminderPolicy.defaults.enabled)
+        #expect(AppointmentReminder.due(startingAt: Clinic.now, policy: .defaults) == Clinic.now.addingTimeInterval(-86_400))
+        for (policy, field) in [
+            (ReminderPolicy(enabled: true, hoursBefore: 0, place: "", smtp: nil), "hoursBefore"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "a\nBcc: x@y.org", smtp: nil), "place"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: SMTPRelay(host: "", port: 25, sender: "desk@clinic.org")), "smtp.host"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: SMTPRelay(host: "relay", port: 70000, sender: "desk@clinic.org")), "smtp.port"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: SMTPRelay(host: "relay", port: 25, sender: "desk@clinic.org>\r\nRCPT")), "smtp.sender"),
+        ] {
+            #expect(throws: FieldErrors.self, "\(field)") { _ = try policy.validated() }
+        }
+        #expect(EmailText.isPlainAddress("ada.lovelace@example.org"))
+        for bad in ["ada", "ada@", "@example.org", "a b@example.org", "ada@example.org>", "ada@example.org\r\nDATA", "ada@localhost"] {
+            #expect(!EmailText.isPlainAddress(bad), "\(bad)")
+        }
+    }
+
     @Test("Policy bounds: the esketamine chair time never drops under the REMS 2 hours [R19]")
     func policyBounds() throws {
         #expect(throws: FieldErrors.self) {

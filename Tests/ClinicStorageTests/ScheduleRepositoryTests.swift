@@ -301,5 +301,52 @@ struct ScheduleRepositoryTests {
                     && audit.contains { $0.hasPrefix("booked from the waitlist") }, "\(audit)")
         }
     }
+
+    @Test("Reminders: a due reminder is claimed by exactly one of two app instances, recorded once, and due again only for a moved start",
+          arguments: TestDatabases.engines)
+    func reminderClaims(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let chair = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            for weekday in Weekday.mondayToFriday {
+                try await s.schedule.addShift(userID: s.nurse.id, weekday: weekday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let (ada, sessions) = try await patientWithPlan(database, s, given: "Ada")
+            // Monday 23 November 10:00 UTC: 19 hours after "now".
+            let booking = Booking(sessionID: sessions[0].id, patientID: ada, chairID: chair.id, slot: slot("2026-11-23", 10), treatment: .ivKetamine)
+            try await s.schedule.book(booking, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            let reminders = ReminderRepository(database: database)
+            #expect(try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 12).isEmpty, "19 hours ahead is not due at 12")
+            let due = try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 24)
+            #expect(due.map(\.sessionID) == [sessions[0].id])
+
+            let secondInstance = try ClinicDatabase(location: database.location, poolSize: 2, logger: TestDatabases.quietLogger,
+                                                    keys: database.configuredKeys)
+            let other = ReminderRepository(database: secondInstance)
+            let item = try #require(due.first)
+            let clinicID = s.clinic.id
+            async let first = reminders.claim(item, clinicID: clinicID, instance: "a", now: Fixtures.now)
+            async let second = other.claim(item, clinicID: clinicID, instance: "b", now: Fixtures.now)
+            let won = try await [first, second]
+            await secondInstance.shutDown()
+            #expect(won.filter { $0 }.count == 1, "exactly one instance sends it")
+            #expect(try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 24).isEmpty, "claimed: no longer due")
+            #expect(try await !reminders.claim(item, clinicID: clinicID, instance: "c", now: Fixtures.now.addingTimeInterval(60)),
+                    "a fresh claim is not taken over")
+            #expect(try await reminders.claim(item, clinicID: clinicID, instance: "c", now: Fixtures.now.addingTimeInterval(601)),
+                    "a claim left unfinished for 10 minutes is taken over")
+            try await reminders.finish(item, status: .sent, channel: "email", recipient: "•••org", detail: nil, stamp: Fixtures.stamp)
+            #expect(try await !reminders.claim(item, clinicID: clinicID, instance: "d", now: Fixtures.now.addingTimeInterval(7200)), "sent: never again")
+            let records = try await reminders.records(in: s.clinic.id, from: Fixtures.now, to: Fixtures.now.addingTimeInterval(86_400))
+            #expect(records.map(\.status) == [.sent])
+
+            // Moved to 14:00: a new start, so a new reminder is due.
+            let moved = Booking(sessionID: sessions[0].id, patientID: ada, chairID: chair.id, slot: slot("2026-11-23", 14), treatment: .ivKetamine)
+            try await s.schedule.book(moved, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            #expect(try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 24).map(\.slot.span.start) == [ClockTime(hour: 14)!])
+            let audit = try await AuditTrail(database: database).page(AuditFilter(patientID: ada), limit: 50).map(\.event.summary)
+            #expect(audit.contains("appointment reminder sent by email for 2026-11-23 10:00–12:00"))
+        }
+    }
 }
 

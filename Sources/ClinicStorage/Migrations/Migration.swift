@@ -53,6 +53,7 @@ public enum Migrations {
         createBackupRuns,
         createSchedule,
         createScheduleWaitlist,
+        createAppointmentReminders,
         createBillingLedger,
         createPriorAuthorizations,
     ]

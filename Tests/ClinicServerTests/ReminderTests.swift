@@ -155,7 +155,10 @@ final class LocalSMTPServer: @unchecked Sendable {
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)"]
+        // The server prints its own process id first: a `python3` shim may run it under another one.
+        process.arguments = ["python3", "-u", "-c",
+                             "import os, sys; print('PID', os.getpid(), flush=True); from aiosmtpd.main import main; "
+                             + "main(['-n', '-l', '127.0.0.1:\(port)'])"]
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -201,6 +204,10 @@ final class LocalSMTPServer: @unchecked Sendable {
 
     /// Stops the server this test started.
     func stop() {
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PID ") }), let pid = Int32(line.dropFirst(4)) {
+            kill(pid, SIGKILL)
+        }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for _ in 0..<50 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
         try? FileManager.default.removeItem(at: output)

@@ -1,14 +1,16 @@
 import ArgumentParser
 import ClinicDomain
+import ClinicServer
 import ClinicStorage
 import Foundation
 
-/// `ketaclinic schedule chairs|add-chair|close|day`: the clinic's calendar from the command line:
-/// its chairs, closing a day, and one day's bookings per chair (appointment, treatment type, chair).
+/// `ketaclinic schedule chairs|add-chair|close|day|check-in`: the clinic's calendar from the command line:
+/// its chairs, closing a day, one day's bookings per chair (appointment, treatment type, chair), and
+/// checking a patient in with the same hard stops as the pages and the API.
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule", abstract: "The clinic's calendar: chairs, closures and a day's bookings.",
-        subcommands: [Chairs.self, AddChair.self, Close.self, Day.self])
+        subcommands: [Chairs.self, AddChair.self, Close.self, Day.self, CheckIn.self, Waitlist.self, Reminders.self])
 
     struct Chairs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the calendar's chairs in order.")
@@ -98,6 +100,81 @@ struct ScheduleCommand: AsyncParsableCommand {
                             let name = try await patients.find(booking.patientID, in: clinic.id)?.listName ?? "?"
                             print("  \(booking.slot.span)  \(name)  appointment (\(booking.treatment.displayName))")
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    struct CheckIn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-in",
+            abstract: "Check a patient in for today's session; refused (exit 3) when the REMS enrolment or a current screening is missing.")
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The session's id.") var session: String
+
+        func validate() throws {
+            guard UUID(uuidString: session) != nil else { throw ValidationError("session: '\(session)' is not a session id.") }
+        }
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    guard let record = try await SessionRecordRepository(database: database).record(of: UUID(uuidString: session)!) else {
+                        throw CommandSupport.fail("There is no such treatment session.", code: 2)
+                    }
+                    let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                    if record.session.date > today {
+                        throw CommandSupport.fail("This session is booked for \(record.session.date.iso); check the patient in on the day.", code: 3)
+                    }
+                    // The same hard stop as the pages and the API: REMS enrolment [R19][R21], a current screening (clinic policy).
+                    let missing = try await ScheduleRepository(database: database).checkInRefusals(
+                        patientID: record.session.patientID, treatment: record.treatment, on: today, in: clinic)
+                    if !missing.isEmpty {
+                        throw CommandSupport.fail(CheckInRefused(missing: missing).description + " ("
+                                                  + missing.map(\.code).joined(separator: ", ") + ")", code: 3)
+                    }
+                    do {
+                        let state = try await TreatmentSessionRepository(database: database).apply(.checkIn, to: record.session.id,
+                                                                                                 stamp: CommandSupport.operatorStamp("schedule check-in"))
+                        print("Checked in: session \(record.session.number) is now \(state.displayName.lowercased()).")
+                    } catch let refusal as SessionRefusal {
+                        throw CommandSupport.fail(refusal.reason, code: 3)
+                    }
+                }
+            }
+        }
+    }
+
+    struct Reminders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Appointment reminders of a day: sent, skipped or failed; --send sends the ones due now (SMTP relay or the outbox).")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The appointments' day, YYYY-MM-DD (default: tomorrow where the clinic is).") var date: String?
+        @Flag(help: "Send the reminders due now before listing.") var send = false
+
+        func validate() throws {
+            if let date, CalendarDate(iso: date) == nil { throw ValidationError("--date: use a date such as 2026-12-07.") }
+        }
+
+        func run() async throws {
+            try await CommandSupport.reportingErrors {
+                try await CommandSupport.withDatabase(options) { database, settings in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    if send {
+                        let outcome = try await ReminderService(services: ClinicServices(database: database, settings: settings)).sendDue()
+                        print("Reminders: \(outcome.sent) sent, \(outcome.skipped) skipped (no contact), \(outcome.failed) failed.")
+                        if outcome.failed > 0 { throw CommandSupport.fail("\(outcome.failed) reminder(s) failed; see the list below.", code: 1) }
+                    }
+                    let zone = clinic.settings.resolvedTimeZone
+                    let day = date.flatMap(CalendarDate.init(iso:)) ?? CalendarDate(instant: Date(), in: zone).adding(days: 1)
+                    let records = try await ReminderRepository(database: database).records(in: clinic.id, from: day.startInstant(in: zone),
+                                                                                            to: day.adding(days: 1).startInstant(in: zone))
+                    if records.isEmpty { return print("No reminders for appointments on \(day.iso).") }
+                    for record in records {
+                        print("\(record.startsAt.formatted(.iso8601))  \(record.status.rawValue)  \(record.channel ?? "–")"
+                              + "  session \(record.sessionID.uuidString.lowercased())\(record.detail.map { "  \($0)" } ?? "")")
                     }
                 }
             }

@@ -161,6 +161,90 @@ struct SchedulingTests {
         #expect(facts.warnings(for: treatment, on: day("2026-11-23")).map(\.code) == expected)
     }
 
+    /// (treatment, REMS applies, enrolled, screening valid through, check-in day, hard stops, source)
+    static let checkInVectors: [(Treatment, Bool, Bool, String?, String, [String], String)] = [
+        (.esketamine, true, false, "2027-01-01", "2026-11-23", ["rems-not-enrolled"], "[R19][R21] enrol before the first treatment"),
+        (.esketamine, true, true, nil, "2026-11-23", [], "[R19][R21] enrolled; the screening rule is for IV and IM"),
+        (.esketamine, false, false, nil, "2026-11-23", [], "[R20] the REMS is a US programme"),
+        (.ivKetamine, true, false, "2026-11-22", "2026-11-23", ["screening-expired"], "clinic policy screeningValidDays"),
+        (.ivKetamine, true, false, "2026-11-23", "2026-11-23", [], "clinic policy: valid through the day itself"),
+        (.imKetamine, true, false, nil, "2026-11-23", ["screening-missing"], "clinic policy"),
+    ]
+
+    @Test("Check-in refuses (hard stop) what booking only warns about: REMS enrolment [R19][R21], a current screening (clinic policy)",
+          arguments: checkInVectors)
+    func checkInHardStops(vector: (Treatment, Bool, Bool, String?, String, [String], String)) {
+        let (treatment, applies, enrolled, validThrough, on, expected, source) = vector
+        let facts = BookingPreconditions(remsEnrolled: enrolled, planSigned: true, screeningValidThrough: validThrough.map(day), remsRequired: applies)
+        let refusals = facts.checkInRefusals(for: treatment, on: day(on))
+        #expect(refusals.map(\.code) == expected, "\(source)")
+        #expect(refusals.allSatisfy { $0.message.contains("[R19][R21]") || $0.message.contains("clinic policy") }, "each names its source")
+    }
+
+    @Test("A freed slot lists the waiting patients it suits, longest waiting first; preferences, the calendar and the ratio decide (clinic policy)")
+    func waitlistMatching() {
+        func entry(_ name: String, _ treatment: Treatment, referred: String, patient: UUID = UUID(), preference: SlotPreference = .any,
+                   status: WaitlistEntry.Status = .waiting) -> (String, WaitlistEntry) {
+            (name, WaitlistEntry(id: UUID(), patientID: patient, treatment: treatment, referredOn: day(referred), preference: preference,
+                                 status: status, addedAt: Clinic.now))
+        }
+        let entries = [
+            entry("A any time", .ivKetamine, referred: "2026-10-01"),
+            entry("B Tuesdays only", .ivKetamine, referred: "2026-09-01", preference: SlotPreference(weekdays: [.tuesday])),
+            entry("C from 10:00, too late for a 2-hour slot that ends at 11:00", .ivKetamine, referred: "2026-10-05",
+                  preference: SlotPreference(earliest: time("10:00"))),
+            entry("D esketamine, prescriber on site Mondays [R20]", .esketamine, referred: "2026-08-01"),
+            entry("E removed", .ivKetamine, referred: "2026-07-01", status: .removed),
+            entry("F already booked that day", .ivKetamine, referred: "2026-06-01", patient: Clinic.patientY),
+            entry("G offered earlier, still open", .imKetamine, referred: "2026-10-02", status: .offered),
+        ]
+        // X's 09:00–11:00 booking in Chair 1 on Monday 23 November is cancelled.
+        let book = Clinic.book([Clinic.existing[1]])
+        let freed = FreedSlot(chairID: Clinic.chairs[0].id, slot: slot("2026-11-23", "09:00", "11:00"))
+        let found = WaitlistMatching.matches(for: freed, entries: entries.map(\.1), book: book, now: Clinic.now)
+        let names = Dictionary(uniqueKeysWithValues: entries.map { ($0.1.id, $0.0) })
+        #expect(found.map { names[$0.entry.id]! } == ["D esketamine, prescriber on site Mondays [R20]", "A any time", "G offered earlier, still open"])
+        #expect(found.allSatisfy { $0.slot == freed.slot })
+        // A freed Tuesday slot: no prescriber that day, and the only nurse is away (clinic policy ratio), so no one.
+        let tuesday = FreedSlot(chairID: Clinic.chairs[0].id, slot: slot("2026-11-24", "09:00", "11:00"))
+        #expect(WaitlistMatching.matches(for: tuesday, entries: entries.map(\.1), book: book, now: Clinic.now).isEmpty)
+        // The patient who freed the slot is left out.
+        let a = entries[0].1
+        #expect(!WaitlistMatching.matches(for: freed, entries: [a], book: book, excluded: [a.patientID], now: Clinic.now).contains { $0.entry == a })
+    }
+
+    @Test("A reminder names the clinic, the day, the time and the place, and nothing clinical (clinic policy: privacy)", arguments: [
+        ("KetaClinic", "", "2026-11-23", "10:00", "Monday 23 November 2026 at 10:00, at KetaClinic."),
+        ("Riverside Clinic", "12 Mill Lane, 2nd floor", "2026-12-31", "08:15", "Thursday 31 December 2026 at 08:15, at Riverside Clinic, 12 Mill Lane, 2nd floor."),
+    ])
+    func reminderText(clinic: String, place: String, date: String, start: String, expected: String) {
+        let reminder = AppointmentReminder(clinicName: clinic, place: place, date: day(date), start: time(start))
+        #expect(reminder.body.contains(expected), "\(reminder.body)")
+        #expect(reminder.subject.hasPrefix("Appointment reminder: "))
+        for clinical in ["ketamine", "Esketamine", "esketamine", "IV", "IM", "infusion", "dose", "mg", "Chair", "spray", "depression"] {
+            #expect(!(reminder.body + reminder.subject).contains(clinical), "\(clinical) must not appear in a reminder")
+        }
+    }
+
+    @Test("Reminder policy: 24 hours before by default (clinic policy); bad values and header-injecting addresses are refused")
+    func reminderPolicy() throws {
+        #expect(ReminderPolicy.defaults.hoursBefore == 24 && ReminderPolicy.defaults.enabled)
+        #expect(AppointmentReminder.due(startingAt: Clinic.now, policy: .defaults) == Clinic.now.addingTimeInterval(-86_400))
+        for (policy, field) in [
+            (ReminderPolicy(enabled: true, hoursBefore: 0, place: "", smtp: nil), "hoursBefore"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "a\nBcc: x@y.org", smtp: nil), "place"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: SMTPRelay(host: "", port: 25, sender: "desk@clinic.org")), "smtp.host"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: SMTPRelay(host: "relay", port: 70000, sender: "desk@clinic.org")), "smtp.port"),
+            (ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: SMTPRelay(host: "relay", port: 25, sender: "desk@clinic.org>\r\nRCPT")), "smtp.sender"),
+        ] {
+            #expect(throws: FieldErrors.self, "\(field)") { _ = try policy.validated() }
+        }
+        #expect(EmailText.isPlainAddress("ada.lovelace@example.org"))
+        for bad in ["ada", "ada@", "@example.org", "a b@example.org", "ada@example.org>", "ada@example.org\r\nDATA", "ada@localhost"] {
+            #expect(!EmailText.isPlainAddress(bad), "\(bad)")
+        }
+    }
+
     @Test("Policy bounds: the esketamine chair time never drops under the REMS 2 hours [R19]")
     func policyBounds() throws {
         #expect(throws: FieldErrors.self) {

@@ -212,4 +212,141 @@ struct ScheduleRepositoryTests {
             #expect(try await bookingCount(database) == 5)
         }
     }
+
+    @Test("Check-in hard stops read the stored REMS enrolment and the latest screening against the policy's validity",
+          arguments: TestDatabases.engines)
+    func checkInFacts(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let (patient, _) = try await patientWithPlan(database, s, given: "Ada")   // screening signed 2026-11-22
+            // IV: current through 2026-11-22 + 365 days (clinic policy); expired after a shorter policy.
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .ivKetamine, on: Fixtures.today.adding(days: 365),
+                                                         in: s.clinic).isEmpty)
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .ivKetamine, on: Fixtures.today.adding(days: 366),
+                                                         in: s.clinic).map(\.code) == ["screening-expired"])
+            var policy = SchedulingPolicy.defaults
+            policy.screeningValidDays = 7
+            try await s.schedule.update(policy, of: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .imKetamine, on: Fixtures.today.adding(days: 8),
+                                                         in: s.clinic).map(\.code) == ["screening-expired"])
+            // Esketamine in a US clinic: the REMS enrolment must be on file [R19][R21], then check-in may go ahead.
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .esketamine, on: Fixtures.today, in: s.clinic)
+                .map(\.code) == ["rems-not-enrolled"])
+            try await s.schedule.recordRemsEnrolment(patientID: patient, enrolledOn: Fixtures.today, reference: "R-1", stamp: Fixtures.stamp)
+            #expect(try await s.schedule.checkInRefusals(patientID: patient, treatment: .esketamine, on: Fixtures.today, in: s.clinic).isEmpty)
+            // A patient with no screening at all is refused for IV.
+            let bare = try await SQLPatientRepository(database: database).register(Fixtures.registration(given: "Cy"), in: s.clinic.id,
+                                                                                     stamp: Fixtures.stamp)
+            #expect(try await s.schedule.checkInRefusals(patientID: bare.id, treatment: .ivKetamine, on: Fixtures.today, in: s.clinic)
+                .map(\.code) == ["screening-missing"])
+        }
+    }
+
+    @Test("The waitlist: add (one open entry per treatment), offer, book into a freed slot with the entry in one transaction, remove; all audited",
+          arguments: TestDatabases.engines)
+    func waitlist(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let chair = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            for weekday in Weekday.mondayToFriday {
+                try await s.schedule.addShift(userID: s.nurse.id, weekday: weekday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let (ada, adaSessions) = try await patientWithPlan(database, s, given: "Ada")
+            let (bob, bobSessions) = try await patientWithPlan(database, s, given: "Bob")
+            let waitlist = WaitlistRepository(database: database)
+            // Ada holds Tuesday 10:00; Bob's second session is on a later day and he wants an earlier slot.
+            let adaBooking = Booking(sessionID: adaSessions[0].id, patientID: ada, chairID: chair.id, slot: slot("2026-11-24", 10), treatment: .ivKetamine)
+            try await s.schedule.book(adaBooking, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            let entry = try await waitlist.add(patientID: bob, treatment: .ivKetamine, referredOn: CalendarDate(iso: "2026-11-01")!,
+                                               preference: SlotPreference(weekdays: [.tuesday]), to: s.clinic.id, stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self, "one open entry per patient and treatment") {
+                _ = try await waitlist.add(patientID: bob, treatment: .ivKetamine, referredOn: Fixtures.today, preference: .any, to: s.clinic.id,
+                                           stamp: Fixtures.stamp)
+            }
+            #expect(try await waitlist.entries(of: s.clinic.id).map(\.id) == [entry.id])
+            #expect(try await waitlist.entries(of: s.clinic.id).first?.preference.weekdays == [.tuesday], "the preference round-trips")
+
+            // Ada cancels; the freed slot suits Bob.
+            try await s.schedule.cancel(sessionID: adaSessions[0].id, in: s.clinic.id, reason: "patient unwell", now: Fixtures.now, stamp: Fixtures.stamp)
+            let book = try await s.schedule.book(of: s.clinic.id, from: adaBooking.slot.date, through: adaBooking.slot.date, timeZone: utc)
+            let freed = FreedSlot(chairID: chair.id, slot: adaBooking.slot)
+            let matches = WaitlistMatching.matches(for: freed, entries: try await waitlist.entries(of: s.clinic.id), book: book, now: Fixtures.now)
+            #expect(matches.map(\.entry.id) == [entry.id])
+            try await waitlist.markOffered(entry.id, slot: freed.slot, chairName: chair.name, in: s.clinic.id, stamp: Fixtures.stamp)
+            #expect(try await waitlist.entry(entry.id, in: s.clinic.id)?.status == .offered)
+
+            // A refused booking leaves the entry open and stores nothing.
+            let clash = Booking(sessionID: bobSessions[1].id, patientID: bob, chairID: chair.id, slot: slot("2026-11-24", 7), treatment: .ivKetamine)
+            await #expect(throws: BookingRefused.self) {
+                try await waitlist.book(entry.id, booking: clash, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            }
+            #expect(try await waitlist.entry(entry.id, in: s.clinic.id)?.status == .offered)
+            let good = Booking(sessionID: bobSessions[1].id, patientID: bob, chairID: chair.id, slot: freed.slot, treatment: .ivKetamine)
+            try await waitlist.book(entry.id, booking: good, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            #expect(try await waitlist.entry(entry.id, in: s.clinic.id)?.status == .booked)
+            #expect(try await waitlist.entries(of: s.clinic.id).isEmpty, "no longer waiting")
+            let after = try await s.schedule.book(of: s.clinic.id, from: freed.slot.date, through: freed.slot.date, timeZone: utc)
+            #expect(after.bookings(on: freed.slot.date).map(\.sessionID) == [bobSessions[1].id])
+
+            // Removal needs a reason and an open entry.
+            let second = try await waitlist.add(patientID: ada, treatment: .esketamine, referredOn: Fixtures.today, preference: .any, to: s.clinic.id,
+                                                stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self) { try await waitlist.remove(second.id, reason: "", in: s.clinic.id, stamp: Fixtures.stamp) }
+            try await waitlist.remove(second.id, reason: "booked at another clinic", in: s.clinic.id, stamp: Fixtures.stamp)
+            await #expect(throws: ScheduleInputError.self) {
+                try await waitlist.remove(second.id, reason: "again", in: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let audit = try await AuditTrail(database: database).page(AuditFilter(patientID: bob), limit: 50).map(\.event.summary)
+            #expect(audit.contains { $0.hasPrefix("waitlist for IV ketamine") } && audit.contains { $0.hasPrefix("offered 2026-11-24 10:00") }
+                    && audit.contains { $0.hasPrefix("booked from the waitlist") }, "\(audit)")
+        }
+    }
+
+    @Test("Reminders: a due reminder is claimed by exactly one of two app instances, recorded once, and due again only for a moved start",
+          arguments: TestDatabases.engines)
+    func reminderClaims(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let chair = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            for weekday in Weekday.mondayToFriday {
+                try await s.schedule.addShift(userID: s.nurse.id, weekday: weekday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let (ada, sessions) = try await patientWithPlan(database, s, given: "Ada")
+            // Monday 23 November 10:00 UTC: 19 hours after "now".
+            let booking = Booking(sessionID: sessions[0].id, patientID: ada, chairID: chair.id, slot: slot("2026-11-23", 10), treatment: .ivKetamine)
+            try await s.schedule.book(booking, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            let reminders = ReminderRepository(database: database)
+            #expect(try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 12).isEmpty, "19 hours ahead is not due at 12")
+            let due = try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 24)
+            #expect(due.map(\.sessionID) == [sessions[0].id])
+
+            let secondInstance = try ClinicDatabase(location: database.location, poolSize: 2, logger: TestDatabases.quietLogger,
+                                                    keys: database.configuredKeys)
+            let other = ReminderRepository(database: secondInstance)
+            let item = try #require(due.first)
+            let clinicID = s.clinic.id
+            async let first = reminders.claim(item, clinicID: clinicID, instance: "a", now: Fixtures.now)
+            async let second = other.claim(item, clinicID: clinicID, instance: "b", now: Fixtures.now)
+            let won = try await [first, second]
+            await secondInstance.shutDown()
+            #expect(won.filter { $0 }.count == 1, "exactly one instance sends it")
+            #expect(try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 24).isEmpty, "claimed: no longer due")
+            #expect(try await !reminders.claim(item, clinicID: clinicID, instance: "c", now: Fixtures.now.addingTimeInterval(60)),
+                    "a fresh claim is not taken over")
+            #expect(try await reminders.claim(item, clinicID: clinicID, instance: "c", now: Fixtures.now.addingTimeInterval(601)),
+                    "a claim left unfinished for 10 minutes is taken over")
+            try await reminders.finish(item, status: .sent, channel: "email", recipient: "•••org", detail: nil, stamp: Fixtures.stamp)
+            #expect(try await !reminders.claim(item, clinicID: clinicID, instance: "d", now: Fixtures.now.addingTimeInterval(7200)), "sent: never again")
+            let records = try await reminders.records(in: s.clinic.id, from: Fixtures.now, to: Fixtures.now.addingTimeInterval(86_400))
+            #expect(records.map(\.status) == [.sent])
+
+            // Moved to 14:00: a new start, so a new reminder is due.
+            let moved = Booking(sessionID: sessions[0].id, patientID: ada, chairID: chair.id, slot: slot("2026-11-23", 14), treatment: .ivKetamine)
+            try await s.schedule.book(moved, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            #expect(try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 24).map(\.slot.span.start) == [ClockTime(hour: 14)!])
+            let audit = try await AuditTrail(database: database).page(AuditFilter(patientID: ada), limit: 50).map(\.event.summary)
+            #expect(audit.contains("appointment reminder sent by email for 2026-11-23 10:00–12:00"))
+        }
+    }
 }
+

@@ -28,7 +28,8 @@ public enum SessionFixtures {
     /// Registers a 70 kg, 175 cm patient, signs an eligible screening and a plan of `treatment`
     /// starting `day`; returns the patient and the first session's id.
     public static func plannedSession(_ database: ClinicDatabase, treatment: Treatment, on day: CalendarDate = Fixtures.today,
-                                      given: String = "Ada", family: String = "Testwood") async throws -> (PatientSummary, UUID) {
+                                      given: String = "Ada", family: String = "Testwood",
+                                      remsEnrolled: Bool = true) async throws -> (PatientSummary, UUID) {
         let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Fixtures.now)
         let patient = try await SQLPatientRepository(database: database)
             .register(Fixtures.registration(given: given, family: family), in: clinic.id, stamp: Fixtures.stamp)
@@ -56,6 +57,10 @@ public enum SessionFixtures {
         _ = try await plans.sign(patientID: patient.id, recordRevision: chart.revision, request: request, review: planReview,
                                  screeningVersion: screening.version, stamp: Fixtures.stamp)
         guard let session = try await plans.sessions(patientID: patient.id).first(where: { $0.date == day }) else { throw FixtureError() }
+        if esketamine && remsEnrolled {   // enrolled in the REMS before the first treatment, as check-in requires [R19][R21]
+            try await ScheduleRepository(database: database).recordRemsEnrolment(patientID: patient.id, enrolledOn: day, reference: "REMS-TEST",
+                                                                                 stamp: Fixtures.stamp)
+        }
         return (patient, session.id)
     }
 

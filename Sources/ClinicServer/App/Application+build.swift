@@ -94,6 +94,7 @@ private func lifecycleServices(_ services: ClinicServices, logger: Logger) -> [a
     }
     if let bus = services.board as? any Service { list.append(bus) }
     list.append(AlertEscalationService(services: services, logger: logger))
+    list.append(ReminderScheduler(services: services, logger: logger))
     if services.settings.monitors.port != nil {
         list.append(MLLPListener(services: services, settings: services.settings.monitors, logger: Logger(label: "ketaclinic.mllp")))
     }

@@ -34,6 +34,13 @@ public struct OutboxMessage: Equatable, Sendable {
 public protocol Outbox: Sendable {
     /// Sends (or records) `message`.
     func send(_ message: OutboxMessage) async
+    /// Sends `message` and throws when it could not be handed on, for senders that keep a record of
+    /// what went (appointment reminders). By default the same as ``send(_:)``.
+    func deliver(_ message: OutboxMessage) async throws
+}
+
+extension Outbox {
+    public func deliver(_ message: OutboxMessage) async throws { await send(message) }
 }
 
 /// The default outbox: writes every message to the log at notice level and sends nothing.

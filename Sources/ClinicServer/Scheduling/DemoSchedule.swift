@@ -6,7 +6,8 @@ import Foundation
 /// prescriber and three nurses (the demo nurse and two colleagues without sign-in details) on shift
 /// Monday to Friday 08:00–18:00, the scheduled sessions of the coming week booked into chairs, and
 /// two nurses' absence on the busiest booked day, so the week view shows a booking that now breaks
-/// the nurse:chair ratio (the conflict the front desk must resolve).
+/// the nurse:chair ratio (the conflict the front desk must resolve). Esketamine patients have their
+/// REMS enrolment on file, so their sessions can be checked in.
 public enum DemoSchedule {
     /// Loads the calendar when the clinic has no shifts yet; returns how many sessions it booked.
     @discardableResult
@@ -46,6 +47,15 @@ public enum DemoSchedule {
         let zone = clinic.settings.resolvedTimeZone
         let today = CalendarDate(instant: now, in: zone)
         let plans = TreatmentPlanRepository(database: database)
+        // Esketamine patients were enrolled in the REMS before their first treatment, as check-in requires [R19][R21].
+        let recent = try await plans.sessions(from: today.adding(days: -120), through: today.adding(days: 60))
+        for patientID in Set(recent.map(\.patientID)).sorted(by: { $0.uuidString < $1.uuidString }) {
+            guard let plan = try await plans.latest(patientID: patientID), plan.treatmentProtocol.treatment == .esketamine,
+                  try await schedule.remsEnrolment(of: patientID) == nil else { continue }
+            let first = recent.filter { $0.patientID == patientID }.map(\.date).min() ?? today
+            try await schedule.recordRemsEnrolment(patientID: patientID, enrolledOn: min(first.adding(days: -7), today),
+                                                   reference: "DEMO-REMS-\(patientID.uuidString.prefix(6))", stamp: stamp)
+        }
         let upcoming = try await plans.sessions(from: today.adding(days: 1), through: today.adding(days: 7)).filter { $0.state == .scheduled }
         var booked = 0
         for (patientID, sessions) in Dictionary(grouping: upcoming, by: \.patientID).sorted(by: { $0.key.uuidString < $1.key.uuidString }) {

@@ -29,6 +29,8 @@ struct ScheduleAPIController: Sendable {
         routes.staff(.put, "/api/v1/schedule/patients/:id/sessions/:session", .permission(.scheduleBook), use: book)
         routes.staff(.post, "/api/v1/schedule/patients/:id/sessions/:session/cancel", .permission(.scheduleBook), use: cancel)
         routes.staff(.post, "/api/v1/schedule/patients/:id/rems-enrolment", .permission(.scheduleBook), use: remsEnrolment)
+        WaitlistAPIController(services: services).addRoutes(to: routes)
+        ReminderAPIController(services: services).addRoutes(to: routes)
     }
 
     // MARK: Bodies and resources
@@ -139,6 +141,8 @@ struct ScheduleAPIController: Sendable {
     struct BookedResource: Encodable {
         let booking: BookingResource
         let warnings: [WarningResource]
+        /// The slot a move freed and the waiting patients it suits.
+        var freed: WaitlistAPIController.FreedResource? = nil
     }
 
     // MARK: Handlers
@@ -290,11 +294,22 @@ struct ScheduleAPIController: Sendable {
             try await workflow.book(sessionID: sessionID, chairID: chairID, slot: slot, course: course, clinic: clinic, context: context)
         }
         let booking = Booking(sessionID: sessionID, patientID: course.patient.id, chairID: chairID, slot: slot, treatment: course.treatment)
+        var freed: WaitlistAPIController.FreedResource?
+        if let old = course.sessions.first(where: { $0.session.id == sessionID })?.booking, old.slot != slot || old.chairID != chairID {
+            freed = try await WaitlistAPIController.freedResource(FreedSlot(chairID: old.chairID, slot: old.slot), workflow: workflow, clinic: clinic,
+                                                                  excluding: [course.patient.id], context: context)
+        }
         return try APIResponse.json(BookedResource(booking: Self.resource(booking, chairs: chairs, timeZone: clinic.settings.resolvedTimeZone),
-                                                   warnings: (course.preconditions + warnings).map { WarningResource(code: $0.code, message: $0.message) }))
+                                                   warnings: (course.preconditions + warnings).map { WarningResource(code: $0.code, message: $0.message) },
+                                                   freed: freed))
     }
 
-    struct CancelledResource: Encodable { let session: UUID, lateCancellation: Bool }
+    struct CancelledResource: Encodable {
+        let session: UUID
+        let lateCancellation: Bool
+        /// The slot the cancellation freed and the waiting patients it suits (nil when the session was not booked).
+        let freed: WaitlistAPIController.FreedResource?
+    }
 
     @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
@@ -305,7 +320,12 @@ struct ScheduleAPIController: Sendable {
         let late = try await Self.mapped {
             try await schedule.cancel(sessionID: sessionID, in: clinic.id, reason: body.reason, now: services.now(), stamp: context.stamp(at: services.now()))
         }
-        return try APIResponse.json(CancelledResource(session: sessionID, lateCancellation: late))
+        var freed: WaitlistAPIController.FreedResource?
+        if let old = course.sessions.first(where: { $0.session.id == sessionID })?.booking {
+            freed = try await WaitlistAPIController.freedResource(FreedSlot(chairID: old.chairID, slot: old.slot), workflow: workflow, clinic: clinic,
+                                                                  excluding: [course.patient.id], context: context)
+        }
+        return try APIResponse.json(CancelledResource(session: sessionID, lateCancellation: late, freed: freed))
     }
 
     @Sendable func remsEnrolment(_ request: Request, context: Context) async throws -> Response {

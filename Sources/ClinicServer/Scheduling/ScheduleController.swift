@@ -19,6 +19,8 @@ struct ScheduleController: Sendable {
         routes.staff(.get, "/schedule/patients/:id", .permission(.scheduleBook), use: course)
         routes.staff(.post, "/schedule/patients/:id/book-proposal", .permission(.scheduleBook), use: bookProposal)
         routes.staff(.post, "/schedule/patients/:id/move", .permission(.scheduleBook), use: move)
+        routes.staff(.post, "/schedule/patients/:id/cancel", .permission(.scheduleBook), use: cancel)
+        WaitlistController(services: services).addRoutes(to: routes)
     }
 
     @Sendable func week(_ request: Request, context: Context) async throws -> Response {
@@ -122,8 +124,15 @@ struct ScheduleController: Sendable {
             let warnings = try await workflow.book(sessionID: sessionID!, chairID: chairID, slot: slot, course: course, clinic: clinic, context: context)
             let number = course.sessions.first { $0.session.id == sessionID }?.session.number ?? 0
             let note = warnings.isEmpty ? "" : " " + warnings.map(\.message).joined(separator: " ")
-            return WebResponses.redirect(to: "/schedule/patients/\(course.patient.id.uuidString.lowercased())",
-                                         flash: Flash(warnings.isEmpty ? .success : .info, "Session \(number) booked \(slot).\(note)"))
+            let flash = Flash(warnings.isEmpty ? .success : .info, "Session \(number) booked \(slot).\(note)")
+            // The slot the move freed goes to the waitlist page when someone waiting suits it.
+            if let old = course.sessions.first(where: { $0.session.id == sessionID })?.booking, old.slot != slot || old.chairID != chairID {
+                let freed = FreedSlot(chairID: old.chairID, slot: old.slot)
+                if try await !workflow.matches(for: freed, clinic: clinic, excluding: [course.patient.id], context: context).isEmpty {
+                    return WebResponses.redirect(to: WaitlistController.path(for: freed), flash: flash)
+                }
+            }
+            return WebResponses.redirect(to: "/schedule/patients/\(course.patient.id.uuidString.lowercased())", flash: flash)
         } catch let fieldErrors as FieldErrors {
             let model = try await courseModel(clinic, context: context, conflicts: [], values: fields, errors: errors.merging(fieldErrors))
             return WebResponses.page(CourseBookingPage.render(model, context: pageContext(clinic, request, context)), status: .unprocessableContent)
@@ -133,6 +142,37 @@ struct ScheduleController: Sendable {
         } catch let input as ScheduleInputError {
             var errors = FieldErrors()
             errors.add(input.field, input.message)
+            let model = try await courseModel(clinic, context: context, conflicts: [], values: fields, errors: errors)
+            return WebResponses.page(CourseBookingPage.render(model, context: pageContext(clinic, request, context)), status: .unprocessableContent)
+        }
+    }
+
+    /// Cancels one scheduled session with a reason; a booked one frees its slot, and the waitlist page
+    /// shows who is waiting for it.
+    @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let fields = try await WebResponses.formFields(of: request)
+        let course = try await workflow.course(patientID: try ScheduleAPIController.patientID(context), clinic: clinic, context: context)
+        let row = fields["cancel-session"].flatMap { UUID(uuidString: $0) }.flatMap { id in course.sessions.first { $0.session.id == id } }
+        do {
+            guard let row, row.session.state == .scheduled else {
+                var errors = FieldErrors()
+                errors.add("cancel-session", "Choose a scheduled session.")
+                throw errors
+            }
+            let late = try await schedule.cancel(sessionID: row.session.id, in: clinic.id, reason: fields["cancel-reason"] ?? "", now: services.now(),
+                                                 stamp: context.stamp(at: services.now()))
+            let flash = Flash(.success, "Session \(row.session.number) cancelled\(late ? " (a late cancellation)" : "").")
+            if let booking = row.booking {
+                return WebResponses.redirect(to: WaitlistController.path(for: FreedSlot(chairID: booking.chairID, slot: booking.slot)), flash: flash)
+            }
+            return WebResponses.redirect(to: "/schedule/patients/\(course.patient.id.uuidString.lowercased())", flash: flash)
+        } catch let errors as FieldErrors {
+            let model = try await courseModel(clinic, context: context, conflicts: [], values: fields, errors: errors)
+            return WebResponses.page(CourseBookingPage.render(model, context: pageContext(clinic, request, context)), status: .unprocessableContent)
+        } catch let input as ScheduleInputError {
+            var errors = FieldErrors()
+            errors.add(input.field == "reason" ? "cancel-reason" : "cancel-session", input.message)
             let model = try await courseModel(clinic, context: context, conflicts: [], values: fields, errors: errors)
             return WebResponses.page(CourseBookingPage.render(model, context: pageContext(clinic, request, context)), status: .unprocessableContent)
         }

@@ -54,11 +54,7 @@ struct ScheduleService: Sendable {
                 day = day.adding(days: 1)
             }
         }
-        let policy = try await schedule.policy(of: clinic.id)
-        let screening = try await services.screenings.latest(patientID: patientID)
-        let validThrough = screening.map { CalendarDate(instant: $0.signedAt, in: clinic.settings.resolvedTimeZone).adding(days: policy.screeningValidDays) }
-        let facts = BookingPreconditions(remsEnrolled: try await schedule.remsEnrolment(of: patientID) != nil, planSigned: true,
-                                         screeningValidThrough: validThrough)
+        let facts = try await schedule.preconditions(of: patientID, in: clinic)
         let treatment = plan.treatmentProtocol.treatment
         let open = sessions.filter { $0.state == .scheduled }
         let preconditions = (open.map(\.date).max().map { facts.warnings(for: treatment, on: $0) } ?? [])
@@ -132,6 +128,14 @@ extension ScheduleService {
         }
         try errors.throwIfAny()
         return (chairID!, DaySlot(date: day!, span: DaySpan(start: startTime!, end: endTime!)!))
+    }
+}
+
+extension CheckInRefused {
+    /// The refusal as problem+json: 409, one entry per missing item under `errors` (field = its code).
+    var problem: Problem {
+        Problem(.conflict, type: "check-in-refused", title: "The session cannot be checked in", detail: description,
+                errors: missing.map { Problem.FieldProblem(field: $0.code, message: $0.message) })
     }
 }
 

@@ -153,6 +153,9 @@ struct SessionController: Sendable {
         } catch let refusal as SessionRefusal {
             return try await page(try await reload(loaded), request: request, context: context, values: fields, form: form,
                                   refusal: refusal.reason, status: .conflict)
+        } catch let refused as CheckInRefused {
+            return try await page(try await reload(loaded), request: request, context: context, values: fields, form: form,
+                                  refusal: refused.description, status: .conflict)
         }
     }
 

@@ -102,6 +102,12 @@ struct SessionWorkflow: Sendable {
         if command == .checkIn, loaded.record.session.date > services.today(for: loaded.clinic) {
             throw SessionRefusal(reason: "This session is booked for \(loaded.record.session.date.iso); check the patient in on the day.")
         }
+        if command == .checkIn {
+            // A hard stop: no REMS enrolment for esketamine [R19][R21], no current signed screening for IV or IM (clinic policy).
+            let missing = try await ScheduleRepository(database: services.database).checkInRefusals(
+                patientID: loaded.patient.id, treatment: loaded.record.treatment, on: services.today(for: loaded.clinic), in: loaded.clinic)
+            if !missing.isEmpty { throw CheckInRefused(missing: missing) }
+        }
         // The checklist's facts outside the session (screening, scales) are read first; everything the
         // session's own record decides is judged inside the transaction, on the locked row.
         let facts = command == .startDosing ? try await checklistFacts(loaded) : nil

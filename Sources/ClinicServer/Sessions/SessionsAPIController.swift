@@ -84,7 +84,11 @@ struct SessionsAPIController: Sendable {
             throw errors
         }
         guard context.identity.can(command.permission) else { throw Problem.forbidden(command.permission) }
-        try await workflow.apply(command, to: loaded, reason: body.reason, identity: context.identity, stamp: context.stamp(at: services.now()))
+        do {
+            try await workflow.apply(command, to: loaded, reason: body.reason, identity: context.identity, stamp: context.stamp(at: services.now()))
+        } catch let refused as CheckInRefused {
+            throw refused.problem
+        }
         return try await resource(try await reload(loaded), status: .ok)
     }
 

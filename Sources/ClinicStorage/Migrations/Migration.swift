@@ -53,6 +53,8 @@ public enum Migrations {
         indexSessionsGivenByDay,
         createBackupRuns,
         createSchedule,
+        createScheduleWaitlist,
+        createAppointmentReminders,
         createBillingLedger,
         createPriorAuthorizations,
         createSessionPackages,

@@ -156,7 +156,13 @@ public struct ScheduleRepository: Sendable {
     /// The session's day follows the booking; a move is audited with the old and new slot.
     @discardableResult
     public func book(_ booking: Booking, in clinicID: UUID, timeZone: TimeZone, now: Date, stamp: AuditStamp) async throws -> Booking {
-        try await database.write { db in
+        try await database.write { db in try await Self.book(booking, clinicID: clinicID, timeZone: timeZone, now: now, stamp: stamp, db) }
+    }
+
+    /// ``book(_:in:timeZone:now:stamp:)`` inside the caller's write transaction.
+    static func book(_ booking: Booking, clinicID: UUID, timeZone: TimeZone, now: Date, stamp: AuditStamp,
+                     _ db: any SQLDatabase) async throws -> Booking {
+        do {
             // Serialises every booking of the clinic (the nurse ratio spans all chairs) on both engines.
             guard try await db.raw("""
                 UPDATE clinics SET updated_at = updated_at WHERE id = \(bind: clinicID.uuidString) RETURNING id
@@ -276,6 +282,33 @@ public struct ScheduleRepository: Sendable {
         }
     }
 
+    // MARK: Check-in
+
+    /// The facts a booking warns about and check-in refuses on: the patient's REMS enrolment (where
+    /// the REMS applies [R20][R21]) and the last day their latest signed screening stays current
+    /// (signing day plus ``SchedulingPolicy/screeningValidDays``, clinic policy).
+    public func preconditions(of patientID: UUID, in clinic: Clinic) async throws -> BookingPreconditions {
+        let policy = try await policy(of: clinic.id)
+        let zone = clinic.settings.resolvedTimeZone
+        return try await database.read { db in
+            let enrolled = try await db.select().column("patient_id").from("patient_rems_enrolments")
+                .where("patient_id", .equal, SQLBind(patientID.uuidString)).first() != nil
+            let signedAt = try await db.select().column("signed_at").from("screenings").where("patient_id", .equal, SQLBind(patientID.uuidString))
+                .orderBy("version", .descending).limit(1).first()?.decode(column: "signed_at", as: Int64.self)
+            return BookingPreconditions(
+                remsEnrolled: enrolled, planSigned: true,
+                screeningValidThrough: signedAt.map { CalendarDate(instant: Date(millisecondsSince1970: $0), in: zone).adding(days: policy.screeningValidDays) },
+                remsRequired: clinic.settings.jurisdiction.region == .unitedStates)
+        }
+    }
+
+    /// What refuses checking in the patient's session of `treatment` on `day` (a hard stop): no REMS
+    /// enrolment for esketamine [R19][R21], no signed screening current that day for IV or IM (clinic
+    /// policy). Empty when check-in may go ahead.
+    public func checkInRefusals(patientID: UUID, treatment: Treatment, on day: CalendarDate, in clinic: Clinic) async throws -> [BookingWarning] {
+        try await preconditions(of: patientID, in: clinic).checkInRefusals(for: treatment, on: day)
+    }
+
     // MARK: Loading
 
     static func book(_ clinicID: UUID, from start: CalendarDate, through end: CalendarDate, timeZone: TimeZone,
@@ -365,4 +398,15 @@ public struct ScheduleInputError: Error, CustomStringConvertible, Sendable {
     public let message: String
 
     public var description: String { message }
+}
+
+/// Check-in refused because something the session needs is not on file; each item names its source.
+public struct CheckInRefused: Error, CustomStringConvertible, Sendable {
+    /// What is missing, each with a stable code and a sentence citing its source or clinic policy.
+    public let missing: [BookingWarning]
+
+    /// Creates the refusal.
+    public init(missing: [BookingWarning]) { self.missing = missing }
+
+    public var description: String { "Check-in refused: " + missing.map(\.message).joined(separator: " ") }
 }

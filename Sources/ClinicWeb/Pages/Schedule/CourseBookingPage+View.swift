@@ -40,6 +40,16 @@ extension CourseBookingPage {
                       FormField.input("date", label: "Day", type: .date, value: model.values["date"], errors: model.errors, required: true),
                       FormField.input("start", label: "Start", value: model.values["start"], errors: model.errors, hint: "24-hour clock, HH:MM.", required: true),
                       FormField.select("chair", label: "Chair", choices: model.chairs, selected: model.values["chair"], errors: model.errors),
-                      .button(.type(.submit), .id("move-session"), .text("Book"))))))
+                      .button(.type(.submit), .id("move-session"), .text("Book"))))),
+            .if(!movable.isEmpty, .section(.id("cancel"),
+                .h2(.text("Cancel one session")),
+                .p(.class("hint"), .text("A booked session frees its chair; the waitlist then shows who is waiting for it.")),
+                .form(.class("stacked"), .method(.post), .action(model.path + "/cancel"), .attribute(named: "novalidate", value: "novalidate"),
+                      .csrfField(context),
+                      FormField.select("cancel-session", label: "Session",
+                                       choices: movable.map { ("\($0.sessionID.uuidString.lowercased())", "Session \($0.number)") },
+                                       selected: model.values["cancel-session"], errors: model.errors),
+                      FormField.input("cancel-reason", label: "Reason", value: model.values["cancel-reason"], errors: model.errors, required: true),
+                      .button(.type(.submit), .class("secondary"), .id("cancel-session"), .text("Cancel session"))))))
     }
 }

@@ -1,0 +1,68 @@
+import ClinicDomain
+import ClinicStorage
+import Foundation
+import Hummingbird
+
+/// Appointment reminders as JSON under `/api/v1/schedule/reminders`: the clinic's reminder policy
+/// (hours before, place, mail relay), the record of reminders for a day, and sending the due ones now.
+struct ReminderAPIController: Sendable {
+    typealias Context = StaffRequestContext
+    let services: ClinicServices
+    var reminders: ReminderRepository { ReminderRepository(database: services.database) }
+
+    func addRoutes(to routes: SecureRoutes) {
+        routes.staff(.get, "/api/v1/schedule/reminders/policy", .permission(.scheduleBook), use: policy)
+        routes.staff(.put, "/api/v1/schedule/reminders/policy", .permission(.clinicConfigure), use: updatePolicy)
+        routes.staff(.get, "/api/v1/schedule/reminders", .permission(.scheduleBook), use: list)
+        routes.staff(.post, "/api/v1/schedule/reminders/send", .permission(.scheduleBook), use: send)
+    }
+
+    /// One reminder as the front desk sees it: the appointment, where the reminder stands, never its text's recipient in full.
+    struct RecordResource: Encodable {
+        let session: UUID
+        let patient: UUID
+        let startsAt: Date
+        let status: ReminderRepository.Status
+        let channel: String?
+        let finishedAt: Date?
+        let detail: String?
+    }
+
+    @Sendable func policy(_ request: Request, context: Context) async throws -> Response {
+        try APIResponse.json(try await reminders.policy(of: try await services.currentClinic().id))
+    }
+
+    @Sendable func updatePolicy(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let data = try await StrictJSON.objectData(from: request)
+        let decoded: ReminderPolicy
+        do { decoded = try JSONDecoder().decode(ReminderPolicy.self, from: data) } catch let error as DecodingError { throw FieldErrors.from(error) }
+        let policy = try decoded.validated()
+        try await reminders.update(policy, of: clinic.id, stamp: context.stamp(at: services.now()))
+        return try APIResponse.json(policy)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let clinic = try await services.currentClinic()
+        let query = WebResponses.queryFields(of: request)
+        var date = services.today(for: clinic)
+        if let text = query["date"] {
+            guard let parsed = CalendarDate(iso: text) else {
+                var errors = FieldErrors()
+                errors.add("date", "Use a date as YYYY-MM-DD.")
+                throw errors
+            }
+            date = parsed
+        }
+        let zone = clinic.settings.resolvedTimeZone
+        let records = try await reminders.records(in: clinic.id, from: date.startInstant(in: zone), to: date.adding(days: 1).startInstant(in: zone))
+        return try APIResponse.json(records.map {
+            RecordResource(session: $0.sessionID, patient: $0.patientID, startsAt: $0.startsAt, status: $0.status, channel: $0.channel,
+                           finishedAt: $0.finishedAt, detail: $0.detail)
+        })
+    }
+
+    @Sendable func send(_ request: Request, context: Context) async throws -> Response {
+        try APIResponse.json(try await ReminderService(services: services).sendDue())
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicDomain
+import ClinicServer
 import ClinicStorage
 import Foundation
 
@@ -246,44 +247,42 @@ extension BillingCommand {
         @Flag(help: "Mark the interchange as production (default: test).") var production = false
         @Option(help: "Write to this file instead of standard output.") var output: String?
 
+        /// The flags as the fields every caller of ``ClaimExport`` sends.
+        var fields: [String: String] {
+            ["from": from, "to": to, "payerId": payerId, "senderId": senderId, "receiverId": receiverId, "receiverName": receiverName,
+             "filing": filing, "control": String(control), "production": production ? "true" : "false"]
+        }
+
         func validate() throws {
-            guard let start = CalendarDate(iso: from), let end = CalendarDate(iso: to) else { throw ValidationError("Dates are YYYY-MM-DD.") }
-            guard start <= end else { throw ValidationError("--to is before --from.") }
-            for (name, value) in [("--payer-id", payerId), ("--sender-id", senderId), ("--receiver-id", receiverId)] {
-                guard (2...15).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                    throw ValidationError("\(name): 2 to 15 letters, digits or dashes.")
-                }
+            do { _ = try ClaimExport.Order.read(fields) } catch {
+                throw ValidationError(error.entries.map { "--\(Self.flag($0.field)): \($0.message)" }.joined(separator: "\n"))
             }
-            guard !receiverName.trimmingCharacters(in: .whitespaces).isEmpty, receiverName.count <= 60 else {
-                throw ValidationError("--receiver-name: 1 to 60 characters.")
+        }
+
+        /// The flag a field comes from, e.g. `payerId` → `payer-id`.
+        static func flag(_ field: String) -> String {
+            field.reduce(into: "") { name, character in
+                if character.isUppercase { name += "-" + character.lowercased() } else { name.append(character) }
             }
-            guard ["CI", "MB", "MC", "BL", "HM"].contains(filing) else { throw ValidationError("--filing: CI, MB, MC, BL or HM.") }
-            guard (1...999_999_999).contains(control) else { throw ValidationError("--control: 1 to 999999999.") }
         }
 
         func run() async throws {
             try await BillingCommand.withClinic(options) { database, clinic in
-                let provider = try await BillingRepository(database: database).provider(of: clinic.id)
-                guard provider.isComplete else { throw CommandSupport.fail("The billing provider details (NPI, tax id) are not complete.") }
-                let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                let (claims, skipped) = try await ClaimBuilder(database: database).claims(
-                    clinicID: clinic.id, from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!, payerID: payerId,
-                    filingIndicator: filing, today: today)
-                for skip in skipped { FileHandle.standardError.write(Data("skipped: \(skip.reason)\n".utf8)) }
-                guard !claims.isEmpty else { throw CommandSupport.fail("No insurer-billed session from \(from) to \(to) has a claim to send.") }
-                let file = X12ProfessionalClaimFile.render(
-                    claims, provider: provider,
-                    parties: .init(senderID: senderId, receiverID: receiverId, receiverName: receiverName, usage: production ? "P" : "T"),
-                    control: control, at: Date())
-                try await AuditTrail(database: database).record(claims.compactMap { claim in
-                    AuditEvent(.export, entityType: "claim_837p", entityID: claim.claimID,
-                               summary: "837P claim \(claim.claimID): \(claim.lines.count) line(s), \(claim.total), payer \(claim.payerName)")
-                }, stamp: CommandSupport.operatorStamp("billing claim"))
+                let order = try ClaimExport.Order.read(fields)
+                let outcome: ClaimExport.Outcome
+                do {
+                    outcome = try await ClaimExport.export(order, database: database, clinic: clinic,
+                                                           today: CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone), now: Date(),
+                                                           stamp: CommandSupport.operatorStamp("billing claim"))
+                } catch let refusal as ClaimExport.Refusal {
+                    throw CommandSupport.fail(refusal.description)
+                }
+                for skip in outcome.skipped { FileHandle.standardError.write(Data("skipped: \(skip)\n".utf8)) }
                 if let output {
-                    try Data(file.utf8).write(to: URL(fileURLWithPath: output))
-                    print("Wrote \(claims.count) claim(s) to \(output).")
+                    try Data(outcome.file.utf8).write(to: URL(fileURLWithPath: output))
+                    print("Wrote \(outcome.claims) claim(s) to \(output).")
                 } else {
-                    print(file, terminator: "")
+                    print(outcome.file, terminator: "")
                 }
             }
         }

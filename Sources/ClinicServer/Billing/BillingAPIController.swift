@@ -32,6 +32,7 @@ struct BillingAPIController: Sendable {
         routes.staff(.get, "/api/v1/billing/reports", .permission(.billingRead), use: report)
         routes.staff(.get, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRead), use: estimates)
         routes.staff(.post, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRecordPayments), use: addEstimate)
+        routes.staff(.post, "/api/v1/billing/claims", .permission(.billingConfigure), use: writeClaims)
     }
 
     /// A prior authorisation.

@@ -32,6 +32,8 @@ struct BillingController: Sendable {
         routes.staff(.get, "/billing/reports", .permission(.billingRead), use: reports)
         routes.staff(.post, "/billing/patients/:patient/estimates", .permission(.billingRecordPayments), use: addEstimate)
         routes.staff(.get, "/billing/reports.csv", .permission(.billingRead), use: reportsCSV)
+        routes.staff(.get, "/billing/claims", .permission(.billingConfigure), use: claims)
+        routes.staff(.post, "/billing/claims", .permission(.billingConfigure), use: writeClaims)
     }
 
     // MARK: Overview and configuration

@@ -103,6 +103,7 @@ public enum BillingOverviewPage {
             .if(model.canConfigure && model.providerComplete, .p(.a(.href("/billing/provider"), .text("Billing provider details")))),
             .nav(.attribute(named: "aria-label", value: "Billing tasks"),
                  .ul(.class("inline-links"), .li(.a(.href("/billing/remittances"), .text("Insurer remittances (835)"))),
+                     .li(.a(.href("/billing/claims"), .text("Claims (837P)"))),
                      .li(.a(.href("/billing/reports"), .text("Reports: period figures and A/R ageing"))))),
             .h2(.text("Prior authorisations ending within \(PriorAuthorization.expiryWarningDays) days or used up")),
             .if(model.authorizations.isEmpty, .p(.text("None."))),

@@ -46,18 +46,22 @@ extension BillingCommand {
                 let summary = report.summary
                 print("\(start.iso) to \(end.iso): charges \(summary.total.charges), payments \(summary.total.payments), refunds \(summary.total.refunds), "
                       + "write-offs \(summary.total.writeOffs); owed at \(end.iso): \(summary.balanceAtEnd)")
+                var groups = TextTable([.text("by"), .text("group"), .number("charges"), .number("collected"), .number("written off")])
                 for (title, rows) in [("payer", summary.byPayer), ("method", summary.byMethod), ("service", summary.byService), ("month", summary.byMonth)] {
-                    for row in rows {
-                        print("  \(title.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row.key.padding(toLength: 10, withPad: " ", startingAt: 0)) "
-                              + "charges \(row.charges)  collected \(row.collected)  written off \(row.writeOffs)")
-                    }
+                    for row in rows { groups.add([title, row.key, row.charges.description, row.collected.description, row.writeOffs.description]) }
                 }
+                print(groups.text(indent: 2))
                 let all = report.ageing.reduce(AgeingBuckets()) { $0.plus($1.buckets) }
                 print("A/R ageing as of \(ageingDay.iso): 0–30 \(all.days0to30), 31–60 \(all.days31to60), 61–90 \(all.days61to90), "
                       + "over 90 \(all.over90); total \(all.total)")
+                var ageing = TextTable([.text("patient"), .text("payer"), .number("0–30"), .number("31–60"), .number("61–90"), .number("over 90"),
+                                        .number("total")])
                 for line in report.ageing {
-                    print("  \(report.names[line.patientID] ?? "—")  \(line.selfPay ? "self-pay" : "insurer")  \(line.buckets.total)")
+                    let b = line.buckets
+                    ageing.add([report.names[line.patientID] ?? "—", line.selfPay ? "self-pay" : "insurer", b.days0to30.description,
+                                b.days31to60.description, b.days61to90.description, b.over90.description, b.total.description])
                 }
+                print(ageing.text(indent: 2))
                 for standing in report.authorizations where standing.status != .active {
                     print("authorisation \(standing.authorization.number) (\(standing.patientName)): \(standing.status.displayName), "
                           + "\(standing.used) of \(standing.authorization.approvedUnits) used, ends \(standing.authorization.validTo.iso)")

@@ -21,10 +21,12 @@ struct BillingCommand: AsyncParsableCommand {
             try await BillingCommand.withClinic(options) { database, clinic in
                 let codes = try await BillingRepository(database: database).codeTable(of: clinic.id)
                 if json { return print(try CommandSupport.jsonText(["items": codes])) }
+                var table = TextTable([.text("system"), .text("code"), .text("valid"), .text("source"), .text("description")])
                 for code in codes {
-                    print("\(code.system.displayName.padding(toLength: 9, withPad: " ", startingAt: 0)) \(code.code.padding(toLength: 6, withPad: " ", startingAt: 0)) "
-                          + "\(code.validFrom?.iso ?? "…")–\(code.validTo?.iso ?? "…")  \(code.source)  \(code.description)")
+                    table.add([code.system.displayName, code.code, "\(code.validFrom?.iso ?? "…")–\(code.validTo?.iso ?? "…")", code.source,
+                               code.description])
                 }
+                print(table.text())
             }
         }
     }
@@ -102,10 +104,11 @@ struct BillingCommand: AsyncParsableCommand {
                     stamp: CommandSupport.operatorStamp("billing ledger"))
                 let summary = LedgerSummary(entries)
                 if json { return print(try CommandSupport.jsonText(LedgerJSON(entries: entries, summary: summary))) }
+                var table = TextTable([.text("date"), .text("entry"), .text("code"), .number("amount"), .text("note")])
                 for entry in entries {
-                    print("\(entry.postedOn.iso)  \(entry.kind.displayName.padding(toLength: 15, withPad: " ", startingAt: 0)) "
-                          + "\((entry.code ?? "").padding(toLength: 6, withPad: " ", startingAt: 0)) \(entry.signedAmount)  \(entry.note)")
+                    table.add([entry.postedOn.iso, entry.kind.displayName, entry.code ?? "", entry.signedAmount.description, entry.note])
                 }
+                print(table.text())
                 print("Charges \(summary.charges), payments \(summary.payments), refunds \(summary.refunds), "
                       + "write-offs \(summary.writeOffs); balance \(summary.balance)")
             }

@@ -49,9 +49,14 @@ struct RegisterCommand: AsyncParsableCommand {
                     let lines = try await register.stock(clinicID: clinic.id)
                     let balances = try await register.balances(clinicID: clinic.id)
                     if balances.isEmpty { print("No products in the register.") }
+                    var table = TextTable([.text("product"), .text("balance"), .number("entries")])
                     for balance in balances {
-                        print("\(balance.product.name): \(RegisterText.balance(balance.product, units: balance.units, amount: balance.amount)) "
-                              + "(\(balance.entries) entries)")
+                        table.add([balance.product.name, RegisterText.balance(balance.product, units: balance.units, amount: balance.amount),
+                                   String(balance.entries)])
+                    }
+                    if !balances.isEmpty { print(table.text()) }
+                    for balance in balances {
+                        print("\n\(balance.product.name), by lot and place:")
                         for line in lines where line.productID == balance.product.id {
                             print("  " + RegisterText.line(line, catalogue, timeZone: clinic.settings.resolvedTimeZone))
                         }

@@ -53,25 +53,32 @@ public enum OutcomesPage {
         )
     }
 
+    /// The cohort fields both outcome pages (one clinic, the network) filter by.
+    static func cohortFields(values v: [String: String], errors e: FieldErrors, protocols: [(id: String, name: String)]) -> Node<HTML.BodyContext> {
+        func choices(_ pairs: [(String, String)]) -> [(value: String, label: String)] { pairs.map { (value: $0.0, label: $0.1) } }
+        return .group(
+            FormField.input("from", label: "Courses starting from", type: .date, value: v["from"], errors: e, hint: "YYYY-MM-DD", required: true),
+            FormField.input("to", label: "to", type: .date, value: v["to"], errors: e, hint: "YYYY-MM-DD", required: true),
+            FormField.select("treatment", label: "Treatment", choices: choices(Treatment.allCases.map { ($0.rawValue, $0.displayName) }),
+                             selected: v["treatment"], errors: e, hint: "Leave as “Choose…” for all."),
+            FormField.select("protocol", label: "Protocol", choices: protocols.map { (value: $0.id, label: $0.name) },
+                             selected: v["protocol"], errors: e),
+            FormField.select("diagnosis", label: "Diagnosis", choices: choices(OutcomeCohortFilter.diagnosisValues.map { ($0, OutcomeReport.label($0, .diagnosis)) }),
+                             selected: v["diagnosis"], errors: e),
+            FormField.select("trdStage", label: "TRD stage (Maudsley [R53])", choices: choices(OutcomeCohortFilter.trdStageValues.map { ($0, OutcomeReport.label($0, .trdStage)) }),
+                             selected: v["trdStage"], errors: e),
+            FormField.select("ageBand", label: "Age at course start", choices: choices(AgeBand.allCases.map { ($0.rawValue, $0.label) }),
+                             selected: v["ageBand"], errors: e),
+            FormField.select("sex", label: "Sex at birth", choices: choices(SexAtBirth.allCases.map { ($0.rawValue, $0.displayName) }),
+                             selected: v["sex"], errors: e))
+    }
+
     static func filterForm(_ model: Model) -> Node<HTML.BodyContext> {
         let v = model.values, e = model.errors
         func choices(_ pairs: [(String, String)]) -> [(value: String, label: String)] { pairs.map { (value: $0.0, label: $0.1) } }
         return .form(.class("stacked outcome-filter"), .method(.get), .action("/outcomes"), .attribute(named: "novalidate", value: "novalidate"),
                      .fieldset(.element(named: "legend", text: "Cohort"),
-                               FormField.input("from", label: "Courses starting from", type: .date, value: v["from"], errors: e, hint: "YYYY-MM-DD", required: true),
-                               FormField.input("to", label: "to", type: .date, value: v["to"], errors: e, hint: "YYYY-MM-DD", required: true),
-                               FormField.select("treatment", label: "Treatment", choices: choices(Treatment.allCases.map { ($0.rawValue, $0.displayName) }),
-                                                selected: v["treatment"], errors: e, hint: "Leave as “Choose…” for all."),
-                               FormField.select("protocol", label: "Protocol", choices: model.protocols.map { (value: $0.id, label: $0.name) },
-                                                selected: v["protocol"], errors: e),
-                               FormField.select("diagnosis", label: "Diagnosis", choices: choices(OutcomeCohortFilter.diagnosisValues.map { ($0, OutcomeReport.label($0, .diagnosis)) }),
-                                                selected: v["diagnosis"], errors: e),
-                               FormField.select("trdStage", label: "TRD stage (Maudsley [R53])", choices: choices(OutcomeCohortFilter.trdStageValues.map { ($0, OutcomeReport.label($0, .trdStage)) }),
-                                                selected: v["trdStage"], errors: e),
-                               FormField.select("ageBand", label: "Age at course start", choices: choices(AgeBand.allCases.map { ($0.rawValue, $0.label) }),
-                                                selected: v["ageBand"], errors: e),
-                               FormField.select("sex", label: "Sex at birth", choices: choices(SexAtBirth.allCases.map { ($0.rawValue, $0.displayName) }),
-                                                selected: v["sex"], errors: e),
+                               cohortFields(values: v, errors: e, protocols: model.protocols),
                                .if(!model.clinics.isEmpty,
                                    FormField.select("clinic", label: "Clinic", choices: model.clinics.map { (value: $0.id, label: $0.name) },
                                                     selected: v["clinic"], errors: e, hint: "Leave as “Choose…” for your own clinic."))),

@@ -54,7 +54,7 @@ public enum OutcomesPage {
     }
 
     /// The cohort fields both outcome pages (one clinic, the network) filter by.
-    static func cohortFields(values v: [String: String], errors e: FieldErrors, protocols: [(id: String, name: String)]) -> Node<HTML.BodyContext> {
+    static func cohortFields(values v: [String: String], errors e: FieldErrors, protocols: [(id: String, name: String)]) -> Node<HTML.FormContext> {
         func choices(_ pairs: [(String, String)]) -> [(value: String, label: String)] { pairs.map { (value: $0.0, label: $0.1) } }
         return .group(
             FormField.input("from", label: "Courses starting from", type: .date, value: v["from"], errors: e, hint: "YYYY-MM-DD", required: true),

@@ -94,4 +94,16 @@ enum WebResponses {
         let buffer = try await request.collectBody(upTo: .max)
         return urlEncodedFields(String(buffer: buffer))
     }
+
+    /// The request's `?date=` (YYYY-MM-DD), or `fallback` when it has none; a mistyped date is a
+    /// field error naming `date`, never a silent fallback.
+    static func queryDate(of request: Request, default fallback: CalendarDate) throws -> CalendarDate {
+        guard let text = queryFields(of: request)["date"] else { return fallback }
+        guard let date = CalendarDate(iso: text) else {
+            var errors = FieldErrors()
+            errors.add("date", "Give the date as YYYY-MM-DD.")
+            throw errors
+        }
+        return date
+    }
 }

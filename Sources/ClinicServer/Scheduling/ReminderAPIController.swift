@@ -44,16 +44,7 @@ struct ReminderAPIController: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        let query = WebResponses.queryFields(of: request)
-        var date = services.today(for: clinic)
-        if let text = query["date"] {
-            guard let parsed = CalendarDate(iso: text) else {
-                var errors = FieldErrors()
-                errors.add("date", "Use a date as YYYY-MM-DD.")
-                throw errors
-            }
-            date = parsed
-        }
+        let date = try WebResponses.queryDate(of: request, default: services.today(for: clinic))
         let zone = clinic.settings.resolvedTimeZone
         let records = try await reminders.records(in: clinic.id, from: date.startInstant(in: zone), to: date.adding(days: 1).startInstant(in: zone))
         return try APIResponse.json(records.map {

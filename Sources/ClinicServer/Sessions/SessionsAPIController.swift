@@ -43,16 +43,7 @@ struct SessionsAPIController: Sendable {
 
     @Sendable func day(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        let query = WebResponses.queryFields(of: request)
-        var date = services.today(for: clinic)
-        if let text = query["date"] {
-            guard let parsed = CalendarDate(iso: text) else {
-                var errors = FieldErrors()
-                errors.add("date", "Give the date as YYYY-MM-DD.")
-                throw errors
-            }
-            date = parsed
-        }
+        let date = try WebResponses.queryDate(of: request, default: services.today(for: clinic))
         let rows = try await workflow.day(date, clinic: clinic, summary: "API day list of sessions", context: context).map { entry in
             DayRow(id: entry.record.session.id, patientID: entry.patient.id, patientName: entry.patient.listName,
                    number: entry.record.session.number, state: entry.record.session.state, chair: entry.record.chair,

@@ -22,6 +22,9 @@ public struct Migrator: Sendable {
     /// Applies what is missing; returns the versions applied (empty when already current).
     @discardableResult
     public func migrate(_ database: ClinicDatabase, now: Date = Date()) async throws -> [Int] {
+        // A schema already current is only read: a command run beside a live server (a backup, a
+        // report) does not queue for the write lock the server's writers hold.
+        if try await status(database).isCurrent { return [] }
         let migrations = migrations
         let latest = latestVersion
         let engine = database.engine

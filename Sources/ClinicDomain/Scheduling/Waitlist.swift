@@ -80,8 +80,8 @@ public struct FreedSlot: Codable, Hashable, Sendable {
 public struct WaitlistMatch: Equatable, Sendable {
     /// The entry.
     public let entry: WaitlistEntry
-    /// The booking the slot would give the patient's session (its session id is a placeholder until
-    /// a session of the patient's plan is chosen).
+    /// The day and hours the patient's next session would take; the session itself is chosen from
+    /// the patient's signed plan when the front desk books it.
     public let slot: DaySlot
 }
 

@@ -25,9 +25,9 @@ extension WaitlistPage {
                         .td(.text(row.preference)), .td(.text(row.status)),
                         .td(.form(.method(.post), .action("/schedule/waitlist/\(row.entryID.uuidString.lowercased())/remove"),
                                   .csrfField(context),
-                                  .label(.for("reason-\(row.entryID.uuidString.lowercased())"), .class("visually-hidden"), .text("Reason")),
+                                  .label(.for("reason-\(row.entryID.uuidString.lowercased())"), .text("Why remove")),
                                   .input(.type(.text), .id("reason-\(row.entryID.uuidString.lowercased())"), .name("reason"),
-                                         .attribute(named: "placeholder", value: "Reason")),
+                                         .attribute(named: "required", value: "required")),
                                   .button(.type(.submit), .class("secondary"), .text("Remove")))))
                 }))),
             .section(.id("add-waitlist"),

@@ -253,8 +253,7 @@ struct SessionWorkflow: Sendable {
         }
         let taken = takenAt ?? original ?? now
         var errors = FieldErrors()
-        if taken > now.addingTimeInterval(60) { errors.add("takenAt", "A reading cannot be taken in the future.") }
-        if taken < now.addingTimeInterval(-12 * 3600) { errors.add("takenAt", "Enter a time within the last 12 hours.") }
+        if let problem = ReadingTime(takenAt: taken, now: now).fieldError { errors.add("takenAt", problem) }
         if amends != nil, reason?.nilIfEmpty == nil { errors.add("reason", "Say why the reading is corrected.") }
         let clean: VitalReading
         if amends != nil, values.isEmpty {
@@ -291,8 +290,7 @@ struct SessionWorkflow: Sendable {
         var clean: [(values: VitalReading, takenAt: Date)] = []
         for (index, reading) in readings.enumerated() {
             let taken = reading.takenAt ?? now
-            if taken > now.addingTimeInterval(60) { errors.add("readings[\(index)].takenAt", "A reading cannot be taken in the future.") }
-            if taken < now.addingTimeInterval(-12 * 3600) { errors.add("readings[\(index)].takenAt", "Enter a time within the last 12 hours.") }
+            if let problem = ReadingTime(takenAt: taken, now: now).fieldError { errors.add("readings[\(index)].takenAt", problem) }
             do { clean.append((try reading.values.validated(), taken)) } catch let fieldErrors {
                 for entry in fieldErrors.entries { errors.add("readings[\(index)].\(entry.field)", entry.message) }
             }

@@ -252,9 +252,9 @@ public struct MonitorRepository: Sendable {
                 let unmatchedReason: String?
                 if chair == nil {
                     unmatchedReason = "Monitor \(message.deviceID) is not registered to a chair."
-                } else if reading.observedAt > now.addingTimeInterval(60) {
+                } else if ReadingTime(takenAt: reading.observedAt, now: now) == .future {
                     unmatchedReason = "Timed in the future (check the monitor's clock)."
-                } else if reading.observedAt < now.addingTimeInterval(-12 * 3600) {
+                } else if ReadingTime(takenAt: reading.observedAt, now: now) == .tooOld {
                     unmatchedReason = "Observed more than 12 hours before it arrived."
                 } else if let seated, reading.observedAt >= seated.checkedInAt {
                     unmatchedReason = nil

@@ -8,7 +8,8 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-@Suite("The live chair board: page, snapshot and event stream")
+/// Bounded in time: a listener that never connects must fail its test, not hold up the run.
+@Suite("The live chair board: page, snapshot and event stream", .timeLimit(.minutes(10)))
 struct ChairBoardTests {
     static let sessionID = UUID(uuidString: "5A1E0000-0000-4000-8000-000000000001")!
     static let patientID = UUID(uuidString: "5A1E0000-0000-4000-8000-000000000002")!

@@ -7,7 +7,8 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-@Suite("The live board with real sessions: readings reach the board across instances and at gateway rates")
+/// Bounded in time: a listener that never connects must fail its test, not hold up the run.
+@Suite("The live board with real sessions: readings reach the board across instances and at gateway rates", .timeLimit(.minutes(10)))
 struct LiveBoardTests {
     /// Checks patients in (seated in `chairs`) so the board shows them.
     static func seat(_ services: ClinicServices, sessions: [UUID], chairs: [String]) async throws {

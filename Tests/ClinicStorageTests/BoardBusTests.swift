@@ -4,7 +4,8 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("The live board's event bus")
+/// Bounded in time: a listener that never connects must fail its test, not hold up the run.
+@Suite("The live board's event bus", .timeLimit(.minutes(10)))
 struct BoardBusTests {
     /// A reading stored at a moment with milliseconds, so precision losses show.
     static func reading(session: UUID = UUID(), milliseconds: Int64 = 1_795_000_000_123) -> BoardEvent {
@@ -109,20 +110,22 @@ struct BoardBusTests {
             #expect(!TestDatabases.postgresRequired, "KETACLINIC_REQUIRE_POSTGRES=1 but no KETACLINIC_TEST_POSTGRES_URL")
             return
         }
-        let (location, cleanup) = try await TestDatabases.makeLocation(.postgres)
-        let one = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
-        let two = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
-        do {
-            try await Self.deliverAcross(one, two)
-        } catch {
+        try await TestDatabases.withPostgresSlot {
+            let (location, cleanup) = try await TestDatabases.makeLocation(.postgres)
+            let one = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
+            let two = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
+            do {
+                try await Self.deliverAcross(one, two)
+            } catch {
+                await one.shutDown()
+                await two.shutDown()
+                try? await cleanup()
+                throw error
+            }
             await one.shutDown()
             await two.shutDown()
-            try? await cleanup()
-            throw error
+            try await cleanup()
         }
-        await one.shutDown()
-        await two.shutDown()
-        try await cleanup()
     }
 
     private static func deliverAcross(_ one: ClinicDatabase, _ two: ClinicDatabase) async throws {

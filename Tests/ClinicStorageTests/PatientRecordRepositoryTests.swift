@@ -136,36 +136,38 @@ struct PatientRecordRepositoryTests {
     @Test("Two server instances amending the same item concurrently both land, as consecutive versions",
           arguments: TestDatabases.engines)
     func concurrentInstances(engine: SQLEngine) async throws {
-        let (location, cleanup) = try await TestDatabases.makeLocation(engine)
-        let first = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
-        try await Migrator().migrate(first)
-        let second = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
-        do {
-            let (clinic, patient) = try await patient(first)
-            let key = try await SQLPatientRecordRepository(database: first).add(Allergy(substance: "latex"), to: patient.id,
-                                                                                 stamp: Fixtures.stamp)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (index, database) in [first, second, first, second, first, second].enumerated() {
-                    group.addTask {
-                        try await SQLPatientRecordRepository(database: database).amend(
-                            key, of: patient.id, with: Allergy(substance: "latex \(index)"), reason: "instance \(index)",
-                            stamp: Fixtures.stamp)
+        try await TestDatabases.withSlot(for: engine) {
+            let (location, cleanup) = try await TestDatabases.makeLocation(engine)
+            let first = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
+            try await Migrator().migrate(first)
+            let second = try ClinicDatabase(location: location, poolSize: 2, logger: TestDatabases.quietLogger)
+            do {
+                let (clinic, patient) = try await patient(first)
+                let key = try await SQLPatientRecordRepository(database: first).add(Allergy(substance: "latex"), to: patient.id,
+                                                                                     stamp: Fixtures.stamp)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, database) in [first, second, first, second, first, second].enumerated() {
+                        group.addTask {
+                            try await SQLPatientRecordRepository(database: database).amend(
+                                key, of: patient.id, with: Allergy(substance: "latex \(index)"), reason: "instance \(index)",
+                                stamp: Fixtures.stamp)
+                        }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
+                let history = try await SQLPatientRecordRepository(database: first).history(of: key, patientID: patient.id)
+                #expect(history.map(\.version.version) == Array(1...7))
+                let chart = try #require(try await SQLPatientRecordRepository(database: second).chart(patient.id, in: clinic.id))
+                #expect(chart.revision == 7)
+            } catch {
+                await first.shutDown()
+                await second.shutDown()
+                try? await cleanup()
+                throw error
             }
-            let history = try await SQLPatientRecordRepository(database: first).history(of: key, patientID: patient.id)
-            #expect(history.map(\.version.version) == Array(1...7))
-            let chart = try #require(try await SQLPatientRecordRepository(database: second).chart(patient.id, in: clinic.id))
-            #expect(chart.revision == 7)
-        } catch {
             await first.shutDown()
             await second.shutDown()
-            try? await cleanup()
-            throw error
+            try await cleanup()
         }
-        await first.shutDown()
-        await second.shutDown()
-        try await cleanup()
     }
 }

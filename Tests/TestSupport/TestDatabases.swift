@@ -26,6 +26,39 @@ public enum TestDatabases {
     public static func withDatabase<T>(
         _ engine: SQLEngine, migrated: Bool = true, _ body: (ClinicDatabase) async throws -> T
     ) async throws -> T {
+        try await withSlot(for: engine) { try await openDatabase(engine, migrated: migrated, body) }
+    }
+
+    /// Runs `body` while holding one of the PostgreSQL test slots. swift-testing starts every
+    /// test at once, whatever the cores, and each PostgreSQL test opens several connections: without
+    /// this bound a full run asks for more connections than the server allows (`too many clients`).
+    /// Tests that open a PostgreSQL database without ``withDatabase(_:migrated:_:)`` call this.
+    public static func withPostgresSlot<T>(_ body: () async throws -> T) async throws -> T {
+        await postgresSlots.acquire()
+        do {
+            let result = try await body()
+            await postgresSlots.release()
+            return result
+        } catch {
+            await postgresSlots.release()
+            throw error
+        }
+    }
+
+    /// ``withPostgresSlot(_:)`` on PostgreSQL; on SQLite, `body` at once.
+    public static func withSlot<T>(for engine: SQLEngine, _ body: () async throws -> T) async throws -> T {
+        engine == .postgres ? try await withPostgresSlot(body) : try await body()
+    }
+
+    /// At most this many PostgreSQL tests hold a database at once; each uses up to about ten
+    /// connections (pool, writer, a second instance, the board listener), so the default stays
+    /// well inside CI's `max_connections`. `KETACLINIC_TEST_POSTGRES_SLOTS` overrides it.
+    private static let postgresSlots = TestSlots(
+        count: ProcessInfo.processInfo.environment["KETACLINIC_TEST_POSTGRES_SLOTS"].flatMap { Int($0) }.map { max(1, $0) } ?? 8)
+
+    private static func openDatabase<T>(
+        _ engine: SQLEngine, migrated: Bool, _ body: (ClinicDatabase) async throws -> T
+    ) async throws -> T {
         let (location, cleanup) = try await makeLocation(engine)
         let database = try ClinicDatabase(location: location, poolSize: 4, logger: quietLogger)
         do {
@@ -85,6 +118,23 @@ public enum TestDatabases {
         logger.logLevel = .error
         return logger
     }()
+}
+
+/// A counting semaphore for tests: waiters are served in arrival order.
+actor TestSlots {
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
+    }
 }
 
 /// The PostgreSQL suite was asked for but no server was configured.

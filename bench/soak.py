@@ -13,7 +13,8 @@ latency of the readings posted in each minute.
 Limits, compared in the same run:
   * RSS flat: the end is within 25 % + 16 MiB of the value after the first minute (the warm-up);
   * no descriptor growth: the end is at most 10 above the value after the warm-up;
-  * p99 stable: the last minute's POST p99 is at most twice the first minute's, plus 10 ms;
+  * p99 stable: the last minute's POST p99 is at most twice the first minute's, plus 10 ms (in a
+    smoke under 3 minutes: twice the slowest earlier 10-second window's, plus 10 ms);
   * no reading missed by the board streams, no error answer.
 
     python3 bench/soak.py --binary .build/release/ketaclinic --minutes 10
@@ -158,7 +159,11 @@ def main() -> int:
         missed = [max(0, posted - count - gap) for count, gap in zip(received, covered)]
         rss_limit = baseline[1] * 1.25 + 16 * 1024
         fd_limit = baseline[2] + 10
-        p99_limit = (2 * first_p99 + 10) if first_p99 is not None else None
+        # A smoke (under 3 minutes) has 10-second windows of a few hundred posts, whose p99 is a handful
+        # of samples: there the baseline is the slowest window before the last, so one scheduling hiccup
+        # on a busy CI machine is not taken for a trend. The real soak compares with its first minute.
+        baseline_p99 = first_p99 if window == 60 or len(windows) < 2 else max(p99 for _, _, p99, _ in windows[:-1])
+        p99_limit = (2 * baseline_p99 + 10) if baseline_p99 is not None else None
 
         if not options.json:
             print(f"soak: {options.minutes:g} min, {len(sessions)} chairs at 1 Hz, {options.boards} board streams, "

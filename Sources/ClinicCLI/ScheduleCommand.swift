@@ -10,7 +10,7 @@ import Foundation
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule", abstract: "The clinic's calendar: chairs, closures and a day's bookings.",
-        subcommands: [Chairs.self, AddChair.self, Close.self, Day.self, CheckIn.self, Waitlist.self, Reminders.self])
+        subcommands: [Chairs.self, AddChair.self, Close.self, Day.self, CheckIn.self, Waitlist.self, Reminders.self, Feeds.self])
 
     struct Chairs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the calendar's chairs in order.")

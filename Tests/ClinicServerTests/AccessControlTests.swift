@@ -14,7 +14,9 @@ struct AccessControlTests {
     /// patient's self-report pages (a one-time link with a date-of-birth check).
     static let openRoutes: Set<String> = ["GET /healthz", "GET /readyz", "GET /assets/:name", "GET /login", "POST /login",
                                           "GET /login/two-factor", "POST /login/two-factor",
-                                          "GET /r", "POST /r", "GET /r/:code", "POST /r/:code"]
+                                          "GET /r", "POST /r", "GET /r/:code", "POST /r/:code",
+                                          // A calendar feed: its secret address is the credential (revoked or unknown: 404).
+                                          "GET /calendar/:secret"]
 
     static func concretePath(_ pattern: String) -> String {
         pattern.split(separator: "/", omittingEmptySubsequences: false).map { part in

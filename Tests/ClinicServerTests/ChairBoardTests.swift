@@ -38,7 +38,8 @@ struct ChairBoardTests {
             _ = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Fixtures.now)
             var services = ClinicServices(database: database, settings: Fixtures.settings, now: { Fixtures.now }, board: bus,
                                           boardSnapshots: FixedBoardSnapshotSource(snapshot))
-            services.boardStreamLimit = .milliseconds(500)
+            // Long enough that a publisher starved of CPU (a loaded CI machine) still publishes inside the stream.
+            services.boardStreamLimit = .seconds(3)
             try await body(services)
         }
     }
@@ -155,7 +156,7 @@ struct ChairBoardTests {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         // Publishes once the stream has subscribed; the stream then ends at its limit.
-                        for _ in 0..<200 where bus.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                        for _ in 0..<2000 where bus.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
                         try await bus.publish(event)
                     }
                     try await client.execute(uri: path, method: .get, headers: headers) { response in
@@ -195,7 +196,7 @@ struct ChairBoardTests {
                         let subscribed: @Sendable () -> Bool = {
                             (postgres?.subscriberCount ?? (services.board as? InProcessBoardBus)?.subscriberCount ?? 0) > 0
                         }
-                        for _ in 0..<200 where !subscribed() { try await Task.sleep(for: .milliseconds(5)) }
+                        for _ in 0..<2000 where !subscribed() { try await Task.sleep(for: .milliseconds(5)) }
                         try await services.board.publish(event)
                     }
                     let body = try await client.execute(uri: "/board/events", method: .get, headers: nurse.page) { String(buffer: $0.body) }

@@ -38,7 +38,7 @@ struct LiveBoardTests {
                     await busB.waitUntilListening()
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
-                            for _ in 0..<400 where busB.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                            for _ in 0..<2000 where busB.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
                             let posted = try await clientA.execute(uri: "/api/v1/sessions/\(sessionID.uuidString)/vitals", method: .post,
                                                                    headers: nurse.json,
                                                                    body: ByteBuffer(string: #"{"systolic": 191, "diastolic": 88, "heartRate": 77}"#))
@@ -87,7 +87,7 @@ struct LiveBoardTests {
             try await app.test(.router) { client in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for _ in 0..<400 where bus.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                        for _ in 0..<2000 where bus.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
                         for second in 0..<3 {
                             let tick = ContinuousClock.now
                             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { posts in

@@ -13,7 +13,7 @@ struct ScheduleAPITests {
     private static func object(_ response: TestResponse) throws -> Any { try JSONSerialization.jsonObject(with: Data(body(response).utf8)) }
 
     /// A patient with a signed screening and a signed 6-session IV plan starting Monday 23 November 2026.
-    private static func patientWithPlan(_ services: ClinicServices) async throws -> PatientSummary {
+    static func patientWithPlan(_ services: ClinicServices) async throws -> PatientSummary {
         let clinic = try #require(try await services.clinics.primaryClinic())
         let patient = try await services.patients.register(Fixtures.registration(), in: clinic.id, stamp: Fixtures.stamp)
         _ = try await services.records.add(WeightMeasurement(kilograms: 70, measuredOn: Fixtures.today), to: patient.id, stamp: Fixtures.stamp)

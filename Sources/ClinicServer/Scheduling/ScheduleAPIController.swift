@@ -30,6 +30,7 @@ struct ScheduleAPIController: Sendable {
         routes.staff(.post, "/api/v1/schedule/patients/:id/sessions/:session/cancel", .permission(.scheduleBook), use: cancel)
         routes.staff(.post, "/api/v1/schedule/patients/:id/rems-enrolment", .permission(.scheduleBook), use: remsEnrolment)
         WaitlistAPIController(services: services).addRoutes(to: routes)
+        CalendarFeedAPIController(services: services).addRoutes(to: routes)
         ReminderAPIController(services: services).addRoutes(to: routes)
     }
 

@@ -21,6 +21,7 @@ struct ScheduleController: Sendable {
         routes.staff(.post, "/schedule/patients/:id/move", .permission(.scheduleBook), use: move)
         routes.staff(.post, "/schedule/patients/:id/cancel", .permission(.scheduleBook), use: cancel)
         WaitlistController(services: services).addRoutes(to: routes)
+        CalendarFeedController(services: services).addRoutes(to: routes)
     }
 
     @Sendable func week(_ request: Request, context: Context) async throws -> Response {

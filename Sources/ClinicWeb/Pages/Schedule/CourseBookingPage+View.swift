@@ -10,7 +10,9 @@ extension CourseBookingPage {
             title: "Bookings: \(model.patientName)", context: context,
             content:
             .h1(.text("Bookings: \(model.patientName)")),
-            .p(.text("Course of \(model.treatment) from the current signed plan. "), .a(.href("/schedule"), .text("Calendar"))),
+            .p(.text("Course of \(model.treatment) from the current signed plan. "), .a(.href("/schedule"), .text("Calendar")), .text(" · "),
+               .a(.href("\(model.path)/appointments.ics"), .id("appointments-file"),
+                  .text("Appointments file (.ics) for the patient's calendar: times and place only"))),
             .if(!model.conflicts.isEmpty, .div(.class("error-summary"), .id("booking-conflicts"), .attribute(named: "role", value: "alert"),
                 .h2(.span(.attribute(named: "aria-hidden", value: "true"), .text("⚠ ")), .text("The booking was refused")),
                 .ul(.forEach(model.conflicts) { .li(.text($0)) }))),

@@ -13,6 +13,8 @@ extension ScheduleWeekPage {
                  .a(.href(model.previousLink), .text("← Previous")), .text(" · "),
                  .a(.href("/schedule"), .text("This week")), .text(" · "),
                  .a(.href(model.nextLink), .text("Next →"))),
+            .p(.class("related-links"), .a(.href("/schedule/waitlist"), .text("Waitlist")), .text(" · "),
+               .a(.href("/schedule/calendar-feeds"), .text("Calendar feeds for chairs and staff"))),
             .if(model.chairs.isEmpty, .p(.class("hint"), .text("The clinic has no chairs yet: add them in the clinic settings."))),
             .table(.class("data-table schedule-grid"), .id("schedule-grid"),
                 .thead(.tr(.th(.text("Chair")), .forEach(model.days) { day in

@@ -31,12 +31,7 @@ struct CalendarFeedTests {
             let base = "/api/v1/schedule/patients/\(patient.id.uuidString)"
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
-                for day in ["mon", "tue", "wed", "thu", "fri"] {
-                    let shift = #"{"user":"\#(nurse.account.id.uuidString)","weekday":"\#(day)","start":"08:00","end":"18:00"}"#
-                    try await client.execute(uri: "/api/v1/schedule/shifts", method: .post, headers: admin.json, body: ByteBuffer(string: shift)) {
-                        #expect($0.status == .noContent, "\(Self.body($0))")
-                    }
-                }
+                try await ScheduleAPITests.staffWeekdays(client, admin: admin, nurse: nurse)
                 // Book the first planned session where the calendar proposes it.
                 var proposed: [String: Any] = [:]
                 var sessionID = ""

@@ -27,6 +27,8 @@ struct PolicyPageTests {
         Vector(path: "/admin/clinic/sessions", bad: ("systolicAbove", "high", "whole number"), change: ("systolicAbove", "175")),
         Vector(path: "/admin/clinic/safety", bad: ("escalateAfterMinutes", "soon", "whole number"), change: ("linkLifetimeHours", "48")),
         Vector(path: "/admin/clinic/rems", bad: ("kind", "elsewhere", "outpatient or inpatient"), change: ("settingName", "Harbour Clinic")),
+        // The REMS floor of 2 hours [R19] refuses 90 minutes of chair time for esketamine.
+        Vector(path: "/admin/clinic/scheduling", bad: ("esketamineChairMinutes", "90", "at least 2 hours"), change: ("chairsPerNurse", "3")),
     ]
 
     /// The form's current values, read from the page's inputs, selects and text areas.

@@ -12,6 +12,16 @@ struct ScheduleAPITests {
     private static func body(_ response: TestResponse) -> String { String(buffer: response.body) }
     private static func object(_ response: TestResponse) throws -> Any { try JSONSerialization.jsonObject(with: Data(body(response).utf8)) }
 
+    /// The administrator puts `nurse` on shift 08:00–18:00 Monday to Friday through the API.
+    static func staffWeekdays(_ client: some TestClientProtocol, admin: TestUser, nurse: TestUser) async throws {
+        for day in ["mon", "tue", "wed", "thu", "fri"] {
+            let shift = #"{"user":"\#(nurse.account.id.uuidString)","weekday":"\#(day)","start":"08:00","end":"18:00"}"#
+            try await client.execute(uri: "/api/v1/schedule/shifts", method: .post, headers: admin.json, body: ByteBuffer(string: shift)) {
+                #expect($0.status == .noContent, "\(String(buffer: $0.body))")
+            }
+        }
+    }
+
     /// A patient with a signed screening and a signed 6-session IV plan starting Monday 23 November 2026.
     static func patientWithPlan(_ services: ClinicServices) async throws -> PatientSummary {
         let clinic = try #require(try await services.clinics.primaryClinic())
@@ -44,12 +54,7 @@ struct ScheduleAPITests {
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
                 // Resources: the administrator staffs the week; the front desk may not.
-                for day in ["mon", "tue", "wed", "thu", "fri"] {
-                    let shift = #"{"user":"\#(nurse.account.id.uuidString)","weekday":"\#(day)","start":"08:00","end":"18:00"}"#
-                    try await client.execute(uri: "/api/v1/schedule/shifts", method: .post, headers: admin.json, body: ByteBuffer(string: shift)) {
-                        #expect($0.status == .noContent, "\(Self.body($0))")
-                    }
-                }
+                try await Self.staffWeekdays(client, admin: admin, nurse: nurse)
                 try await client.execute(uri: "/api/v1/schedule/shifts", method: .post, headers: desk.json,
                                          body: ByteBuffer(string: #"{"user":"x","weekday":"mon","start":"08:00","end":"18:00"}"#)) {
                     #expect($0.status == .forbidden)

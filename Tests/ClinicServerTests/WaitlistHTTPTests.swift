@@ -24,12 +24,7 @@ struct WaitlistHTTPTests {
                                                                            given: "Bob", family: "Waiting")
             let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
             try await app.test(.router) { client in
-                for day in ["mon", "tue", "wed", "thu", "fri"] {
-                    try await client.execute(uri: "/api/v1/schedule/shifts", method: .post, headers: admin.json,
-                                             body: ByteBuffer(string: #"{"user":"\#(nurse.account.id.uuidString)","weekday":"\#(day)","start":"08:00","end":"18:00"}"#)) {
-                        #expect($0.status == .noContent)
-                    }
-                }
+                try await ScheduleAPITests.staffWeekdays(client, admin: admin, nurse: nurse)
                 var chair = ""
                 try await client.execute(uri: "/api/v1/schedule/chairs", method: .get, headers: desk.api) { response in
                     let list = try #require(try Self.object(response) as? [[String: Any]])

@@ -58,6 +58,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     RemsController(services: services).addRoutes(to: routes)
     RemsAPIController(services: services).addRoutes(to: routes)
     PolicyPageController<RemsSettingForm>(services: services).addRoutes(to: routes)
+    PolicyPageController<SchedulingPolicyForm>(services: services).addRoutes(to: routes)
     RegisterController(services: services).addRoutes(to: routes)
     SessionRegisterController(services: services).addRoutes(to: routes)
     RegisterAPIController(services: services).addRoutes(to: routes)

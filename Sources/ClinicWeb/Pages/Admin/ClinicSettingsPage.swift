@@ -17,7 +17,9 @@ public enum ClinicSettingsPage {
                      + "discharge and chairs: "),
                .a(.id("sessions-link"), .href("/admin/clinic/sessions"), .text("session policy")), .text(". Treatment protocols: "),
                .a(.href("/dosing/protocols"), .text("protocol library")), .text(". Spravato REMS setting details: "),
-               .a(.id("rems-link"), .href("/admin/clinic/rems"), .text("REMS details")), .text(".")),
+               .a(.id("rems-link"), .href("/admin/clinic/rems"), .text("REMS details")), .text(". Nurse:chair ratio, chair times and "
+                     + "late cancellation: "),
+               .a(.id("scheduling-link"), .href("/admin/clinic/scheduling"), .text("booking rules")), .text(".")),
             FormField.errorSummary(errors),
             .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),
                   .csrfField(context),

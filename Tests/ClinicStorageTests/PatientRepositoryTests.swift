@@ -1,6 +1,7 @@
 import ClinicDomain
 import ClinicStorage
 import Foundation
+import SQLKit
 import Testing
 import TestSupport
 
@@ -42,6 +43,12 @@ struct PatientRepositoryTests {
             #expect(Set(patients.map(\.mrn.text)).count == 200)
             #expect(Set(patients.map(\.mrn.text)) == Set((1...200).map { MedicalRecordNumber(prefix: "KC", sequence: $0).text }))
             #expect(try await repository.count(in: clinic.id) == 200)
+            // The count is read from the MRN sequence; it must equal the rows actually stored.
+            let stored = try await database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM patients WHERE clinic_id = \(bind: clinic.id.uuidString)").first()?
+                    .decode(column: "n", as: Int.self)
+            }
+            #expect(stored == 200)
             let figures = await database.figures()
             #expect(figures.writesCommitted >= 200)
             #expect(figures.batchesCommitted < figures.writesCommitted, "concurrent writes should share transactions")

@@ -100,11 +100,15 @@ public struct SQLPatientRepository: PatientRepository {
         }
     }
 
+    /// Read from the clinic's MRN sequence, not counted: MRNs are gapless, taken in the same
+    /// transaction as each registration, and patients are never deleted, so the last number taken is
+    /// the number of patients. One row instead of a scan of every patient on each list page (at
+    /// 100,000 patients the `COUNT(*)` was most of a list page's time).
     public func count(in clinicID: UUID) async throws -> Int {
         try await database.read { db in
-            let row = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from("patients").where("clinic_id", .equal, SQLBind(clinicID.uuidString)).first()
-            return try row?.decode(column: "n", as: Int.self) ?? 0
+            let row = try await db.select().column("last_mrn_sequence").from("clinics")
+                .where("id", .equal, SQLBind(clinicID.uuidString)).first()
+            return try row?.decode(column: "last_mrn_sequence", as: Int.self) ?? 0
         }
     }
 

@@ -118,7 +118,7 @@ struct MonitorsCommand: AsyncParsableCommand {
             }
             if let sampleDevice {
                 messages.append(PCD01MessageBuilder.message(
-                    deviceID: sampleDevice, controlID: UUID().uuidString, sendingApplication: "KETACLINIC-CLI",
+                    deviceID: sampleDevice, controlID: UUID.random().uuidString, sendingApplication: "KETACLINIC-CLI",
                     observedAt: Date(), values: VitalReading(systolic: 124, diastolic: 78, heartRate: 72, oxygenSaturation: 98, respiratoryRate: 14)))
             }
             let answers: [MLLPClient.Answer]

@@ -19,6 +19,13 @@ struct CalendarDateTests {
         #expect((CalendarDate(iso: text) != nil) == valid)
     }
 
+    @Test("A valid date writes back as the same ISO text, zero-padded", arguments: [
+        "2024-02-29", "2000-01-01", "0001-01-01", "0999-10-05", "9999-12-31", "2026-11-09",
+    ])
+    func writing(text: String) {
+        #expect(CalendarDate(iso: text)?.iso == text)
+    }
+
     @Test("Age counts whole years completed", arguments: [
         ("1980-05-17", "2026-05-16", 45),
         ("1980-05-17", "2026-05-17", 46),

@@ -25,7 +25,7 @@ public struct FeeScheduleItem: Equatable, Codable, Sendable, Identifiable {
     public var validTo: CalendarDate?
 
     /// Creates an item; call ``validated(codes:)`` on outside input.
-    public init(id: UUID = UUID(), service: String, system: CodeSystem?, code: String?, modifiers: [String] = [], price: Cents,
+    public init(id: UUID = UUID.random(), service: String, system: CodeSystem?, code: String?, modifiers: [String] = [], price: Cents,
                 selfPayPrice: Cents, validFrom: CalendarDate, validTo: CalendarDate? = nil) {
         self.id = id
         self.service = service

@@ -27,7 +27,7 @@ public struct GoodFaithEstimateRecord: Equatable, Codable, Sendable, Identifiabl
     public var givenOn: CalendarDate
 
     /// Creates a record.
-    public init(id: UUID = UUID(), patientID: UUID, sessions: Int, firstServiceOn: CalendarDate, lastServiceOn: CalendarDate, scheduledOn: CalendarDate,
+    public init(id: UUID = UUID.random(), patientID: UUID, sessions: Int, firstServiceOn: CalendarDate, lastServiceOn: CalendarDate, scheduledOn: CalendarDate,
                 requested: Bool, items: [GoodFaithEstimate.Item], dueOn: CalendarDate?, givenOn: CalendarDate) {
         self.id = id
         self.patientID = patientID

@@ -104,7 +104,7 @@ public struct LedgerEntry: Equatable, Codable, Sendable, Identifiable {
     public var recordedBy: String
 
     /// Creates an entry.
-    public init(id: UUID = UUID(), patientID: UUID, kind: LedgerEntryKind, amount: Cents, postedOn: CalendarDate, sessionID: UUID? = nil,
+    public init(id: UUID = UUID.random(), patientID: UUID, kind: LedgerEntryKind, amount: Cents, postedOn: CalendarDate, sessionID: UUID? = nil,
                 code: String? = nil, units: Int? = nil, diagnoses: [String] = [], method: PaymentMethod? = nil, reference: String? = nil, note: String = "",
                 selfPay: Bool = true, reverses: UUID? = nil, packageID: UUID? = nil, recordedAt: Date, recordedBy: String) {
         self.id = id

@@ -26,7 +26,7 @@ public struct PriorAuthorization: Equatable, Codable, Sendable, Identifiable {
     public var drug: String
 
     /// Creates an authorisation; call ``validated(codes:)`` on outside input.
-    public init(id: UUID = UUID(), patientID: UUID, payer: String, memberID: String, number: String, approvedUnits: Int,
+    public init(id: UUID = UUID.random(), patientID: UUID, payer: String, memberID: String, number: String, approvedUnits: Int,
                 validFrom: CalendarDate, validTo: CalendarDate, codes: [String], drug: String) {
         self.id = id
         self.patientID = patientID

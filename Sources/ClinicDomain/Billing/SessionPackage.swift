@@ -20,7 +20,7 @@ public struct SessionPackage: Equatable, Codable, Sendable, Identifiable {
     public var validTo: CalendarDate?
 
     /// Creates a package; call ``validated(codes:)`` on outside input.
-    public init(id: UUID = UUID(), name: String, sessions: Int, price: Cents, codes: [String], validFrom: CalendarDate, validTo: CalendarDate? = nil) {
+    public init(id: UUID = UUID.random(), name: String, sessions: Int, price: Cents, codes: [String], validFrom: CalendarDate, validTo: CalendarDate? = nil) {
         self.id = id
         self.name = name
         self.sessions = sessions
@@ -88,7 +88,7 @@ public struct PackagePurchase: Equatable, Codable, Sendable, Identifiable {
     public var purchasedOn: CalendarDate
 
     /// Creates a purchase.
-    public init(id: UUID = UUID(), patientID: UUID, packageID: UUID, name: String, sessions: Int, price: Cents, codes: [String],
+    public init(id: UUID = UUID.random(), patientID: UUID, packageID: UUID, name: String, sessions: Int, price: Cents, codes: [String],
                 purchasedOn: CalendarDate) {
         self.id = id
         self.patientID = patientID

@@ -54,7 +54,7 @@ public struct RegisterProduct: Codable, Equatable, Sendable, Identifiable {
     public var productCode: String?
 
     /// Creates a product.
-    public init(id: UUID = UUID(), name: String, substance: ControlledSubstance, form: ProductForm, perUnit: RegisterAmount,
+    public init(id: UUID = UUID.random(), name: String, substance: ControlledSubstance, form: ProductForm, perUnit: RegisterAmount,
                 concentrationMicrogramsPerMl: Int64?, productCode: String? = nil) {
         self.id = id
         self.name = name
@@ -112,7 +112,7 @@ public struct RegisterLot: Codable, Equatable, Sendable, Identifiable {
     public let expiry: CalendarDate
 
     /// Creates a lot.
-    public init(id: UUID = UUID(), productID: UUID, lotNumber: String, expiry: CalendarDate) {
+    public init(id: UUID = UUID.random(), productID: UUID, lotNumber: String, expiry: CalendarDate) {
         self.id = id
         self.productID = productID
         self.lotNumber = lotNumber
@@ -146,7 +146,7 @@ public struct RegisterLocation: Codable, Equatable, Sendable, Identifiable {
     public let kind: Kind
 
     /// Creates a location.
-    public init(id: UUID = UUID(), name: String, kind: Kind) {
+    public init(id: UUID = UUID.random(), name: String, kind: Kind) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -185,7 +185,7 @@ public struct StockLine: Codable, Equatable, Sendable, Identifiable {
     public let beyondUse: Date?
 
     /// Creates a line.
-    public init(id: UUID = UUID(), productID: UUID, lotID: UUID, locationID: UUID, kind: Kind, units: Int64, amount: RegisterAmount,
+    public init(id: UUID = UUID.random(), productID: UUID, lotID: UUID, locationID: UUID, kind: Kind, units: Int64, amount: RegisterAmount,
                 openedAt: Date? = nil, beyondUse: Date? = nil) {
         self.id = id
         self.productID = productID

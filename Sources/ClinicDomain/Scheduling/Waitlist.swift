@@ -105,7 +105,7 @@ public enum WaitlistMatching {
                     guard let start = ClockTime(minutes: minute), let end = ClockTime(minutes: minute + length),
                           let span = DaySpan(start: start, end: end), entry.preference.accepts(freed.slot.date, start) else { continue }
                     let slot = DaySlot(date: freed.slot.date, span: span)
-                    let candidate = Booking(sessionID: UUID(), patientID: entry.patientID, chairID: freed.chairID, slot: slot, treatment: entry.treatment)
+                    let candidate = Booking(sessionID: UUID.random(), patientID: entry.patientID, chairID: freed.chairID, slot: slot, treatment: entry.treatment)
                     if book.conflicts(for: candidate, now: now).isEmpty { return WaitlistMatch(entry: entry, slot: slot) }
                 }
                 return nil

@@ -20,7 +20,7 @@ enum DemoMonitorMessages {
                                                  stamp: .system(DemoMonitorService.actor, at: services.now()))
         }
         let now = services.now()
-        return PCD01MessageBuilder.message(deviceID: device, controlID: UUID().uuidString, sendingApplication: "KETACLINIC-DEMO-MONITOR",
+        return PCD01MessageBuilder.message(deviceID: device, controlID: UUID.random().uuidString, sendingApplication: "KETACLINIC-DEMO-MONITOR",
                                            bed: chair, observedAt: Date(millisecondsSince1970: now.millisecondsSince1970 / 1000 * 1000),
                                            values: values)
     }

@@ -121,13 +121,13 @@ struct MonitorIngest: Sendable {
             code: code, acknowledging: controlID,
             receiver: (msh.flatMap { message?.value($0, 3) }, msh.flatMap { message?.value($0, 4) }),
             sender: (Self.application, ""), processingID: header?.processingID ?? "P", version: header?.version ?? "2.6",
-            text: reason, condition: condition, controlID: UUID().uuidString, now: now)
+            text: reason, condition: condition, controlID: UUID.random().uuidString, now: now)
     }
 
     private func ack(_ code: HL7AcknowledgementCode, header: PCD01Header, text: String, now: Date) -> String {
         HL7Acknowledgement.build(code: code, acknowledging: header.controlID, receiver: (header.sendingApplication, header.sendingFacility),
                                  sender: (Self.application, ""), processingID: header.processingID, version: header.version, text: text,
-                                 controlID: UUID().uuidString, now: now)
+                                 controlID: UUID.random().uuidString, now: now)
     }
 }
 

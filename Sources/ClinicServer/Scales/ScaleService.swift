@@ -44,7 +44,7 @@ struct ScaleService: Sendable {
         var score: InstrumentScore?
         do { score = try InstrumentScoring.score(instrument, answers: answers) } catch { errors = errors.merging(error) }
         try errors.throwIfAny()
-        let response = ScaleResponse(id: UUID(), patientID: patient.id, score: score!, administeredOn: day, recordedAt: stamp.at,
+        let response = ScaleResponse(id: UUID.random(), patientID: patient.id, score: score!, administeredOn: day, recordedAt: stamp.at,
                                      source: source, recordedByName: stamp.actorName, amends: amends, reason: reason)
         let alerts = try await services.scales.record([response], stamp: stamp)
         try await SafetyAlertService(services: services).notify(alerts, patient: patient, clinic: clinic)

@@ -93,7 +93,7 @@ struct SelfReportController: Sendable {
             let (answers, _) = ScaleService.answers(from: carried, instrument: instrument, prefix: "\(instrument.id.rawValue).",
                                                     missingValue: SelfReportPages.skippedValue)
             guard let score = try? InstrumentScoring.score(instrument.id, answers: answers) else { return show(0, status: .unprocessableContent) }
-            responses.append(ScaleResponse(id: UUID(), patientID: patient.id, score: score, administeredOn: today, recordedAt: now,
+            responses.append(ScaleResponse(id: UUID.random(), patientID: patient.id, score: score, administeredOn: today, recordedAt: now,
                                            source: .selfReport, recordedByName: "Patient"))
         }
         let alerts: [SafetyAlert]

@@ -21,7 +21,7 @@ public struct ReminderService: Sendable {
     }
 
     /// This process: host name, process id and a random suffix.
-    public static let defaultInstance = "\(ProcessInfo.processInfo.hostName)#\(ProcessInfo.processInfo.processIdentifier)#\(UUID().uuidString.prefix(8))"
+    public static let defaultInstance = "\(ProcessInfo.processInfo.hostName)#\(ProcessInfo.processInfo.processIdentifier)#\(UUID.random().uuidString.prefix(8))"
 
     /// How many reminders ended in each state this run.
     public struct Outcome: Sendable, Equatable, Encodable {

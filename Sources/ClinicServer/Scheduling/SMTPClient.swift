@@ -99,7 +99,7 @@ public enum SMTPClient {
         let body = Data(message.body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let headers = [
             "From: <\(message.from)>", "To: <\(message.to)>", "Subject: \(encodedHeader(message.subject))",
-            "Date: \(formatter.string(from: message.date))", "Message-ID: <\(UUID().uuidString.lowercased())@\(message.domain)>",
+            "Date: \(formatter.string(from: message.date))", "Message-ID: <\(UUID.random().uuidString.lowercased())@\(message.domain)>",
             "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64",
         ]
         // Base64 lines never start with ".", so no dot-stuffing is needed in the body.

@@ -35,7 +35,7 @@ public struct APITokenRepository: Sendable {
     /// Creates a token for `userID` and returns its value, which is never shown again.
     public func create(userID: UUID, name: String, scopes: Set<Permission>, stamp: AuditStamp) async throws -> (value: String, record: APITokenRecord) {
         let value = SecretToken.generate(prefix: "kc_")
-        let record = APITokenRecord(id: UUID(), userID: userID, name: name, scopes: scopes,
+        let record = APITokenRecord(id: UUID.random(), userID: userID, name: name, scopes: scopes,
                                     prefix: String(value.prefix(7)), createdAt: stamp.at, lastUsedAt: nil, revokedAt: nil)
         try await database.write { db in
             try await db.insert(into: "api_tokens")

@@ -11,7 +11,7 @@ public struct EmergencyAccessRepository: Sendable {
 
     /// Grants `userID` the clinical record of `patientID` for ``EmergencyAccessGrant/duration``.
     public func grant(userID: UUID, userName: String, patientID: UUID, reason: String, stamp: AuditStamp) async throws -> EmergencyAccessGrant {
-        let grant = EmergencyAccessGrant(id: UUID(), userID: userID, userName: userName, patientID: patientID, reason: reason,
+        let grant = EmergencyAccessGrant(id: UUID.random(), userID: userID, userName: userName, patientID: patientID, reason: reason,
                                          grantedAt: stamp.at, expiresAt: stamp.at.addingTimeInterval(EmergencyAccessGrant.duration))
         try await database.write { db in
             try await db.insert(into: "emergency_access_grants")

@@ -36,7 +36,7 @@ public struct RecoveryCodeRepository: Sendable {
                 .where("user_id", .equal, SQLBind(userID.uuidString)).where("used_at", .is, SQLLiteral.null).run()
             var insert = db.insert(into: "two_factor_recovery_codes").columns("id", "user_id", "code_digest", "created_at")
             for code in codes {
-                insert = insert.values(SQLBind(UUID().uuidString), SQLBind(userID.uuidString),
+                insert = insert.values(SQLBind(UUID.random().uuidString), SQLBind(userID.uuidString),
                                        SQLBind(keys.codeDigest(Self.normalized(code)!)), SQLBind(stamp.at.millisecondsSince1970))
             }
             try await insert.run()

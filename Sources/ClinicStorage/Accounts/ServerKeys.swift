@@ -152,7 +152,7 @@ public struct ServerKeys: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString)")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID.random().uuidString)")
         guard FileManager.default.createFile(atPath: temporary.path, contents: try encoder.encode(file),
                                              attributes: [.posixPermissions: 0o600]) else {
             throw KeyFileError("cannot write the secrets file at \(path)")

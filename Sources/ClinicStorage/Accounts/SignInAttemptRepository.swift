@@ -44,7 +44,7 @@ public struct SignInAttemptRepository: Sendable {
                                           stamp: stamp, in: db)
                 return .throttled(retryAfter: wait)
             }
-            let id = UUID()
+            let id = UUID.random()
             try await db.insert(into: "sign_in_attempts").columns("id", "email", "ip_address", "attempted_at", "succeeded")
                 .values(SQLBind(id.uuidString), SQLBind(email), SQLBind(stamp.ipAddress),
                         SQLBind(stamp.at.millisecondsSince1970), SQLBind(false))

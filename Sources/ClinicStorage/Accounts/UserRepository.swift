@@ -56,7 +56,7 @@ public struct SQLUserRepository: UserRepository {
                 errors.add("email", "A user with this email already exists.")
                 throw errors
             }
-            let account = UserAccount(id: UUID(), email: user.email, displayName: user.displayName, role: user.role,
+            let account = UserAccount(id: UUID.random(), email: user.email, displayName: user.displayName, role: user.role,
                                       isActive: true, mustChangePassword: mustChangePassword, hasTwoFactor: false,
                                       createdAt: stamp.at)
             let now = stamp.at.millisecondsSince1970

@@ -34,7 +34,7 @@ public struct BackupRun: Sendable, Equatable, Codable {
     public var host: String
 
     /// A run record.
-    public init(id: UUID = UUID(), startedAt: Date, finishedAt: Date, trigger: Trigger, succeeded: Bool,
+    public init(id: UUID = UUID.random(), startedAt: Date, finishedAt: Date, trigger: Trigger, succeeded: Bool,
                 file: String, bytes: Int64, sha256: String, message: String, host: String) {
         self.id = id
         self.startedAt = startedAt

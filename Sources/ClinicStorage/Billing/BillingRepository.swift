@@ -137,7 +137,7 @@ public struct BillingRepository: Sendable {
     public func addCode(_ code: BillingCode, to clinicID: UUID, stamp: AuditStamp) async throws -> BillingCode {
         let clean = try code.validated()
         try await database.write { db in
-            let id = UUID().uuidString
+            let id = UUID.random().uuidString
             try await db.insert(into: "billing_codes")
                 .columns("id", "clinic_id", "code_system", "code", "description", "unit", "valid_from", "valid_to", "source", "added_at", "added_by")
                 .values(SQLBind(id), SQLBind(clinicID.uuidString), SQLBind(clean.system.rawValue), SQLBind(clean.code),
@@ -185,7 +185,7 @@ public struct BillingRepository: Sendable {
 
     private static func feeItem(_ row: any SQLRow) throws -> FeeScheduleItem {
         let modifiers = try row.decode(column: "modifiers", as: String.self)
-        return FeeScheduleItem(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID(),
+        return FeeScheduleItem(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID.random(),
                                service: try row.decode(column: "service", as: String.self),
                                system: try row.decode(column: "code_system", as: String?.self).flatMap(CodeSystem.init(rawValue:)),
                                code: try row.decode(column: "code", as: String?.self),
@@ -348,8 +348,8 @@ public struct BillingRepository: Sendable {
     }
 
     static func entry(_ row: any SQLRow) throws -> LedgerEntry {
-        LedgerEntry(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID(),
-                    patientID: UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) ?? UUID(),
+        LedgerEntry(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID.random(),
+                    patientID: UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) ?? UUID.random(),
                     kind: LedgerEntryKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .charge,
                     amount: Cents(try row.decode(column: "amount_cents", as: Int64.self)),
                     postedOn: CalendarDate(iso: try row.decode(column: "posted_on", as: String.self)) ?? CalendarDate(year: 1970, month: 1, day: 1)!,

@@ -77,8 +77,8 @@ public struct GoodFaithEstimateRepository: Sendable {
         func day(_ column: String) throws -> CalendarDate { CalendarDate(iso: try row.decode(column: column, as: String.self)) ?? epoch }
         let items = (try? JSONDecoder().decode([GoodFaithEstimate.Item].self, from: Data(try row.decode(column: "items", as: String.self).utf8))) ?? []
         return GoodFaithEstimateRecord(
-            id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID(),
-            patientID: UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) ?? UUID(),
+            id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID.random(),
+            patientID: UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) ?? UUID.random(),
             sessions: try row.decode(column: "sessions", as: Int.self), firstServiceOn: try day("first_service_on"),
             lastServiceOn: try day("last_service_on"), scheduledOn: try day("scheduled_on"), requested: try row.decode(column: "requested", as: Bool.self),
             items: items, dueOn: try row.decode(column: "due_on", as: String?.self).flatMap(CalendarDate.init(iso:)), givenOn: try day("given_on"))

@@ -17,7 +17,7 @@ public struct PackageRepository: Sendable {
         try await database.read { db in
             try await db.select().columns("*").from("session_packages").where("clinic_id", .equal, SQLBind(clinicID.uuidString))
                 .orderBy("valid_from").orderBy("added_at").orderBy("id").all().map { row in
-                    SessionPackage(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID(),
+                    SessionPackage(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID.random(),
                                    name: try row.decode(column: "name", as: String.self), sessions: try row.decode(column: "sessions", as: Int.self),
                                    price: Cents(try row.decode(column: "price_cents", as: Int64.self)),
                                    codes: Self.codes(try row.decode(column: "codes", as: String.self)),
@@ -150,8 +150,8 @@ public struct PackageRepository: Sendable {
         try await db.select().columns("*").from("package_purchases").where("patient_id", .equal, SQLBind(patientID.uuidString))
             .where("clinic_id", .equal, SQLBind(clinicID.uuidString)).orderBy("purchased_on").orderBy("recorded_at").orderBy("id").all()
             .map { row in
-                PackagePurchase(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID(), patientID: patientID,
-                                packageID: UUID(uuidString: try row.decode(column: "package_id", as: String.self)) ?? UUID(),
+                PackagePurchase(id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID.random(), patientID: patientID,
+                                packageID: UUID(uuidString: try row.decode(column: "package_id", as: String.self)) ?? UUID.random(),
                                 name: try row.decode(column: "name", as: String.self), sessions: try row.decode(column: "sessions", as: Int.self),
                                 price: Cents(try row.decode(column: "price_cents", as: Int64.self)),
                                 codes: codes(try row.decode(column: "codes", as: String.self)),

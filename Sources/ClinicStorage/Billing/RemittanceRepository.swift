@@ -23,7 +23,7 @@ public struct RemittanceRepository: Sendable {
                 throw BillingRefusal("\(advice.payerName) payment \(advice.traceNumber) was already imported on \(ISO8601DateFormatter().string(from: at)); "
                                      + "nothing was posted twice.")
             }
-            let remittanceID = UUID()
+            let remittanceID = UUID.random()
             try await db.insert(into: "remittances")
                 .columns("id", "clinic_id", "payer", "trace_number", "total_paid_cents", "paid_on", "imported_at", "imported_by")
                 .values(SQLBind(remittanceID.uuidString), SQLBind(clinicID.uuidString), SQLBind(advice.payerName), SQLBind(advice.traceNumber),
@@ -35,7 +35,7 @@ public struct RemittanceRepository: Sendable {
             }
             for adjustment in advice.providerAdjustments {
                 items.append(RemittanceItem(
-                    id: UUID(), remittanceID: remittanceID, kind: "provider-adjustment", claimID: "\(adjustment.reason) \(adjustment.reference)",
+                    id: UUID.random(), remittanceID: remittanceID, kind: "provider-adjustment", claimID: "\(adjustment.reason) \(adjustment.reference)",
                     payerClaimNumber: "", status: .review,
                     reason: "Provider-level adjustment \(adjustment.reason) (\(adjustment.amount)): not tied to a claim; post it by hand.",
                     patientID: nil, sessionID: nil, charge: .zero, paid: adjustment.amount, writeOff: .zero, patientShare: .zero, adjustments: ""))
@@ -79,7 +79,7 @@ public struct RemittanceRepository: Sendable {
     private static func post(_ claim: RemittanceAdvice.ClaimPayment, advice: RemittanceAdvice, remittanceID: UUID, clinicID: UUID, today: CalendarDate,
                              stamp: AuditStamp, in db: any SQLDatabase) async throws -> RemittanceItem {
         let adjustments = claim.allAdjustments.map(\.label).joined(separator: "; ")
-        var item = RemittanceItem(id: UUID(), remittanceID: remittanceID, kind: "claim", claimID: claim.claimID, payerClaimNumber: claim.payerClaimNumber,
+        var item = RemittanceItem(id: UUID.random(), remittanceID: remittanceID, kind: "claim", claimID: claim.claimID, payerClaimNumber: claim.payerClaimNumber,
                                   status: .review, reason: "", patientID: nil, sessionID: nil, charge: claim.charge, paid: claim.paid, writeOff: .zero,
                                   patientShare: claim.patientResponsibility, adjustments: adjustments)
         guard let (sessionID, patientID) = try await session(forClaim: claim.claimID, clinicID: clinicID, in: db) else {
@@ -177,7 +177,7 @@ public struct RemittanceRepository: Sendable {
 
     private static func item(_ row: any SQLRow, remittanceID: UUID) throws -> RemittanceItem {
         var item = RemittanceItem(
-            id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID(), remittanceID: remittanceID,
+            id: UUID(uuidString: try row.decode(column: "id", as: String.self)) ?? UUID.random(), remittanceID: remittanceID,
             kind: try row.decode(column: "kind", as: String.self), claimID: try row.decode(column: "claim_id", as: String.self),
             payerClaimNumber: try row.decode(column: "payer_claim_number", as: String.self),
             status: RemittanceItem.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .review,

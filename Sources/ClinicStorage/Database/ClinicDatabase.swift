@@ -46,19 +46,22 @@ public final class ClinicDatabase: Sendable {
         self.engine = location.engine
         self.logger = logger
         let connect: @Sendable () async throws -> PooledConnection
+        let connectWriter: @Sendable () async throws -> PooledConnection
         switch location {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            connect = { try await Self.openSQLite(path: path, logger: logger) }
+            connect = { try await Self.openSQLite(path: path, cacheKiB: SQLEngine.sqliteReaderCacheKiB, logger: logger) }
+            connectWriter = { try await Self.openSQLite(path: path, cacheKiB: SQLEngine.sqliteWriterCacheKiB, logger: logger) }
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             connect = { try await Self.openPostgres(configuration, logger: logger) }
+            connectWriter = connect
         }
         // SQLite allows one writer at a time: a dedicated connection for it, readers beside it
         // (WAL lets them read while it writes). PostgreSQL: the writer is one more connection.
         readers = ConnectionPool(maximum: poolSize, connect: connect)
-        writerPool = ConnectionPool(maximum: 1, connect: connect)
+        writerPool = ConnectionPool(maximum: 1, connect: connectWriter)
         writer = GroupCommitWriter(pool: writerPool, engine: location.engine, logger: logger, keys: keys)
     }
 
@@ -117,11 +120,13 @@ public final class ClinicDatabase: Sendable {
         await writerPool.shutDown()
     }
 
-    private static func openSQLite(path: String, logger: Logger) async throws -> PooledConnection {
+    private static func openSQLite(path: String, cacheKiB: Int, logger: Logger) async throws -> PooledConnection {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         let sql = connection.sql(queryLogLevel: nil)
         do {
             for statement in SQLEngine.sqlite.connectionSetup { try await sql.raw(SQLQueryString(statement)).run() }
+            // A negative cache_size is in KiB (SQLite's PRAGMA cache_size).
+            try await sql.raw(SQLQueryString("PRAGMA cache_size = -" + String(cacheKiB))).run()
         } catch {
             try? await connection.close()
             throw error

@@ -2,17 +2,18 @@ import Foundation
 import SQLKit
 
 /// Multi-row inserts for bulk loads (the demo clinic's histories, the outcome report's derived
-/// rows), kept under both engines' bound-parameter limits. On PostgreSQL the values are written as
-/// SQL literals instead of bound parameters: encoding thousands of parameters per statement costs
-/// the client far more than the server's parsing of the same values as text, and the load is
-/// dominated by it. Every value is a string, a number, a flag or NULL from our own code; strings
-/// are quoted by doubling single quotes (standard-conforming strings, PostgreSQL's default since
-/// 9.1), numbers must be finite.
+/// rows). On both engines the values are written as SQL literals instead of bound parameters:
+/// encoding thousands of parameters per statement (each through `Encodable` and dynamic casts)
+/// costs the client far more than the engine's parsing of the same values as text, and profiles of
+/// the bulk load on PostgreSQL and then SQLite were dominated by it. Every value is a string, a
+/// number, a flag or NULL from our own code; strings are quoted by doubling single quotes (SQLite,
+/// and PostgreSQL's standard-conforming strings, its default since 9.1), numbers must be finite;
+/// anything else falls back to bound parameters, kept under both engines' parameter limits.
 enum BulkInsert {
     /// Inserts `rows` (each as many values as `columns`) into `table`.
     static func insert(into table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]], _ db: any SQLDatabase) async throws {
         guard !rows.isEmpty else { return }
-        if db.dialect.name == "postgresql", let literalRows = literals(rows) {
+        if let literalRows = literals(rows) {
             // Statements of about 2,000 rows keep each message a few megabytes at most.
             for chunk in stride(from: 0, to: literalRows.count, by: 2_000) {
                 var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
@@ -45,7 +46,8 @@ enum BulkInsert {
         return result
     }
 
-    /// One value as a PostgreSQL literal.
+    /// One value as an SQL literal both engines read the same way (`TRUE`/`FALSE` are 1/0 in SQLite,
+    /// as a bound flag is).
     static func literal(_ value: any Encodable & Sendable) -> String? {
         switch value {
         case let text as String:

@@ -179,7 +179,7 @@ public struct DemoClinicLoader: Sendable {
         var responses: [ScaleResponse] = []
         for (index, point) in history.enumerated() {
             let score = try InstrumentScoring.score(.phq9, answers: DemoIntakeScenarios.phq9Answers(total: point.total, item9: point.item9))
-            responses.append(ScaleResponse(id: UUID(), patientID: patientID, score: score, administeredOn: point.date, recordedAt: stamp.at,
+            responses.append(ScaleResponse(id: UUID.random(), patientID: patientID, score: score, administeredOn: point.date, recordedAt: stamp.at,
                                            source: index == history.count - 1 ? .selfReport : .staff, recordedByName: "Demo loader"))
         }
         try await ScaleRepository(database: database).record(responses, stamp: stamp)

@@ -97,7 +97,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
     }
 
     public func add<Value: RecordValue>(_ value: Value, to patientID: UUID, stamp: AuditStamp) async throws -> UUID {
-        let key = UUID()
+        let key = UUID.random()
         try await database.write { db in
             try await Self.insert(key: key, version: 1, section: Value.section, payload: value, reason: nil,
                                   patientID: patientID, stamp: stamp, db)
@@ -175,7 +175,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
                 key = stored
                 version = try existing.decode(column: "version", as: Int.self)
             } else {
-                key = UUID()
+                key = UUID.random()
                 var registered = stamp
                 registered.at = current.registeredAt
                 registered.actorName = "registration"
@@ -243,7 +243,7 @@ public struct SQLPatientRecordRepository: PatientRecordRepository {
         try await db.insert(into: "patient_record_items")
             .columns("id", "patient_id", "section", "item_key", "version", "payload", "recorded_at", "recorded_by",
                      "recorded_by_name", "reason")
-            .values(SQLBind(UUID().uuidString), SQLBind(patientID.uuidString), SQLBind(section.rawValue),
+            .values(SQLBind(UUID.random().uuidString), SQLBind(patientID.uuidString), SQLBind(section.rawValue),
                     SQLBind(key.uuidString), SQLBind(version), SQLBind(payload),
                     SQLBind(stamp.at.millisecondsSince1970), SQLBind(stamp.userID?.uuidString ?? "system"),
                     SQLBind(stamp.actorName), SQLBind(reason))

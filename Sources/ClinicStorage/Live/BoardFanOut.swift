@@ -15,7 +15,7 @@ final class BoardFanOut: Sendable {
 
     /// Registers a subscriber that unregisters itself when its stream terminates.
     func subscribe() -> BoardSubscription {
-        let id = UUID()
+        let id = UUID.random()
         let (stream, continuation) = AsyncStream<BoardEvent>.makeStream(bufferingPolicy: .bufferingNewest(Self.buffer))
         continuation.onTermination = { [weak self] _ in
             self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }

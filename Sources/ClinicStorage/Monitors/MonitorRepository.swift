@@ -262,7 +262,7 @@ public struct MonitorRepository: Sendable {
                     unmatchedReason = seated == nil ? "No patient is seated in \(chair ?? "the chair")."
                         : "Observed before the patient now in \(chair ?? "the chair") was checked in."
                 }
-                let id = UUID()
+                let id = UUID.random()
                 if unmatchedReason == nil, let seated {
                     if reading.values.isEmpty {
                         rows.append((id, reading, "kept", nil, seated.id))
@@ -488,7 +488,7 @@ public struct MonitorRepository: Sendable {
         try await db.insert(into: "monitor_messages")
             .columns("id", "gateway", "sending_application", "device_id", "control_id", "received_at", "outcome", "error", "observations",
                      "readings_stored", "readings_unmatched", "readings_repeated")
-            .values(SQLBind(UUID().uuidString), SQLBind(gateway), SQLBind(sendingApplication.map { String($0.prefix(199)) }),
+            .values(SQLBind(UUID.random().uuidString), SQLBind(gateway), SQLBind(sendingApplication.map { String($0.prefix(199)) }),
                     SQLBind(deviceID.map { String($0.prefix(199)) }), SQLBind(controlID.map { String($0.prefix(199)) }),
                     SQLBind(at.millisecondsSince1970), SQLBind(outcome), SQLBind(error.map { String($0.prefix(500)) }), SQLBind(observations),
                     SQLBind(counts.stored), SQLBind(counts.unmatched), SQLBind(counts.repeated))

@@ -25,7 +25,7 @@ public struct TreatmentPlanRepository: Sendable {
             guard current == recordRevision else { throw RecordChangedError(expected: recordRevision, found: current) }
             let previous = try await Self.latest(patientID, db)
             guard previous?.id == review.currentPlanID else { throw PlanChangedError() }
-            let plan = TreatmentPlan(id: UUID(), patientID: patientID, version: (previous?.version ?? 0) + 1, request: request,
+            let plan = TreatmentPlan(id: UUID.random(), patientID: patientID, version: (previous?.version ?? 0) + 1, request: request,
                                      review: review, screeningVersion: screeningVersion, supersedes: previous?.id,
                                      signedByName: stamp.actorName, signedAt: stamp.at)
             try await db.insert(into: "treatment_plans")
@@ -52,7 +52,7 @@ public struct TreatmentPlanRepository: Sendable {
             for session in plan.sessions {
                 try await db.insert(into: "treatment_sessions")
                     .columns("id", "patient_id", "plan_id", "number", "scheduled_on", "state", "planned_dose", "updated_at")
-                    .values(SQLBind(UUID().uuidString), SQLBind(patientID.uuidString), SQLBind(plan.id.uuidString),
+                    .values(SQLBind(UUID.random().uuidString), SQLBind(patientID.uuidString), SQLBind(plan.id.uuidString),
                             SQLBind(session.number), SQLBind(session.date.iso), SQLBind(TreatmentSessionState.scheduled.rawValue),
                             SQLBind(try StoredJSON.text(session)), SQLBind(stamp.at.millisecondsSince1970))
                     .run()

@@ -44,7 +44,7 @@ extension RegisterRepository {
                 }
             }
             try errors.throwIfAny()
-            let id = UUID(), at = signature.stamp.at.millisecondsSince1970
+            let id = UUID.random(), at = signature.stamp.at.millisecondsSince1970
             try await db.insert(into: "register_counts")
                 .columns("id", "clinic_id", "kind", "counted_at", "counted_by", "counted_by_name", "witness_id", "witness_name", "note")
                 .values(SQLBind(id.uuidString), SQLBind(clinicID.uuidString), SQLBind(kind.rawValue), SQLBind(at),
@@ -61,7 +61,7 @@ extension RegisterRepository {
                             SQLBind(line.countedUnits), SQLBind(line.countedAmount.micrograms))
                     .run()
                 guard line.isDiscrepant, let stock = lines.first(where: { $0.id == line.lineID }) else { continue }
-                let discrepancy = UUID()
+                let discrepancy = UUID.random()
                 try await db.insert(into: "register_discrepancies")
                     .columns("id", "clinic_id", "count_id", "line_id", "product_id", "lot_id", "location_id", "expected_units",
                              "expected_micrograms", "counted_units", "counted_micrograms", "found_at")

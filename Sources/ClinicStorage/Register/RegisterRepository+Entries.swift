@@ -286,7 +286,7 @@ extension RegisterRepository {
             """).first() else { throw RegisterRefusal("", "The product's balance can never go below zero.") }
         let sequence = try balance.decode(column: "last_sequence", as: Int64.self)
         let movement = RegisterMovement(
-            id: UUID(), productID: product.id, sequence: sequence, kind: fields.kind, occurredAt: signature.stamp.at,
+            id: UUID.random(), productID: product.id, sequence: sequence, kind: fields.kind, occurredAt: signature.stamp.at,
             recordedByName: signature.name, recordedBy: signature.stamp.userID, witnessName: signature.witness?.signature,
             lotID: fields.lotID, locationID: fields.locationID, toLocationID: fields.toLocationID, sessionID: fields.sessionID,
             drawID: fields.drawID, correctsID: fields.correctsID, unitsIn: effect.unitsIn, unitsOut: effect.unitsOut,

@@ -27,7 +27,7 @@ extension SQLClinicRepository {
     public func addNetworkClinic(_ settings: ClinicSettings, stamp: AuditStamp) async throws -> Clinic {
         guard database.engine == .postgres else { throw ClinicNetworkNeedsPostgresError() }
         return try await database.write { db in
-            let clinic = Clinic(id: UUID(), settings: settings)
+            let clinic = Clinic(id: UUID.random(), settings: settings)
             // Created after every existing clinic, so the first clinic stays the primary one (the
             // clinic this deployment's server and staff serve) even when both are made in one instant.
             let latest = try await db.raw("SELECT MAX(created_at) AS latest FROM clinics").first()?

@@ -23,7 +23,7 @@ public struct SQLClinicRepository: ClinicRepository {
         if let existing = try await primaryClinic() { return existing }
         return try await database.write { db in
             if let existing = try await Self.first(db) { return existing }
-            let clinic = Clinic(id: UUID(), settings: initial)
+            let clinic = Clinic(id: UUID.random(), settings: initial)
             try await db.insert(into: "clinics")
                 .columns(Self.columns + ["created_at", "updated_at"])
                 .values(SQLBind(clinic.id.uuidString), SQLBind(initial.name), SQLBind(initial.timeZone),

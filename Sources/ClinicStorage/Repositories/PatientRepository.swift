@@ -75,7 +75,7 @@ public struct SQLPatientRepository: PatientRepository {
             let (prefix, last) = try await Self.reserveSequences(registrations.count, in: clinicID, db)
             let first = last - registrations.count + 1
             let patients = registrations.enumerated().map { offset, registration in
-                PatientSummary(id: UUID(), mrn: MedicalRecordNumber(prefix: prefix, sequence: first + offset),
+                PatientSummary(id: UUID.random(), mrn: MedicalRecordNumber(prefix: prefix, sequence: first + offset),
                                registration: registration, registeredAt: now)
             }
             // Both engines cap bound parameters per statement; 11 columns × 500 rows stays under.

@@ -41,7 +41,7 @@ public struct ScaleRepository: Sendable {
                         .where("response_id", .equal, SQLBind(amends.uuidString)).first() != nil
                 }
                 if !alreadyRaised, let detail = SafetyAlert.detail(for: score) {
-                    let alert = SafetyAlert(id: UUID(), patientID: response.patientID, responseID: response.id, instrument: score.instrument,
+                    let alert = SafetyAlert(id: UUID.random(), patientID: response.patientID, responseID: response.id, instrument: score.instrument,
                                             detail: detail, raisedAt: stamp.at)
                     try await db.insert(into: "safety_alerts")
                         .columns("id", "patient_id", "response_id", "instrument", "detail", "raised_at")

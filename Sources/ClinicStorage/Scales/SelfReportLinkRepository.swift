@@ -17,7 +17,7 @@ public struct SelfReportLinkRepository: Sendable {
         var generator = SystemRandomNumberGenerator()
         let code = SelfReportCode.generate(using: &generator)
         let digest = database.keys.codeDigest(code)
-        let link = SelfReportLink(id: UUID(), patientID: patientID, instruments: instruments, createdAt: stamp.at,
+        let link = SelfReportLink(id: UUID.random(), patientID: patientID, instruments: instruments, createdAt: stamp.at,
                                   createdByName: stamp.actorName, expiresAt: stamp.at.addingTimeInterval(Double(lifetimeHours) * 3600))
         try await database.write { db in
             try await db.insert(into: "self_report_links")

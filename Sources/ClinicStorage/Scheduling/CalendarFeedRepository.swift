@@ -22,7 +22,7 @@ public struct CalendarFeedRepository: Sendable {
         let secret = SecretToken.generate(prefix: Self.secretPrefix)
         return try await database.write { db in
             let name = try await Self.subjectName(subject, clinicID, db)
-            let feed = CalendarFeed(id: UUID(), subject: subject, subjectName: name, prefix: String(secret.prefix(9)),
+            let feed = CalendarFeed(id: UUID.random(), subject: subject, subjectName: name, prefix: String(secret.prefix(9)),
                                     createdBy: stamp.actorName, createdAt: stamp.at, lastReadAt: nil, revokedAt: nil)
             try await db.insert(into: "calendar_feeds")
                 .columns("id", "clinic_id", "subject_kind", "subject_id", "subject_name", "token_hash", "token_prefix", "created_by", "created_at")

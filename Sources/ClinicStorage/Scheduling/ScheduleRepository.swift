@@ -53,7 +53,7 @@ public struct ScheduleRepository: Sendable {
             if existing.contains(where: { $0.name.lowercased() == trimmed.lowercased() }) {
                 throw ScheduleInputError(field: "name", message: "A chair called \(trimmed) already exists.")
             }
-            let chair = Chair(id: UUID(), name: trimmed)
+            let chair = Chair(id: UUID.random(), name: trimmed)
             try await db.insert(into: "schedule_chairs")
                 .columns("id", "clinic_id", "name", "position", "active", "created_at", "updated_at")
                 .values(SQLBind(chair.id.uuidString), SQLBind(clinicID.uuidString), SQLBind(trimmed), SQLBind(existing.count + 1),
@@ -114,7 +114,7 @@ public struct ScheduleRepository: Sendable {
                   let role = Role(rawValue: try row.decode(column: "role", as: String.self)), StaffFunction(role: role) != nil else {
                 throw ScheduleInputError(field: "user", message: "Choose a prescriber or a nurse.")
             }
-            let id = UUID()
+            let id = UUID.random()
             try await db.insert(into: "schedule_staff_shifts")
                 .columns("id", "clinic_id", "user_id", "weekday", "starts_minute", "ends_minute", "created_at")
                 .values(SQLBind(id.uuidString), SQLBind(clinicID.uuidString), SQLBind(userID.uuidString), SQLBind(weekday.rawValue),
@@ -128,7 +128,7 @@ public struct ScheduleRepository: Sendable {
     /// Records days a staff member is away.
     public func addAbsence(_ absence: StaffAbsence, to clinicID: UUID, stamp: AuditStamp) async throws {
         try await database.write { db in
-            let id = UUID()
+            let id = UUID.random()
             try await db.insert(into: "schedule_staff_absences")
                 .columns("id", "clinic_id", "user_id", "from_date", "through_date", "reason", "created_at")
                 .values(SQLBind(id.uuidString), SQLBind(clinicID.uuidString), SQLBind(absence.userID.uuidString), SQLBind(absence.from.iso),

@@ -15,7 +15,7 @@ public struct WaitlistRepository: Sendable {
     /// Adds a patient to the waitlist; a patient already waiting for the same treatment is refused.
     public func add(patientID: UUID, treatment: Treatment, referredOn: CalendarDate, preference: SlotPreference, to clinicID: UUID,
                     stamp: AuditStamp) async throws -> WaitlistEntry {
-        let entry = WaitlistEntry(id: UUID(), patientID: patientID, treatment: treatment, referredOn: referredOn, preference: preference,
+        let entry = WaitlistEntry(id: UUID.random(), patientID: patientID, treatment: treatment, referredOn: referredOn, preference: preference,
                                   addedAt: stamp.at)
         let preferenceText = try StoredJSON.text(preference)
         return try await database.write { db in

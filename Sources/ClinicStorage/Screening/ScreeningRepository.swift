@@ -45,7 +45,7 @@ public struct ScreeningRepository: Sendable {
                 .from("screenings").where("patient_id", .equal, SQLBind(patientID.uuidString)).first()
             let version = (try last?.decode(column: "v", as: Int?.self) ?? 0) + 1
             let screening = SignedScreening(
-                id: UUID(), patientID: patientID, version: version, recordRevision: recordRevision, record: record,
+                id: UUID.random(), patientID: patientID, version: version, recordRevision: recordRevision, record: record,
                 result: result, review: review, decisions: decisions, resistance: resistance,
                 signedBy: stamp.actorName, signedAt: stamp.at)
             func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try Self.encoder.encode(value), as: UTF8.self) }

@@ -176,7 +176,7 @@ public struct SessionRecordRepository: Sendable {
                     throw SessionRefusal(reason: "That entry was already corrected; correct the correction instead.")
                 }
             }
-            let entry = SessionEntry(id: UUID(), content: content, recordedAt: stamp.at, recordedByName: stamp.actorName, amends: amends,
+            let entry = SessionEntry(id: UUID.random(), content: content, recordedAt: stamp.at, recordedByName: stamp.actorName, amends: amends,
                                      reason: reason?.nilIfEmpty)
             try await db.insert(into: "session_entries")
                 .columns("id", "session_id", "patient_id", "kind", "body", "recorded_at", "recorded_by", "recorded_by_name", "amends", "reason")
@@ -279,7 +279,7 @@ public struct SessionRecordRepository: Sendable {
         let patient = SQLBind(patientID.uuidString)
         let baseline = try await Self.baseline(sessionID, db)
         let stored = readings.map {
-            StoredVitalReading(id: UUID(), takenAt: $0.takenAt, recordedAt: stamp.at, source: source, values: $0.values,
+            StoredVitalReading(id: UUID.random(), takenAt: $0.takenAt, recordedAt: stamp.at, source: source, values: $0.values,
                                recordedByName: stamp.actorName, amends: amends, reason: reason?.nilIfEmpty)
         }
         for start in stride(from: 0, to: stored.count, by: rowsPerInsert) {
@@ -307,7 +307,7 @@ public struct SessionRecordRepository: Sendable {
                 let compared = reading.takenAt > (baseline?.doseStartedAt ?? .distantFuture) ? baseline?.values : nil
                 for alert in policy.alerts(for: reading.values, baseline: compared) where !open.contains(alert.code) {
                     open.insert(alert.code)
-                    alertsByReading[index].append(SessionVitalAlert(id: UUID(), sessionID: sessionID, readingID: reading.id, code: alert.code,
+                    alertsByReading[index].append(SessionVitalAlert(id: UUID.random(), sessionID: sessionID, readingID: reading.id, code: alert.code,
                                                                     message: alert.message, raisedAt: stamp.at, escalatedAt: nil,
                                                                     acknowledgement: nil))
                 }

@@ -62,7 +62,7 @@ public struct TreatmentSessionRepository: Sendable {
                 try await db.insert(into: "treatment_session_events")
                     .columns("id", "session_id", "sequence", "event", "from_state", "to_state", "occurred_at", "actor", "actor_name",
                              "detail", "override")
-                    .values(SQLBind(UUID().uuidString), SQLBind(sessionID.uuidString), SQLBind(sequence), SQLBind(event.name),
+                    .values(SQLBind(UUID.random().uuidString), SQLBind(sessionID.uuidString), SQLBind(sequence), SQLBind(event.name),
                             SQLBind(current.rawValue), SQLBind(next.rawValue), SQLBind(stamp.at.millisecondsSince1970),
                             SQLBind(stamp.userID?.uuidString ?? "system"), SQLBind(stamp.actorName), SQLBind(audit),
                             SQLBind(try override.map { try StoredJSON.text($0) }))

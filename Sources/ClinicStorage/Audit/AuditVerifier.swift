@@ -1,6 +1,7 @@
 import ClinicDomain
 import Foundation
 import SQLKit
+import SQLiteKit
 
 /// Checks the audit trail as stored, byte for byte:
 /// - every entry's hash over its stored field texts and the hash before it (an edit, even one that
@@ -53,36 +54,21 @@ public struct AuditVerifier: Sendable {
         func broken(_ reason: String, at sequence: Int64? = nil) -> AuditVerification {
             .init(entriesChecked: checked, lastHash: previous, firstBreak: .init(sequence: sequence ?? expected, reason: reason))
         }
-        let columns = (Self.hashedColumns + ["previous_hash", "hash", "mac"]).map { SQLColumn($0) }
-        while true {
-            let after = expected - 1
-            let rows = try await database.read { db in
-                try await db.select().columns(columns).from("audit_entries")
-                    .where("sequence", .greaterThan, SQLBind(after)).orderBy("sequence").limit(chunkSize).all()
-            }
-            for row in rows {
-                guard let stored = try? StoredAuditRow(row) else { return broken("the entry cannot be read") }
-                if stored.sequence > expected { return broken("the entry is missing (the next entry is \(stored.sequence))") }
-                if stored.previousHash != previous {
-                    return broken("the entry does not follow entry \(expected - 1): it was inserted, reordered or the one before it was removed")
+        // The next chunk is read while this one is hashed: reading and hashing take about the same
+        // time, and the machine has more than one core.
+        var pending: Task<Chunk, any Error>? = fetch(after: 0, chunkSize: chunkSize)
+        while let task = pending {
+            let chunk = try await task.value
+            pending = chunk.rows.count == chunkSize ? chunk.lastSequence.map { fetch(after: $0, chunkSize: chunkSize) } : nil
+            for row in chunk.rows {
+                if let reason = problem(with: row, expected: expected, previous: previous, keyedFrom: keyedFrom, checkpoints: wanted) {
+                    pending?.cancel()
+                    return broken(reason)
                 }
-                if AuditChain.hash(previousHash: previous, storedFields: stored.fields) != stored.hash {
-                    return broken("the entry was altered after it was written")
-                }
-                if let keys, stored.sequence >= keyedFrom {
-                    guard let mac = stored.mac, SecretToken.constantTimeEquals(mac, keys.auditMAC(of: stored.hash)) else {
-                        return broken("the entry's MAC does not match the audit key: it was forged or the chain recomputed "
-                                      + "(or this is not the server's secrets file)")
-                    }
-                }
-                if let checkpoint = wanted[stored.sequence], checkpoint.hash != stored.hash {
-                    return broken("the entry differs from the signed checkpoint of \(Self.time(checkpoint.at)): the trail was rewritten")
-                }
-                previous = stored.hash
+                previous = row!.hash
                 expected += 1
                 checked += 1
             }
-            if rows.count < chunkSize { break }
         }
         let last = expected - 1
         if headSequence != last || headHash != previous {
@@ -103,13 +89,66 @@ public struct AuditVerifier: Sendable {
         return .init(entriesChecked: checked, lastHash: previous, firstBreak: nil)
     }
 
+    /// Why `row` breaks the chain at entry `expected` after `previous`, or nil when it holds.
+    private func problem(with row: StoredAuditRow?, expected: Int64, previous: String, keyedFrom: Int64,
+                         checkpoints: [Int64: AuditCheckpoint]) -> String? {
+        guard let stored = row else { return "the entry cannot be read" }
+        if stored.sequence > expected { return "the entry is missing (the next entry is \(stored.sequence))" }
+        if stored.previousHash != previous {
+            return "the entry does not follow entry \(expected - 1): it was inserted, reordered or the one before it was removed"
+        }
+        if AuditChain.hash(previousHash: previous, storedFields: stored.fields) != stored.hash {
+            return "the entry was altered after it was written"
+        }
+        if let keys, stored.sequence >= keyedFrom {
+            guard let mac = stored.mac, SecretToken.constantTimeEquals(mac, keys.auditMAC(of: stored.hash)) else {
+                return "the entry's MAC does not match the audit key: it was forged or the chain recomputed "
+                    + "(or this is not the server's secrets file)"
+            }
+        }
+        if let checkpoint = checkpoints[stored.sequence], checkpoint.hash != stored.hash {
+            return "the entry differs from the signed checkpoint of \(Self.time(checkpoint.at)): the trail was rewritten"
+        }
+        return nil
+    }
+
+    /// One chunk of entries in sequence order (nil for a row that cannot be read), and the last
+    /// row's sequence number for the next chunk's start.
+    struct Chunk: Sendable {
+        let rows: [StoredAuditRow?]
+        let lastSequence: Int64?
+    }
+
+    /// Starts reading up to `chunkSize` entries after `after`. On SQLite the values are read as the
+    /// engine holds them; elsewhere through SQLKit.
+    private func fetch(after: Int64, chunkSize: Int) -> Task<Chunk, any Error> {
+        let database = database
+        return Task {
+            let columns = Self.hashedColumns + ["previous_hash", "hash", "mac"]
+            if let chunk = try await database.readSQLite({ connection -> Chunk in
+                let rows = try await connection.query(
+                    "SELECT \(columns.joined(separator: ", ")) FROM audit_entries WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
+                    [.integer(Int(after)), .integer(chunkSize)])
+                return Chunk(rows: rows.map { StoredAuditRow(sqlite: $0) }, lastSequence: rows.last?.column("sequence")?.integer.map(Int64.init))
+            }) {
+                return chunk
+            }
+            let rows = try await database.read { db in
+                try await db.select().columns(columns.map { SQLColumn($0) }).from("audit_entries")
+                    .where("sequence", .greaterThan, SQLBind(after)).orderBy("sequence").limit(chunkSize).all()
+            }
+            return Chunk(rows: rows.map { try? StoredAuditRow($0) },
+                         lastSequence: try rows.last.flatMap { try $0.decode(column: "sequence", as: Int64?.self) })
+        }
+    }
+
     private static func time(_ milliseconds: Int64) -> String {
         ISO8601DateFormatter().string(from: Date(millisecondsSince1970: milliseconds))
     }
 }
 
 /// One row of `audit_entries` as its texts are stored.
-struct StoredAuditRow {
+struct StoredAuditRow: Sendable {
     let sequence: Int64
     let fields: [String?]
     let previousHash: String
@@ -130,5 +169,26 @@ struct StoredAuditRow {
         self.previousHash = previousHash
         self.hash = hash
         self.mac = try row.decode(column: "mac", as: String?.self)
+    }
+
+    /// The row from SQLite's own values, nil when a required value is missing. Texts are taken as
+    /// stored; the two integers are written in decimal as the hash covers them.
+    init?(sqlite row: SQLiteRow) {
+        guard let sequence = row.column("sequence")?.integer, let occurredAt = row.column("occurred_at")?.integer,
+              let previousHash = row.column("previous_hash")?.string, let hash = row.column("hash")?.string else { return nil }
+        var fields: [String?] = [String(sequence), String(occurredAt)]
+        fields.reserveCapacity(AuditVerifier.hashedColumns.count)
+        for column in AuditVerifier.hashedColumns.dropFirst(2) {
+            switch row.column(column) {
+            case .text(let text)?: fields.append(text)
+            case .null?, nil: fields.append(nil)
+            case let other?: fields.append(other.string)
+            }
+        }
+        self.sequence = Int64(sequence)
+        self.fields = fields
+        self.previousHash = previousHash
+        self.hash = hash
+        self.mac = row.column("mac")?.string
     }
 }

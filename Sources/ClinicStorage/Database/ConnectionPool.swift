@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import SQLiteKit
 
 /// One open connection to the database, whichever engine it is.
 struct PooledConnection: Sendable {
@@ -13,6 +14,9 @@ struct PooledConnection: Sendable {
     /// True for a network connection the server can drop (PostgreSQL): work on it is watched so
     /// that a query the driver never answers after the server went away fails instead of hanging.
     var canBeLost = false
+    /// The SQLite connection itself, for the few scans that read rows by the engine's own values
+    /// instead of through SQLKit's generic decoding (see ``ClinicDatabase/readSQLite(_:)``).
+    var sqlite: SQLiteConnection?
 }
 
 /// A bounded set of connections lent out one task at a time.

@@ -71,7 +71,7 @@ struct QuestionnaireReminderTests {
 
     @Test("The link stays open until an hour after the start, within the clinic's link lifetime (clinic policy)", arguments: [
         // (seconds until start, clinic link lifetime, expected hours)
-        (7200.0, 72, 3), (7201.0, 72, 4), (600.0, 72, 2), (0.0, 72, 1), (-3600.0, 72, 1), (36_000.0, 4, 4), (Double.infinity, 72, 1),
+        (7200.0, 72, 3), (7201.0, 72, 4), (600.0, 72, 2), (0.0, 72, 1), (-3600.0, 72, 1), (36_000.0, 4, 4), (Double.infinity, 72, 72), (Double.nan, 72, 1),
     ])
     func lifetime(untilStart: Double, clinicLifetime: Int, expected: Int) {
         let now = Date(timeIntervalSince1970: 1_795_359_600)

@@ -34,7 +34,8 @@ public enum QuestionnaireReminder {
     /// an hour after the start, rounded up, at least 1 and at most the clinic's `linkLifetimeHours`.
     public static func lifetimeHours(now: Date, start: Date, linkLifetimeHours: Int) -> Int {
         let seconds = start.timeIntervalSince(now)
-        let untilStart = seconds.isFinite && seconds > 0 ? Int((min(seconds, 720 * 3600) / 3600).rounded(.up)) : 0
-        return max(1, min(untilStart + 1, linkLifetimeHours))
+        // Saturating: a start centuries away (or not a number) cannot trap; the clinic's lifetime caps it anyway.
+        let untilStart = seconds > 0 ? Int(rounding: seconds / 3600, .up) : 0
+        return max(1, min(untilStart, linkLifetimeHours - 1) + 1)
     }
 }

@@ -33,6 +33,10 @@ class ScheduleFlow(BrowserFlow):
     def week_view_shows_bookings_and_the_conflict(self):
         self.sign_in(*self.credentials["front_desk"])
         self.assert_signed_in()
+        # The front desk reaches the calendar from the day's sessions.
+        self.open("/sessions")
+        self.click_and_wait("//a[@id='calendar-link']")
+        assert self.url_path() == "/schedule", f"on {self.path()}"
         today = datetime.date.today()
         seen = []
         for week in (today, today + datetime.timedelta(days=7)):

@@ -17,6 +17,8 @@ struct DemoCommand: AsyncParsableCommand {
     var loadTestChairs: Int?
     @Option(help: "Spread the synthetic patients over this many clinics of a network (2–10; PostgreSQL only).")
     var networkClinics: Int?
+    @Option(help: "Also give the calendar this many chairs, nurses on shift for them, and a year of past sessions booked into them (load tests of course proposals).")
+    var scheduleChairs: Int?
 
     func validate() throws {
         if let patients, patients < 0 || patients > 10_000_000 {
@@ -27,6 +29,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if let loadTestChairs, !(1...500).contains(loadTestChairs) {
             throw ValidationError("--load-test-chairs must be from 1 to 500.")
+        }
+        if let scheduleChairs, !(1...200).contains(scheduleChairs) {
+            throw ValidationError("--schedule-chairs must be from 1 to 200.")
         }
     }
 
@@ -56,6 +61,10 @@ struct DemoCommand: AsyncParsableCommand {
                 let credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: Date())
                 if summary.patientsAdded > 0 { try await DemoRegister.load(database: database, now: Date()) }
                 try await DemoSchedule.load(in: database, bcryptCost: settings.bcryptCost, now: Date())
+                if let scheduleChairs {
+                    let year = try await DemoSchedule.loadYear(in: database, chairs: scheduleChairs, bcryptCost: settings.bcryptCost, now: Date())
+                    print("Calendar: \(year.chairs) chairs, \(year.nurses) nurses on shift, \(year.bookings) past sessions of the last year booked into chairs.")
+                }
                 print(DemoAccounts.announcement(credentials), terminator: "")
             } catch {
                 await database.shutDown()

@@ -149,7 +149,7 @@ struct ScheduleCommand: AsyncParsableCommand {
 
     struct Reminders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Appointment reminders of a day: sent, skipped or failed; --send sends the ones due now (SMTP relay or the outbox).")
+            abstract: "Appointment reminders and questionnaire links of a day: sent, skipped or failed; --send sends the ones due now (SMTP relay or the outbox).")
         @OptionGroup var options: ServerOptions
         @Option(help: "The appointments' day, YYYY-MM-DD (default: tomorrow where the clinic is).") var date: String?
         @Flag(help: "Send the reminders due now before listing.") var send = false
@@ -165,7 +165,9 @@ struct ScheduleCommand: AsyncParsableCommand {
                     if send {
                         let outcome = try await ReminderService(services: ClinicServices(database: database, settings: settings)).sendDue()
                         print("Reminders: \(outcome.sent) sent, \(outcome.skipped) skipped (no contact), \(outcome.failed) failed.")
-                        if outcome.failed > 0 { throw CommandSupport.fail("\(outcome.failed) reminder(s) failed; see the list below.", code: 1) }
+                        print("Questionnaire links: \(outcome.linksSent) sent, \(outcome.linksSkipped) skipped, \(outcome.linksFailed) failed.")
+                        let failed = outcome.failed + outcome.linksFailed
+                        if failed > 0 { throw CommandSupport.fail("\(failed) reminder(s) failed; see the list below.", code: 1) }
                     }
                     let zone = clinic.settings.resolvedTimeZone
                     let day = date.flatMap(CalendarDate.init(iso:)) ?? CalendarDate(instant: Date(), in: zone).adding(days: 1)
@@ -173,7 +175,8 @@ struct ScheduleCommand: AsyncParsableCommand {
                                                                                             to: day.adding(days: 1).startInstant(in: zone))
                     if records.isEmpty { return print("No reminders for appointments on \(day.iso).") }
                     for record in records {
-                        print("\(record.startsAt.formatted(.iso8601))  \(record.status.rawValue)  \(record.channel ?? "–")"
+                        let carrying = record.instruments.isEmpty ? "" : " (\(record.instruments.map(\.rawValue).joined(separator: ", ")))"
+                        print("\(record.startsAt.formatted(.iso8601))  \(record.kind.rawValue)\(carrying)  \(record.status.rawValue)  \(record.channel ?? "–")"
                               + "  session \(record.sessionID.uuidString.lowercased())\(record.detail.map { "  \($0)" } ?? "")")
                     }
                 }

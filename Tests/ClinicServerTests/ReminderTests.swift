@@ -87,6 +87,93 @@ struct ReminderTests {
         }
     }
 
+    /// Monday 23 November 2026 at 08:00 UTC: two hours before the booked session.
+    private static let mondayMorning = Fixtures.now.addingTimeInterval(17 * 3600)
+
+    @Test("Before the session, the PHQ-9 the plan asks for goes as a one-time link through the outbox, once, audited and revocable")
+    func questionnaireLinks() async throws {
+        let outbox = RecordingOutbox()
+        try await TestApp.withServices(outbox: outbox, now: { Self.mondayMorning }) { services in
+            let (patient, _) = try await Self.bookedPatient(services)
+            let desk = try await TestUsers.make(services, role: .frontDesk)
+            let admin = try await TestUsers.make(services, role: .administrator)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/api/v1/schedule/reminders/policy", method: .put, headers: admin.json,
+                                         body: ByteBuffer(string: #"{"enabled":true,"hoursBefore":24,"place":"","questionnaireHoursBefore":13}"#)) {
+                    #expect($0.status == .unprocessableContent && Self.body($0).contains("questionnaireHoursBefore"))
+                }
+                try await client.execute(uri: "/api/v1/schedule/reminders/policy", method: .get, headers: desk.api) {
+                    #expect(Self.body($0).contains(#""questionnaireHoursBefore":3"#) && Self.body($0).contains(#""questionnaireLinks":true"#))
+                }
+                try await client.execute(uri: "/api/v1/schedule/reminders/send", method: .post, headers: desk.api) { response in
+                    #expect(Self.body(response).contains(#""linksSent":1"#) && Self.body(response).contains(#""sent":1"#), "\(Self.body(response))")
+                }
+                try await client.execute(uri: "/api/v1/schedule/reminders/send", method: .post, headers: desk.api) { response in
+                    #expect(Self.body(response).contains(#""linksSent":0"#), "never twice")
+                }
+                try await client.execute(uri: "/api/v1/schedule/reminders?date=2026-11-23", method: .get, headers: desk.api) { response in
+                    let text = Self.body(response)
+                    #expect(text.contains(#""kind":"questionnaire""#) && text.contains(#""instruments":["phq9"]"#) && text.contains(#""kind":"appointment""#),
+                            "\(text)")
+                }
+                let messages = outbox.messages.filter { $0.subject == "Your questionnaire" }
+                #expect(messages.count == 1 && outbox.messages.count == 2, "the appointment reminder and one questionnaire link")
+                let message = try #require(messages.first)
+                #expect(message.channel == .email && message.recipient == "ada@example.org")
+                #expect(message.body.hasPrefix("KetaClinic: please answer your questionnaire at ") && message.body.hasSuffix("It works once."))
+                for clinical in ["PHQ", "ketamine", "IV", "dose", "depression"] { #expect(!message.body.contains(clinical), "\(clinical)") }
+                // The code in the message opens the link the staff see on the patient's page, open until an hour after the start.
+                let address = try #require(message.body.split(separator: " ").first { $0.contains("/r/") })
+                let code = String(address.split(separator: "/").last ?? "")
+                let found = try await services.selfReportLinks.link(code: code)
+                let link = try #require(found)
+                #expect(link.patientID == patient.id && link.instruments == [.phq9])
+                #expect(link.expiresAt == Self.mondayMorning.addingTimeInterval(3 * 3600))
+                #expect(try await services.selfReportLinks.links(patientID: patient.id).map(\.id) == [link.id])
+                #expect(try await services.selfReportLinks.revoke(link.id, patientID: patient.id, stamp: Fixtures.stamp), "revocable like a staff link")
+                let audit = try await services.audit.page(AuditFilter(patientID: patient.id), limit: 50).map(\.event.summary)
+                #expect(audit.contains { $0.hasPrefix("self-report link for phq9") } && audit.contains("questionnaire link (phq9) sent by email for 2026-11-23 10:00–12:00"),
+                        "\(audit)")
+            }
+        }
+    }
+
+    @Test("No questionnaire link when the PHQ-9 is already answered that day (recorded as skipped), when turned off, or before the session's day")
+    func questionnaireNotDue() async throws {
+        let outbox = RecordingOutbox()
+        try await TestApp.withServices(outbox: outbox, now: { Self.mondayMorning }) { services in
+            let (patient, _) = try await Self.bookedPatient(services)
+            let score = try InstrumentScoring.score(.phq9, answers: [1, 1, 1, 1, 1, 1, 1, 1, 1])
+            _ = try await services.scales.record([ScaleResponse(id: UUID(), patientID: patient.id, score: score, administeredOn: Fixtures.today.adding(days: 1),
+                                                                recordedAt: Self.mondayMorning, source: .staff, recordedByName: "Nurse")],
+                                                 stamp: Fixtures.stamp)
+            #expect(try await ReminderService(services: services).sendDue() == ReminderService.Outcome(sent: 1, linksSkipped: 1))
+            let clinic = try #require(try await services.clinics.primaryClinic())
+            let records = try await ReminderRepository(database: services.database).records(in: clinic.id, from: Self.mondayMorning,
+                                                                                            to: Self.mondayMorning.addingTimeInterval(86_400))
+            #expect(records.last?.kind == .questionnaire && records.last?.status == .skipped
+                    && records.last?.detail == "no self-report questionnaire due before this session")
+            #expect(try await services.selfReportLinks.links(patientID: patient.id).isEmpty, "no link issued")
+        }
+        try await TestApp.withServices(outbox: outbox, now: { Self.mondayMorning }) { services in
+            let (patient, _) = try await Self.bookedPatient(services)
+            let clinic = try #require(try await services.clinics.primaryClinic())
+            try await ReminderRepository(database: services.database).update(
+                ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: nil, questionnaireLinks: false), of: clinic.id, stamp: Fixtures.stamp)
+            #expect(try await ReminderService(services: services).sendDue() == ReminderService.Outcome(sent: 1))
+            #expect(try await services.selfReportLinks.links(patientID: patient.id).isEmpty)
+        }
+        // 12 hours before a 10:00 session is still Sunday: the link waits for the session's day.
+        try await TestApp.withServices(outbox: outbox, now: { Self.mondayMorning.addingTimeInterval(-10 * 3600) }) { services in
+            _ = try await Self.bookedPatient(services)
+            let clinic = try #require(try await services.clinics.primaryClinic())
+            try await ReminderRepository(database: services.database).update(
+                ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: nil, questionnaireHoursBefore: 12), of: clinic.id, stamp: Fixtures.stamp)
+            #expect(try await ReminderService(services: services).sendDue() == ReminderService.Outcome(sent: 1))
+        }
+    }
+
     @Test("With the clinic's SMTP relay configured, the reminder is delivered over SMTP (aiosmtpd from PyPI as the relay)")
     func smtpDelivery() async throws {
         guard let relay = try LocalSMTPServer.start() else {
@@ -112,6 +199,21 @@ struct ReminderTests {
             #expect(body.contains("a reminder of your appointment on Monday 23 November 2026 at 10:00, at KetaClinic, Riverside, 2nd floor."), "\(body)")
             #expect(try await ReminderService(services: services).sendDue() == ReminderService.Outcome(), "never sent twice")
         }
+        // The questionnaire link over the same relay (the appointment reminder is not due yet at 1 hour).
+        try await TestApp.withServices(now: { Self.mondayMorning }) { services in
+            let (patient, _) = try await Self.bookedPatient(services)
+            let clinic = try #require(try await services.clinics.primaryClinic())
+            try await ReminderRepository(database: services.database).update(
+                ReminderPolicy(enabled: true, hoursBefore: 1, place: "", smtp: SMTPRelay(host: "127.0.0.1", port: relay.port, sender: "desk@riverside.example")),
+                of: clinic.id, stamp: Fixtures.stamp)
+            #expect(try await ReminderService(services: services).sendDue() == ReminderService.Outcome(linksSent: 1))
+            let received = try await relay.waitForMessage(number: 2)
+            #expect(received.contains("Subject: Your questionnaire") && received.contains("To: <ada@example.org>"), "\(received)")
+            let body = LocalSMTPServer.decodedBody(received)
+            #expect(body.hasPrefix("KetaClinic: please answer your questionnaire at ") && !body.contains("PHQ"), "\(body)")
+            #expect(try await services.selfReportLinks.links(patientID: patient.id).count == 1)
+            #expect(try await ReminderService(services: services).sendDue() == ReminderService.Outcome(), "never sent twice")
+        }
         // A relay that is not listening: the reminder is recorded as failed with the reason.
         try await TestApp.withServices { services in
             _ = try await Self.bookedPatient(services)
@@ -123,6 +225,17 @@ struct ReminderTests {
             let records = try await ReminderRepository(database: services.database).records(in: clinic.id, from: Fixtures.now,
                                                                                             to: Fixtures.now.addingTimeInterval(86_400))
             #expect(records.first?.status == .failed && records.first?.detail?.isEmpty == false)
+        }
+        // A questionnaire link the relay never took is withdrawn at once, so its code opens nothing.
+        try await TestApp.withServices(now: { Self.mondayMorning }) { services in
+            let (patient, _) = try await Self.bookedPatient(services)
+            let clinic = try #require(try await services.clinics.primaryClinic())
+            try await ReminderRepository(database: services.database).update(
+                ReminderPolicy(enabled: true, hoursBefore: 1, place: "", smtp: SMTPRelay(host: "127.0.0.1", port: 9, sender: "desk@riverside.example")),
+                of: clinic.id, stamp: Fixtures.stamp)
+            #expect(try await ReminderService(services: services).sendDue() == ReminderService.Outcome(linksFailed: 1))
+            let links = try await services.selfReportLinks.links(patientID: patient.id)
+            #expect(links.count == 1 && links.first?.revokedAt != nil)
         }
     }
 }
@@ -182,14 +295,14 @@ final class LocalSMTPServer: @unchecked Sendable {
         return probe.terminationStatus == 0
     }
 
-    /// The first message received (headers and body as the server printed them), waiting up to 10 s.
-    func waitForMessage() async throws -> String {
+    /// The `number`th message received (headers and body as the server printed them), waiting up to 10 s.
+    func waitForMessage(number: Int = 1) async throws -> String {
         for _ in 0..<100 {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            if let start = text.range(of: "---------- MESSAGE FOLLOWS ----------"), let end = text.range(of: "------------ END MESSAGE ------------"),
-               start.upperBound <= end.lowerBound {
-                return String(text[start.upperBound..<end.lowerBound])
-            }
+            let messages = text.components(separatedBy: "---------- MESSAGE FOLLOWS ----------").dropFirst()
+                .filter { $0.contains("------------ END MESSAGE ------------") }
+                .map { $0.components(separatedBy: "------------ END MESSAGE ------------")[0] }
+            if messages.count >= number { return messages[messages.startIndex + number - 1] }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw SMTPClient.Failure(description: "aiosmtpd received no message")

@@ -348,5 +348,51 @@ struct ScheduleRepositoryTests {
             #expect(audit.contains("appointment reminder sent by email for 2026-11-23 10:00–12:00"))
         }
     }
-}
 
+    @Test("Questionnaire links: claimed apart from the appointment reminder, by exactly one of two instances; the record names the link and instruments",
+          arguments: TestDatabases.engines)
+    func questionnaireClaims(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let chair = try await s.schedule.addChair(named: "Chair 1", to: s.clinic.id, stamp: Fixtures.stamp)
+            for weekday in Weekday.mondayToFriday {
+                try await s.schedule.addShift(userID: s.nurse.id, weekday: weekday, span: fullDay(), to: s.clinic.id, stamp: Fixtures.stamp)
+            }
+            let (ada, sessions) = try await patientWithPlan(database, s, given: "Ada")
+            let booking = Booking(sessionID: sessions[0].id, patientID: ada, chairID: chair.id, slot: slot("2026-11-23", 10), treatment: .ivKetamine)
+            try await s.schedule.book(booking, in: s.clinic.id, timeZone: utc, now: Fixtures.now, stamp: Fixtures.stamp)
+            let reminders = ReminderRepository(database: database)
+            // The appointment reminder is sent: the questionnaire link is still due (its own record).
+            let appointment = try #require(try await reminders.due(in: s.clinic.id, now: Fixtures.now, hoursBefore: 24).first)
+            #expect(try await reminders.claim(appointment, clinicID: s.clinic.id, instance: "a", now: Fixtures.now))
+            try await reminders.finish(appointment, status: .sent, channel: "email", recipient: "•••org", detail: nil, stamp: Fixtures.stamp)
+            let monday8 = Fixtures.now.addingTimeInterval(17 * 3600)
+            let due = try await reminders.due(in: s.clinic.id, now: monday8, hoursBefore: 3, kind: .questionnaire)
+            #expect(due.map(\.sessionID) == [sessions[0].id])
+            let item = try #require(due.first)
+
+            let secondInstance = try ClinicDatabase(location: database.location, poolSize: 2, logger: TestDatabases.quietLogger,
+                                                    keys: database.configuredKeys)
+            let other = ReminderRepository(database: secondInstance)
+            let clinicID = s.clinic.id
+            async let first = reminders.claim(item, clinicID: clinicID, instance: "a", now: monday8, kind: .questionnaire)
+            async let second = other.claim(item, clinicID: clinicID, instance: "b", now: monday8, kind: .questionnaire)
+            let won = try await [first, second]
+            await secondInstance.shutDown()
+            #expect(won.filter { $0 }.count == 1, "exactly one instance issues and sends the link")
+            #expect(try await reminders.due(in: s.clinic.id, now: monday8, hoursBefore: 3, kind: .questionnaire).isEmpty)
+            let (link, _) = try await SelfReportLinkRepository(database: database).create(patientID: ada, instruments: [.phq9], lifetimeHours: 3,
+                                                                                          stamp: Fixtures.stamp)
+            try await reminders.finish(item, status: .sent, channel: "sms", recipient: "•••100", detail: nil, stamp: Fixtures.stamp,
+                                       kind: .questionnaire, linkID: link.id, instruments: [.phq9])
+            #expect(try await !reminders.claim(item, clinicID: clinicID, instance: "c", now: monday8.addingTimeInterval(3600), kind: .questionnaire),
+                    "sent: never again")
+            let records = try await reminders.records(in: s.clinic.id, from: Fixtures.now, to: Fixtures.now.addingTimeInterval(86_400))
+            #expect(records.map(\.kind) == [.appointment, .questionnaire])
+            #expect(records.last?.linkID == link.id && records.last?.instruments == [.phq9] && records.last?.channel == "sms")
+            #expect(records.first?.linkID == nil && records.first?.instruments == [])
+            let audit = try await AuditTrail(database: database).page(AuditFilter(patientID: ada), limit: 50).map(\.event.summary)
+            #expect(audit.contains("questionnaire link (phq9) sent by sms for 2026-11-23 10:00–12:00"), "\(audit)")
+        }
+    }
+}

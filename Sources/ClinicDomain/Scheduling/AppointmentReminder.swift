@@ -32,22 +32,55 @@ public struct ReminderPolicy: Codable, Equatable, Sendable {
     /// The clinic's mail relay; nil sends email through the server's outbox (logged unless a gateway
     /// is configured).
     public var smtp: SMTPRelay?
+    /// False stops the self-report questionnaire links sent before sessions (the appointment
+    /// reminders go on). Clinic setting, default on.
+    public var questionnaireLinks: Bool
+    /// How many hours before the start the questionnaire link goes (never before the session's day
+    /// begins): clinic policy, default 3, 1–12.
+    public var questionnaireHoursBefore: Int
 
     /// Creates a policy.
-    public init(enabled: Bool, hoursBefore: Int, place: String, smtp: SMTPRelay?) {
+    public init(enabled: Bool, hoursBefore: Int, place: String, smtp: SMTPRelay?,
+                questionnaireLinks: Bool = ReminderPolicy.defaultQuestionnaireLinks,
+                questionnaireHoursBefore: Int = ReminderPolicy.defaultQuestionnaireHoursBefore) {
         self.enabled = enabled
         self.hoursBefore = hoursBefore
         self.place = place
         self.smtp = smtp
+        self.questionnaireLinks = questionnaireLinks
+        self.questionnaireHoursBefore = questionnaireHoursBefore
     }
 
-    /// A new clinic's policy: reminders on, 24 hours before (clinic policy), no relay.
+    /// Questionnaire links before sessions are on unless the clinic turns them off.
+    public static let defaultQuestionnaireLinks = true
+    /// Clinic policy (no source sets it, NOT FOUND): 3 hours, so the patient answers on the day,
+    /// before dosing, as the measurement schedule's before-session window asks.
+    public static let defaultQuestionnaireHoursBefore = 3
+
+    /// A new clinic's policy: reminders on, 24 hours before (clinic policy), no relay; questionnaire
+    /// links 3 hours before (clinic policy).
     public static let defaults = ReminderPolicy(enabled: true, hoursBefore: 24, place: "", smtp: nil)
+
+    private enum CodingKeys: String, CodingKey { case enabled, hoursBefore, place, smtp, questionnaireLinks, questionnaireHoursBefore }
+
+    /// Decodes a policy; a policy stored before questionnaire links existed (or a request leaving
+    /// them out) gets their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try container.decode(Bool.self, forKey: .enabled)
+        hoursBefore = try container.decode(Int.self, forKey: .hoursBefore)
+        place = try container.decode(String.self, forKey: .place)
+        smtp = try container.decodeIfPresent(SMTPRelay.self, forKey: .smtp)
+        questionnaireLinks = try container.decodeIfPresent(Bool.self, forKey: .questionnaireLinks) ?? Self.defaultQuestionnaireLinks
+        questionnaireHoursBefore = try container.decodeIfPresent(Int.self, forKey: .questionnaireHoursBefore)
+            ?? Self.defaultQuestionnaireHoursBefore
+    }
 
     /// The policy, or a field error for each value out of range.
     public func validated() throws(FieldErrors) -> ReminderPolicy {
         var errors = FieldErrors()
         if !(1...168).contains(hoursBefore) { errors.add("hoursBefore", "Enter 1 to 168 hours.") }
+        if !(1...12).contains(questionnaireHoursBefore) { errors.add("questionnaireHoursBefore", "Enter 1 to 12 hours.") }
         if place.count > 200 || place.contains(where: \.isNewline) { errors.add("place", "Give the place on one line, up to 200 characters.") }
         if let smtp {
             let host = smtp.host.trimmingCharacters(in: .whitespaces)

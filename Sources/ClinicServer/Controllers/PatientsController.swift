@@ -83,6 +83,7 @@ struct PatientsController: Sendable {
                                                  canCorrectIdentity: context.identity.can(.patientsRegister),
                                                  plan: plan, nextSession: nextSession, canPlan: context.identity.can(.dosingUse))
         model.openAlerts = try await services.scales.alerts(patientID: chart.summary.id).filter(\.isOpen)
+        model.canBook = context.identity.can(.scheduleBook)
         model.emergencyAccesses = try await EmergencyAccessRepository(database: services.database).grants(patientID: chart.summary.id)
             .filter { services.now().timeIntervalSince($0.grantedAt) < 30 * 86_400 }
         let html = PatientChartPage.render(model,
@@ -118,6 +119,7 @@ struct PatientsController: Sendable {
                                                   canBreakGlass: context.identity.can(.patientsEmergencyAccess))
         model.reason = reason
         model.errors = errors
+        model.canBook = context.identity.can(.scheduleBook)
         let html = PatientDemographicsPage.render(model, context: pageContext(clinic, request, context))
         return WebResponses.consumingFlash(WebResponses.page(html, status: errors.isEmpty ? .ok : .unprocessableContent), from: request)
     }

@@ -161,15 +161,16 @@ struct ScalesController: Sendable {
 
     /// Sends the link by SMS or email through the outbox when asked and the contact details allow.
     private func send(_ channel: String?, address: String, code: String, chart: PatientChart, clinic: Clinic) async throws -> String? {
-        let body = "\(clinic.settings.name): please answer your questionnaire at \(address) (code \(code)). It works once."
+        let text = SelfReportInvitation(clinicName: clinic.settings.name, address: address, code: code)
+        let body = text.body
         switch channel {
         case "sms":
             guard let phone = chart.record.contact?.phone else { return "Not sent: the patient has no phone number on file." }
-            await services.outbox.send(OutboxMessage(channel: .sms, recipient: phone, subject: "Questionnaire", body: body))
+            await services.outbox.send(OutboxMessage(channel: .sms, recipient: phone, subject: text.smsSubject, body: body))
             return "Sent by SMS to \(phone)."
         case "email":
             guard let email = chart.record.contact?.email else { return "Not sent: the patient has no email address on file." }
-            await services.outbox.send(OutboxMessage(channel: .email, recipient: email, subject: "Your questionnaire", body: body))
+            await services.outbox.send(OutboxMessage(channel: .email, recipient: email, subject: text.emailSubject, body: body))
             return "Sent by email to \(email)."
         default:
             return nil

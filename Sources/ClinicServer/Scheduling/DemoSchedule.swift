@@ -7,8 +7,13 @@ import Foundation
 /// Monday to Friday 08:00–18:00, the scheduled sessions of the coming week booked into chairs, and
 /// two nurses' absence on the busiest booked day, so the week view shows a booking that now breaks
 /// the nurse:chair ratio (the conflict the front desk must resolve). Esketamine patients have their
-/// REMS enrolment on file, so their sessions can be checked in.
+/// REMS enrolment on file, so their sessions can be checked in. One course is left for the front desk
+/// to book: Walter Waiting's plan was signed this morning for a first session today, and the rest of
+/// his course has no chair yet (his course page proposes the slots).
 public enum DemoSchedule {
+    /// The family name of the demo patient whose signed course is left unbooked.
+    public static let unbookedFamilyName = "Waiting"
+
     /// Loads the calendar when the clinic has no shifts yet; returns how many sessions it booked.
     @discardableResult
     public static func load(in database: ClinicDatabase, bcryptCost: Int, now: Date) async throws -> Int {
@@ -58,8 +63,10 @@ public enum DemoSchedule {
         }
         let upcoming = try await plans.sessions(from: today.adding(days: 1), through: today.adding(days: 7)).filter { $0.state == .scheduled }
         var booked = 0
+        let patients = SQLPatientRepository(database: database)
         for (patientID, sessions) in Dictionary(grouping: upcoming, by: \.patientID).sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
-            guard let plan = try await plans.latest(patientID: patientID) else { continue }
+            guard let plan = try await plans.latest(patientID: patientID),
+                  try await patients.find(patientID, in: clinic.id)?.registration.familyName != unbookedFamilyName else { continue }
             let ours = sessions.filter { $0.planID == plan.id }
             let book = try await schedule.book(of: clinic.id, from: today, through: today.adding(days: 21), timeZone: zone)
             let proposed = CourseBooking.propose(ours.map { SessionToBook(sessionID: $0.id, number: $0.number, plannedDate: $0.date) },

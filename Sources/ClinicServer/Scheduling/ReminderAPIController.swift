@@ -3,8 +3,9 @@ import ClinicStorage
 import Foundation
 import Hummingbird
 
-/// Appointment reminders as JSON under `/api/v1/schedule/reminders`: the clinic's reminder policy
-/// (hours before, place, mail relay), the record of reminders for a day, and sending the due ones now.
+/// Appointment reminders and questionnaire links as JSON under `/api/v1/schedule/reminders`: the
+/// clinic's reminder policy (hours before, place, mail relay, questionnaire links), the record of
+/// both for a day, and sending the due ones now.
 struct ReminderAPIController: Sendable {
     typealias Context = StaffRequestContext
     let services: ClinicServices
@@ -19,6 +20,8 @@ struct ReminderAPIController: Sendable {
 
     /// One reminder as the front desk sees it: the appointment, where the reminder stands, never its text's recipient in full.
     struct RecordResource: Encodable {
+        /// `appointment` or `questionnaire`.
+        let kind: ReminderRepository.Kind
         let session: UUID
         let patient: UUID
         let startsAt: Date
@@ -26,6 +29,9 @@ struct ReminderAPIController: Sendable {
         let channel: String?
         let finishedAt: Date?
         let detail: String?
+        /// The self-report link issued and its instruments (questionnaire links only).
+        let link: UUID?
+        let instruments: [InstrumentID]?
     }
 
     @Sendable func policy(_ request: Request, context: Context) async throws -> Response {
@@ -48,8 +54,9 @@ struct ReminderAPIController: Sendable {
         let zone = clinic.settings.resolvedTimeZone
         let records = try await reminders.records(in: clinic.id, from: date.startInstant(in: zone), to: date.adding(days: 1).startInstant(in: zone))
         return try APIResponse.json(records.map {
-            RecordResource(session: $0.sessionID, patient: $0.patientID, startsAt: $0.startsAt, status: $0.status, channel: $0.channel,
-                           finishedAt: $0.finishedAt, detail: $0.detail)
+            RecordResource(kind: $0.kind, session: $0.sessionID, patient: $0.patientID, startsAt: $0.startsAt, status: $0.status, channel: $0.channel,
+                           finishedAt: $0.finishedAt, detail: $0.detail, link: $0.linkID,
+                           instruments: $0.kind == .questionnaire ? $0.instruments : nil)
         })
     }
 

@@ -31,16 +31,26 @@ public struct ReminderService: Sendable {
         public var skipped = 0
         /// The relay or outbox refused it.
         public var failed = 0
+        /// Questionnaire links issued and handed on.
+        public var linksSent = 0
+        /// Questionnaire links not sent: nothing due before the session, or no contact on file.
+        public var linksSkipped = 0
+        /// Questionnaire links the relay or outbox refused (the link is withdrawn).
+        public var linksFailed = 0
 
         /// Counts of each outcome.
-        public init(sent: Int = 0, skipped: Int = 0, failed: Int = 0) {
+        public init(sent: Int = 0, skipped: Int = 0, failed: Int = 0, linksSent: Int = 0, linksSkipped: Int = 0, linksFailed: Int = 0) {
             self.sent = sent
             self.skipped = skipped
             self.failed = failed
+            self.linksSent = linksSent
+            self.linksSkipped = linksSkipped
+            self.linksFailed = linksFailed
         }
     }
 
-    /// Sends every reminder due now in the clinic; returns how they ended.
+    /// Sends every reminder due now in the clinic, then every questionnaire link due before a
+    /// session; returns how they ended.
     @discardableResult
     public func sendDue() async throws -> Outcome {
         var outcome = Outcome()
@@ -81,6 +91,7 @@ public struct ReminderService: Sendable {
                 outcome.failed += 1
             }
         }
+        if policy.questionnaireLinks { try await sendQuestionnaireLinks(clinic: clinic, policy: policy, into: &outcome) }
         return outcome
     }
 }
@@ -101,9 +112,11 @@ struct ReminderScheduler: Service {
                 if Task.isCancelled { break }
                 do {
                     let outcome = try await service.sendDue()
-                    if outcome.sent + outcome.skipped + outcome.failed > 0 {
+                    if outcome.sent + outcome.skipped + outcome.failed + outcome.linksSent + outcome.linksSkipped + outcome.linksFailed > 0 {
                         logger.info("appointment reminders", metadata: ["sent": "\(outcome.sent)", "skipped": "\(outcome.skipped)",
-                                                                        "failed": "\(outcome.failed)"])
+                                                                        "failed": "\(outcome.failed)", "links sent": "\(outcome.linksSent)",
+                                                                        "links skipped": "\(outcome.linksSkipped)",
+                                                                        "links failed": "\(outcome.linksFailed)"])
                     }
                 } catch {
                     logger.error("appointment reminders failed", metadata: ["error": "\(error)"])

@@ -40,7 +40,8 @@ struct SessionController: Sendable {
             SessionDayPage.Row(sessionID: entry.record.session.id, patientName: entry.patient.listName, number: entry.record.session.number,
                                state: entry.record.session.state, chair: entry.record.chair, dose: entry.record.plannedDoseSummary)
         }
-        let html = SessionDayPage.render(date: date, rows: rows, context: WebResponses.pageContext(clinic, request, context, section: .sessions))
+        let html = SessionDayPage.render(date: date, rows: rows, context: WebResponses.pageContext(clinic, request, context, section: .sessions),
+                                         canBook: context.identity.can(.scheduleBook))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }
 

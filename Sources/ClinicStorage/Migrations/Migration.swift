@@ -60,6 +60,7 @@ public enum Migrations {
         createSessionPackages,
         createRemittances,
         createGoodFaithEstimates,
+        createQuestionnaireReminders,
         createCalendarFeeds,
     ]
 

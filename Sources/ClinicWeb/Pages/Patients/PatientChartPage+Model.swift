@@ -56,6 +56,8 @@ public struct PatientChartPage: Sendable {
         public var openAlerts: [SafetyAlert] = []
         /// Emergency ("break the glass") accesses to this record in the last 30 days, for the clinicians to see.
         public var emergencyAccesses: [EmergencyAccessGrant] = []
+        /// True when the viewer books sessions (the front desk): the chart links the plan's course booking.
+        public var canBook = false
 
         /// The patient.
         public var patient: PatientSummary { chart.summary }

@@ -43,6 +43,9 @@ extension PatientChartPage {
                      .a(.href("/sessions/\(session.id.uuidString.lowercased())"), .id("session-link"), .class("button"),
                         .text("Session \(session.number) (\(session.date.iso)): \(session.state.displayName.lowercased())"))
                  },
+                 .if(model.plan != nil && model.canBook,
+                     .a(.href("/schedule/patients/\(model.patient.id.uuidString.lowercased())"), .id("book-sessions-link"), .class("button secondary"),
+                        .text("Book sessions"))),
                  .if(model.plan == nil && model.canPlan,
                      .a(.href("\(base)/plans/new"), .id("plan-link"), .class("button secondary"), .text("Plan a course"))),
                  .if(model.canCorrectIdentity, .a(.href("\(base)/identity/edit"), .id("correct-identity"), .text("Correct identity"))),

@@ -38,6 +38,8 @@ public enum PatientDemographicsPage {
         public var reason: String = ""
         /// Errors of the emergency-access form.
         public var errors = FieldErrors()
+        /// True when the user books sessions (front desk): the bookings link the course booking page.
+        public var canBook = false
 
         /// Creates the model.
         public init(chart: PatientChart, today: CalendarDate, bookings: [Booking], canCorrectIdentity: Bool, canBreakGlass: Bool) {
@@ -75,7 +77,10 @@ public enum PatientDemographicsPage {
                      .if(model.bookings.isEmpty, .p(.text("No sessions booked.")),
                          else: .ul(.forEach(model.bookings) { booking in
                              .li(.text("Session \(booking.number): \(booking.date.iso), \(booking.state)"))
-                         }))),
+                         })),
+                     .if(model.canBook && !model.bookings.isEmpty,
+                         .p(.a(.href("/schedule/patients/\(patient.id.uuidString.lowercased())"), .id("book-sessions-link"), .class("button secondary"),
+                               .text("Book or move sessions"))))),
             .if(model.canBreakGlass, .section(
                 .id("emergency-access"), .attribute(named: "aria-labelledby", value: "emergency-heading"),
                 .h2(.id("emergency-heading"), .text("Emergency access")),

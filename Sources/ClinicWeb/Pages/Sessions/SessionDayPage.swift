@@ -30,8 +30,8 @@ public enum SessionDayPage {
         }
     }
 
-    /// Renders the list for `date`.
-    public static func render(date: CalendarDate, rows: [Row], context: PageContext) -> String {
+    /// Renders the list for `date`; `canBook` (the viewer books sessions) links the calendar's week.
+    public static func render(date: CalendarDate, rows: [Row], context: PageContext, canBook: Bool = false) -> String {
         Layout.page(
             title: "Sessions of \(date.iso)", context: context,
             content:
@@ -40,7 +40,8 @@ public enum SessionDayPage {
                  .a(.href("/sessions?date=\(date.adding(days: -1).iso)"), .text("← Previous day")), .text(" · "),
                  .a(.href("/sessions"), .text("Today")), .text(" · "),
                  .a(.href("/sessions?date=\(date.adding(days: 1).iso)"), .text("Next day →")), .text(" · "),
-                 .a(.href("/board"), .text("Chair board"))),
+                 .a(.href("/board"), .text("Chair board")),
+                 .if(canBook, .group(.text(" · "), .a(.href("/schedule?week=\(date.iso)"), .id("calendar-link"), .text("Calendar (bookings by chair)"))))),
             .if(rows.isEmpty, .p(.class("hint"), .text("No sessions are scheduled on this day."))),
             .if(!rows.isEmpty, .table(.class("data-table"), .id("session-day"),
                 .thead(.tr(.th("Patient"), .th("Session"), .th("Dose"), .th("Chair"), .th("State"), .th(""))),

@@ -88,7 +88,7 @@ def run_wrk(url: str, script: str, workdir: str, seconds: float, connections: in
         handle.write(script)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", path, url],
+    result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "-s", path, url],
                             capture_output=True, text=True, timeout=seconds + 60)
     elapsed = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -164,6 +164,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--database", help="postgres://… (an empty database); default a fresh SQLite file")
+    parser.add_argument("--perf", help="record a CPU profile of the server (perf record -g) during the full-load run into this file")
     parser.add_argument("--smoke", action="store_true", help="a few seconds, small sizes; checks the script works, not the targets")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -189,7 +190,14 @@ def main() -> int:
         noop = run_wrk(f"{server.base}/healthz", NOOP_LUA, workdir, options.seconds, options.connections, options.threads)
         body = json.dumps(json.dumps({"readings": [READING] * options.batch}))
         script = LUA % {"chairs": ", ".join(json.dumps(chair.replace(" ", "%20")) for chair in chairs), "body": body, "token": token}
+        recorder = None
+        if options.perf:
+            recorder = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(server.process.pid), "-o", options.perf],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         ingest = run_wrk(server.base, script, workdir, options.seconds, options.connections, options.threads)
+        if recorder:
+            recorder.send_signal(2)
+            recorder.wait(timeout=60)
         ingest["readings_per_second"] = (ingest["requests"] - ingest["status_errors"]) * options.batch / ingest["seconds"]
         acknowledged = (ingest["requests"] - ingest["status_errors"]) * options.batch
         half = paced(server.base, token, chairs, options.batch, ingest["readings_per_second"] / 2, options.seconds / 2)

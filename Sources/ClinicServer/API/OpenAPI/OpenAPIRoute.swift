@@ -1,0 +1,82 @@
+import ClinicDomain
+import Hummingbird
+import OpenAPIKit
+
+/// One catalog entry as an OpenAPI operation: its path parameters, the permission it needs (in
+/// the description and as `x-permission`), its body and success response as far as they are
+/// described, and the problem responses that apply to it.
+enum OpenAPIRoute {
+    /// `/api/v1/patients/:id` as `/api/v1/patients/{id}`.
+    static func templatePath(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
+        }.joined(separator: "/")
+    }
+
+    /// The names of the path's parameters, in order.
+    static func parameterNames(_ path: String) -> [String] {
+        path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
+    }
+
+    /// The method as OpenAPIKit names it.
+    static func method(_ method: HTTPRequest.Method) -> OpenAPI.HttpMethod {
+        OpenAPI.HttpMethod(rawValue: method.rawValue) ?? .other(method.rawValue)
+    }
+
+    /// What the route requires, as `x-permission` says it: the permission, or `signed-in`.
+    static func permissionName(_ access: Access) -> String {
+        switch access {
+        case .open: "open"
+        case .signedIn: "signed-in"
+        case .permission(let permission): permission.rawValue
+        }
+    }
+
+    /// A stable, unique id: method and path, e.g. `get_api_v1_patients_id`.
+    static func operationID(_ entry: RouteEntry) -> String {
+        let words = entry.path.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        return ([entry.method.rawValue.lowercased()] + words).joined(separator: "_")
+    }
+
+    /// The operation for one route.
+    static func operation(for entry: RouteEntry) -> OpenAPI.Operation {
+        let described = OpenAPIBodies.described[OpenAPIBodies.key(entry.method, entry.path)]
+        let permission = permissionName(entry.access)
+        let access: String = switch entry.access {
+        case .open: "Open to anyone."
+        case .signedIn: "Needs any valid API token, whatever its role or scopes."
+        case .permission(let needed):
+            "Needs the permission `\(needed.rawValue)` (\(needed.summary)): the token's owner's role must grant it and the token's scopes must include it."
+        }
+        let parameters: OpenAPI.Parameter.Array = parameterNames(entry.path).map { name in
+            .b(.path(name: name, schema: .string(minLength: 1),
+                     description: "The `\(name)` of the resource, as the API returns it (an id, a version number, a date or a section name)."))
+        } + (described?.query ?? []).map { .b($0) }
+        return OpenAPI.Operation(
+            tags: [tag(entry.path)],
+            summary: described?.summary ?? "\(entry.method.rawValue) \(templatePath(entry.path))",
+            description: [described?.summary.map { $0 + "." }, access,
+                          described?.request == nil && hasBody(entry.method) ? "The request body's fields are not described here; see docs/api.md." : nil]
+                .compactMap { $0 }.joined(separator: " "),
+            operationId: operationID(entry),
+            parameters: parameters,
+            requestBody: hasBody(entry.method) ? requestBody(described?.request) : nil,
+            responses: OpenAPIResponses.responses(for: entry, success: described?.response),
+            vendorExtensions: ["x-permission": .init(permission)])
+    }
+
+    /// The first segment after `/api/v1/`, grouping the operations by area.
+    static func tag(_ path: String) -> String {
+        path.dropFirst(OpenAPIDocumentBuilder.apiPrefix.count).split(separator: "/").first.map(String.init) ?? "api"
+    }
+
+    /// POST and PUT take a JSON body.
+    static func hasBody(_ method: HTTPRequest.Method) -> Bool { method == .post || method == .put }
+
+    private static func requestBody(_ schema: JSONSchema?) -> OpenAPI.Request {
+        OpenAPI.Request(
+            description: schema == nil ? "A JSON object; its fields are not described in this document." : nil,
+            content: [.json: .content(.init(schema: schema ?? .object(description: "Any JSON object: the fields are not described precisely here.")))],
+            required: schema != nil)
+    }
+}

@@ -163,7 +163,19 @@ struct OpenAPIDocumentTests {
                 let (invalid, fields) = try await get("/api/v1/patients", method: .post, body: #"{"givenName":"A","nickname":"B"}"#)
                 #expect(invalid == .unprocessableContent)
                 conforms("Problem", fields, "a 422")
-                conforms("Problem", (fields["errors"] as? [JSON])?.isEmpty == false ? fields : [:], "a 422 with field errors")
+                #expect((fields["errors"] as? [JSON])?.isEmpty == false)
+                for item in fields["errors"] as? [JSON] ?? [] { #expect(Set(item.keys) == ["field", "message"]) }
+                // The audit trail, read as an administrator (audit.read).
+                let admin = try await TestUsers.make(services, role: .administrator)
+                let (pageData, verifyData) = try await (
+                    client.execute(uri: "/api/v1/audit?limit=5", method: .get, headers: admin.api) { Data(buffer: $0.body) },
+                    client.execute(uri: "/api/v1/audit/verify", method: .get, headers: admin.api) { Data(buffer: $0.body) })
+                let audit = Self.object(pageData)
+                conforms("AuditPage", audit, "GET /api/v1/audit")
+                let entries = audit["items"] as? [JSON] ?? []
+                #expect(!entries.isEmpty)
+                for entry in entries { conforms("AuditEntry", entry, "an audit entry") }
+                conforms("AuditVerification", Self.object(verifyData), "GET /api/v1/audit/verify")
             }
         }
     }

@@ -1,3 +1,4 @@
+import ClinicDomain
 import Hummingbird
 import OpenAPIKit
 
@@ -59,5 +60,22 @@ enum OpenAPIBodies {
         key(.put, "/api/v1/patients/:id/identity"): Described(
             summary: "Correct a patient's identity (an amendment with a reason)",
             request: OpenAPISchemas.ref("IdentityCorrection"), response: ok("Patient", "The corrected patient.")),
+        key(.get, "/api/v1/audit"): Described(
+            summary: "The audit trail, newest first, a page at a time, optionally filtered",
+            response: ok("AuditPage", "One page of the trail."),
+            query: [
+                .query(name: "limit", schema: .integer(maximum: (1_000, exclusive: false), minimum: (1, exclusive: false)),
+                       description: "Entries per page, 1 to 1000 (default 100)."),
+                .query(name: "before", schema: .integer(format: .int64), description: "The `next` value of the previous page."),
+                .query(name: "user", schema: .string, description: "Only this user's entries (the user's id)."),
+                .query(name: "patient", schema: .string, description: "Only entries about this patient (id or MRN)."),
+                .query(name: "action", schema: .string(allowedValues: AuditAction.allCases.map { AnyCodable($0.rawValue) }),
+                       description: "Only this action."),
+                .query(name: "from", schema: OpenAPISchemas.date, description: "From this day (clinic time)."),
+                .query(name: "to", schema: OpenAPISchemas.date, description: "Up to this day (clinic time)."),
+            ]),
+        key(.get, "/api/v1/audit/verify"): Described(
+            summary: "Re-compute the audit trail's hash chain",
+            response: ok("AuditVerification", "Whether the chain is intact, and where it breaks.")),
     ]
 }

@@ -16,6 +16,9 @@ enum OpenAPISchemas {
             "IdentityCorrection": IdentityCorrectionBody.openAPISchema,
             "User": APIResources.UserResource.openAPISchema,
             "Me": APIResources.MeResource.openAPISchema,
+            "AuditEntry": APIResources.AuditEntryResource.openAPISchema,
+            "AuditPage": APIResources.AuditPageResource.openAPISchema,
+            "AuditVerification": APIResources.AuditVerificationResource.openAPISchema,
         ]
     }
 
@@ -120,6 +123,38 @@ extension APIResources.MeResource: OpenAPISchemaType {
         .object(title: "Me", properties: [
             "user": OpenAPISchemas.ref("User"), "permissions": .array(items: .string),
             "tokenName": .string(required: false),
+        ])
+    }
+}
+
+extension APIResources.AuditEntryResource: OpenAPISchemaType {
+    /// One audit entry with its hashes, so a client can re-check the chain.
+    public static var openAPISchema: JSONSchema {
+        .object(title: "AuditEntry", properties: [
+            "sequence": .integer(format: .int64), "occurredAt": OpenAPISchemas.instant,
+            "userId": .string(format: .uuid, required: false), "actor": .string, "role": .string(required: false),
+            "action": .string, "entityType": .string, "entityId": .string,
+            "patientId": .string(format: .uuid, required: false), "summary": .string, "requestId": .string,
+            "ipAddress": .string, "previousHash": .string, "hash": .string,
+        ])
+    }
+}
+
+extension APIResources.AuditPageResource: OpenAPISchemaType {
+    /// A page of the trail, newest first; `next` is the `before` of the following page.
+    public static var openAPISchema: JSONSchema {
+        .object(title: "AuditPage", properties: [
+            "items": .array(items: OpenAPISchemas.ref("AuditEntry")), "next": .integer(format: .int64, required: false),
+        ])
+    }
+}
+
+extension APIResources.AuditVerificationResource: OpenAPISchemaType {
+    /// The outcome of re-computing the hash chain.
+    public static var openAPISchema: JSONSchema {
+        .object(title: "AuditVerification", properties: [
+            "intact": .boolean, "entriesChecked": .integer(minimum: (0, exclusive: false)), "lastHash": .string,
+            "firstBrokenEntry": .integer(format: .int64, required: false), "reason": .string(required: false),
         ])
     }
 }

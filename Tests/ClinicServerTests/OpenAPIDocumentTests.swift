@@ -98,6 +98,13 @@ struct OpenAPIDocumentTests {
                     let parameters = (operation["parameters"] as? [JSON] ?? []).filter { $0["in"] as? String == "path" }
                     #expect(parameters.compactMap { $0["name"] as? String } == pathNames, "\(label) path parameters")
                     #expect(parameters.allSatisfy { $0["required"] as? Bool == true }, "\(label) path parameters are required")
+                    if let section = parameters.first(where: { $0["name"] as? String == "section" }) {
+                        let names = Set((section["schema"] as? JSON)?["enum"] as? [String] ?? [])
+                        let contact = entry.path.contains("/contact/")
+                        let expected = Set(RecordSection.allCases.filter { $0.isContact == contact && $0 != .identity }.map(\.slug))
+                        #expect(names == expected, "\(label) section names")
+                        #expect(!names.isEmpty)
+                    }
                     let responses = operation["responses"] as? JSON ?? [:]
                     var expected = ["401", "403", "default"]
                     if !pathNames.isEmpty { expected.append("404") }
@@ -133,6 +140,11 @@ struct OpenAPIDocumentTests {
                 #expect(properties("PatientRegistration").all == registration)
                 #expect(properties("PatientRegistration").required == ["givenName", "familyName", "dateOfBirth", "sexAtBirth"])
                 #expect(properties("IdentityCorrection").all == registration.union(["reason"]))
+                #expect(OpenAPIDocumentBuilder.describedRequestFields.count >= 3)
+                for (name, accepted) in OpenAPIDocumentBuilder.describedRequestFields {
+                    #expect(properties(name).all == accepted, "\(name) names exactly the fields its decoder accepts")
+                    #expect((schemas[name] as? JSON)?["additionalProperties"] as? Bool == false, "\(name) refuses other fields")
+                }
                 // Responses: every key the server writes is described, every required key is written.
                 func conforms(_ name: String, _ body: JSON, _ label: String) {
                     let (all, required) = properties(name)
@@ -165,6 +177,11 @@ struct OpenAPIDocumentTests {
                 conforms("Problem", fields, "a 422")
                 #expect((fields["errors"] as? [JSON])?.isEmpty == false)
                 for item in fields["errors"] as? [JSON] ?? [] { #expect(Set(item.keys) == ["field", "message"]) }
+                let (listed, days) = try await client.execute(uri: "/api/v1/sessions", method: .get, headers: user.api) {
+                    ($0.status, (try? JSONSerialization.jsonObject(with: Data(buffer: $0.body))) as? [JSON] ?? [])
+                }
+                #expect(listed == .ok)
+                for row in days { conforms("SessionDayRow", row, "GET /api/v1/sessions") }
                 // The audit trail, read as an administrator (audit.read).
                 let admin = try await TestUsers.make(services, role: .administrator)
                 let (pageData, verifyData) = try await (

@@ -98,7 +98,7 @@ def subset(document: dict, keep: set[tuple[str, str]], pinned: dict[str, list[st
     return copy
 
 
-def demo_identifiers(base: str, token: str) -> dict[str, list[str]]:
+def demo_identifiers(base: str, token: str) -> dict[str, list[str]]:  # token: a prescriber's
     """Real values for the common path parameters, read from the demo clinic through the API."""
     def read(path: str):
         status, _, body = fetch(base + path, serverkit.bearer(token))
@@ -112,6 +112,8 @@ def demo_identifiers(base: str, token: str) -> dict[str, list[str]]:
         "chair": [c["id"] for c in read("/api/v1/schedule/chairs")[:3]],
         "protocol": [p["id"] for p in read("/api/v1/protocols")[:3]],
         "alert": [a["id"] for a in read("/api/v1/alerts")[:3]],
+        "product": sorted({line["line"]["productID"] for line in read("/api/v1/register/stock").get("lines", [])})[:3],
+        "discrepancy": [d["id"] for d in read("/api/v1/register/discrepancies").get("items", [])[:3]],
         "version": ["1"],
         "date": [time.strftime("%Y-%m-%d", time.gmtime())],
     }

@@ -77,5 +77,15 @@ enum OpenAPIBodies {
         key(.get, "/api/v1/audit/verify"): Described(
             summary: "Re-compute the audit trail's hash chain",
             response: ok("AuditVerification", "Whether the chain is intact, and where it breaks.")),
+        key(.get, "/api/v1/sessions"): Described(
+            summary: "The day's treatment sessions",
+            response: Success(status: 200, description: "The sessions of the day, with their state and chair.",
+                              schema: .array(items: OpenAPISchemas.ref("SessionDayRow"))),
+            query: [.query(name: "date", schema: OpenAPISchemas.date, description: "The day (clinic time); today when left out.")]),
+        key(.post, "/api/v1/score"): Described(
+            summary: "Score a rating scale's answers without storing them", request: OpenAPISchemas.ref("ScaleAnswers")),
+        key(.post, "/api/v1/patients/:id/scales"): Described(
+            summary: "Record a rating scale for a patient (alerts are raised as the answers require)",
+            request: OpenAPISchemas.ref("ScaleAnswers")),
     ]
 }

@@ -45,6 +45,10 @@ public enum OpenAPIDocumentBuilder {
             security: [[.component(named: bearerScheme): []]])
     }
 
+    /// The fields each precisely described request body accepts, by schema name: what the body
+    /// types' strict decoders accept, for the contract test to compare with the schemas.
+    public static var describedRequestFields: [String: Set<String>] { OpenAPISchemas.acceptedFields }
+
     /// The document as JSON, keys sorted so that the same routes give the same bytes.
     public static func encoded(_ entries: [RouteEntry]) throws -> Data {
         let encoder = JSONEncoder()

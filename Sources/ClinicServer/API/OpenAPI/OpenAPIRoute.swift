@@ -49,7 +49,7 @@ enum OpenAPIRoute {
             "Needs the permission `\(needed.rawValue)` (\(needed.summary)): the token's owner's role must grant it and the token's scopes must include it."
         }
         let parameters: OpenAPI.Parameter.Array = parameterNames(entry.path).map { name in
-            .b(.path(name: name, schema: .string(minLength: 1),
+            .b(.path(name: name, schema: parameterSchema(name, in: entry.path),
                      description: "The `\(name)` of the resource, as the API returns it (an id, a version number, a date or a section name)."))
         } + (described?.query ?? []).map { .b($0) }
         return OpenAPI.Operation(
@@ -63,6 +63,16 @@ enum OpenAPIRoute {
             requestBody: hasBody(entry.method) ? requestBody(described?.request) : nil,
             responses: OpenAPIResponses.responses(for: entry, success: described?.response),
             vendorExtensions: ["x-permission": .init(permission)])
+    }
+
+    /// A path parameter's schema: the intake record's section names where the path takes one (from
+    /// ``RecordSection``, contact sections under `/contact/`, clinical ones under `/record/`), any
+    /// non-empty text otherwise (ids, versions and dates are checked by the handler: 404 or 422).
+    static func parameterSchema(_ name: String, in path: String) -> JSONSchema {
+        guard name == "section" else { return .string(minLength: 1) }
+        let contact = path.contains("/contact/")
+        let slugs = RecordSection.allCases.filter { $0.isContact == contact && $0 != .identity }.map(\.slug)
+        return .string(allowedValues: slugs.map { AnyCodable($0) })
     }
 
     /// The first segment after `/api/v1/`, grouping the operations by area.

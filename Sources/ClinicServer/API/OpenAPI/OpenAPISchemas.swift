@@ -19,6 +19,8 @@ enum OpenAPISchemas {
             "AuditEntry": APIResources.AuditEntryResource.openAPISchema,
             "AuditPage": APIResources.AuditPageResource.openAPISchema,
             "AuditVerification": APIResources.AuditVerificationResource.openAPISchema,
+            "SessionDayRow": SessionsAPIController.DayRow.openAPISchema,
+            "ScaleAnswers": ScalesAPIController.AnswersBody.openAPISchema,
         ]
     }
 
@@ -31,6 +33,8 @@ enum OpenAPISchemas {
     static let date = JSONSchema.string(format: .date)
     /// An id.
     static let id = JSONSchema.string(format: .uuid)
+    /// Sex at birth as ``SexAtBirth`` spells it.
+    static let sexAtBirth = JSONSchema.string(allowedValues: SexAtBirth.allCases.map { AnyCodable($0.rawValue) })
 }
 
 extension Problem: OpenAPISchemaType {
@@ -64,7 +68,7 @@ extension APIResources.PatientResource: OpenAPISchemaType {
     public static var openAPISchema: JSONSchema {
         .object(title: "Patient", properties: [
             "id": OpenAPISchemas.id, "mrn": .string, "givenName": .string, "familyName": .string,
-            "dateOfBirth": OpenAPISchemas.date, "sexAtBirth": .string, "genderIdentity": .string(required: false),
+            "dateOfBirth": OpenAPISchemas.date, "sexAtBirth": OpenAPISchemas.sexAtBirth, "genderIdentity": .string(required: false),
             "registeredAt": OpenAPISchemas.instant,
         ])
     }
@@ -91,8 +95,8 @@ extension APIResources.PatientRegistrationBody: OpenAPISchemaType {
         [
             "givenName": .string(description: "Given name(s)."),
             "familyName": .string(description: "Family name."),
-            "dateOfBirth": .string(description: "YYYY-MM-DD, not in the future."),
-            "sexAtBirth": .string(description: "As the clinic records it (e.g. female, male, intersex, unknown)."),
+            "dateOfBirth": .string(format: .date, description: "YYYY-MM-DD, not in the future."),
+            "sexAtBirth": OpenAPISchemas.sexAtBirth,
             "genderIdentity": .string(required: false, description: "Free text, optional."),
         ]
     }
@@ -156,5 +160,42 @@ extension APIResources.AuditVerificationResource: OpenAPISchemaType {
             "intact": .boolean, "entriesChecked": .integer(minimum: (0, exclusive: false)), "lastHash": .string,
             "firstBrokenEntry": .integer(format: .int64, required: false), "reason": .string(required: false),
         ])
+    }
+}
+
+extension SessionsAPIController.DayRow: OpenAPISchemaType {
+    /// One session of the day list.
+    static var openAPISchema: JSONSchema {
+        .object(title: "SessionDayRow", properties: [
+            "id": OpenAPISchemas.id, "patientID": OpenAPISchemas.id, "patientName": .string,
+            "number": .integer(minimum: (1, exclusive: false)),
+            "state": .string(allowedValues: TreatmentSessionState.allCases.map { AnyCodable($0.rawValue) }),
+            "chair": .string(required: false), "plannedDose": .string,
+        ])
+    }
+}
+
+extension ScalesAPIController.AnswersBody: OpenAPISchemaType {
+    /// A rating scale's answers, item by item (null for an item not answered).
+    static var openAPISchema: JSONSchema {
+        .object(title: "ScaleAnswers", properties: [
+            "instrument": .string(allowedValues: InstrumentID.allCases.map { AnyCodable($0.rawValue) }),
+            "answers": .array(description: "One answer per item, in item order; null for an item left unanswered.",
+                              items: .integer(nullable: true)),
+            "administeredOn": .string(required: false, description: "YYYY-MM-DD; today in the clinic when left out."),
+            "reason": .string(required: false, description: "Why, when the answers amend an earlier response."),
+        ], additionalProperties: .a(false))
+    }
+}
+
+extension OpenAPISchemas {
+    /// The fields each precisely described request body's strict decoder accepts, by schema name:
+    /// the contract test checks each schema names exactly these.
+    static var acceptedFields: [String: Set<String>] {
+        [
+            "PatientRegistration": APIResources.PatientRegistrationBody.acceptedFields,
+            "IdentityCorrection": IdentityCorrectionBody.acceptedFields,
+            "ScaleAnswers": ScalesAPIController.AnswersBody.acceptedFields,
+        ]
     }
 }

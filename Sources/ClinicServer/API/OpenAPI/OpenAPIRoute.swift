@@ -47,6 +47,8 @@ enum OpenAPIRoute {
         case .signedIn: "Needs any valid API token, whatever its role or scopes."
         case .permission(let needed):
             "Needs the permission `\(needed.rawValue)` (\(needed.summary)): the token's owner's role must grant it and the token's scopes must include it."
+                + (needed == .patientsClinical && entry.path.hasPrefix("/api/v1/patients/:id")
+                    ? " An emergency access grant on this patient also opens it." : "")
         }
         let parameters: OpenAPI.Parameter.Array = parameterNames(entry.path).map { name in
             .b(.path(name: name, schema: parameterSchema(name, in: entry.path),

@@ -109,7 +109,7 @@ def demo_identifiers(base: str, token: str) -> dict[str, list[str]]:  # token: a
     pinned = {
         "id": patients, "patient": patients,
         "session": [s["id"] for s in sessions[:6]],
-        "chair": [c["id"] for c in read("/api/v1/schedule/chairs")[:3]],
+        "chair": [c["name"] for c in read("/api/v1/schedule/chairs")[:3]],
         "protocol": [p["id"] for p in read("/api/v1/protocols")[:3]],
         "alert": [a["id"] for a in read("/api/v1/alerts")[:3]],
         "product": sorted({line["line"]["productID"] for line in read("/api/v1/register/stock").get("lines", [])})[:3],

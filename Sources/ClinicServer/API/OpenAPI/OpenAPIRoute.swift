@@ -51,8 +51,7 @@ enum OpenAPIRoute {
                     ? " An emergency access grant on this patient also opens it." : "")
         }
         let parameters: OpenAPI.Parameter.Array = parameterNames(entry.path).map { name in
-            .b(.path(name: name, schema: parameterSchema(name, in: entry.path),
-                     description: "The `\(name)` of the resource, as the API returns it (an id, a version number, a date or a section name)."))
+            .b(.path(name: name, schema: parameterSchema(name, in: entry.path), description: parameterDescription(name, in: entry.path)))
         } + (described?.query ?? []).map { .b($0) }
         return OpenAPI.Operation(
             tags: [tag(entry.path)],
@@ -75,6 +74,29 @@ enum OpenAPIRoute {
         let contact = path.contains("/contact/")
         let slugs = RecordSection.allCases.filter { $0.isContact == contact && $0 != .identity }.map(\.slug)
         return .string(allowedValues: slugs.map { AnyCodable($0) })
+    }
+
+    /// What a path parameter names, as the API's own answers give it.
+    static func parameterDescription(_ name: String, in path: String) -> String {
+        switch name {
+        case "id" where path.contains("patients/:id"), "patient": "The patient's id."
+        case "session": "The treatment session's id."
+        case "section": "The part of the intake record."
+        case "key": "The record item's key, as returned when it was added."
+        case "version": "The version number (1, 2, …)."
+        case "date": "A day, YYYY-MM-DD, in the clinic's time zone."
+        case "protocol": "The protocol's id (a built-in name or a saved protocol's id)."
+        case "chair": "The chair's name, as the board shows it (e.g. Chair 1)."
+        case "alert": "The alert's id."
+        case "reading": "The reading's id."
+        case "device": "The monitor's id."
+        case "entry": "The waitlist entry's id."
+        case "feed": "The calendar feed's id."
+        case "discrepancy": "The count discrepancy's id."
+        case "product": "The register product's id."
+        case "response": "The rating-scale response's id."
+        default: "The `\(name)` of the resource, as the API returns it."
+        }
     }
 
     /// The first segment after `/api/v1/`, grouping the operations by area.

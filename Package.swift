@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
     ],
     targets: [
         .target(
@@ -89,9 +90,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             exclude: readmes(
-                "API", "Accounts", "App", "Audit", "Billing", "Board", "Configuration", "Controllers",
+                "API", "API/OpenAPI", "Accounts", "App", "Audit", "Billing", "Board", "Configuration", "Controllers",
                 "Decoding", "Dosing", "Intake", "Middleware", "Monitors", "Observability", "Operations",
                 "Outcomes", "Plans", "Problems", "Register", "Rems", "Scales", "Scheduling", "Screening",
                 "Security", "Sessions"

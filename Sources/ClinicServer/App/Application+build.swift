@@ -70,6 +70,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     BillingController(services: services).addRoutes(to: routes)
     ScheduleAPIController(services: services).addRoutes(to: routes)
     ScheduleController(services: services).addRoutes(to: routes)
+    OpenAPIController(catalog: catalog).addRoutes(to: routes)
     return router
 }
 

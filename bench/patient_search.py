@@ -57,7 +57,7 @@ def main() -> int:
                         "--bcrypt-cost", "4"], check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=work)
         load = time.perf_counter() - started
         print(f"demo load: {options.patients:,} patients (11 with full intake records) in {load:.1f} s")
-        token = bench_token(binary, database, "prescriber", ["patients.read"], cwd=work)
+        token = bench_token(binary, database, "prescriber", ["patients.read", "patients.clinical"], cwd=work)
         server = Server(binary, work, database, log_level="warning")
         server.start(60)
         base = server.base

@@ -87,9 +87,11 @@ public struct CalendarFeedRepository: Sendable {
                 let bookings = try await Self.chairBookings(chairID, clinic.id, from: first, through: last, db)
                 return CalendarFeeds.chair(named: chairName, clinicName: clinic.settings.name, bookings: bookings, closures: closures)
             case .staff(let userID):
-                let book = try await ScheduleRepository.book(clinic.id, from: first, through: last, timeZone: zone, db)
-                let name = book.shifts.first { $0.userID == userID }?.name ?? feed.subjectName
-                return CalendarFeeds.staff(named: name, clinicName: clinic.settings.name, userID: userID, shifts: book.shifts, absences: book.absences,
+                // Shifts and absences only: a staff feed shows no bookings, so the year's bookings are not read.
+                let shifts = try await ScheduleRepository.shifts(clinic.id, db)
+                let absences = try await ScheduleRepository.absences(clinic.id, from: first, through: last, db)
+                let name = shifts.first { $0.userID == userID }?.name ?? feed.subjectName
+                return CalendarFeeds.staff(named: name, clinicName: clinic.settings.name, userID: userID, shifts: shifts, absences: absences,
                                            closures: closures, from: first, through: last, timeZone: zone)
             }
         }

@@ -315,14 +315,7 @@ public struct ScheduleRepository: Sendable {
                      _ db: any SQLDatabase) async throws -> ScheduleBook {
         let policy = try await ClinicJSONColumn.decode(SchedulingPolicy.self, column: "schedule_policy", clinicID: clinicID, defaults: .defaults, db)
         let hours = try await ClinicJSONColumn.decode(OpeningHours.self, column: "opening_hours", clinicID: clinicID, defaults: .standard, db)
-        let absences = try await db.select().columns("user_id", "from_date", "through_date", "reason").from("schedule_staff_absences")
-            .where("clinic_id", .equal, SQLBind(clinicID.uuidString)).where("through_date", .greaterThanOrEqual, SQLBind(start.iso))
-            .where("from_date", .lessThanOrEqual, SQLBind(end.iso)).all().compactMap { row -> StaffAbsence? in
-                guard let user = UUID(uuidString: try row.decode(column: "user_id", as: String.self)),
-                      let from = CalendarDate(iso: try row.decode(column: "from_date", as: String.self)),
-                      let through = CalendarDate(iso: try row.decode(column: "through_date", as: String.self)) else { return nil }
-                return StaffAbsence(userID: user, from: from, through: through, reason: try row.decode(column: "reason", as: String.self))
-            }
+        let absences = try await absences(clinicID, from: start, through: end, db)
         let bookings = try await db.raw("""
             SELECT b.session_id, b.patient_id, b.chair_id, b.treatment, b.on_date, b.starts_minute, b.ends_minute
             FROM session_bookings b JOIN treatment_sessions s ON s.id = b.session_id
@@ -332,6 +325,18 @@ public struct ScheduleRepository: Sendable {
         return ScheduleBook(chairs: try await chairs(clinicID, db), hours: hours,
                             closures: try await closures(clinicID, from: start, through: end, db), shifts: try await shifts(clinicID, db),
                             absences: absences, policy: policy, timeZone: timeZone, bookings: bookings)
+    }
+
+    /// Staff absences that overlap `start` through `end` (inclusive).
+    static func absences(_ clinicID: UUID, from start: CalendarDate, through end: CalendarDate, _ db: any SQLDatabase) async throws -> [StaffAbsence] {
+        try await db.select().columns("user_id", "from_date", "through_date", "reason").from("schedule_staff_absences")
+            .where("clinic_id", .equal, SQLBind(clinicID.uuidString)).where("through_date", .greaterThanOrEqual, SQLBind(start.iso))
+            .where("from_date", .lessThanOrEqual, SQLBind(end.iso)).all().compactMap { row -> StaffAbsence? in
+                guard let user = UUID(uuidString: try row.decode(column: "user_id", as: String.self)),
+                      let from = CalendarDate(iso: try row.decode(column: "from_date", as: String.self)),
+                      let through = CalendarDate(iso: try row.decode(column: "through_date", as: String.self)) else { return nil }
+                return StaffAbsence(userID: user, from: from, through: through, reason: try row.decode(column: "reason", as: String.self))
+            }
     }
 
     static func decodeBooking(_ row: any SQLRow) throws -> Booking {

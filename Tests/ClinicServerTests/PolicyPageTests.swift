@@ -9,7 +9,7 @@ import Testing
 import TestSupport
 
 /// Every clinic policy page goes through the one mechanism (`PolicyPageController`): these
-/// vectors hold each page to it — shown to administrators only, a bad value refused with its
+/// vectors hold each page to it — shown only to those with the page's permission (administrators hold them all), a bad value refused with its
 /// field error and nothing stored, an unchanged form storing nothing, a change stored and audited.
 @Suite("Clinic policy pages")
 struct PolicyPageTests {
@@ -29,6 +29,9 @@ struct PolicyPageTests {
         Vector(path: "/admin/clinic/rems", bad: ("kind", "elsewhere", "outpatient or inpatient"), change: ("settingName", "Harbour Clinic")),
         // The REMS floor of 2 hours [R19] refuses 90 minutes of chair time for esketamine.
         Vector(path: "/admin/clinic/scheduling", bad: ("esketamineChairMinutes", "90", "at least 2 hours"), change: ("chairsPerNurse", "3")),
+        // The register's own managers (`register.manage`); USP <797>'s 28 days is the default [X1].
+        Vector(path: "/register/policy", bad: ("openedVialBeyondUseDays", "a month", "whole number of days"),
+               change: ("syringeStepHundredthsMl", "5")),
     ]
 
     /// The form's current values, read from the page's inputs, selects and text areas.

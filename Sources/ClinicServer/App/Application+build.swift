@@ -60,6 +60,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     PolicyPageController<RemsSettingForm>(services: services).addRoutes(to: routes)
     PolicyPageController<SchedulingPolicyForm>(services: services).addRoutes(to: routes)
     RegisterController(services: services).addRoutes(to: routes)
+    PolicyPageController<RegisterPolicyForm>(services: services).addRoutes(to: routes)
     SessionRegisterController(services: services).addRoutes(to: routes)
     RegisterAPIController(services: services).addRoutes(to: routes)
     OutcomesController(services: services).addRoutes(to: routes)

@@ -26,9 +26,19 @@ protocol ClinicPolicyForm: Sendable {
     static func policy(from fields: [String: String], current: Policy) throws(FieldErrors) -> Policy
     /// The page, with `values` in its fields and `errors` beside them.
     static func render(values: [String: String], errors: FieldErrors, context: PageContext) -> String
+    /// Who may see and change the policy: administrators (`clinic.configure`) unless a concept
+    /// has its own managers, e.g. the register's `register.manage`.
+    static var permission: Permission { get }
+    /// The navigation section the page belongs to.
+    static var section: NavigationSection { get }
 }
 
-/// Shows and saves a ``ClinicPolicyForm`` at its path for administrators (`clinic.configure`):
+extension ClinicPolicyForm {
+    static var permission: Permission { .clinicConfigure }
+    static var section: NavigationSection { .clinic }
+}
+
+/// Shows and saves a ``ClinicPolicyForm`` at its path for those with the form's permission:
 /// a refused save re-renders the form with every field error (422) and stores nothing; an
 /// unchanged form stores nothing and says so.
 struct PolicyPageController<Form: ClinicPolicyForm>: Sendable {
@@ -36,14 +46,14 @@ struct PolicyPageController<Form: ClinicPolicyForm>: Sendable {
     let services: ClinicServices
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, Form.path, .permission(.clinicConfigure), use: form)
-        routes.staff(.post, Form.path, .permission(.clinicConfigure), use: save)
+        routes.staff(.get, Form.path, .permission(Form.permission), use: form)
+        routes.staff(.post, Form.path, .permission(Form.permission), use: save)
     }
 
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let html = Form.render(values: Form.values(try await Form.load(services, clinic: clinic)), errors: FieldErrors(),
-                               context: WebResponses.pageContext(clinic, request, context, section: .clinic))
+                               context: WebResponses.pageContext(clinic, request, context, section: Form.section))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }
 
@@ -57,7 +67,7 @@ struct PolicyPageController<Form: ClinicPolicyForm>: Sendable {
             try await Form.store(updated, services, clinic: clinic, stamp: context.stamp(at: services.now()))
             return WebResponses.redirect(to: Form.path, flash: Flash(.success, Form.savedMessage))
         } catch let invalid as FieldErrors {
-            let html = Form.render(values: fields, errors: invalid, context: WebResponses.pageContext(clinic, request, context, section: .clinic))
+            let html = Form.render(values: fields, errors: invalid, context: WebResponses.pageContext(clinic, request, context, section: Form.section))
             return WebResponses.page(html, status: .unprocessableContent)
         }
     }

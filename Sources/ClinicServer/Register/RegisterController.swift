@@ -35,7 +35,6 @@ struct RegisterController: Sendable {
         routes.staff(.get, "/register/inventory", .permission(.registerView), use: inventory)
         routes.staff(.get, "/register/loss-report", .permission(.registerView), use: lossReport)
         routes.staff(.get, "/register/settings", .permission(.registerManage), use: settings)
-        routes.staff(.post, "/register/settings", .permission(.registerManage)) { request, context in try await saveSetup("policy", request, context) }
         routes.staff(.post, "/register/products", .permission(.registerManage)) { request, context in try await saveSetup("product", request, context) }
         routes.staff(.post, "/register/locations", .permission(.registerManage)) { request, context in try await saveSetup("location", request, context) }
     }
@@ -312,10 +311,10 @@ struct RegisterController: Sendable {
         let clinic = try await services.currentClinic()
         let fields = try await WebResponses.formFields(of: request)
         do {
-            switch which {
-            case "product": _ = try await register.addProduct(fields, clinic: clinic, context: context)
-            case "location": _ = try await register.addLocation(fields, clinic: clinic, context: context)
-            default: try await register.savePolicy(fields, clinic: clinic, context: context)
+            if which == "product" {
+                _ = try await register.addProduct(fields, clinic: clinic, context: context)
+            } else {
+                _ = try await register.addLocation(fields, clinic: clinic, context: context)
             }
             return WebResponses.redirect(to: "/register/settings", flash: Flash(.success, "Saved."))
         } catch let errors as FieldErrors {

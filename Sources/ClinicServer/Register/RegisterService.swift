@@ -293,18 +293,6 @@ enum RegisterJSON {
 }
 
 extension RegisterService {
-    /// Saves the register settings from fields.
-    func savePolicy(_ fields: [String: String], clinic: Clinic, context: StaffRequestContext) async throws {
-        var errors = FieldErrors()
-        let days = fields["openedVialBeyondUseDays"].flatMap { Int($0.trimmed) }
-        let step = fields["syringeStepHundredthsMl"].flatMap { Int($0.trimmed) }
-        if days == nil { errors.add("openedVialBeyondUseDays", "Enter a whole number of days (USP <797> default 28 [X1]).") }
-        if step == nil { errors.add("syringeStepHundredthsMl", "Enter the syringe step in hundredths of a mL (10 = 0.1 mL).") }
-        try errors.throwIfAny()
-        let policy = try RegisterPolicy(openedVialBeyondUseDays: days!, syringeStepHundredthsMl: step!).validated()
-        try await repository.updatePolicy(policy, clinicID: clinic.id, stamp: context.stamp(at: services.now()))
-    }
-
     /// The loss report of the clinic's jurisdiction, filled from the discrepancies closed as a loss
     /// in the last 24 months (DEA Form 106 item 9 counts them [X2]).
     func lossReport(clinic: Clinic) async throws -> RegisterLossReportPage.Model {

@@ -148,7 +148,8 @@ public enum SessionRegisterPage {
     }
 }
 
-/// `/register/settings`: products, storage locations and the register's settings, each with its form.
+/// `/register/settings`: products and storage locations, each with its form, and the register's
+/// settings in force with a link to their own page (`/register/policy`).
 public enum RegisterSettingsPage {
     /// What the page shows.
     public struct Model: Sendable {
@@ -189,23 +190,10 @@ public enum RegisterSettingsPage {
         fields: [.input("name", "Name", .text, hint: "E.g. Main safe."),
                  .select("kind", "Kind", RegisterLocation.Kind.allCases.map { RegisterChoice($0.rawValue, $0.displayName) }, hint: nil)])
 
-    /// The settings form.
-    public static let policyForm = RegisterForm(
-        id: "policy-form", title: "Register settings", action: "/register/settings", submit: "Save the settings",
-        fields: [.input("openedVialBeyondUseDays", "Days an opened multi-dose vial may be used", .number,
-                        hint: "USP <797>: 28 days after first puncture unless the label says otherwise [X1]. Clinic policy."),
-                 .input("syringeStepHundredthsMl", "Syringe step (hundredths of a mL)", .number,
-                        hint: "10 = 0.1 mL: a draw is rounded up to it and the extra proposed as waste. Clinic policy.")])
-
     /// Renders the page.
     public static func render(_ model: Model, context: PageContext) -> String {
         let values: (String) -> [String: String] = { form in model.activeForm == form ? model.values : [:] }
         let errors: (String) -> FieldErrors = { form in model.activeForm == form ? model.errors : FieldErrors() }
-        var policyValues = values("policy")
-        if policyValues.isEmpty {
-            policyValues = ["openedVialBeyondUseDays": "\(model.policy.openedVialBeyondUseDays)",
-                            "syringeStepHundredthsMl": "\(model.policy.syringeStepHundredthsMl)"]
-        }
         return Layout.page(
             title: "Register settings", context: context,
             content:
@@ -223,7 +211,9 @@ public enum RegisterSettingsPage {
                      .ul(.forEach(model.catalogue.locations) { .li(.text("\($0.name) (\($0.kind.displayName.lowercased()))")) }),
                      locationForm.node(values: values("location"), errors: errors("location"), page: context)),
             .section(.id("settings"), .h2(.text("Settings")),
-                     policyForm.node(values: policyValues, errors: errors("policy"), page: context)),
+                     .p(.text("Opened multi-dose vials are usable for \(model.policy.openedVialBeyondUseDays) days; draws round up to "
+                              + "\(model.policy.syringeStepHundredthsMl) hundredths of a mL. "),
+                        .a(.href("/register/policy"), .text("Change the register settings")))),
             RegisterInventoryPage.profileSection(model.profile))
     }
 }

@@ -25,6 +25,11 @@ struct DemoScheduleTests {
             let week = try await schedule.book(of: clinic.id, from: today, through: today.adding(days: 30), timeZone: zone)
             #expect(!(0...30).contains { week.bookings(on: today.adding(days: $0)).contains { $0.patientID == walter.id } },
                     "his course is left for the front desk")
+            // Every esketamine course in the window has its REMS enrolment, so check-in can go ahead [R19][R21].
+            let window = try await TreatmentPlanRepository(database: database).sessions(from: today.adding(days: -120), through: today.adding(days: 60))
+            let esketamine = Set(window.filter { $0.planned.devices != nil }.map(\.patientID))
+            #expect(!esketamine.isEmpty)
+            #expect(try await schedule.remsEnrolled(among: Array(esketamine)) == esketamine)
 
             let year = try await DemoSchedule.loadYear(in: database, chairs: 8, bcryptCost: 4, now: Fixtures.now)
             #expect(year.chairs == 8 && year.nurses == 4, "8 chairs at 1:2 need 4 nurses (clinic policy ratio)")

@@ -242,6 +242,29 @@ struct ScheduleRepositoryTests {
         }
     }
 
+    @Test("Bulk REMS enrolments: new ones recorded and audited, one already on file kept as it was", arguments: TestDatabases.engines)
+    func bulkRemsEnrolments(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let s = try await setUp(database)
+            let patients = SQLPatientRepository(database: database)
+            var ids: [UUID] = []
+            for given in ["Ada", "Bea", "Cy"] {
+                ids.append(try await patients.register(Fixtures.registration(given: given), in: s.clinic.id, stamp: Fixtures.stamp).id)
+            }
+            try await s.schedule.recordRemsEnrolment(patientID: ids[0], enrolledOn: Fixtures.today, reference: "FIRST", stamp: Fixtures.stamp)
+            let trail = AuditTrail(database: database)
+            let audited = { try await trail.page(AuditFilter(action: .create), limit: 1_000).filter { $0.event.entityType == "rems_enrolment" }.count }
+            #expect(try await audited() == 1)
+            let recorded = try await s.schedule.recordRemsEnrolments(
+                ids.map { (patientID: $0, enrolledOn: Fixtures.today.adding(days: -7), reference: "BULK") }, stamp: Fixtures.stamp)
+            #expect(recorded == 2, "the patient already enrolled is not counted again")
+            #expect(try await audited() == 3, "one audit entry for each new enrolment")
+            #expect(try await s.schedule.remsEnrolment(of: ids[0])?.reference == "FIRST", "an enrolment on file is never changed")
+            #expect(try await s.schedule.remsEnrolment(of: ids[2])?.reference == "BULK")
+            #expect(try await s.schedule.remsEnrolled(among: ids + [UUID.random()]) == Set(ids))
+        }
+    }
+
     @Test("The waitlist: add (one open entry per treatment), offer, book into a freed slot with the entry in one transaction, remove; all audited",
           arguments: TestDatabases.engines)
     func waitlist(engine: SQLEngine) async throws {

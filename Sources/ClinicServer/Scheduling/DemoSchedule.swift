@@ -53,18 +53,26 @@ public enum DemoSchedule {
         let today = CalendarDate(instant: now, in: zone)
         let plans = TreatmentPlanRepository(database: database)
         // Esketamine patients were enrolled in the REMS before their first treatment, as check-in requires [R19][R21].
+        // One pass over the sessions (a large demo clinic has thousands of patients in the window):
+        // each patient's first session day, and whether the course is esketamine (its planned doses
+        // are devices), then one bulk write for those not yet enrolled.
         let recent = try await plans.sessions(from: today.adding(days: -120), through: today.adding(days: 60))
-        for patientID in Set(recent.map(\.patientID)).sorted(by: { $0.uuidString < $1.uuidString }) {
-            guard let plan = try await plans.latest(patientID: patientID), plan.treatmentProtocol.treatment == .esketamine,
-                  try await schedule.remsEnrolment(of: patientID) == nil else { continue }
-            let first = recent.filter { $0.patientID == patientID }.map(\.date).min() ?? today
-            try await schedule.recordRemsEnrolment(patientID: patientID, enrolledOn: min(first.adding(days: -7), today),
-                                                   reference: "DEMO-REMS-\(patientID.uuidString.prefix(6))", stamp: stamp)
+        var firstEsketamineDay: [UUID: CalendarDate] = [:]
+        for session in recent where session.planned.devices != nil {
+            firstEsketamineDay[session.patientID] = min(firstEsketamineDay[session.patientID] ?? session.date, session.date)
         }
+        let enrolled = try await schedule.remsEnrolled(among: Array(firstEsketamineDay.keys))
+        let enrolments = firstEsketamineDay.filter { !enrolled.contains($0.key) }.sorted { $0.key.uuidString < $1.key.uuidString }
+            .map { (patientID: $0.key, enrolledOn: min($0.value.adding(days: -7), today), reference: "DEMO-REMS-\($0.key.uuidString.prefix(6))") }
+        try await schedule.recordRemsEnrolments(enrolments, stamp: stamp)
         let upcoming = try await plans.sessions(from: today.adding(days: 1), through: today.adding(days: 7)).filter { $0.state == .scheduled }
         var booked = 0
+        // Once the week's chairs are full, proposals stop finding slots: a run of patients left
+        // unbooked ends the booking, so a large clinic does not try every one of its courses.
+        var unbookedInARow = 0
         let patients = SQLPatientRepository(database: database)
         for (patientID, sessions) in Dictionary(grouping: upcoming, by: \.patientID).sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            guard unbookedInARow < 12 else { break }
             guard let plan = try await plans.latest(patientID: patientID),
                   try await patients.find(patientID, in: clinic.id)?.registration.familyName != unbookedFamilyName else { continue }
             let ours = sessions.filter { $0.planID == plan.id }
@@ -73,9 +81,12 @@ public enum DemoSchedule {
                                                  patientID: patientID, treatment: plan.treatmentProtocol.treatment,
                                                  minimumDaysBetweenSessions: plan.treatmentProtocol.schedule.minimumDaysBetweenSessions,
                                                  preference: .any, book: book, now: now)
+            var bookedNow = 0
             for booking in proposed.compactMap(\.booking) where booking.slot.date <= today.adding(days: 7) {
-                if (try? await schedule.book(booking, in: clinic.id, timeZone: zone, now: now, stamp: stamp)) != nil { booked += 1 }
+                if (try? await schedule.book(booking, in: clinic.id, timeZone: zone, now: now, stamp: stamp)) != nil { bookedNow += 1 }
             }
+            booked += bookedNow
+            unbookedInARow = bookedNow == 0 ? unbookedInARow + 1 : 0
         }
         // Two nurses away on the busiest day: the week view flags the bookings now over the ratio.
         let week = try await schedule.book(of: clinic.id, from: today.adding(days: 1), through: today.adding(days: 7), timeZone: zone)

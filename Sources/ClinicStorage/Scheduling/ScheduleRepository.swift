@@ -272,6 +272,49 @@ public struct ScheduleRepository: Sendable {
         }
     }
 
+    /// Records many patients' REMS enrolments in one transaction, as the demo loader's bulk
+    /// histories need: a patient already enrolled keeps the enrolment on file (it is never changed),
+    /// and each new one writes its audit entry. Returns how many were recorded.
+    @discardableResult
+    public func recordRemsEnrolments(_ enrolments: [(patientID: UUID, enrolledOn: CalendarDate, reference: String)],
+                                     stamp: AuditStamp) async throws -> Int {
+        guard !enrolments.isEmpty else { return 0 }
+        return try await database.write { db in
+            var recorded = 0
+            for chunk in stride(from: 0, to: enrolments.count, by: 500) {
+                let part = enrolments[chunk..<min(chunk + 500, enrolments.count)]
+                var statement: SQLQueryString = "INSERT INTO patient_rems_enrolments (patient_id, enrolled_on, reference, recorded_by, recorded_at) VALUES "
+                for (index, item) in part.enumerated() {
+                    statement += (index == 0 ? "" : ", ")
+                        + "(\(bind: item.patientID.uuidString), \(bind: item.enrolledOn.iso), \(bind: item.reference), \(bind: stamp.actorName), \(bind: stamp.at.millisecondsSince1970))"
+                }
+                statement += " ON CONFLICT (patient_id) DO NOTHING RETURNING patient_id"
+                let inserted = try await db.raw(statement).all().compactMap { UUID(uuidString: try $0.decode(column: "patient_id", as: String.self)) }
+                let new = Set(inserted)
+                recorded += new.count
+                try await AuditLog.append(part.filter { new.contains($0.patientID) }.map { item in
+                    AuditEvent(.create, entityType: "rems_enrolment", entityID: item.patientID.uuidString, patientID: item.patientID,
+                               summary: "enrolled \(item.enrolledOn.iso), reference \(item.reference)")
+                }, stamp: stamp, in: db)
+            }
+            return recorded
+        }
+    }
+
+    /// The patients of `candidates` with a REMS enrolment on file.
+    public func remsEnrolled(among candidates: [UUID]) async throws -> Set<UUID> {
+        try await database.read { db in
+            var found = Set<UUID>()
+            for chunk in stride(from: 0, to: candidates.count, by: 500) {
+                let ids = candidates[chunk..<min(chunk + 500, candidates.count)].map(\.uuidString)
+                for row in try await db.raw("SELECT patient_id FROM patient_rems_enrolments WHERE patient_id IN (\(binds: ids))").all() {
+                    if let id = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)) { found.insert(id) }
+                }
+            }
+            return found
+        }
+    }
+
     /// The patient's REMS enrolment day and reference, nil when none is on file.
     public func remsEnrolment(of patientID: UUID) async throws -> (enrolledOn: CalendarDate, reference: String)? {
         try await database.read { db in

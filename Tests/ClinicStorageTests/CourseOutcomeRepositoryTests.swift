@@ -1,5 +1,5 @@
 import ClinicDomain
-import ClinicStorage
+@testable import ClinicStorage
 import Foundation
 import SQLKit
 import Testing
@@ -87,5 +87,76 @@ struct CourseOutcomeRepositoryTests {
                                                     clinicID: clinic.id, timeZone: zone, policy: .defaults, now: Fixtures.now)
             #expect(empty.isEmpty)
         }
+    }
+
+    /// The counts straight from the derived rows, with no month cube: what the cube must equal.
+    static func fromRows(_ filter: OutcomeCohortFilter, clinicID: UUID, _ database: ClinicDatabase) async throws -> OutcomeAggregates {
+        var aggregates = try await database.read { db in
+            try await CourseOutcomeRepository.aggregates(filter, clinic: clinicID.uuidString, span: .days(filter.from, filter.to), db)
+        }
+        for dimension in OutcomeDimension.allCases where aggregates.tallies[dimension] == nil { aggregates.tallies[dimension] = [:] }
+        return aggregates
+    }
+
+    @Test("The month cube gives the same counts as the derived rows for whole months, part months and single days, before and after a refresh",
+          arguments: TestDatabases.engines)
+    func monthCube(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            _ = try await DemoClinicLoader(database: database).load(patients: 200, seed: 8, now: Fixtures.now)
+            let clinic = try #require(try await SQLClinicRepository(database: database).primaryClinic())
+            let repository = CourseOutcomeRepository(database: database)
+            let today = Fixtures.today
+            let first = CalendarDate(year: today.year - 1, month: 1, day: 1)!
+            let periods: [(CalendarDate, CalendarDate)] = [
+                (first, today),                                      // whole months and this month's days
+                (first.adding(days: 9), today.adding(days: -20)),    // part months at both ends
+                (first, CalendarDate(year: today.year - 1, month: 12, day: 31)!),  // whole months only
+                (today.adding(days: -3), today),                     // days within one month
+                (Self.period.from, Self.period.to),
+            ]
+            func check(_ label: String) async throws {
+                for (from, to) in periods {
+                    for treatment in [nil, Treatment.esketamine] {
+                        var filter = OutcomeCohortFilter(from: from, to: to)
+                        filter.treatment = treatment
+                        let viaCube = try await repository.aggregates(filter, clinicID: clinic.id)
+                        let viaRows = try await Self.fromRows(filter, clinicID: clinic.id, database)
+                        #expect(viaCube == viaRows, "\(label): \(from.iso)…\(to.iso) \(treatment?.rawValue ?? "all")")
+                    }
+                }
+            }
+            let whole = try await repository.aggregates(OutcomeCohortFilter(from: periods[0].0, to: periods[0].1), clinicID: clinic.id)
+            #expect((whole.tallies[.clinic]?.values.map(\.courses).reduce(0, +) ?? 0) > 100, "the demo's courses are counted")
+            try await check("as loaded")
+            // A new rating changes one patient's course: the refresh rebuilds the months it touches.
+            let patient = try #require(try await SQLPatientRepository(database: database).page(in: clinic.id, after: nil, limit: 200)
+                .first { $0.registration.familyName != "Eligible" && !DemoIntakeScenarios.plannedCourses.map(\.familyName).contains($0.registration.familyName) })
+            let later = Fixtures.now.addingTimeInterval(7_200)
+            let score = try InstrumentScoring.score(.phq9, answers: DemoIntakeScenarios.phq9Answers(total: 2, item9: 0))
+            _ = try await ScaleRepository(database: database).record(
+                [ScaleResponse(id: UUID.random(), patientID: patient.id, score: score, administeredOn: today.adding(days: -1),
+                               recordedAt: later, source: .staff, recordedByName: "Test")], stamp: .system("test", at: later))
+            #expect(try await repository.refresh(clinicID: clinic.id, policy: .defaults, now: later.addingTimeInterval(60)) >= 1)
+            try await check("after a refresh")
+        }
+    }
+
+    @Test("A period splits into whole months and the days at either end", arguments: [
+        ("2026-01-01", "2026-03-31", ["m 2026-01 2026-03"]),
+        ("2026-01-10", "2026-03-31", ["m 2026-02 2026-03", "d 2026-01-10 2026-01-31"]),
+        ("2026-01-10", "2026-03-05", ["m 2026-02 2026-02", "d 2026-01-10 2026-01-31", "d 2026-03-01 2026-03-05"]),
+        ("2026-01-10", "2026-02-05", ["d 2026-01-10 2026-02-05"]),
+        ("2025-12-01", "2026-01-31", ["m 2025-12 2026-01"]),
+        ("2024-02-01", "2024-02-29", ["m 2024-02 2024-02"]),
+        ("2026-03-05", "2026-03-01", []),
+    ])
+    func split(from: String, to: String, expected: [String]) {
+        let spans = OutcomeSpan.split(from: CalendarDate(iso: from)!, to: CalendarDate(iso: to)!).map { span in
+            switch span {
+            case .months(let a, let b): "m \(a) \(b)"
+            case .days(let a, let b): "d \(a.iso) \(b.iso)"
+            }
+        }
+        #expect(spans == expected)
     }
 }

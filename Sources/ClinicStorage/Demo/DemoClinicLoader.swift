@@ -85,8 +85,12 @@ public struct DemoClinicLoader: Sendable {
         if templates != nil, done > scenarios {
             // The histories' rows were judged as they were written: the next report need not judge them again.
             let through = now.millisecondsSince1970 + CourseOutcomeRepository.refreshOverlap
+            // The month cube counts the bulk rows once, at the end, not batch by batch.
             for clinicID in clinicIDs {
-                try await database.write { db in try await CourseOutcomeRepository.markRefreshed(clinicID, through: through, in: db) }
+                try await database.write { db in
+                    try await CourseOutcomeRepository.rebuildCube(clinicID: clinicID, months: nil, in: db)
+                    try await CourseOutcomeRepository.markRefreshed(clinicID, through: through, in: db)
+                }
             }
         }
         return Summary(clinicID: clinic.id, patientsAdded: done)

@@ -62,6 +62,7 @@ public enum Migrations {
         createGoodFaithEstimates,
         createQuestionnaireReminders,
         createCalendarFeeds,
+        createCourseOutcomeCube,
     ]
 
     /// The newest version this binary knows.

@@ -87,13 +87,45 @@ public struct CourseOutcomeRepository: Sendable {
     }
 
     /// Replaces the derived rows of `patients` with `records`, in the caller's transaction.
+    /// The month cube is rebuilt for every month whose rows changed, before and after.
     static func replace(patients: [UUID], with records: [CourseOutcomeRecord], refreshedAt: Int64, in db: any SQLDatabase) async throws {
+        var touched: [UUID: Set<String>] = [:]
         for chunk in stride(from: 0, to: patients.count, by: 500) {
             let ids = patients[chunk..<min(chunk + 500, patients.count)].map(\.uuidString)
+            for row in try await db.raw("SELECT DISTINCT clinic_id, start_month FROM course_outcomes WHERE patient_id IN (\(binds: ids))").all() {
+                guard let clinic = UUID(uuidString: try row.decode(column: "clinic_id", as: String.self)) else { continue }
+                touched[clinic, default: []].insert(try row.decode(column: "start_month", as: String.self))
+            }
             try await db.raw("DELETE FROM course_dose_effects WHERE patient_id IN (\(binds: ids))").run()
             try await db.raw("DELETE FROM course_outcomes WHERE patient_id IN (\(binds: ids))").run()
         }
         try await insert(records, refreshedAt: refreshedAt, in: db)
+        for record in records { touched[record.keys.clinicID, default: []].insert(OutcomeSpan.month(of: record.keys.start)) }
+        for (clinic, months) in touched { try await rebuildCube(clinicID: clinic, months: months, in: db) }
+    }
+
+    /// Counts the clinic's derived rows of `months` (every month when nil) into the month cube
+    /// again, in the caller's transaction.
+    static func rebuildCube(clinicID: UUID, months: Set<String>?, in db: any SQLDatabase) async throws {
+        // Both values are the product's own: a UUID's text and "YYYY-MM" months checked here.
+        let clinic = "clinic_id = '\(clinicID.uuidString)'"
+        guard let months else {
+            for table in ["course_outcome_cube", "course_outcome_counts"] {
+                try await db.raw("DELETE FROM \(ident: table) WHERE \(unsafeRaw: clinic)").run()
+            }
+            for statement in CourseOutcomeCubeSQL.rebuild(where: clinic) { try await db.raw("\(unsafeRaw: statement)").run() }
+            return
+        }
+        guard months.allSatisfy({ OutcomeSpan.isMonth($0) }) else { throw StoredDataError(what: "outcome cube months \(months.sorted())") }
+        // Month by month, each a range of the (clinic_id, start_on) indexes: a month of a large
+        // clinic is a few thousand rows.
+        for month in months.sorted() {
+            for table in ["course_outcome_cube", "course_outcome_counts"] {
+                try await db.raw("DELETE FROM \(ident: table) WHERE \(unsafeRaw: clinic) AND start_month = \(bind: month)").run()
+            }
+            let condition = "\(clinic) AND start_on >= '\(month)-01' AND start_on <= '\(month)-31'"
+            for statement in CourseOutcomeCubeSQL.rebuild(where: condition) { try await db.raw("\(unsafeRaw: statement)").run() }
+        }
     }
 
     static let courseColumns = ["course_id", "patient_id", "clinic_id", "start_on", "start_month", "treatment", "protocol_id",
@@ -136,9 +168,16 @@ public struct CourseOutcomeRepository: Sendable {
 
     // MARK: Report
 
-    /// The cohort restriction shared by both derived tables.
-    static func restriction(_ filter: OutcomeCohortFilter, clinicID: UUID) -> SQLQueryString {
-        var clause: SQLQueryString = "clinic_id = \(bind: (filter.clinicID ?? clinicID).uuidString) AND start_on >= \(bind: filter.from.iso) AND start_on <= \(bind: filter.to.iso)"
+    /// The cohort restriction shared by the derived tables and the cube: the clinic, a span of
+    /// days (`start_on`) or of whole months (`start_month`), and the filter's cohort keys.
+    static func restriction(_ filter: OutcomeCohortFilter, clinic: String, span: OutcomeSpan) -> SQLQueryString {
+        var clause: SQLQueryString
+        switch span {
+        case .days(let from, let to):
+            clause = "clinic_id = \(bind: clinic) AND start_on >= \(bind: from.iso) AND start_on <= \(bind: to.iso)"
+        case .months(let from, let to):
+            clause = "clinic_id = \(bind: clinic) AND start_month >= \(bind: from) AND start_month <= \(bind: to)"
+        }
         let columns: [(OutcomeDimension, String)] = [(.treatment, "treatment"), (.protocolID, "protocol_id"), (.diagnosis, "diagnosis"),
                                                      (.trdStage, "trd_stage"), (.ageBand, "age_band"), (.sex, "sex")]
         for (dimension, column) in columns {
@@ -166,100 +205,142 @@ public struct CourseOutcomeRepository: Sendable {
 
     /// The grouped counts of the courses that match `filter` in `clinicID` (or the filter's clinic).
     ///
-    /// Few large queries, the rest in memory: one `GROUP BY` over every cohort key at once (a few
-    /// thousand groups at most, each cohort value's tally is then their sum), one per survival
-    /// measure (time to relapse grouped by the comparison's dimension too, so the log-rank test's
-    /// two cohorts need no query of their own), one for the waterfall with sessions to response,
-    /// and one over the doses. Each scans the period's rows once.
+    /// The whole months of the period come from the month cube (a few thousand rows however large
+    /// the clinic), the days before the first and after the last whole month from the derived rows
+    /// themselves; the parts are added up. Each part is a few grouped queries: one over every
+    /// cohort key at once (each cohort value's tally is then the sum of its groups), one per
+    /// survival measure (time to relapse grouped by the comparison's dimension too, so the log-rank
+    /// test's two cohorts need no query of their own), one for the waterfall with sessions to
+    /// response, and one over the doses.
     public func aggregates(_ filter: OutcomeCohortFilter, clinicID: UUID) async throws -> OutcomeAggregates {
-        let restriction = Self.restriction(filter, clinicID: clinicID)
         let clinic = (filter.clinicID ?? clinicID).uuidString
         return try await database.read { db in
             var aggregates = OutcomeAggregates()
-            let keys = Self.cubeDimensions.map { SQLQueryString("\(ident: Self.column($0))") }
-            var select: SQLQueryString = ""
-            for (index, key) in keys.enumerated() { select += (index == 0 ? "" : ", ") + key }
-            let rows = try await db.raw("""
-                SELECT \(select), exclusion, COUNT(*) AS courses,
-                    SUM(is_response) AS responses, SUM(is_remission) AS remissions,
-                    SUM(CASE WHEN reliable_change IS NULL THEN 0 ELSE 1 END) AS reliable_assessed,
-                    SUM(CASE WHEN reliable_change = 'improved' THEN 1 ELSE 0 END) AS reliable_improved,
-                    SUM(CASE WHEN relapse_event IS NULL THEN 0 ELSE 1 END) AS responded,
-                    SUM(CASE WHEN relapse_event = 1 THEN 1 ELSE 0 END) AS relapsed,
-                    SUM(CASE WHEN sessions_given > 0 AND is_dropout = 1 THEN 1 ELSE 0 END) AS dropouts
-                FROM course_outcomes WHERE \(restriction)
-                GROUP BY \(select), exclusion
-                """).all()
-            var tallies: [OutcomeDimension: [String: OutcomeTally]] = [:]
-            for row in rows {
-                func count(_ column: String) throws -> Int { Int(try row.decode(column: column, as: Int64?.self) ?? 0) }
-                var tally = OutcomeTally()
-                tally.courses = try count("courses")
-                if let raw = try row.decode(column: "exclusion", as: String?.self) {
-                    guard let reason = CourseExclusion(rawValue: raw) else { throw StoredDataError(what: "course exclusion \(raw)") }
-                    tally.excluded[reason] = tally.courses
-                } else {
-                    tally.responses = try count("responses")
-                    tally.remissions = try count("remissions")
-                    tally.reliableAssessed = try count("reliable_assessed")
-                    tally.reliableImproved = try count("reliable_improved")
-                    tally.everResponded = try count("responded")
-                    tally.relapsed = try count("relapsed")
-                }
-                tally.dropouts = try count("dropouts")
-                for dimension in Self.cubeDimensions {
-                    let value = try row.decode(column: Self.column(dimension), as: String.self)
-                    tallies[dimension, default: [:]][value, default: OutcomeTally()].add(tally)
-                }
-                tallies[.clinic, default: [:]][clinic, default: OutcomeTally()].add(tally)
+            for span in OutcomeSpan.split(from: filter.from, to: filter.to) {
+                aggregates.add(try await Self.aggregates(filter, clinic: clinic, span: span, db))
             }
-            aggregates.tallies = tallies
             for dimension in OutcomeDimension.allCases where aggregates.tallies[dimension] == nil { aggregates.tallies[dimension] = [:] }
+            return aggregates
+        }
+    }
 
-            func counts(_ table: [Int: (Int, Int)]) -> [SurvivalCount] {
-                table.map { SurvivalCount(time: Double($0.key), events: $0.value.0, censored: $0.value.1) }.sorted { $0.time < $1.time }
+    /// One span's counts: from the cube for whole months, from the derived rows for days.
+    static func aggregates(_ filter: OutcomeCohortFilter, clinic: String, span: OutcomeSpan, _ db: any SQLDatabase) async throws -> OutcomeAggregates {
+        let restriction = Self.restriction(filter, clinic: clinic, span: span)
+        let fromCube: Bool
+        if case .months = span { fromCube = true } else { fromCube = false }
+        var aggregates = OutcomeAggregates()
+        let keys = Self.cubeDimensions.map { SQLQueryString("\(ident: Self.column($0))") }
+        var select: SQLQueryString = ""
+        for (index, key) in keys.enumerated() { select += (index == 0 ? "" : ", ") + key }
+        let measures: SQLQueryString = fromCube
+            ? """
+              SUM(courses) AS courses, SUM(responses) AS responses, SUM(remissions) AS remissions,
+              SUM(reliable_assessed) AS reliable_assessed, SUM(reliable_improved) AS reliable_improved,
+              SUM(responded) AS responded, SUM(relapsed) AS relapsed, SUM(dropouts) AS dropouts
+              FROM course_outcome_cube
+              """
+            : """
+              COUNT(*) AS courses, SUM(is_response) AS responses, SUM(is_remission) AS remissions,
+              SUM(CASE WHEN reliable_change IS NULL THEN 0 ELSE 1 END) AS reliable_assessed,
+              SUM(CASE WHEN reliable_change = 'improved' THEN 1 ELSE 0 END) AS reliable_improved,
+              SUM(CASE WHEN relapse_event IS NULL THEN 0 ELSE 1 END) AS responded,
+              SUM(CASE WHEN relapse_event = 1 THEN 1 ELSE 0 END) AS relapsed,
+              SUM(CASE WHEN sessions_given > 0 AND is_dropout = 1 THEN 1 ELSE 0 END) AS dropouts
+              FROM course_outcomes
+              """
+        let rows = try await db.raw("SELECT \(select), exclusion, \(measures) WHERE \(restriction) GROUP BY \(select), exclusion").all()
+        var tallies: [OutcomeDimension: [String: OutcomeTally]] = [:]
+        for row in rows {
+            func count(_ column: String) throws -> Int { Int(try row.decode(column: column, as: Int64?.self) ?? 0) }
+            var tally = OutcomeTally()
+            tally.courses = try count("courses")
+            if let raw = try row.decode(column: "exclusion", as: String?.self) {
+                guard let reason = CourseExclusion(rawValue: raw) else { throw StoredDataError(what: "course exclusion \(raw)") }
+                tally.excluded[reason] = tally.courses
+            } else {
+                tally.responses = try count("responses")
+                tally.remissions = try count("remissions")
+                tally.reliableAssessed = try count("reliable_assessed")
+                tally.reliableImproved = try count("reliable_improved")
+                tally.everResponded = try count("responded")
+                tally.relapsed = try count("relapsed")
             }
-            func add(_ table: inout [Int: (Int, Int)], time: Int, event: Bool, n: Int) {
-                var entry = table[time] ?? (0, 0)
-                if event { entry.0 += n } else { entry.1 += n }
-                table[time] = entry
+            tally.dropouts = try count("dropouts")
+            for dimension in Self.cubeDimensions {
+                let value = try row.decode(column: Self.column(dimension), as: String.self)
+                tallies[dimension, default: [:]][value, default: OutcomeTally()].add(tally)
             }
-            let counted: SQLQueryString = " AND exclusion IS NULL"
-            var response: [Int: (Int, Int)] = [:]
+            tallies[.clinic, default: [:]][clinic, default: OutcomeTally()].add(tally)
+        }
+        aggregates.tallies = tallies
+
+        /// The grouped (time, event, n) rows of one measure: the cube's counts or the derived rows'.
+        func timed(_ measure: String, courses: SQLQueryString, cohort: String? = nil) async throws -> [(time: Int, event: Bool, n: Int, cohort: String?)] {
+            let cohortColumn: SQLQueryString = cohort.map { ", \(ident: $0) AS cohort" } ?? ""
+            let cohortGroup: SQLQueryString = cohort.map { ", \(ident: $0)" } ?? ""
+            let query: SQLQueryString = fromCube
+                ? "SELECT value AS days, event, SUM(n) AS n\(cohortColumn) FROM course_outcome_counts WHERE \(restriction) AND measure = \(bind: measure) GROUP BY value, event\(cohortGroup)"
+                : courses
+            return try await db.raw(query).all().map { row in
+                (try row.decode(column: "days", as: Int.self), try row.decode(column: "event", as: Int.self) == 1,
+                 Int(try row.decode(column: "n", as: Int64.self)), cohort == nil ? nil : try row.decode(column: "cohort", as: String.self))
+            }
+        }
+        func counts(_ table: [Int: (Int, Int)]) -> [SurvivalCount] {
+            table.map { SurvivalCount(time: Double($0.key), events: $0.value.0, censored: $0.value.1) }.sorted { $0.time < $1.time }
+        }
+        func add(_ table: inout [Int: (Int, Int)], time: Int, event: Bool, n: Int) {
+            var entry = table[time] ?? (0, 0)
+            if event { entry.0 += n } else { entry.1 += n }
+            table[time] = entry
+        }
+        let counted: SQLQueryString = " AND exclusion IS NULL"
+        var response: [Int: (Int, Int)] = [:]
+        for row in try await timed("response", courses: """
+            SELECT response_days AS days, response_event AS event, COUNT(*) AS n FROM course_outcomes
+            WHERE \(restriction)\(counted) AND response_days IS NOT NULL GROUP BY response_days, response_event
+            """) {
+            add(&response, time: row.time, event: row.event, n: row.n)
+        }
+        aggregates.timeToResponse = counts(response)
+        // Time to relapse, overall and in the comparison's two cohorts, from one grouped query.
+        let comparison = filter.comparison
+        let cohortColumn = Self.column(comparison.dimension)
+        var relapse: [Int: (Int, Int)] = [:], first: [Int: (Int, Int)] = [:], second: [Int: (Int, Int)] = [:]
+        for row in try await timed("relapse", courses: """
+            SELECT relapse_days AS days, relapse_event AS event, \(ident: cohortColumn) AS cohort, COUNT(*) AS n
+            FROM course_outcomes WHERE \(restriction)\(counted) AND relapse_days IS NOT NULL
+            GROUP BY relapse_days, relapse_event, \(ident: cohortColumn)
+            """, cohort: cohortColumn) {
+            add(&relapse, time: row.time, event: row.event, n: row.n)
+            if row.cohort == comparison.first { add(&first, time: row.time, event: row.event, n: row.n) }
+            if row.cohort == comparison.second { add(&second, time: row.time, event: row.event, n: row.n) }
+        }
+        aggregates.timeToRelapse = counts(relapse)
+        aggregates.comparisonFirst = counts(first)
+        aggregates.comparisonSecond = counts(second)
+        var effect: [Int: (Int, Int)] = [:]
+        for row in try await timed("dose", courses: """
+            SELECT days, event, COUNT(*) AS n FROM course_dose_effects
+            WHERE \(restriction) AND days IS NOT NULL GROUP BY days, event
+            """) {
+            add(&effect, time: row.time, event: row.event, n: row.n)
+        }
+        aggregates.durationOfEffect = counts(effect)
+        if fromCube {
             for row in try await db.raw("""
-                SELECT response_days AS days, response_event AS event, COUNT(*) AS n FROM course_outcomes
-                WHERE \(restriction)\(counted) AND response_days IS NOT NULL GROUP BY response_days, response_event
+                SELECT measure, value, SUM(n) AS n FROM course_outcome_counts
+                WHERE \(restriction) AND measure IN ('waterfall', 'sessions') GROUP BY measure, value
                 """).all() {
-                add(&response, time: try row.decode(column: "days", as: Int.self), event: try row.decode(column: "event", as: Int.self) == 1,
-                    n: Int(try row.decode(column: "n", as: Int64.self)))
+                let value = try row.decode(column: "value", as: Int.self), n = Int(try row.decode(column: "n", as: Int64.self))
+                if try row.decode(column: "measure", as: String.self) == "waterfall" {
+                    aggregates.waterfall[value, default: 0] += n
+                } else {
+                    aggregates.sessionsToResponse[value, default: 0] += n
+                }
             }
-            aggregates.timeToResponse = counts(response)
-            // Time to relapse, overall and in the comparison's two cohorts, from one grouped query.
-            let comparison = filter.comparison
-            var relapse: [Int: (Int, Int)] = [:], first: [Int: (Int, Int)] = [:], second: [Int: (Int, Int)] = [:]
-            for row in try await db.raw("""
-                SELECT relapse_days AS days, relapse_event AS event, \(ident: Self.column(comparison.dimension)) AS cohort, COUNT(*) AS n
-                FROM course_outcomes WHERE \(restriction)\(counted) AND relapse_days IS NOT NULL
-                GROUP BY relapse_days, relapse_event, \(ident: Self.column(comparison.dimension))
-                """).all() {
-                let time = try row.decode(column: "days", as: Int.self), event = try row.decode(column: "event", as: Int.self) == 1
-                let n = Int(try row.decode(column: "n", as: Int64.self)), cohort = try row.decode(column: "cohort", as: String.self)
-                add(&relapse, time: time, event: event, n: n)
-                if cohort == comparison.first { add(&first, time: time, event: event, n: n) }
-                if cohort == comparison.second { add(&second, time: time, event: event, n: n) }
-            }
-            aggregates.timeToRelapse = counts(relapse)
-            aggregates.comparisonFirst = counts(first)
-            aggregates.comparisonSecond = counts(second)
-            var effect: [Int: (Int, Int)] = [:]
-            for row in try await db.raw("""
-                SELECT days, event, COUNT(*) AS n FROM course_dose_effects
-                WHERE \(restriction) AND days IS NOT NULL GROUP BY days, event
-                """).all() {
-                add(&effect, time: try row.decode(column: "days", as: Int.self), event: try row.decode(column: "event", as: Int.self) == 1,
-                    n: Int(try row.decode(column: "n", as: Int64.self)))
-            }
-            aggregates.durationOfEffect = counts(effect)
+        } else {
             for row in try await db.raw("""
                 SELECT waterfall_bin AS bin, sessions_to_response AS sessions, COUNT(*) AS n FROM course_outcomes
                 WHERE \(restriction)\(counted) AND (waterfall_bin IS NOT NULL OR sessions_to_response IS NOT NULL)
@@ -269,8 +350,8 @@ public struct CourseOutcomeRepository: Sendable {
                 if let bin = try row.decode(column: "bin", as: Int?.self) { aggregates.waterfall[bin, default: 0] += n }
                 if let sessions = try row.decode(column: "sessions", as: Int?.self) { aggregates.sessionsToResponse[sessions, default: 0] += n }
             }
-            return aggregates
         }
+        return aggregates
     }
 
     /// The protocol ids that have courses in the clinic, with the built-in library's: what the

@@ -2,7 +2,7 @@ import ClinicDomain
 import Foundation
 import Testing
 
-@Suite("Random ids")
+@Suite("Random and time-ordered ids")
 struct RandomUUIDTests {
     @Test("UUID.random() is a version-4 UUID with the RFC variant (RFC 9562 §5.4), and ids do not repeat")
     func versionAndVariant() {
@@ -14,6 +14,24 @@ struct RandomUUIDTests {
             #expect("89AB".contains(Array(text)[19]), "\(text)")
             #expect(UUID(uuidString: text) == id)
         }
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test("Time-ordered ids are version 7 with the RFC variant, carry the time in their first 48 bits, and sort in the order made (RFC 9562 §5.7, §6.2 method 1)",
+          arguments: [0.0, 1_796_573_749.271, 4_102_444_800.0])
+    func timeOrdered(seconds: Double) {
+        let instant = Date(timeIntervalSince1970: seconds)
+        var generator = TimeOrderedUUIDs(at: instant)
+        let ids = (0..<5_000).map { _ in generator.next() }
+        let milliseconds = UInt64((seconds * 1000).rounded(.down))
+        for id in ids.prefix(100) {
+            let text = id.uuidString
+            #expect(Array(text)[14] == "7", "\(text)")
+            #expect("89AB".contains(Array(text)[19]), "\(text)")
+            let hex = text.replacingOccurrences(of: "-", with: "")
+            #expect(UInt64(hex.prefix(12), radix: 16) == milliseconds, "the first 48 bits are the Unix time in ms")
+        }
+        #expect(ids.map(\.uuidString) == ids.map(\.uuidString).sorted(), "each id sorts after the one before")
         #expect(Set(ids).count == ids.count)
     }
 }

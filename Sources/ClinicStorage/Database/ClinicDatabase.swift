@@ -81,6 +81,24 @@ public final class ClinicDatabase: Sendable {
         }
     }
 
+    /// Runs `body` with the SQLite writer's page cache raised to ``SQLEngine/sqliteBulkLoadCacheKiB``
+    /// (PostgreSQL: unchanged), then puts it back, also when `body` throws.
+    func withBulkLoadCache<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        guard engine == .sqlite else { return try await body() }
+        func setCache(_ kiB: Int) async throws {
+            try await write { db in try await db.raw("PRAGMA cache_size = \(unsafeRaw: String(-kiB))").run() }
+        }
+        try await setCache(SQLEngine.sqliteBulkLoadCacheKiB)
+        do {
+            let result = try await body()
+            try await setCache(SQLEngine.sqliteWriterCacheKiB)
+            return result
+        } catch {
+            try? await setCache(SQLEngine.sqliteWriterCacheKiB)
+            throw error
+        }
+    }
+
     /// Runs `body` inside a write transaction, batched with concurrent writes, and returns once
     /// it is committed. If `body` throws, its changes are rolled back and the error rethrown.
     /// Reads inside `body` must use the `db` it is given, to see the transaction's own changes.

@@ -31,6 +31,12 @@ public enum SQLEngine: String, Sendable, CaseIterable {
     /// connection, so this bounds the memory it can take.
     static let sqliteWriterCacheKiB = 64 * 1024
 
+    /// The SQLite writer's page cache during a bulk demo load, KiB: the load writes millions of
+    /// rows into indexes of hundreds of MiB, and with the everyday cache most of its time went to
+    /// evicting and re-reading index pages. The cache only grows as pages are used, and returns to
+    /// ``sqliteWriterCacheKiB`` when the load ends.
+    static let sqliteBulkLoadCacheKiB = 768 * 1024
+
     /// Each SQLite reader's page cache, KiB: larger than the default for the indexes pages and
     /// reports walk, small enough that a full pool stays well inside the server's memory budget.
     static let sqliteReaderCacheKiB = 8 * 1024

@@ -68,19 +68,23 @@ public struct DemoClinicLoader: Sendable {
         var histories = DemoCourseHistories(seed: seed, templates: templates?.offsets ?? [])
         // A network demo (PostgreSQL) shares each batch out among its clinics.
         let clinicIDs = try await demoNetworkClinics(networkClinics, primary: clinic, stamp: stamp)
-        while done < patients {
-            let size = min(batchSize, patients - done)
-            let batch = (0..<size).map { _ in people.next() }
-            for (index, clinicID) in clinicIDs.enumerated() {
-                let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
-                let added = try await repository.registerAll(share, in: clinicID, stamp: stamp)
-                if templates != nil {
-                    try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
-                                                                            histories: &histories, today: today, now: now, stamp: stamp)
+        var ids = TimeOrderedUUIDs(at: now)
+        // The bulk rows go into indexes far larger than the everyday cache.
+        try await database.withBulkLoadCache {
+            while done < patients {
+                let size = min(batchSize, patients - done)
+                let batch = (0..<size).map { _ in people.next() }
+                for (index, clinicID) in clinicIDs.enumerated() {
+                    let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
+                    let added = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: share.map { _ in ids.next() })
+                    if templates != nil {
+                        try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
+                                                                                histories: &histories, ids: &ids, today: today, now: now, stamp: stamp)
+                    }
                 }
+                done += size
+                progress(done, patients)
             }
-            done += size
-            progress(done, patients)
         }
         if templates != nil, done > scenarios {
             // The histories' rows were judged as they were written: the next report need not judge them again.

@@ -95,7 +95,7 @@ struct DemoOutcomeHistories: Sendable {
 
     /// Adds histories for `patients` (registered in the same batch) and their derived outcome rows.
     func add(_ patients: [PatientSummary], clinicID: UUID, templates: inout Templates, histories: inout DemoCourseHistories,
-             today: CalendarDate, now: Date, stamp: AuditStamp) async throws {
+             ids: inout TimeOrderedUUIDs, today: CalendarDate, now: Date, stamp: AuditStamp) async throws {
         struct Rows: Sendable {
             var plans: [[any Encodable & Sendable]] = []
             var sessions: [[any Encodable & Sendable]] = []
@@ -111,7 +111,7 @@ struct DemoOutcomeHistories: Sendable {
             let start = today.adding(days: -history.startDaysAgo)
             let shift = CalendarDate.daysBetween(template.start, start)
             let bodies = try templates.bodies(shift: shift)
-            let planID = UUID.random()
+            let planID = ids.next()
             let planBody = Templates.join(bodies.plans[history.template], planID: planID.uuidString, patientID: patient.id.uuidString)
             rows.plans.append([planID.uuidString, patient.id.uuidString, 1, template.treatmentProtocol.id, template.treatmentProtocol.version,
                                planBody, nil as String?, "system", stamp.actorName, nowMs])
@@ -119,7 +119,7 @@ struct DemoOutcomeHistories: Sendable {
             for (index, session) in history.sessions.enumerated() {
                 let date = start.adding(days: session.offset)
                 facts.append(CourseSessionFact(date: date, state: session.state))
-                rows.sessions.append([UUID.random().uuidString, patient.id.uuidString, planID.uuidString, index + 1, date.iso, session.state.rawValue,
+                rows.sessions.append([ids.next().uuidString, patient.id.uuidString, planID.uuidString, index + 1, date.iso, session.state.rawValue,
                                       bodies.sessions[history.template][index], nowMs])
             }
             var phq9: [ScoreObservation] = []
@@ -127,7 +127,7 @@ struct DemoOutcomeHistories: Sendable {
                 let date = start.adding(days: rating.offset)
                 let stored = Self.scores[max(0, min(Self.scores.count - 1, rating.total))]
                 phq9.append(ScoreObservation(date: date, total: stored.total))
-                rows.ratings.append([UUID.random().uuidString, patient.id.uuidString, InstrumentID.phq9.rawValue, stored.json,
+                rows.ratings.append([ids.next().uuidString, patient.id.uuidString, InstrumentID.phq9.rawValue, stored.json,
                                      stored.total, date.iso, nowMs, ResponseSource.staff.rawValue, "system", "Demo loader"])
             }
             let outcome = CourseOutcome.judge(sessions: facts, plannedSessions: history.sessions.count, phq9: phq9, madrs: [],

@@ -69,13 +69,23 @@ public struct SQLPatientRepository: PatientRepository {
     }
 
     public func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, stamp: AuditStamp) async throws -> [PatientSummary] {
+        try await registerAll(registrations, in: clinicID, stamp: stamp, ids: nil)
+    }
+
+    /// Registers the patients with random ids, or with `ids` (one per registration): the demo
+    /// loader's bulk patients take time-ordered ones (``TimeOrderedUUIDs``) so their rows append
+    /// to the indexes.
+    func registerAll(_ registrations: [PatientRegistration], in clinicID: UUID, stamp: AuditStamp,
+                     ids: [UUID]?) async throws -> [PatientSummary] {
+        precondition(ids == nil || ids?.count == registrations.count, "one id per registration")
         guard !registrations.isEmpty else { return [] }
         let now = stamp.at
         return try await database.write { db in
             let (prefix, last) = try await Self.reserveSequences(registrations.count, in: clinicID, db)
             let first = last - registrations.count + 1
             let patients = registrations.enumerated().map { offset, registration in
-                PatientSummary(id: UUID.random(), mrn: MedicalRecordNumber(prefix: prefix, sequence: first + offset),
+                PatientSummary(id: ids?[offset] ?? UUID.random(),
+                               mrn: MedicalRecordNumber(prefix: prefix, sequence: first + offset),
                                registration: registration, registeredAt: now)
             }
             // Both engines cap bound parameters per statement; 11 columns × 500 rows stays under.

@@ -61,7 +61,7 @@ let package = Package(
                 "Scheduling", "Screening", "Sessions"
             )
         ),
-        .target(name: "ClinicInterop", dependencies: ["ClinicDomain"], exclude: readmes("HL7v2")),
+        .target(name: "ClinicInterop", dependencies: ["ClinicDomain"], exclude: readmes("HL7v2", "X12")),
         .target(
             name: "ClinicWeb",
             dependencies: ["ClinicDomain", .product(name: "Plot", package: "Plot")],
@@ -69,7 +69,7 @@ let package = Package(
                 "Pages/Accounts", "Pages/Admin", "Pages/Billing", "Pages/Board", "Pages/Dosing",
                 "Pages/Errors", "Pages/Home", "Pages/Monitors", "Pages/Operations", "Pages/Outcomes",
                 "Pages/Patients", "Pages/Register", "Pages/Rems", "Pages/Scales", "Pages/Schedule",
-                "Pages/Sessions"
+                "Pages/Sessions", "Components", "Layout", "Intake"
             ),
             resources: [.copy("Assets")]
         ),

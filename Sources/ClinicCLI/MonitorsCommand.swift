@@ -89,7 +89,7 @@ struct MonitorsCommand: AsyncParsableCommand {
                     let formatter = ISO8601DateFormatter()
                     for item in items {
                         print("\(formatter.string(from: item.observedAt))  \(item.deviceID)  \(item.chair ?? "-")  "
-                              + "\(MonitorsCommand.summary(item.values))  \(item.statusReason ?? "")  id \(item.id.uuidString.lowercased())")
+                              + "\(item.values.shortText ?? "no charted values")  \(item.statusReason ?? "")  id \(item.id.uuidString.lowercased())")
                     }
                 }
             }
@@ -130,15 +130,5 @@ struct MonitorsCommand: AsyncParsableCommand {
             for answer in answers { print("\(answer.code)  \(answer.text ?? "")") }
             if answers.contains(where: { $0.code != "AA" }) { throw ExitCode(2) }
         }
-    }
-
-    static func summary(_ values: VitalReading) -> String {
-        var parts: [String] = []
-        if let systolic = values.systolic, let diastolic = values.diastolic { parts.append("BP \(systolic)/\(diastolic)") }
-        if let heartRate = values.heartRate { parts.append("HR \(heartRate)") }
-        if let saturation = values.oxygenSaturation { parts.append("SpO2 \(saturation)") }
-        if let rate = values.respiratoryRate { parts.append("RR \(rate)") }
-        if let temperature = values.temperatureCelsius { parts.append("T \(temperature)") }
-        return parts.isEmpty ? "no charted values" : parts.joined(separator: ", ")
     }
 }

@@ -41,9 +41,7 @@ struct RegisterCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandSupport.reportingErrors {
                 try await CommandSupport.withDatabase(options) { database, _ in
-                    guard let clinic = try await SQLClinicRepository(database: database).primaryClinic() else {
-                        throw CommandSupport.fail("the database has no clinic; run `ketaclinic migrate`.", code: 2)
-                    }
+                    let clinic = try await CommandSupport.primaryClinic(database)
                     let register = RegisterRepository(database: database)
                     let catalogue = try await register.catalogue(clinicID: clinic.id)
                     let lines = try await register.stock(clinicID: clinic.id)
@@ -75,9 +73,7 @@ struct RegisterCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandSupport.reportingErrors {
                 try await CommandSupport.withDatabase(options) { database, _ in
-                    guard let clinic = try await SQLClinicRepository(database: database).primaryClinic() else {
-                        throw CommandSupport.fail("the database has no clinic; run `ketaclinic migrate`.", code: 2)
-                    }
+                    let clinic = try await CommandSupport.primaryClinic(database)
                     let register = RegisterRepository(database: database)
                     let catalogue = try await register.catalogue(clinicID: clinic.id)
                     guard let found = catalogue.products.first(where: { $0.name == product || $0.id.uuidString.lowercased() == product.lowercased() }) else {
@@ -127,9 +123,7 @@ struct RegisterCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandSupport.reportingErrors {
                 let open = try await CommandSupport.withDatabase(options) { database, _ -> Int in
-                    guard let clinic = try await SQLClinicRepository(database: database).primaryClinic() else {
-                        throw CommandSupport.fail("the database has no clinic; run `ketaclinic migrate`.", code: 2)
-                    }
+                    let clinic = try await CommandSupport.primaryClinic(database)
                     let register = RegisterRepository(database: database)
                     let catalogue = try await register.catalogue(clinicID: clinic.id)
                     let items = try await register.discrepancies(clinicID: clinic.id, openOnly: true)

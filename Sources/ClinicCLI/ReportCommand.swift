@@ -55,9 +55,7 @@ struct ReportCommand: AsyncParsableCommand {
                     return
                 }
                 let export = try await CommandSupport.withDatabase(options) { database, _ -> OutcomeExport in
-                    guard let home = try await SQLClinicRepository(database: database).primaryClinic() else {
-                        throw CommandSupport.fail("no clinic in this database yet: run `ketaclinic migrate` and set one up first.", code: 2)
-                    }
+                    let home = try await CommandSupport.primaryClinic(database)
                     let repository = CourseOutcomeRepository(database: database)
                     let today = CalendarDate(instant: Date(), in: home.settings.resolvedTimeZone)
                     var filter: OutcomeCohortFilter

@@ -159,6 +159,14 @@ enum CommandSupport {
         }
     }
 
+    /// The database's clinic, or a refusal (exit 2) that says to set one up first.
+    static func primaryClinic(_ database: ClinicDatabase) async throws -> Clinic {
+        guard let clinic = try await SQLClinicRepository(database: database).primaryClinic() else {
+            throw fail("no clinic in this database yet: run `ketaclinic migrate` and set one up first.", code: 2)
+        }
+        return clinic
+    }
+
     /// Prints `message` to standard error and exits with `code`: the CLI's way to refuse.
     static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))

@@ -160,3 +160,17 @@ public enum PreDoseBloodPressureRule: String, CaseIterable, Codable, Sendable {
         }
     }
 }
+
+extension VitalReading {
+    /// The charted values in a short line ("BP 150/95, HR 88, SpO2 97"), as audit summaries and
+    /// the command line show a reading; nil when nothing is charted (a struck reading).
+    public var shortText: String? {
+        var parts: [String] = []
+        if let systolic, let diastolic { parts.append("BP \(systolic)/\(diastolic)") }
+        if let heartRate { parts.append("HR \(heartRate)") }
+        if let oxygenSaturation { parts.append("SpO2 \(oxygenSaturation)") }
+        if let respiratoryRate { parts.append("RR \(respiratoryRate)") }
+        if let temperatureCelsius { parts.append("T \(temperatureCelsius)") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+}

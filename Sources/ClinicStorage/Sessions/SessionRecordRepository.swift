@@ -324,7 +324,7 @@ public struct SessionRecordRepository: Sendable {
         }
         let events = zip(stored, alertsByReading).map { reading, alerts in
             AuditEvent(amends == nil ? .create : .amend, entityType: "session_vital", entityID: reading.id.uuidString, patientID: patientID,
-                       summary: "session \(sessionID.uuidString): reading \(Self.describe(reading.values)) (\(source.rawValue))"
+                       summary: "session \(sessionID.uuidString): reading \(reading.values.shortText ?? "struck") (\(source.rawValue))"
                            + (alerts.isEmpty ? "" : "; alerts: " + alerts.map(\.code).joined(separator: ", "))
                            + (reading.reason.map { "; reason: \($0)" } ?? ""))
         }
@@ -421,15 +421,5 @@ public struct SessionRecordRepository: Sendable {
             ORDER BY v.taken_at DESC LIMIT 1
             """).first() else { return nil }
         return (Date(millisecondsSince1970: start), try SessionEntryCoding.reading(row).values)
-    }
-
-    private static func describe(_ values: VitalReading) -> String {
-        var parts: [String] = []
-        if let systolic = values.systolic, let diastolic = values.diastolic { parts.append("BP \(systolic)/\(diastolic)") }
-        if let heartRate = values.heartRate { parts.append("HR \(heartRate)") }
-        if let saturation = values.oxygenSaturation { parts.append("SpO2 \(saturation)") }
-        if let rate = values.respiratoryRate { parts.append("RR \(rate)") }
-        if let temperature = values.temperatureCelsius { parts.append("T \(temperature)") }
-        return parts.isEmpty ? "struck" : parts.joined(separator: ", ")
     }
 }

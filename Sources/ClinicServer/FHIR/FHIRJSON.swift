@@ -1,0 +1,157 @@
+import Foundation
+
+/// A FHIR JSON value with its members in the order FHIR lists them. Resources are built as these
+/// values and written straight into bytes by ``FHIRJSONWriter``: no reflection, no intermediate
+/// `Data`, one growing buffer per page or file.
+public indirect enum FHIRJSON: Sendable, Equatable {
+    case object([(String, FHIRJSON)])
+    case array([FHIRJSON])
+    case string(String)
+    case integer(Int64)
+    case decimal(Double)
+    case boolean(Bool)
+
+    public static func == (lhs: FHIRJSON, rhs: FHIRJSON) -> Bool {
+        switch (lhs, rhs) {
+        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.array(let a), .array(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.integer(let a), .integer(let b)): a == b
+        case (.decimal(let a), .decimal(let b)): a == b
+        case (.boolean(let a), .boolean(let b)): a == b
+        default: false
+        }
+    }
+
+    /// The member `name` of an object.
+    public subscript(name: String) -> FHIRJSON? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.0 == name }?.1
+    }
+
+    /// The text of a string value.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The encoded bytes.
+    public var bytes: [UInt8] {
+        var writer = FHIRJSONWriter()
+        writer.write(self)
+        return writer.bytes
+    }
+
+    /// The encoded text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Builds an object, leaving out members whose value is nil, so mappings read like the resource.
+public struct FHIRObject {
+    /// The members so far.
+    public private(set) var members: [(String, FHIRJSON)] = []
+
+    /// An empty object.
+    public init() {}
+
+    /// Adds `name` when `value` is not nil.
+    public mutating func set(_ name: String, _ value: FHIRJSON?) {
+        if let value { members.append((name, value)) }
+    }
+
+    /// Adds a string member when present and not empty.
+    public mutating func set(_ name: String, _ text: String?) {
+        if let text, !text.isEmpty { members.append((name, .string(text))) }
+    }
+
+    /// Adds an array member when it has elements.
+    public mutating func set(_ name: String, _ values: [FHIRJSON]) {
+        if !values.isEmpty { members.append((name, .array(values))) }
+    }
+
+    /// The object.
+    public var json: FHIRJSON { .object(members) }
+}
+
+/// Writes ``FHIRJSON`` as compact JSON bytes (one line: NDJSON-ready).
+public struct FHIRJSONWriter {
+    /// The bytes written.
+    public private(set) var bytes: [UInt8]
+
+    /// A writer with room for `capacity` bytes before it grows.
+    public init(capacity: Int = 4_096) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Forgets the bytes written, keeping the buffer's capacity.
+    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
+    /// Appends raw bytes (a separator, a newline).
+    public mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends already-encoded bytes.
+    public mutating func append(bytes more: [UInt8]) { bytes.append(contentsOf: more) }
+
+    /// Appends one value.
+    public mutating func write(_ value: FHIRJSON) {
+        switch value {
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (i, member) in members.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(member.0)
+                bytes.append(UInt8(ascii: ":"))
+                write(member.1)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        case .array(let values):
+            bytes.append(UInt8(ascii: "["))
+            for (i, element) in values.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .string(let text):
+            writeString(text)
+        case .integer(let number):
+            bytes.append(contentsOf: String(number).utf8)
+        case .decimal(let number):
+            bytes.append(contentsOf: FHIRJSONWriter.decimalText(number).utf8)
+        case .boolean(let flag):
+            bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        }
+    }
+
+    /// A finite number as JSON text without exponent; whole numbers without a fraction. Non-finite
+    /// values never reach here (mappings check), but are written as 0 rather than invalid JSON.
+    static func decimalText(_ number: Double) -> String {
+        guard number.isFinite else { return "0" }
+        if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+        let text = String(number)
+        if text.contains("e") || text.contains("E") { return String(format: "%.6f", number) }
+        return text
+    }
+
+    private mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                bytes.append(contentsOf: "\\u00".utf8)
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

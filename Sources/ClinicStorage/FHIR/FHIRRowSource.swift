@@ -1,0 +1,286 @@
+import ClinicDomain
+import Foundation
+import SQLKit
+
+/// One column an export query reads, with the Swift type it is decoded as.
+public struct FHIRColumn: Sendable {
+    /// How the column's values are decoded.
+    public enum Kind: Sendable { case text, integer, boolean }
+    /// The SQL expression, e.g. `p.given_name` or a correlated sub-select.
+    public let expression: String
+    /// The name the row is read by (the `AS` alias).
+    public let name: String
+    /// How its value is decoded.
+    public let kind: Kind
+
+    /// A column read as `name`.
+    public init(_ expression: String, as name: String? = nil, _ kind: Kind = .text) {
+        self.expression = expression
+        self.name = name ?? String(expression.split(separator: ".").last ?? Substring(expression))
+        self.kind = kind
+    }
+}
+
+/// One stored value of an export row.
+public enum FHIRCell: Sendable, Equatable {
+    case null
+    case text(String)
+    case integer(Int64)
+    case boolean(Bool)
+}
+
+/// One row of a FHIR source query: its cells by column name. The FHIR mapping reads these; the SQL
+/// that made them stays in this module.
+public struct FHIRRow: Sendable {
+    /// Column index by name, shared by all rows of one table.
+    let index: [String: Int]
+    /// The cells, in column order.
+    let cells: [FHIRCell]
+
+    /// The text in `column`, or nil when NULL.
+    public func text(_ column: String) -> String? {
+        guard let i = index[column], case .text(let value) = cells[i] else { return nil }
+        return value
+    }
+
+    /// The integer in `column`, or nil when NULL.
+    public func integer(_ column: String) -> Int64? {
+        guard let i = index[column] else { return nil }
+        switch cells[i] {
+        case .integer(let value): return value
+        case .boolean(let value): return value ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// The instant stored as milliseconds in `column`.
+    public func instant(_ column: String) -> Date? { integer(column).map(Date.init(millisecondsSince1970:)) }
+
+    /// The boolean in `column` (an integer 0/1 on SQLite).
+    public func boolean(_ column: String) -> Bool? {
+        guard let i = index[column] else { return nil }
+        switch cells[i] {
+        case .boolean(let value): return value
+        case .integer(let value): return value != 0
+        default: return nil
+        }
+    }
+
+    /// A row built by hand (tests, fixed sources).
+    public init(_ values: [String: FHIRCell]) {
+        let names = values.keys.sorted()
+        index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        cells = names.map { values[$0]! }
+    }
+
+    init(index: [String: Int], cells: [FHIRCell]) {
+        self.index = index
+        self.cells = cells
+    }
+}
+
+/// How a date search column stores its value.
+public enum FHIRDateColumnKind: Sendable {
+    /// Milliseconds since 1970 UTC (`BIGINT`).
+    case milliseconds
+    /// A calendar day as `YYYY-MM-DD` text.
+    case day
+}
+
+/// A table (or join) the FHIR resources of one kind are read from: its columns, its keyset key and
+/// the columns each search filter narrows on. Every query is keyset-paged on `key`, so page 1,000
+/// costs what page 1 costs.
+public struct FHIRTable: Sendable {
+    /// Names the source in cursors.
+    public let name: String
+    /// Columns read.
+    public let columns: [FHIRColumn]
+    /// `FROM …` with any joins, without `WHERE`.
+    public let from: String
+    /// Conditions every row meets (current versions only, a section…), joined with AND.
+    public let conditions: [String]
+    /// The unique key the rows are ordered and paged by.
+    public let key: String
+    /// True when the key is an integer (the audit trail's sequence), false for text ids.
+    public let keyIsInteger: Bool
+    /// The clinic the row belongs to, when the table is per clinic.
+    public let clinic: String?
+    /// True when rows whose clinic column is NULL (entries about no patient) belong to every clinic.
+    public let keepsRowsWithoutClinic: Bool
+    /// The patient the row is about, when it is.
+    public let patient: String?
+    /// The column a date search narrows on, and how it is stored.
+    public let date: (expression: String, kind: FHIRDateColumnKind)?
+    /// The column `_lastUpdated` narrows on (milliseconds).
+    public let lastUpdated: String?
+
+    let index: [String: Int]
+
+    /// A source table.
+    public init(name: String, columns: [FHIRColumn], from: String, conditions: [String] = [], key: String,
+                keyIsInteger: Bool = false, clinic: String?, keepsRowsWithoutClinic: Bool = false, patient: String?,
+                date: (expression: String, kind: FHIRDateColumnKind)?, lastUpdated: String?) {
+        self.name = name
+        self.columns = columns
+        self.from = from
+        self.conditions = conditions
+        self.key = key
+        self.keyIsInteger = keyIsInteger
+        self.clinic = clinic
+        self.keepsRowsWithoutClinic = keepsRowsWithoutClinic
+        self.patient = patient
+        self.date = date
+        self.lastUpdated = lastUpdated
+        self.index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+    }
+}
+
+/// One bound of a range filter: the value compared with `>=` or `<`.
+public struct FHIRBound<Value: Sendable>: Sendable {
+    /// The value.
+    public let value: Value
+    /// True for `>=`, false for `<`.
+    public let isLower: Bool
+
+    /// A bound.
+    public init(_ value: Value, isLower: Bool) {
+        self.value = value
+        self.isLower = isLower
+    }
+}
+
+/// What one page query narrows on; every part is optional.
+public struct FHIRRowFilter: Sendable {
+    /// Only this clinic's rows.
+    public var clinicID: UUID?
+    /// Only rows about these patients.
+    public var patientIDs: [UUID]?
+    /// Instants (milliseconds) the date column must meet.
+    public var dateMilliseconds: [FHIRBound<Int64>] = []
+    /// Days (`YYYY-MM-DD`) a day-valued date column must meet.
+    public var dateDays: [FHIRBound<String>] = []
+    /// Instants (milliseconds) the last-updated column must meet.
+    public var lastUpdated: [FHIRBound<Int64>] = []
+    /// Only the row with this key.
+    public var key: String?
+
+    /// A filter.
+    public init(clinicID: UUID? = nil, patientIDs: [UUID]? = nil) {
+        self.clinicID = clinicID
+        self.patientIDs = patientIDs
+    }
+}
+
+/// Where a keyset page starts: after `key`, or at it (inclusive) when part of that row's resources
+/// were already returned.
+public struct FHIRKeyPosition: Sendable, Equatable {
+    /// The key.
+    public let key: String
+    /// True to include the row with `key` itself.
+    public let inclusive: Bool
+
+    /// A position.
+    public init(key: String, inclusive: Bool) {
+        self.key = key
+        self.inclusive = inclusive
+    }
+}
+
+/// Reads FHIR source rows page by page: one query per batch, keyset on the table's key, never a
+/// query per row (children come through joins or correlated sub-selects on indexed columns).
+public struct FHIRRowReader: Sendable {
+    private let database: ClinicDatabase
+
+    /// A reader of `database`.
+    public init(database: ClinicDatabase) { self.database = database }
+
+    /// Up to `limit` rows of `table` matching `filter`, in key order, from `position`.
+    public func page(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int) async throws -> [FHIRRow] {
+        let query = Self.query(table, filter: filter, from: position, limit: limit)
+        return try await database.read { db in
+            try await db.raw(query).all().map { try Self.decode($0, table: table) }
+        }
+    }
+
+    /// The key of a row read from `table`.
+    public static func key(of row: FHIRRow, in table: FHIRTable) -> String {
+        let name = table.columns.first { $0.expression == table.key }?.name ?? "id"
+        if table.keyIsInteger { return row.integer(name).map(String.init) ?? "" }
+        return row.text(name) ?? ""
+    }
+
+    static func query(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int) -> SQLQueryString {
+        var sql = SQLQueryString("SELECT ")
+        sql.appendInterpolation(unsafeRaw: table.columns.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", "))
+        sql.appendInterpolation(unsafeRaw: " FROM " + table.from + " WHERE 1 = 1")
+        for condition in table.conditions { sql.appendInterpolation(unsafeRaw: " AND (\(condition))") }
+        if let clinic = table.clinic, let id = filter.clinicID {
+            sql.appendInterpolation(unsafeRaw: table.keepsRowsWithoutClinic ? " AND (\(clinic) IS NULL OR \(clinic) = " : " AND (\(clinic) = ")
+            sql.appendInterpolation(bind: id.uuidString)
+            sql.appendInterpolation(unsafeRaw: ")")
+        }
+        if let patients = filter.patientIDs {
+            if let column = table.patient, !patients.isEmpty {
+                sql.appendInterpolation(unsafeRaw: " AND \(column) IN (")
+                for (i, id) in patients.enumerated() {
+                    if i > 0 { sql.appendInterpolation(unsafeRaw: ", ") }
+                    sql.appendInterpolation(bind: id.uuidString)
+                }
+                sql.appendInterpolation(unsafeRaw: ")")
+            } else {
+                sql.appendInterpolation(unsafeRaw: " AND 1 = 0")
+            }
+        }
+        if let date = table.date {
+            switch date.kind {
+            case .milliseconds:
+                for bound in filter.dateMilliseconds {
+                    sql.appendInterpolation(unsafeRaw: " AND \(date.expression) \(bound.isLower ? ">=" : "<") ")
+                    sql.appendInterpolation(bind: bound.value)
+                }
+            case .day:
+                for bound in filter.dateDays {
+                    sql.appendInterpolation(unsafeRaw: " AND \(date.expression) \(bound.isLower ? ">=" : "<") ")
+                    sql.appendInterpolation(bind: bound.value)
+                }
+            }
+        }
+        if let column = table.lastUpdated {
+            for bound in filter.lastUpdated {
+                sql.appendInterpolation(unsafeRaw: " AND \(column) \(bound.isLower ? ">=" : "<") ")
+                sql.appendInterpolation(bind: bound.value)
+            }
+        }
+        if let key = filter.key {
+            sql.appendInterpolation(unsafeRaw: " AND \(table.key) = ")
+            appendKey(key, table: table, to: &sql)
+        }
+        if let position {
+            sql.appendInterpolation(unsafeRaw: " AND \(table.key) \(position.inclusive ? ">=" : ">") ")
+            appendKey(position.key, table: table, to: &sql)
+        }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY \(table.key) LIMIT \(max(1, limit))")
+        return sql
+    }
+
+    private static func appendKey(_ key: String, table: FHIRTable, to sql: inout SQLQueryString) {
+        if table.keyIsInteger {
+            sql.appendInterpolation(bind: Int64(key) ?? -1)
+        } else {
+            sql.appendInterpolation(bind: key)
+        }
+    }
+
+    static func decode(_ row: any SQLRow, table: FHIRTable) throws -> FHIRRow {
+        var cells: [FHIRCell] = []
+        cells.reserveCapacity(table.columns.count)
+        for column in table.columns {
+            switch column.kind {
+            case .text: cells.append(try row.decode(column: column.name, as: String?.self).map(FHIRCell.text) ?? .null)
+            case .integer: cells.append(try row.decode(column: column.name, as: Int64?.self).map(FHIRCell.integer) ?? .null)
+            case .boolean: cells.append(try row.decode(column: column.name, as: Bool?.self).map(FHIRCell.boolean) ?? .null)
+            }
+        }
+        return FHIRRow(index: table.index, cells: cells)
+    }
+}

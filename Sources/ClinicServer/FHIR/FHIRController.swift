@@ -26,6 +26,7 @@ struct FHIRController: Sendable {
                 try await read(kind, context: context)
             }
         }
+        FHIRBulkExportController(services: services).addRoutes(to: routes)
         routes.staff(.get, "\(Self.base)/:type", .signedIn) { _, context in throw unknownType(context) }
         routes.staff(.get, "\(Self.base)/:type/:id", .signedIn) { _, context in throw unknownType(context) }
     }

@@ -59,6 +59,15 @@ public struct FHIRStore: Sendable {
         return (found.map(\.0), next)
     }
 
+    /// About how many rows the export of `kind` reads (the base tables' sizes), for progress bars.
+    public func estimatedRows(_ kind: FHIRResourceKind) async throws -> Int {
+        var total = 0
+        for source in kind.sources {
+            if case .table(let table, _) = source.origin { total += try await reader.estimatedRows(table) }
+        }
+        return total
+    }
+
     /// The resource `type/id`, or nil.
     public func read(_ kind: FHIRResourceKind, id: String) async throws -> FHIRResource? {
         for source in kind.sources {
@@ -77,15 +86,16 @@ public struct FHIRStore: Sendable {
     }
 
     /// Every resource of `kind` matching `filter` (the clinic is set here), in batches of about
-    /// `batchSize` rows: memory stays flat however large the clinic.
+    /// `batchSize` rows, each with the number of rows it came from: memory stays flat however large
+    /// the clinic.
     public func forEachBatch(_ kind: FHIRResourceKind, filter: FHIRRowFilter = FHIRRowFilter(), batchSize: Int = 2_000,
-                             _ body: ([FHIRResource]) async throws -> Void) async throws {
+                             _ body: ([FHIRResource], Int) async throws -> Void) async throws {
         var filter = filter
         filter.clinicID = context.clinicID
         for source in kind.sources {
             switch source.origin {
             case .fixed(let resources):
-                try await body(resources())
+                try await body(resources(), 0)
             case .table(let table, let map):
                 var position: FHIRKeyPosition?
                 while true {
@@ -93,7 +103,7 @@ public struct FHIRStore: Sendable {
                     var resources: [FHIRResource] = []
                     resources.reserveCapacity(rows.count * 2)
                     for row in rows { resources += try map(row, context) }
-                    if !resources.isEmpty { try await body(resources) }
+                    try await body(resources, rows.count)
                     guard rows.count == batchSize, let last = rows.last else { break }
                     position = FHIRKeyPosition(key: FHIRRowReader.key(of: last, in: table), inclusive: false)
                 }

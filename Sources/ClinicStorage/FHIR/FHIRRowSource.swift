@@ -202,6 +202,15 @@ public struct FHIRRowReader: Sendable {
         }
     }
 
+    /// The number of rows in the table's first (base) table: an upper bound for progress bars that
+    /// costs no join and no condition.
+    public func estimatedRows(_ table: FHIRTable) async throws -> Int {
+        let base = table.from.components(separatedBy: " JOIN ")[0].components(separatedBy: " LEFT")[0]
+        return try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: base)").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     /// The key of a row read from `table`.
     public static func key(of row: FHIRRow, in table: FHIRTable) -> String {
         let name = table.columns.first { $0.expression == table.key }?.name ?? "id"

@@ -64,11 +64,13 @@ struct FHIRController: Sendable {
         let items = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let search = try FHIRSearch.parse(items, kind: kind, timeZone: store.context.timeZone)
         let page = try await store.search(kind, search)
-        // One audit entry per patient whose data is on the page (their chart's access log shows it),
-        // or one for the page when it holds no patient's data.
+        // One audit entry per patient whose data is on the page or who was searched for (their chart's
+        // access log shows it), or one for the page when it names no patient.
         var patients: [UUID] = []
         var seen: Set<UUID> = []
         if kind.isPatientData, kind.type != "AuditEvent" {
+            // A search narrowed to patients looks into their charts even when it finds nothing.
+            for id in search.filter.patientIDs ?? [] where seen.insert(id).inserted { patients.append(id) }
             for resource in page.resources {
                 if let id = Self.patientID(of: resource).flatMap(UUID.init(uuidString:)), seen.insert(id).inserted { patients.append(id) }
             }

@@ -166,7 +166,7 @@ public struct FHIRSearch: Sendable {
                     throw .notSupported("Only JSON is served (_format json or application/fhir+json).")
                 }
             case _ where kind.patientParameters.contains(name):
-                var ids = search.filter.patientIDs ?? []
+                var ids: [UUID] = []
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     var text = Substring(part)
                     if text.hasPrefix("Patient/") { text = text.dropFirst("Patient/".count) }

@@ -100,8 +100,10 @@ public struct FHIRJSONWriter {
         switch value {
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            for (i, member) in members.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            var first = true
+            for member in members {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
                 writeString(member.0)
                 bytes.append(UInt8(ascii: ":"))
                 write(member.1)
@@ -109,19 +111,41 @@ public struct FHIRJSONWriter {
             bytes.append(UInt8(ascii: "}"))
         case .array(let values):
             bytes.append(UInt8(ascii: "["))
-            for (i, element) in values.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            var first = true
+            for element in values {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
                 write(element)
             }
             bytes.append(UInt8(ascii: "]"))
         case .string(let text):
             writeString(text)
         case .integer(let number):
-            bytes.append(contentsOf: String(number).utf8)
+            writeInteger(number)
         case .decimal(let number):
-            bytes.append(contentsOf: FHIRJSONWriter.decimalText(number).utf8)
+            if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
+                writeInteger(Int64(number))
+            } else {
+                bytes.append(contentsOf: FHIRJSONWriter.decimalText(number).utf8)
+            }
         case .boolean(let flag):
-            bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+            if flag { append("true") } else { append("false") }
+        }
+    }
+
+    private mutating func writeInteger(_ number: Int64) {
+        guard number != 0 else { bytes.append(UInt8(ascii: "0")); return }
+        // Digits backwards into a small stack buffer, then appended in order; Int64.min is handled as UInt64.
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var count = 0
+            while magnitude > 0 {
+                digits[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            if number < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
         }
     }
 
@@ -137,21 +161,36 @@ public struct FHIRJSONWriter {
 
     private mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                bytes.append(contentsOf: "\\u00".utf8)
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Copy runs of bytes that need no escape in one go; escape the rest.
+            var start = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                escape(byte)
+                start = index + 1
             }
+            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            hex.withUTF8Buffer { digits in
+                bytes.append(digits[Int(byte >> 4)])
+                bytes.append(digits[Int(byte & 0x0F)])
+            }
+        }
     }
 }

@@ -380,7 +380,7 @@ public enum FHIRMapping {
     /// A completed rating scale → QuestionnaireResponse, item by item (answers as their scored values).
     public static func questionnaireResponse(_ row: FHIRRow, _ context: FHIRMappingContext) throws -> [FHIRResource] {
         guard let id = row.text("id"), let patientID = row.text("patient_id"), let scoreText = row.text("score") else { return [] }
-        let score = try decoder.decode(InstrumentScore.self, from: Data(scoreText.utf8))
+        let score = try decoder.decode(StoredAnswers.self, from: Data(scoreText.utf8))
         let instrument = Instrument.named(score.instrument)
         var resource = header("QuestionnaireResponse", id, meta(row.integer("recorded_at")))
         if FHIRQuestionnaires.published.contains(where: { $0.id == instrument.id }) {
@@ -408,6 +408,12 @@ public enum FHIRMapping {
         resource.set("item", items)
         return [FHIRResource(type: "QuestionnaireResponse", id: id, json: resource.json,
                              codes: instrument.panelLOINC.map { ["\(FHIRCodes.loinc)|\($0)"] } ?? [])]
+    }
+
+    /// The part of a stored ``InstrumentScore`` a QuestionnaireResponse needs (decoding less is faster).
+    struct StoredAnswers: Decodable {
+        let instrument: InstrumentID
+        let answers: [Int?]
     }
 
     // MARK: - Safety and audit

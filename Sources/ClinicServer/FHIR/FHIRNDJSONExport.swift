@@ -45,18 +45,24 @@ public struct FHIRNDJSONExport: Sendable {
             }
             var count = 0
             do {
-                try await store.forEachBatch(kind, filter: filter, batchSize: batchSize) { resources, rows in
-                    if await isCancelled() { throw CancellationError() }
-                    writer.reset()
+                try await store.forEachRow(kind, filter: filter, batchSize: batchSize, each: { resources in
                     for resource in resources {
                         writer.write(resource.json)
                         writer.append("\n")
                     }
-                    try handle.write(contentsOf: writer.bytes)
                     count += resources.count
+                    // Flush at 1 MiB: the buffer never grows past one flush and a row.
+                    if writer.bytes.count >= 1 << 20 {
+                        try handle.write(contentsOf: writer.bytes)
+                        writer.reset()
+                    }
+                }, afterBatch: { rows in
+                    if await isCancelled() { throw CancellationError() }
                     rowsRead += rows
                     await progress(rowsRead)
-                }
+                })
+                try handle.write(contentsOf: writer.bytes)
+                writer.reset()
                 try handle.close()
             } catch {
                 try? handle.close()

@@ -59,6 +59,31 @@ public struct FHIRStore: Sendable {
         return (found.map(\.0), next)
     }
 
+    /// Every resource of `kind` matching `filter`, row by row: `each` gets one row's resources as it
+    /// is mapped (so a batch's resources are never all held at once), `afterBatch` the number of rows
+    /// of each batch once its rows are done.
+    public func forEachRow(_ kind: FHIRResourceKind, filter: FHIRRowFilter = FHIRRowFilter(), batchSize: Int = 2_000,
+                           each: ([FHIRResource]) throws -> Void, afterBatch: (Int) async throws -> Void) async throws {
+        var filter = filter
+        filter.clinicID = context.clinicID
+        for source in kind.sources {
+            switch source.origin {
+            case .fixed(let resources):
+                try each(resources())
+                try await afterBatch(0)
+            case .table(let table, let map):
+                var position: FHIRKeyPosition?
+                while true {
+                    let rows = try await reader.page(table, filter: filter, from: position, limit: batchSize)
+                    for row in rows { try each(try map(row, context)) }
+                    try await afterBatch(rows.count)
+                    guard rows.count == batchSize, let last = rows.last else { break }
+                    position = FHIRKeyPosition(key: FHIRRowReader.key(of: last, in: table), inclusive: false)
+                }
+            }
+        }
+    }
+
     /// About how many rows the export of `kind` reads (the base tables' sizes), for progress bars.
     public func estimatedRows(_ kind: FHIRResourceKind) async throws -> Int {
         var total = 0

@@ -1,6 +1,7 @@
 import ClinicDomain
 import Foundation
 import SQLKit
+import SQLiteKit
 
 /// One column an export query reads, with the Swift type it is decoded as.
 public struct FHIRColumn: Sendable {
@@ -194,9 +195,34 @@ public struct FHIRRowReader: Sendable {
     /// A reader of `database`.
     public init(database: ClinicDatabase) { self.database = database }
 
-    /// Up to `limit` rows of `table` matching `filter`, in key order, from `position`.
+    /// Up to `limit` rows of `table` matching `filter`, in key order, from `position`. On SQLite the
+    /// values are read as the engine holds them (SQLKit's generic row decoding costs more than the
+    /// query itself on a long export); on PostgreSQL through SQLKit.
     public func page(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int) async throws -> [FHIRRow] {
-        let query = Self.query(table, filter: filter, from: position, limit: limit)
+        let parts = Self.parts(table, filter: filter, from: position, limit: limit)
+        if let rows = try await database.readSQLite({ connection -> [FHIRRow] in
+            var sql = ""
+            var binds: [SQLiteData] = []
+            for part in parts {
+                switch part {
+                case .raw(let text): sql += text
+                case .text(let value): binds.append(.text(value)); sql += "?\(binds.count)"
+                case .integer(let value): binds.append(.integer(SQLiteInt64(value))); sql += "?\(binds.count)"
+                }
+            }
+            return try await connection.query(sql, binds).map { Self.decode($0, table: table) }
+        }) {
+            return rows
+        }
+        var sql = SQLQueryString("")
+        for part in parts {
+            switch part {
+            case .raw(let text): sql.appendInterpolation(unsafeRaw: text)
+            case .text(let value): sql.appendInterpolation(bind: value)
+            case .integer(let value): sql.appendInterpolation(bind: value)
+            }
+        }
+        let query = sql
         return try await database.read { db in
             try await db.raw(query).all().map { try Self.decode($0, table: table) }
         }
@@ -218,66 +244,74 @@ public struct FHIRRowReader: Sendable {
         return row.text(name) ?? ""
     }
 
-    static func query(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int) -> SQLQueryString {
-        var sql = SQLQueryString("SELECT ")
-        sql.appendInterpolation(unsafeRaw: table.columns.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", "))
-        sql.appendInterpolation(unsafeRaw: " FROM " + table.from + " WHERE 1 = 1")
-        for condition in table.conditions { sql.appendInterpolation(unsafeRaw: " AND (\(condition))") }
+    /// One piece of a query: SQL text or a bound value.
+    enum QueryPart: Equatable {
+        case raw(String)
+        case text(String)
+        case integer(Int64)
+    }
+
+    static func parts(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int) -> [QueryPart] {
+        var parts: [QueryPart] = [.raw("SELECT " + table.columns.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")
+                                       + " FROM " + table.from + " WHERE 1 = 1")]
+        for condition in table.conditions { parts.append(.raw(" AND (\(condition))")) }
         if let clinic = table.clinic, let id = filter.clinicID {
-            sql.appendInterpolation(unsafeRaw: table.keepsRowsWithoutClinic ? " AND (\(clinic) IS NULL OR \(clinic) = " : " AND (\(clinic) = ")
-            sql.appendInterpolation(bind: id.uuidString)
-            sql.appendInterpolation(unsafeRaw: ")")
+            parts.append(.raw(table.keepsRowsWithoutClinic ? " AND (\(clinic) IS NULL OR \(clinic) = " : " AND (\(clinic) = "))
+            parts += [.text(id.uuidString), .raw(")")]
         }
         if let patients = filter.patientIDs {
             if let column = table.patient, !patients.isEmpty {
-                sql.appendInterpolation(unsafeRaw: " AND \(column) IN (")
+                parts.append(.raw(" AND \(column) IN ("))
                 for (i, id) in patients.enumerated() {
-                    if i > 0 { sql.appendInterpolation(unsafeRaw: ", ") }
-                    sql.appendInterpolation(bind: id.uuidString)
+                    if i > 0 { parts.append(.raw(", ")) }
+                    parts.append(.text(id.uuidString))
                 }
-                sql.appendInterpolation(unsafeRaw: ")")
+                parts.append(.raw(")"))
             } else {
-                sql.appendInterpolation(unsafeRaw: " AND 1 = 0")
+                parts.append(.raw(" AND 1 = 0"))
             }
         }
         if let date = table.date {
             switch date.kind {
             case .milliseconds:
                 for bound in filter.dateMilliseconds {
-                    sql.appendInterpolation(unsafeRaw: " AND \(date.expression) \(bound.isLower ? ">=" : "<") ")
-                    sql.appendInterpolation(bind: bound.value)
+                    parts += [.raw(" AND \(date.expression) \(bound.isLower ? ">=" : "<") "), .integer(bound.value)]
                 }
             case .day:
                 for bound in filter.dateDays {
-                    sql.appendInterpolation(unsafeRaw: " AND \(date.expression) \(bound.isLower ? ">=" : "<") ")
-                    sql.appendInterpolation(bind: bound.value)
+                    parts += [.raw(" AND \(date.expression) \(bound.isLower ? ">=" : "<") "), .text(bound.value)]
                 }
             }
         }
         if let column = table.lastUpdated {
             for bound in filter.lastUpdated {
-                sql.appendInterpolation(unsafeRaw: " AND \(column) \(bound.isLower ? ">=" : "<") ")
-                sql.appendInterpolation(bind: bound.value)
+                parts += [.raw(" AND \(column) \(bound.isLower ? ">=" : "<") "), .integer(bound.value)]
             }
         }
-        if let key = filter.key {
-            sql.appendInterpolation(unsafeRaw: " AND \(table.key) = ")
-            appendKey(key, table: table, to: &sql)
-        }
-        if let position {
-            sql.appendInterpolation(unsafeRaw: " AND \(table.key) \(position.inclusive ? ">=" : ">") ")
-            appendKey(position.key, table: table, to: &sql)
-        }
-        sql.appendInterpolation(unsafeRaw: " ORDER BY \(table.key) LIMIT \(max(1, limit))")
-        return sql
+        func key(_ text: String) -> QueryPart { table.keyIsInteger ? .integer(Int64(text) ?? -1) : .text(text) }
+        if let value = filter.key { parts += [.raw(" AND \(table.key) = "), key(value)] }
+        if let position { parts += [.raw(" AND \(table.key) \(position.inclusive ? ">=" : ">") "), key(position.key)] }
+        parts.append(.raw(" ORDER BY \(table.key) LIMIT \(max(1, limit))"))
+        return parts
     }
 
-    private static func appendKey(_ key: String, table: FHIRTable, to sql: inout SQLQueryString) {
-        if table.keyIsInteger {
-            sql.appendInterpolation(bind: Int64(key) ?? -1)
-        } else {
-            sql.appendInterpolation(bind: key)
+    /// A row as SQLite holds it.
+    static func decode(_ row: SQLiteRow, table: FHIRTable) -> FHIRRow {
+        var cells: [FHIRCell] = []
+        cells.reserveCapacity(table.columns.count)
+        for column in table.columns {
+            switch row.column(column.name) {
+            case .integer(let value)?:
+                cells.append(column.kind == .boolean ? .boolean(value != 0) : .integer(Int64(value)))
+            case .text(let value)?:
+                cells.append(column.kind == .integer ? (Int64(value).map(FHIRCell.integer) ?? .null) : .text(value))
+            case .float(let value)?:
+                cells.append(value.isFinite && abs(value) < 9e18 ? .integer(Int64(value)) : .null)
+            default:
+                cells.append(.null)
+            }
         }
+        return FHIRRow(index: table.index, cells: cells)
     }
 
     static func decode(_ row: any SQLRow, table: FHIRTable) throws -> FHIRRow {

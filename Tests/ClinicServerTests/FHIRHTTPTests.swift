@@ -114,6 +114,37 @@ struct FHIRHTTPTests {
         }
     }
 
+    @Test("A narrow code search stops at the scan limit with a next link, and the pages still find every match",
+          arguments: TestDatabases.engines)
+    func scanLimit(engine: SQLEngine) async throws {
+        try await Self.withDemo(engine) { services, _, _, _ in
+            let clinic = try #require(try await services.clinics.primaryClinic())
+            let context = FHIRMappingContext(clinicID: clinic.id, timeZone: TimeZone(identifier: "UTC")!)
+            let unlimited = FHIRStore(database: services.database, context: context)
+            let limited = FHIRStore(database: services.database, context: context, scanLimit: 10)
+            let kind = try #require(FHIRResourceKinds.named("Observation"))
+            func walk(_ store: FHIRStore, _ code: String) async throws -> (ids: [String], pages: Int) {
+                var search = try FHIRSearch.parse([("code", code), ("_count", "50")], kind: kind, timeZone: context.timeZone)
+                var ids: [String] = []
+                var pages = 0
+                while pages < 10_000 {
+                    let page = try await store.search(kind, search)
+                    ids += page.resources.map(\.id)
+                    pages += 1
+                    guard let next = page.next else { break }
+                    search.cursor = next
+                }
+                return (ids, pages)
+            }
+            let all = try await walk(unlimited, "http://loinc.org|8867-4")
+            let bounded = try await walk(limited, "http://loinc.org|8867-4")
+            #expect(!all.ids.isEmpty && bounded.ids == all.ids, "the same heart rates, in the same order")
+            #expect(bounded.pages > all.pages, "short pages at the limit")
+            let none = try await walk(limited, "http://loinc.org|0000-0")
+            #expect(none.ids.isEmpty && none.pages > 1, "empty pages with next links until the table ends")
+        }
+    }
+
     /// Bad input, each with its status and OperationOutcome issue code.
     static let refusals: [(path: String, role: String, status: Int, code: String)] = [
         ("/fhir/r4/Medication", "prescriber", 404, "not-supported"),

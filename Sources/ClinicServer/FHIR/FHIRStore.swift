@@ -9,13 +9,18 @@ public struct FHIRStore: Sendable {
     /// The clinic and time zone resources are mapped for.
     public let context: FHIRMappingContext
 
+    /// Rows one search request reads at most before it answers a short page with a `next` link.
+    public let scanLimit: Int
+
     /// A store over `database` for one clinic.
-    public init(database: ClinicDatabase, context: FHIRMappingContext) {
+    public init(database: ClinicDatabase, context: FHIRMappingContext, scanLimit: Int = 20_000) {
         reader = FHIRRowReader(database: database)
         self.context = context
+        self.scanLimit = max(1, scanLimit)
     }
 
-    /// One page of a search, and where the next page starts (nil when this was the last).
+    /// One page of a search, and where the next page starts (nil when this was the last). A page may
+    /// hold fewer than `count` resources, even none, when a narrow search reached `scanLimit`.
     public func search(_ kind: FHIRResourceKind, _ search: FHIRSearch) async throws -> (resources: [FHIRResource], next: FHIRCursor?) {
         var filter = search.filter
         filter.clinicID = context.clinicID
@@ -23,6 +28,7 @@ public struct FHIRStore: Sendable {
         let wanted = search.count + 1
         // A cursor means: start at row `key` of source `source` (inclusive), skipping `skip` of its resources.
         let start = search.cursor ?? FHIRCursor(source: 0, key: nil, skip: 0)
+        var rowsScanned = 0
         var sourceIndex = start.source
         var position = start.key.map { FHIRKeyPosition(key: $0, inclusive: true) }
         var skip = start.skip
@@ -39,6 +45,7 @@ public struct FHIRStore: Sendable {
                 // Enough rows for the page in one query; a row may give several resources or none.
                 let batch = min(max(wanted, 64), 2_000)
                 let rows = try await reader.page(table, filter: filter, from: position, limit: batch)
+                var lastRow: (key: String, matched: Int)?
                 for row in rows where found.count < wanted {
                     let key = FHIRRowReader.key(of: row, in: table)
                     let resources = try map(row, context).filter(search.matches)
@@ -46,10 +53,16 @@ public struct FHIRStore: Sendable {
                         found.append((resource, FHIRCursor(source: sourceIndex, key: key, skip: index)))
                     }
                     (position, skip) = (FHIRKeyPosition(key: key, inclusive: false), 0)
+                    lastRow = (key, resources.count)
                 }
+                rowsScanned += rows.count
                 if rows.count < batch {
                     sourceIndex += 1
                     (position, skip) = (nil, 0)
+                } else if found.count < wanted, rowsScanned >= scanLimit, let lastRow {
+                    // A narrow code or id search over a large table: answer what was found so far and
+                    // let the next link resume after the last row read, so every request stays bounded.
+                    return (found.map(\.0), FHIRCursor(source: sourceIndex, key: lastRow.key, skip: lastRow.matched))
                 }
             }
         }

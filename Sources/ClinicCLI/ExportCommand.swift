@@ -63,7 +63,7 @@ struct ExportCommand: AsyncParsableCommand {
                     var table = TextTable([.text("type"), .number("resources"), .text("file")])
                     for file in files { table.add([file.type, String(file.count), file.name]) }
                     print(table.text())
-                    print("exported \(count) resources in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / seconds)) resources/s) to \(directory.path)")
+                    print("exported \(count) resources in \(String(format: "%.2f", seconds)) s (\(Int(saturating: Double(count) / seconds)) resources/s) to \(directory.path)")
                 }
             }
         }

@@ -53,6 +53,26 @@ struct FHIRMappingTests {
         #expect(observation.json["meta"]?["profile"] == .array([.string("http://hl7.org/fhir/StructureDefinition/vitalsigns")]))
     }
 
+    @Test("Readings are timed to the dose: minutes from the start of dosing, and the dose as partOf from then on")
+    func timedToDose() {
+        let dosing: Int64 = 1_795_359_600_000
+        let cases: [(taken: Int64, note: String, partOf: Bool)] = [
+            (dosing - 5 * 60_000, "Taken 5 min before dosing started", false),
+            (dosing, "Taken 0 min after dosing started", true),
+            (dosing + 40 * 60_000 + 59_000, "Taken 40 min after dosing started", true),
+        ]
+        for vector in cases {
+            let row = FHIRRow(["id": .text(Self.reading), "patient_id": .text(Self.patient), "taken_at": .integer(vector.taken),
+                               "recorded_at": .integer(vector.taken), "heart_rate": .integer(80),
+                               "dosing_started_at": .integer(dosing), "administration_id": .text("DOSE-1")])
+            let observation = FHIRMapping.vitalSigns(row, Self.context)[0].json
+            #expect(observation["note"] == .array([.object([("text", .string(vector.note))])]))
+            #expect((observation["partOf"] == .array([.object([("reference", .string("MedicationAdministration/DOSE-1"))])])) == vector.partOf)
+        }
+        let undosed = FHIRMapping.vitalSigns(Self.vitalRow(["heart_rate": 80]), Self.context)[0].json
+        #expect(undosed["note"] == nil && undosed["partOf"] == nil, "a session not yet dosed has no timing")
+    }
+
     @Test("Blood pressure is the 85354-9 panel with 8480-6 and 8462-4 components [R57-VS]")
     func bloodPressure() throws {
         let resources = FHIRMapping.vitalSigns(Self.vitalRow(["systolic": 128, "diastolic": 82, "heart_rate": 70]), Self.context)

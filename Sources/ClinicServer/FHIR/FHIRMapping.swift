@@ -317,9 +317,23 @@ public enum FHIRMapping {
         let effective = row.integer("taken_at").map { FHIRJSON.string(FHIRTime.instant(milliseconds: $0)) }
         let issued = row.integer("recorded_at").map { FHIRJSON.string(FHIRTime.instant(milliseconds: $0)) }
         let metaValue = meta(row.integer("recorded_at"), profiles: [FHIRCodes.vitalSignsProfile])
+        // Timed to the dose: minutes from the start of dosing (a baseline is "before"), and the dose
+        // given as `partOf` for readings from the start of dosing on.
+        var timing: FHIRJSON?
+        var partOf: [FHIRJSON] = []
+        if let dosing = row.integer("dosing_started_at"), let taken = row.integer("taken_at") {
+            let (difference, overflow) = taken.subtractingReportingOverflow(dosing)
+            if !overflow {
+                let minutes = difference.magnitude / 60_000
+                let text = difference >= 0 ? "Taken \(minutes) min after dosing started" : "Taken \(minutes) min before dosing started"
+                timing = .array([.object([("text", .string(text))])])
+                if difference >= 0, let dose = row.text("administration_id") { partOf = [reference("MedicationAdministration", dose)] }
+            }
+        }
         let category = concept([coding(FHIRCodes.observationCategory, "vital-signs", "Vital Signs")], text: "Vital Signs")   // [R57-VSprof]
         func observation(_ sign: FHIRCodes.VitalSign, value: FHIRJSON?, components: [FHIRJSON] = []) -> FHIRResource {
             var resource = header("Observation", "\(id)-\(sign.suffix)", metaValue)
+            resource.set("partOf", partOf)
             resource.set("status", status)
             resource.set("category", [category])
             resource.set("code", concept(sign.codes.map { coding(FHIRCodes.loinc, $0.code, $0.display) }, text: sign.codes[0].display))
@@ -328,6 +342,7 @@ public enum FHIRMapping {
             resource.set("effectiveDateTime", effective)
             resource.set("issued", issued)
             resource.set("valueQuantity", value.map { quantity($0, unit: sign.unit.text, code: sign.unit.code) })
+            resource.set("note", timing)
             resource.set("component", components)
             var codes = sign.codes.map { "\(FHIRCodes.loinc)|\($0.code)" }
             if !components.isEmpty { codes += [FHIRCodes.systolic.code, FHIRCodes.diastolic.code].map { "\(FHIRCodes.loinc)|\($0)" } }

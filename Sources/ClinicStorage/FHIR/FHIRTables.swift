@@ -120,7 +120,8 @@ public enum FHIRTables {
         key: "se.id", clinic: "p.clinic_id", patient: "se.patient_id", date: ("se.recorded_at", .milliseconds),
         lastUpdated: "se.recorded_at")
 
-    /// Current vital-sign readings → vital-sign Observations (one per measured sign).
+    /// Current vital-sign readings → vital-sign Observations (one per measured sign), with the time
+    /// dosing started and the dose given in the session, so each reading is timed to the dose.
     public static let vitals = FHIRTable(
         name: "vitals",
         columns: [
@@ -129,6 +130,15 @@ public enum FHIRTables {
             FHIRColumn("v.diastolic", .integer), FHIRColumn("v.heart_rate", .integer),
             FHIRColumn("v.oxygen_saturation", .integer), FHIRColumn("v.respiratory_rate", .integer),
             FHIRColumn("v.temperature_decicelsius", .integer), FHIRColumn("v.amends"),
+            // The dose it is timed to: when dosing started, and the session's (current) administration.
+            FHIRColumn("""
+                (SELECT MIN(e.occurred_at) FROM treatment_session_events e WHERE e.session_id = v.session_id \
+                AND e.to_state = 'dosing')
+                """, as: "dosing_started_at", .integer),
+            FHIRColumn("""
+                (SELECT se.id FROM session_entries se WHERE se.session_id = v.session_id AND se.kind = 'administration' \
+                AND NOT EXISTS (SELECT 1 FROM session_entries x WHERE x.amends = se.id) ORDER BY se.recorded_at LIMIT 1)
+                """, as: "administration_id"),
         ],
         from: "session_vitals v JOIN patients p ON p.id = v.patient_id",
         conditions: ["NOT EXISTS (SELECT 1 FROM session_vitals x WHERE x.amends = v.id)"],

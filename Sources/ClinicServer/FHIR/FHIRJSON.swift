@@ -4,11 +4,17 @@ import Foundation
 /// values and written straight into bytes by ``FHIRJSONWriter``: no reflection, no intermediate
 /// `Data`, one growing buffer per page or file.
 public indirect enum FHIRJSON: Sendable, Equatable {
+    /// Members in order.
     case object([(String, FHIRJSON)])
+    /// Elements in order.
     case array([FHIRJSON])
+    /// Text.
     case string(String)
+    /// A whole number.
     case integer(Int64)
+    /// A finite decimal (a non-finite one is written as 0; mappings never make one).
     case decimal(Double)
+    /// true or false.
     case boolean(Bool)
 
     public static func == (lhs: FHIRJSON, rhs: FHIRJSON) -> Bool {

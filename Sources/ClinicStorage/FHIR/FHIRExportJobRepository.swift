@@ -6,6 +6,7 @@ import SQLKit
 public struct FHIRExportJob: Sendable, Equatable {
     /// Where a job is.
     public enum State: String, Sendable {
+        /// Running, or finished one way or another.
         case running, completed, failed, cancelled
     }
 
@@ -26,7 +27,9 @@ public struct FHIRExportJob: Sendable, Equatable {
         }
     }
 
+    /// The job's id (in its status URL).
     public let id: UUID
+    /// The clinic exported.
     public let clinicID: UUID
     /// `system` or `patient`.
     public let level: String
@@ -36,16 +39,25 @@ public struct FHIRExportJob: Sendable, Equatable {
     public let since: Date?
     /// The kick-off URL, echoed in the manifest's `request`.
     public let requestURL: String
+    /// The user who kicked it off.
     public let requestedBy: UUID?
+    /// Their name as audited.
     public let requestedByName: String
+    /// When it was kicked off (the manifest's transactionTime).
     public let requestedAt: Date
+    /// Where it is.
     public let state: State
+    /// Rows read so far.
     public let rowsRead: Int64
+    /// About how many rows it reads in all.
     public let rowsEstimated: Int64
     /// Last sign of life of the process running it.
     public let heartbeatAt: Date
+    /// When it completed, failed or was cancelled.
     public let finishedAt: Date?
+    /// The files written, once completed.
     public let output: [OutputFile]
+    /// Why it failed.
     public let error: String?
 }
 

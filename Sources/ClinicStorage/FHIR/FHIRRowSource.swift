@@ -24,9 +24,13 @@ public struct FHIRColumn: Sendable {
 
 /// One stored value of an export row.
 public enum FHIRCell: Sendable, Equatable {
+    /// SQL NULL.
     case null
+    /// A text value.
     case text(String)
+    /// An integer value (instants are milliseconds).
     case integer(Int64)
+    /// A boolean value.
     case boolean(Bool)
 }
 

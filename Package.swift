@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: readmes(
-                "Accounts", "Audit", "Backup", "Billing", "Database", "Demo", "Intake", "Live",
+                "Accounts", "Audit", "Backup", "Billing", "Database", "Demo", "FHIR", "Intake", "Live",
                 "Migrations", "Monitors", "Outcomes", "Plans", "Register", "Repositories", "Scales",
                 "Scheduling", "Screening", "Sessions"
             )
@@ -93,7 +93,7 @@ let package = Package(
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             exclude: readmes(
-                "API", "API/OpenAPI", "Accounts", "App", "Audit", "Billing", "Board", "Configuration", "Controllers",
+                "API", "API/OpenAPI", "Accounts", "App", "Audit", "Billing", "Board", "Configuration", "Controllers", "FHIR",
                 "Decoding", "Dosing", "Intake", "Middleware", "Monitors", "Observability", "Operations",
                 "Outcomes", "Plans", "Problems", "Register", "Rems", "Scales", "Scheduling", "Screening",
                 "Security", "Sessions"

@@ -44,6 +44,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .init(SettingKey.helpText("backupEvery"))) var backupEvery: String?
     @Option(help: .init(SettingKey.helpText("backupKeep"))) var backupKeep: String?
     @Option(help: .init(SettingKey.helpText("backupDirectory"))) var backupDirectory: String?
+    @Option(help: .init(SettingKey.helpText("fhirExportDirectory"))) var fhirExportDirectory: String?
     @Option(help: "JSON config file (environment: KETACLINIC_CONFIG; default ./ketaclinic.json when it exists).")
     var config: String?
 
@@ -63,7 +64,7 @@ struct ServerOptions: ParsableArguments {
             ("mllpPort", mllpPort), ("mllpHost", mllpHost), ("mllpGateways", mllpGateways), ("mllpMaxFrameBytes", mllpMaxFrameBytes),
             ("mllpFrameSeconds", mllpFrameSeconds), ("mllpIdleSeconds", mllpIdleSeconds), ("mllpTlsCertificate", mllpTlsCertificate),
             ("mllpTlsKey", mllpTlsKey),
-            ("backupEvery", backupEvery), ("backupKeep", backupKeep), ("backupDirectory", backupDirectory),
+            ("backupEvery", backupEvery), ("backupKeep", backupKeep), ("backupDirectory", backupDirectory), ("fhirExportDirectory", fhirExportDirectory),
         ]
         for (name, value) in given { if let value { flags[name] = value } }
         let environment = ProcessInfo.processInfo.environment

@@ -16,7 +16,9 @@ struct AccessControlTests {
                                           "GET /login/two-factor", "POST /login/two-factor",
                                           "GET /r", "POST /r", "GET /r/:code", "POST /r/:code",
                                           // A calendar feed: its secret address is the credential (revoked or unknown: 404).
-                                          "GET /calendar/:secret"]
+                                          "GET /calendar/:secret",
+                                          // The FHIR CapabilityStatement: clients read it before they authenticate.
+                                          "GET /fhir/r4/metadata"]
 
     static func concretePath(_ pattern: String) -> String {
         pattern.split(separator: "/", omittingEmptySubsequences: false).map { part in
@@ -24,7 +26,7 @@ struct AccessControlTests {
         }.joined(separator: "/")
     }
 
-    static func isMachineFacing(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/metrics" }
+    static func isMachineFacing(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/metrics" || path.hasPrefix("/fhir/") }
 
     @Test("Each role gets exactly what the matrix grants; anonymous requests only reach the open routes",
           arguments: TestDatabases.engines)

@@ -73,6 +73,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case billingConfigure = "billing.configure"
     /// See the clinic's calendar and book, move and cancel patients' sessions (front-desk work).
     case scheduleBook = "schedule.book"
+    /// Export the whole clinic's records as FHIR (Bulk Data `$export`): every patient's clinical content.
+    case fhirExport = "fhir.export"
 
     /// What the permission allows, for the matrix and the token form.
     public var summary: String {
@@ -110,6 +112,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
         case .billingRecordPayments: "Capture session charges; post payments, refunds and write-offs"
         case .billingConfigure: "Change the code table, fee schedule and charge-capture policy"
         case .scheduleBook: "See the calendar; book, move and cancel sessions (appointment, treatment type and chair only)"
+        case .fhirExport: "Run FHIR Bulk Data exports of the whole clinic (every patient's record) and download their files"
         }
     }
 
@@ -128,7 +131,7 @@ public enum AccessMatrix {
         case .administrator:
             [.patientsRead, .patientsEmergencyAccess, .dosingUse, .patientAccessLogRead, .usersManage, .clinicConfigure,
              .auditRead, .auditExport, .operationsMetrics, .registerView, .registerManage, .outcomesRead, .monitorsManage,
-             .billingRead, .outcomesNetwork, .billingRecordPayments, .billingConfigure]
+             .billingRead, .outcomesNetwork, .billingRecordPayments, .billingConfigure, .fhirExport]
         case .prescriber:
             [.patientsRead, .patientsClinical, .patientsRegister, .patientsContact, .patientsIntake, .screeningSign, .dosingUse, .plansSign,
              .scalesRecord, .alertsAcknowledge, .patientAccessLogRead, .sessionsCheckIn, .sessionsRun, .vitalsRecord,

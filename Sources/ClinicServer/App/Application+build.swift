@@ -72,6 +72,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     ScheduleAPIController(services: services).addRoutes(to: routes)
     ScheduleController(services: services).addRoutes(to: routes)
     OpenAPIController(catalog: catalog).addRoutes(to: routes)
+    FHIRController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -87,6 +87,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var backupKeep = 28
     /// Folder for scheduled backups.
     public var backupDirectory = "./backups"
+    /// Folder for FHIR Bulk Data export files (docs/fhir.md).
+    public var fhirExportDirectory = "./fhir-exports"
 
     /// The backup policy, when scheduled backups are on.
     public var backupSchedule: BackupSchedule? {
@@ -210,6 +212,11 @@ public struct SettingKey: Sendable {
             let path = $1.trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { throw SettingsError("backup-directory must name a folder") }
             $0.backupDirectory = path
+        },
+        SettingKey(name: "fhirExportDirectory", help: "Folder for FHIR Bulk Data export files (default ./fhir-exports).") {
+            let path = $1.trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { throw SettingsError("fhir-export-directory must name a folder") }
+            $0.fhirExportDirectory = path
         },
     ] + MonitorListenerSettings.keys
 

@@ -15,6 +15,11 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch where request.uri.path.hasPrefix("/fhir/") {
+            // FHIR clients read OperationOutcomes (FHIR/FHIRController.swift).
+            return FHIRErrorPresentation.response(for: error, request: request, context: context) {
+                Self.problem(for: $0, request: request, context: context)
+            }
         } catch let required as AuthenticationRequired {
             if Self.isMachineFacing(request) {
                 var response = try Problem.unauthenticated.response(from: request, context: context)

@@ -15,7 +15,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let services: ClinicServices
 
     /// Paths that take Bearer tokens instead of the session cookie.
-    static func usesBearer(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/metrics" }
+    static func usesBearer(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/metrics" || path.hasPrefix("/fhir/") }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

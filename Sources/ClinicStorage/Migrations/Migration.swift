@@ -62,6 +62,7 @@ public enum Migrations {
         createGoodFaithEstimates,
         createQuestionnaireReminders,
         createCalendarFeeds,
+        createFHIRExportJobs,
         createCourseOutcomeCube,
     ]
 

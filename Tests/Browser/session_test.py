@@ -100,8 +100,10 @@ class SessionFlow(BrowserFlow):
         self.set_date("#expiry", "2027-06-30")
         self.fill("#concentrationMgPerMl", "50")
         self.fill("#pumpRateMlPerHour", "150")
-        self.fill("#administeredBy", "Nurse Demo")
-        self.fill("#checkedBy", "Dr Second Check")
+        # Given by: the signed-in nurse; checked by: a second person with their own credentials.
+        checker_email, checker_password = self.credentials["prescriber"]
+        self.fill("#checkerEmail", checker_email)
+        self.fill("#checkerPassword", checker_password)
         self.submit("Record administration")
         assert "KX-2291" in self.wait_for("#administration").text
         self.press("start-dosing")

@@ -57,6 +57,12 @@ struct SessionController: Sendable {
         try await handle(request, context, form: "commands") { loaded, fields in
             guard let command = fields["command"].flatMap(SessionCommand.init(rawValue:)) else { throw Problem.notFound("Unknown command.") }
             guard context.identity.can(command.permission) else { throw Problem.forbidden(command.permission) }
+            if command.needsReason, fields["reason"]?.nilIfEmpty == nil {
+                var errors = FieldErrors()
+                errors.add("reason-\(command.rawValue)", command == .cancel ? "Say why the session is cancelled."
+                                                                             : "Say why the session is stopped early.")
+                throw errors
+            }
             let next = try await workflow.apply(command, to: loaded, reason: fields["reason"], identity: context.identity,
                                                 stamp: context.stamp(at: services.now()))
             return "\(command.label): the session is now \(next.displayName.lowercased())."
@@ -82,16 +88,43 @@ struct SessionController: Sendable {
 
     @Sendable func administration(_ request: Request, context: Context) async throws -> Response {
         try await handle(request, context, form: "administration") { loaded, fields in
-            let details = try SessionForms.administration(fields, today: services.today(for: loaded.clinic))
             let amends = fields["amends"].flatMap(UUID.init(uuidString:))
-            if amends != nil, fields["reason"]?.nilIfEmpty == nil {
-                var errors = FieldErrors()
-                errors.add("reason", "Say why the administration record is corrected.")
-                throw errors
-            }
+            let details = try await checkedAdministration(fields, loaded, context, correcting: amends != nil)
             try await append(.administration(details), loaded, context, amends: amends, reason: fields["reason"])
             return amends == nil ? "Administration recorded." : "Administration corrected."
         }
+    }
+
+    /// The administration record from the page's form: "Given by" is the signed-in user (never
+    /// typed); "Checked by" is a second person who confirms the dose with their own credentials on
+    /// this device, through the same second-person confirmation the register's witness uses
+    /// (`checkerEmail`, `checkerPassword`, `checkerCode`; the checker must hold `sessions.run`).
+    /// Field errors of the record and of the check come back together.
+    private func checkedAdministration(_ posted: [String: String], _ loaded: LoadedSession, _ context: Context,
+                                       correcting: Bool) async throws -> AdministrationDetails {
+        var fields = posted
+        let giver = context.identity.user.displayName
+        fields["administeredBy"] = giver
+        fields["checkedBy"] = "second person, confirmed below"
+        var errors = FieldErrors()
+        var details: AdministrationDetails?
+        do { details = try SessionForms.administration(fields, today: services.today(for: loaded.clinic)) } catch let found as FieldErrors {
+            errors = found
+        }
+        if correcting, fields["reason"]?.nilIfEmpty == nil { errors.add("reason", "Say why the administration record is corrected.") }
+        let credentials = SecondPersonCredentials.from(fields, prefix: "checker")
+        guard var checked = details, errors.isEmpty else {
+            if credentials == nil { errors.add("checkerEmail", "A second person checks the dose with their own email and password.") }
+            throw errors
+        }
+        let record = loaded.record
+        let checker = try await SecondPersonConfirmation(services: services).confirm(
+            credentials, permission: .sessionsRun, actingUser: context.identity.user,
+            purpose: "check the dose of session \(record.session.number) (\(Rounding.text(checked.doseMg, places: 1)) mg \(checked.route), "
+                + "lot \(checked.lotNumber)) given by \(giver)",
+            stamp: context.stamp(at: services.now()), fieldPrefix: "checker")
+        checked.checkedBy = checker.displayName
+        return try checked.validated(on: services.today(for: loaded.clinic))
     }
 
     @Sendable func reading(_ request: Request, context: Context) async throws -> Response {
@@ -186,7 +219,7 @@ struct SessionController: Sendable {
         let commands = SessionCommand.available(in: record.session.state).filter { identity.can($0.permission) }.map { command in
             SessionPage.Command(name: command.rawValue, label: command.label, needsReason: command.needsReason,
                                 blockers: Self.blockers(command, loaded, evaluation: evaluation, readiness: readiness, now: now),
-                                canOverride: identity.can(.sessionsOverride))
+                                canOverride: identity.can(.sessionsOverride), destructive: command.isDestructive)
         }
         var model = SessionPage.Model(
             record: record, patient: loaded.patient, policy: loaded.policy, checklist: evaluation, facts: facts,

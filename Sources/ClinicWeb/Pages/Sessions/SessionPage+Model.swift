@@ -16,9 +16,13 @@ public enum SessionPage {
         public let blockers: [String]
         /// True when the signed-in user may override the hard stop.
         public let canOverride: Bool
+        /// True for the steps that end the session short of its course (cancel, stop early,
+        /// no-show): shown apart from the next step, never as the primary action.
+        public let destructive: Bool
 
         /// Creates a command.
-        public init(name: String, label: String, needsReason: Bool, blockers: [String], canOverride: Bool) {
+        public init(name: String, label: String, needsReason: Bool, blockers: [String], canOverride: Bool, destructive: Bool = false) {
+            self.destructive = destructive
             self.name = name
             self.label = label
             self.needsReason = needsReason

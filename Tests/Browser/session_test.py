@@ -15,6 +15,7 @@ import re
 import sys
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -142,7 +143,11 @@ class SessionFlow(BrowserFlow):
         alert.find_element(By.CSS_SELECTOR, "input[name='note']").send_keys("Rate halved; BP rechecked")
         button = alert.find_element(By.CSS_SELECTOR, "button[type='submit']")
         button.click()
-        self.wait_ready()
+        # Acknowledged in place: the card says so and the board stays open.
+        WebDriverWait(self.driver, 5, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: "Alert acknowledged" in d.find_element(
+                By.CSS_SELECTOR, f".chair-card[data-session-id='{session_id}'] .card-status").text)
+        assert self.url_path() == "/board", self.url_path()
         self.open(self.session_path)
         alerts = self.wait_for("#alerts").text
         assert "Acknowledged by" in alerts and "Slowed the infusion" in alerts, alerts

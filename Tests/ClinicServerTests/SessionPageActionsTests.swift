@@ -109,3 +109,58 @@ struct SessionPageActionsTests {
         }
     }
 }
+
+@Suite("The session's vital signs through the API: summary and series by default, the raw stream in pages on request")
+struct SessionVitalsAPITests {
+    @Test("GET …/vitals answers the summary and the series at the charting interval; ?raw=1 pages through every reading",
+          arguments: TestDatabases.engines)
+    func vitals(engine: SQLEngine) async throws {
+        let clock = TestClock()
+        try await TestApp.withServices(engine, now: clock.function) { services in
+            // setup: a monitor posts 20 heart rates at once, three times two minutes apart, and a nurse takes a BP
+            let (_, sessionID) = try await SessionFixtures.plannedSession(services.database, treatment: .ivKetamine)
+            let nurse = try await TestUsers.make(services, role: .nurse)
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            try await app.test(.router) { client in
+                let api = SessionAPIClient(client: client, sessionID: sessionID)
+                try await api.command("check-in", as: nurse)
+                try await api.send(.post, "chair", #"{"chair": "Chair 1"}"#, as: nurse)
+                for round in 0..<3 {
+                    let batch = (0..<20).map { #"{"heartRate": \#(70 + round * 10 + $0 % 2)}"# }.joined(separator: ",")
+                    #expect(try await api.send(.post, "/api/v1/chairs/Chair%201/vitals", #"{"readings": [\#(batch)]}"#, as: nurse).status == .created)
+                    clock.advance(minutes: 2)
+                }
+                #expect(try await api.reading(128, 82, heartRate: 95, as: nurse).status == .created)
+
+                // act
+                let vitals = try await api.send(.get, "vitals", nil, as: nurse)
+                // validate: the summary over all 61 readings, one point per minute with readings
+                #expect(vitals.status == .ok)
+                let summary = try #require(vitals.json["summary"] as? [String: Any])
+                #expect(summary["count"] as? Int == 61)
+                let heartRate = try #require(summary["heartRate"] as? [String: Any])
+                #expect(heartRate["min"] as? Int == 70 && heartRate["max"] as? Int == 95 && heartRate["last"] as? Int == 95
+                        && heartRate["count"] as? Int == 61)
+                let series = try #require(vitals.json["series"] as? [[String: Any]])
+                #expect(series.count == 4, "four minutes with readings, one point each")
+                #expect(series.map { $0["readings"] as? Int ?? 0 } == [20, 20, 20, 1])
+                #expect(vitals.json["chartingIntervalSeconds"] as? Int == 60 && vitals.json["rawReadings"] as? Int == 61)
+
+                // the raw stream, a page at a time: nothing lost
+                let first = try await api.send(.get, "vitals?raw=1&limit=25", nil, as: nurse)
+                #expect(first.json["total"] as? Int == 61 && (first.json["readings"] as? [Any])?.count == 25)
+                let last = try await api.send(.get, "vitals?raw=1&offset=50&limit=25", nil, as: nurse)
+                #expect((last.json["readings"] as? [Any])?.count == 11)
+                #expect(try await api.send(.get, "vitals?raw=1&limit=0", nil, as: nurse).status == .unprocessableContent)
+                #expect(try await api.send(.get, "vitals?raw=1&offset=-1", nil, as: nurse).status == .unprocessableContent)
+
+                // the session resource: the flowsheet's rows, the rest counted, the same series inside
+                let record = try await api.send(.get, "/api/v1/sessions/\(sessionID.uuidString)", nil, as: nurse).json
+                let listed = try #require(record["readings"] as? [[String: Any]])
+                #expect(listed.count + (record["readingsNotListed"] as? Int ?? -1) == 61)
+                #expect(listed.contains { ($0["values"] as? [String: Any])?["systolic"] as? Int == 128 }, "the BP is listed")
+                #expect(((record["vitals"] as? [String: Any])?["series"] as? [Any])?.count == 4)
+            }
+        }
+    }
+}

@@ -48,7 +48,8 @@ struct SessionController: Sendable {
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let loaded = try await load(context)
         try await SessionViews.recordView(loaded, "session page", services: services, context: context)
-        return WebResponses.consumingFlash(try await page(loaded, request: request, context: context), from: request)
+        let focus = request.uri.queryParameters["focus"] == "vitals"
+        return WebResponses.consumingFlash(try await page(loaded, request: request, context: context, focusVitals: focus), from: request)
     }
 
     // MARK: Posts
@@ -180,7 +181,10 @@ struct SessionController: Sendable {
         let anchor = form == "commands" || form == "chair" ? "session-header" : form
         do {
             let message = try await body(loaded, fields)
-            return WebResponses.redirect(to: "/sessions/\(loaded.record.session.id.uuidString.lowercased())#\(anchor)", flash: Flash(.success, message))
+            // After a reading the page comes back with the first vitals field focused, ready for the next.
+            let focus = form == "vitals" ? "?focus=vitals" : ""
+            return WebResponses.redirect(to: "/sessions/\(loaded.record.session.id.uuidString.lowercased())\(focus)#\(anchor)",
+                                         flash: Flash(.success, message))
         } catch let errors as FieldErrors {
             return try await page(try await reload(loaded), request: request, context: context, errors: errors, values: fields, form: form,
                                   status: .unprocessableContent)
@@ -209,7 +213,7 @@ struct SessionController: Sendable {
 
     private func page(_ loaded: LoadedSession, request: Request, context: Context, errors: FieldErrors = FieldErrors(),
                       values: [String: String] = [:], form: String? = nil, refusal: String? = nil,
-                      status: HTTPResponse.Status = .ok) async throws -> Response {
+                      status: HTTPResponse.Status = .ok, focusVitals: Bool = false) async throws -> Response {
         let now = services.now()
         let record = loaded.record
         let facts = try await workflow.checklistFacts(loaded)
@@ -228,6 +232,7 @@ struct SessionController: Sendable {
             canCheckIn: identity.can(.sessionsCheckIn), errors: errors, values: values, postedForm: form, refusal: refusal, now: now,
             timeZone: loaded.clinic.settings.resolvedTimeZone)
         model.showsClinical = identity.canSeeClinicalRecord(of: loaded.patient.id)
+        model.focusVitals = focusVitals
         let register = RegisterRepository(database: services.database)
         model.registerDraws = try await register.entries(sessionID: record.session.id).filter { $0.kind == .draw }.map {
             RegisterChoice($0.id.uuidString.lowercased(), "#\($0.sequence), \(Instant.text($0.occurredAt, in: loaded.clinic.settings.resolvedTimeZone)): \($0.detail)")

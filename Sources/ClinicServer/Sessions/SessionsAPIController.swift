@@ -25,6 +25,7 @@ struct SessionsAPIController: Sendable {
             }
         }
         routes.staff(.post, "/api/v1/sessions/:session/administration", .permission(.sessionsRun), use: administration)
+        routes.staff(.get, "/api/v1/sessions/:session/vitals", .permission(.patientsClinical), use: vitals)
         routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
         routes.staff(.post, "/api/v1/sessions/:session/vitals/:reading/amend", .permission(.vitalsRecord), use: amendReading)
         routes.staff(.post, "/api/v1/chairs/:chair/vitals", .permission(.vitalsRecord), use: chairReading)
@@ -56,6 +57,50 @@ struct SessionsAPIController: Sendable {
         let loaded = try await load(context)
         try await SessionViews.recordView(loaded, "API session record", services: services, context: context)
         return try await resource(loaded, status: .ok)
+    }
+
+    /// The session's vital signs: the summary and the series at the clinic's charting interval;
+    /// with `raw=1`, every stored reading (corrections and struck readings included) in the order
+    /// taken, a page at a time (`offset`, `limit` up to 5,000, default 1,000), so nothing is lost.
+    @Sendable func vitals(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context)
+        let query = WebResponses.queryFields(of: request)
+        let record = loaded.record
+        guard query["raw"] == "1" else {
+            try await SessionViews.recordView(loaded, "API session vital signs", services: services, context: context)
+            let samples = record.vitalSamples
+            let interval = loaded.policy.chartingIntervalSeconds
+            return try APIResponse.json(SessionResource.Vitals(
+                chartingIntervalSeconds: interval, summary: VitalSeries.summary(samples),
+                series: VitalSeries.downsample(samples, intervalSeconds: interval), rawReadings: record.storedReadings.count,
+                raw: "/api/v1/sessions/\(record.session.id.uuidString.lowercased())/vitals?raw=1"))
+        }
+        var errors = FieldErrors()
+        let offset = Self.bounded(query["offset"], default: 0, within: 0...Int(Int32.max), field: "offset", into: &errors)
+        let limit = Self.bounded(query["limit"], default: 1_000, within: 1...5_000, field: "limit", into: &errors)
+        try errors.throwIfAny()
+        try await SessionViews.recordView(loaded, "API session raw vital signs", services: services, context: context)
+        let all = record.storedReadings
+        let page = offset < all.count ? Array(all[offset..<min(all.count, offset + limit)]) : []
+        return try APIResponse.json(RawReadings(total: all.count, offset: offset, limit: limit,
+                                                readings: page.map(SessionResource.Reading.init)))
+    }
+
+    /// A page of the raw stream.
+    struct RawReadings: Encodable {
+        let total: Int, offset: Int, limit: Int
+        let readings: [SessionResource.Reading]
+    }
+
+    /// A whole number from the query within `range`, `fallback` when absent, or a field error.
+    static func bounded(_ text: String?, default fallback: Int, within range: ClosedRange<Int>, field: String,
+                        into errors: inout FieldErrors) -> Int {
+        guard let text, !text.isEmpty else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            errors.add(field, "Give \(field) as a whole number from \(range.lowerBound) to \(range.upperBound).")
+            return fallback
+        }
+        return value
     }
 
     // MARK: Lifecycle

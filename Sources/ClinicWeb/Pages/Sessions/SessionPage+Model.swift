@@ -99,6 +99,9 @@ public enum SessionPage {
         /// The session's address.
         public var path: String { "/sessions/\(record.session.id.uuidString.lowercased())" }
         /// Errors for `form` only.
+        /// True right after a reading was saved: the first vitals field takes the focus for the next one.
+        public var focusVitals = false
+
         func errors(for form: String) -> FieldErrors { postedForm == form ? errors : FieldErrors() }
         /// The value posted for `field` in `form`.
         func value(_ form: String, _ field: String) -> String? { postedForm == form ? values[field] : nil }

@@ -44,6 +44,41 @@ public enum VitalSeries {
         public let oxygenSaturation: MeasureSummary?
         /// Respiratory rate, per minute.
         public let respiratoryRate: MeasureSummary?
+
+        /// Creates a summary.
+        public init(count: Int, first: Date?, last: Date?, systolic: MeasureSummary?, diastolic: MeasureSummary?,
+                    heartRate: MeasureSummary?, oxygenSaturation: MeasureSummary?, respiratoryRate: MeasureSummary?) {
+            self.count = count
+            self.first = first
+            self.last = last
+            self.systolic = systolic
+            self.diastolic = diastolic
+            self.heartRate = heartRate
+            self.oxygenSaturation = oxygenSaturation
+            self.respiratoryRate = respiratoryRate
+        }
+    }
+
+    /// What the session page and the API show of a session's vital signs, as storage reads it
+    /// without loading every reading: the summary, the series, how many readings are stored, and
+    /// the latest of those the flowsheet does not list.
+    public struct Overview: Equatable, Sendable {
+        /// Over every current reading.
+        public let summary: Summary
+        /// At the charting interval.
+        public let series: [Point]
+        /// Readings stored (corrections and struck ones included).
+        public let stored: Int
+        /// The latest monitor readings the flowsheet does not list, newest first.
+        public let latestUnlisted: [StoredVitalReading]
+
+        /// Creates an overview.
+        public init(summary: Summary, series: [Point], stored: Int, latestUnlisted: [StoredVitalReading]) {
+            self.summary = summary
+            self.series = series
+            self.stored = stored
+            self.latestUnlisted = latestUnlisted
+        }
     }
 
     /// One point of the series.
@@ -58,6 +93,15 @@ public enum VitalSeries {
         public let readings: Int
         /// True when it is a reading that raised an alert, kept on its own.
         public let alerted: Bool
+
+        /// Creates a point.
+        public init(takenAt: Date, intervalStart: Date, values: VitalReading, readings: Int, alerted: Bool) {
+            self.takenAt = takenAt
+            self.intervalStart = intervalStart
+            self.values = values
+            self.readings = readings
+            self.alerted = alerted
+        }
     }
 
     /// One reading as the series takes it: when, what, and whether it raised an alert.

@@ -46,7 +46,8 @@ struct SessionController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
+        let loaded = try await workflow.load(try SessionsAPIController.uuid(context, "session"), clinic: try await services.currentClinic(),
+                                             monitorSummary: true)
         try await SessionViews.recordView(loaded, "session page", services: services, context: context)
         let focus = request.uri.queryParameters["focus"] == "vitals"
         return WebResponses.consumingFlash(try await page(loaded, request: request, context: context, focusVitals: focus), from: request)
@@ -233,6 +234,8 @@ struct SessionController: Sendable {
             timeZone: loaded.clinic.settings.resolvedTimeZone)
         model.showsClinical = identity.canSeeClinicalRecord(of: loaded.patient.id)
         model.focusVitals = focusVitals
+        model.vitals = try await services.sessionRecords.vitalsOverview(of: record.session.id,
+                                                                        intervalSeconds: loaded.policy.chartingIntervalSeconds)
         let register = RegisterRepository(database: services.database)
         model.registerDraws = try await register.entries(sessionID: record.session.id).filter { $0.kind == .draw }.map {
             RegisterChoice($0.id.uuidString.lowercased(), "#\($0.sequence), \(Instant.text($0.occurredAt, in: loaded.clinic.settings.resolvedTimeZone)): \($0.detail)")

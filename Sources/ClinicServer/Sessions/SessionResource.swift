@@ -65,6 +65,14 @@ struct SessionResource: Encodable {
         let series: [VitalSeries.Point]
         let rawReadings: Int
         let raw: String
+
+        init(_ overview: VitalSeries.Overview, interval: Int, sessionID: UUID) {
+            chartingIntervalSeconds = interval
+            summary = overview.summary
+            series = overview.series
+            rawReadings = overview.stored
+            raw = "/api/v1/sessions/\(sessionID.uuidString.lowercased())/vitals?raw=1"
+        }
     }
 
     /// The flowsheet's readings (entered, with blood pressure, alerting, corrected, the latest);
@@ -78,7 +86,7 @@ struct SessionResource: Encodable {
     let discharge: Discharge
     let note: Note?
 
-    init(_ loaded: LoadedSession, checklist evaluation: ChecklistEvaluation, now: Date) {
+    init(_ loaded: LoadedSession, checklist evaluation: ChecklistEvaluation, vitals overview: VitalSeries.Overview, now: Date) {
         let record = loaded.record
         id = record.session.id
         patientID = record.session.patientID
@@ -110,13 +118,9 @@ struct SessionResource: Encodable {
         devices = record.devices
         let listed = record.flowsheetReadings
         readings = listed.map(Reading.init)
-        readingsNotListed = record.storedReadings.count - listed.count
+        readingsNotListed = max(0, overview.stored - listed.count)
         baselineReadingID = record.baseline?.id
-        let samples = record.vitalSamples
-        let interval = loaded.policy.chartingIntervalSeconds
-        vitals = Vitals(chartingIntervalSeconds: interval, summary: VitalSeries.summary(samples),
-                        series: VitalSeries.downsample(samples, intervalSeconds: interval), rawReadings: record.storedReadings.count,
-                        raw: "/api/v1/sessions/\(record.session.id.uuidString.lowercased())/vitals?raw=1")
+        vitals = Vitals(overview, interval: loaded.policy.chartingIntervalSeconds, sessionID: record.session.id)
         alerts = record.alerts.map { alert in
             Alert(id: alert.id, readingID: alert.readingID, code: alert.code, message: alert.message, raisedAt: alert.raisedAt,
                   escalatedAt: alert.escalatedAt,

@@ -54,7 +54,7 @@ struct SessionsAPIController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
+        let loaded = try await load(context, monitorSummary: true)
         try await SessionViews.recordView(loaded, "API session record", services: services, context: context)
         return try await resource(loaded, status: .ok)
     }
@@ -63,27 +63,23 @@ struct SessionsAPIController: Sendable {
     /// with `raw=1`, every stored reading (corrections and struck readings included) in the order
     /// taken, a page at a time (`offset`, `limit` up to 5,000, default 1,000), so nothing is lost.
     @Sendable func vitals(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
+        let loaded = try await load(context, monitorSummary: true)
         let query = WebResponses.queryFields(of: request)
         let record = loaded.record
         guard query["raw"] == "1" else {
             try await SessionViews.recordView(loaded, "API session vital signs", services: services, context: context)
-            let samples = record.vitalSamples
             let interval = loaded.policy.chartingIntervalSeconds
-            return try APIResponse.json(SessionResource.Vitals(
-                chartingIntervalSeconds: interval, summary: VitalSeries.summary(samples),
-                series: VitalSeries.downsample(samples, intervalSeconds: interval), rawReadings: record.storedReadings.count,
-                raw: "/api/v1/sessions/\(record.session.id.uuidString.lowercased())/vitals?raw=1"))
+            let overview = try await services.sessionRecords.vitalsOverview(of: record.session.id, intervalSeconds: interval, unlisted: 0)
+            return try APIResponse.json(SessionResource.Vitals(overview, interval: interval, sessionID: record.session.id))
         }
         var errors = FieldErrors()
         let offset = Self.bounded(query["offset"], default: 0, within: 0...Int(Int32.max), field: "offset", into: &errors)
         let limit = Self.bounded(query["limit"], default: 1_000, within: 1...5_000, field: "limit", into: &errors)
         try errors.throwIfAny()
         try await SessionViews.recordView(loaded, "API session raw vital signs", services: services, context: context)
-        let all = record.storedReadings
-        let page = offset < all.count ? Array(all[offset..<min(all.count, offset + limit)]) : []
-        return try APIResponse.json(RawReadings(total: all.count, offset: offset, limit: limit,
-                                                readings: page.map(SessionResource.Reading.init)))
+        let page = try await services.sessionRecords.rawReadings(of: record.session.id, offset: offset, limit: limit)
+        return try APIResponse.json(RawReadings(total: page.total, offset: offset, limit: limit,
+                                                readings: page.readings.map(SessionResource.Reading.init)))
     }
 
     /// A page of the raw stream.
@@ -268,8 +264,8 @@ struct SessionsAPIController: Sendable {
 
     // MARK: Helpers
 
-    private func load(_ context: Context) async throws -> LoadedSession {
-        try await workflow.load(try Self.uuid(context, "session"), clinic: try await services.currentClinic())
+    private func load(_ context: Context, monitorSummary: Bool = false) async throws -> LoadedSession {
+        try await workflow.load(try Self.uuid(context, "session"), clinic: try await services.currentClinic(), monitorSummary: monitorSummary)
     }
 
     private func reload(_ loaded: LoadedSession) async throws -> LoadedSession {
@@ -289,7 +285,9 @@ struct SessionsAPIController: Sendable {
 
     private func resource(_ loaded: LoadedSession, status: HTTPResponse.Status) async throws -> Response {
         let evaluation = try await workflow.checklistEvaluation(loaded)
-        return try APIResponse.json(SessionResource(loaded, checklist: evaluation, now: services.now()), status: status)
+        let overview = try await services.sessionRecords.vitalsOverview(of: loaded.record.session.id,
+                                                                        intervalSeconds: loaded.policy.chartingIntervalSeconds, unlisted: 0)
+        return try APIResponse.json(SessionResource(loaded, checklist: evaluation, vitals: overview, now: services.now()), status: status)
     }
 
     static func uuid(_ context: Context, _ name: String) throws -> UUID {

@@ -99,6 +99,9 @@ public enum SessionPage {
         /// The session's address.
         public var path: String { "/sessions/\(record.session.id.uuidString.lowercased())" }
         /// Errors for `form` only.
+        /// The vital signs as storage summarised them (nil: computed from the record's readings).
+        public var vitals: VitalSeries.Overview?
+
         /// True right after a reading was saved: the first vitals field takes the focus for the next one.
         public var focusVitals = false
 

@@ -7,12 +7,11 @@ extension SessionPage {
     /// charting interval; blood pressure and heart rate on one scale, SpO₂ on its own below, each
     /// alerting reading marked. The summary table gives every measure's range over all readings.
     static func vitalsChart(_ model: Model) -> Node<HTML.BodyContext> {
-        let record = model.record
-        let samples = record.vitalSamples
-        guard samples.count >= 2 else { return .empty }
         let interval = model.policy.chartingIntervalSeconds
-        let points = VitalSeries.downsample(samples, intervalSeconds: interval)
-        let summary = VitalSeries.summary(samples)
+        let samples = model.vitals == nil ? model.record.vitalSamples : []
+        let summary = model.vitals?.summary ?? VitalSeries.summary(samples)
+        guard summary.count >= 2 else { return .empty }
+        let points = model.vitals?.series ?? VitalSeries.downsample(samples, intervalSeconds: interval)
         let minutes = interval / 60
         let caption = "Vital signs, one point per \(minutes == 1 ? "minute" : "\(minutes) minutes") (\(points.count) points from "
             + "\(summary.count) readings); alerting readings marked ●"
@@ -96,10 +95,11 @@ extension SessionPage {
     /// whole stream is (the API's raw pages).
     static func rawStream(_ model: Model, listed: Int) -> Node<HTML.BodyContext> {
         let record = model.record
-        let unlisted = record.storedReadings.count - listed
+        let unlisted = (model.vitals?.stored ?? record.storedReadings.count) - listed
         guard unlisted > 0 else { return .empty }
         let shown = Set(record.flowsheetReadings.map(\.id))
-        let latest = record.storedReadings.filter { !shown.contains($0.id) }.suffix(60)
+        let latest = model.vitals.map { Array($0.latestUnlisted.reversed()) }
+            ?? Array(record.storedReadings.filter { !shown.contains($0.id) }.suffix(60))
         return disclosure("Monitor stream: \(unlisted) readings not listed above", .div(
             .class("raw-stream"), .id("raw-stream"),
             .p(.class("hint"), .text("The latest \(latest.count) are below; the chart and the summary above cover all of them. "

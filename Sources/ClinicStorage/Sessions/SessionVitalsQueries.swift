@@ -54,19 +54,22 @@ extension SessionRecordRepository {
                 systolic: summaries["systolic"], diastolic: summaries["diastolic"], heartRate: summaries["heart_rate"],
                 oxygenSaturation: summaries["oxygen_saturation"], respiratoryRate: summaries["respiratory_rate"])
 
-            // The series: per interval, the count, the latest time and the latest value of each measure
-            // (ranked within the interval, readings without the measure last); alerting readings apart.
-            let ranks = (measures + ["temperature_decicelsius"]).map {
-                "ROW_NUMBER() OVER (PARTITION BY v.taken_at / \(width) ORDER BY CASE WHEN v.\($0) IS NULL THEN 1 ELSE 0 END, v.taken_at DESC) AS \($0)_rank"
-            }.joined(separator: ", ")
-            let latest = (measures + ["temperature_decicelsius"]).map { "MAX(CASE WHEN r.\($0)_rank = 1 THEN r.\($0) END) AS \($0)" }
-                .joined(separator: ", ")
-            let bucketQuery: SQLQueryString = """
-                SELECT r.bucket AS bucket, COUNT(*) AS n, MAX(r.taken_at) AS last_at, \(unsafeRaw: latest)
-                FROM (SELECT v.taken_at / \(unsafeRaw: String(width)) AS bucket, v.taken_at, v.systolic, v.diastolic, v.heart_rate,
-                             v.oxygen_saturation, v.respiratory_rate, v.temperature_decicelsius, \(unsafeRaw: ranks)
-                      FROM session_vitals v WHERE \(current) AND NOT \(alerted)) r
-                GROUP BY r.bucket ORDER BY r.bucket
+            // The series: per interval, the count, the latest time, and the time of the latest reading of
+            // each measure, whose value one indexed lookup then reads (alerting readings apart).
+            let all = measures + ["temperature_decicelsius"]
+            let latestTimes = all.map { "MAX(CASE WHEN v.\($0) IS NOT NULL THEN v.taken_at END) AS \($0)_at" }.joined(separator: ", ")
+            var bucketQuery: SQLQueryString = "SELECT g.bucket AS bucket, g.n AS n, g.last_at AS last_at"
+            for measure in all {
+                bucketQuery = bucketQuery + """
+                    , (SELECT x.\(unsafeRaw: measure) FROM session_vitals x WHERE x.session_id = \(bind: session) AND x.taken_at = g.\(unsafeRaw: measure)_at
+                       AND x.\(unsafeRaw: measure) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = x.id)
+                       AND NOT EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = x.id) ORDER BY x.recorded_at DESC LIMIT 1) AS \(unsafeRaw: measure)
+                    """
+            }
+            bucketQuery = bucketQuery + """
+                 FROM (SELECT v.taken_at / \(unsafeRaw: String(width)) AS bucket, COUNT(*) AS n, MAX(v.taken_at) AS last_at, \(unsafeRaw: latestTimes)
+                       FROM session_vitals v WHERE \(current) AND NOT \(alerted) GROUP BY v.taken_at / \(unsafeRaw: String(width))) g
+                ORDER BY g.bucket
                 """
             let buckets = try await db.raw(bucketQuery).all()
             var points: [VitalSeries.Point] = try buckets.map { row in

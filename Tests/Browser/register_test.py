@@ -78,8 +78,10 @@ class RegisterFlow(BrowserFlow):
         self.fill("#concentrationMgPerMl", "10")
         if self.driver.find_elements(By.CSS_SELECTOR, "#pumpRateMlPerHour"):
             self.fill("#pumpRateMlPerHour", "150")
-        self.fill("#administeredBy", "Nurse Demo")
-        self.fill("#checkedBy", "Dr Second Check")
+        # Given by: the signed-in nurse; checked by: a second person with their own credentials.
+        checker_email, checker_password = self.credentials["prescriber"]
+        self.fill("#checkerEmail", checker_email)
+        self.fill("#checkerPassword", checker_password)
         draw = Select(self.wait_for("#registerDrawID"))
         draw.select_by_index(1)
         self.submit("Record administration")

@@ -15,6 +15,7 @@ import re
 import sys
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -100,8 +101,10 @@ class SessionFlow(BrowserFlow):
         self.set_date("#expiry", "2027-06-30")
         self.fill("#concentrationMgPerMl", "50")
         self.fill("#pumpRateMlPerHour", "150")
-        self.fill("#administeredBy", "Nurse Demo")
-        self.fill("#checkedBy", "Dr Second Check")
+        # Given by: the signed-in nurse; checked by: a second person with their own credentials.
+        checker_email, checker_password = self.credentials["prescriber"]
+        self.fill("#checkerEmail", checker_email)
+        self.fill("#checkerPassword", checker_password)
         self.submit("Record administration")
         assert "KX-2291" in self.wait_for("#administration").text
         self.press("start-dosing")
@@ -140,7 +143,11 @@ class SessionFlow(BrowserFlow):
         alert.find_element(By.CSS_SELECTOR, "input[name='note']").send_keys("Rate halved; BP rechecked")
         button = alert.find_element(By.CSS_SELECTOR, "button[type='submit']")
         button.click()
-        self.wait_ready()
+        # Acknowledged in place: the card says so and the board stays open.
+        WebDriverWait(self.driver, 5, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: "Alert acknowledged" in d.find_element(
+                By.CSS_SELECTOR, f".chair-card[data-session-id='{session_id}'] .card-status").text)
+        assert self.url_path() == "/board", self.url_path()
         self.open(self.session_path)
         alerts = self.wait_for("#alerts").text
         assert "Acknowledged by" in alerts and "Slowed the infusion" in alerts, alerts

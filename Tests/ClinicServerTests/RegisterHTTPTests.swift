@@ -9,6 +9,9 @@ import TestSupport
 
 @Suite("Controlled-substance register through the pages and the API")
 struct RegisterHTTPTests {
+    /// A value for a URL-encoded form body.
+    static func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+
     private static func body(_ response: TestResponse) -> String { String(buffer: response.body) }
     private static func json(_ response: TestResponse) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
@@ -112,12 +115,12 @@ struct RegisterHTTPTests {
                 }
                 // The administration record links the draw by id; a draw of another session is refused.
                 try await client.execute(uri: "/sessions/\(sessionID.uuidString.lowercased())/administration", method: .post, headers: nurse.form,
-                                         body: nurse.formBody("product=Ketamine&lotNumber=K1&expiry=2027-06-30&concentrationMgPerMl=50&doseMg=35&route=intravenous&pumpRateMlPerHour=42&administeredBy=A&checkedBy=B&registerDrawID=\(UUID().uuidString)")) { response in
+                                         body: nurse.formBody("product=Ketamine&lotNumber=K1&expiry=2027-06-30&concentrationMgPerMl=50&doseMg=35&route=intravenous&pumpRateMlPerHour=42&checkerEmail=\(Self.encoded(witness.account.email.text))&checkerPassword=\(Self.encoded(TestUsers.password))&registerDrawID=\(UUID().uuidString)")) { response in
                     #expect(response.status == .unprocessableContent)
                     #expect(Self.body(response).contains("id=\"registerDrawID-error\""))
                 }
                 try await client.execute(uri: "/sessions/\(sessionID.uuidString.lowercased())/administration", method: .post, headers: nurse.form,
-                                         body: nurse.formBody("product=Ketamine&lotNumber=K1&expiry=2027-06-30&concentrationMgPerMl=50&doseMg=35&route=intravenous&pumpRateMlPerHour=42&administeredBy=A&checkedBy=B&registerDrawID=\(drawID)")) { response in
+                                         body: nurse.formBody("product=Ketamine&lotNumber=K1&expiry=2027-06-30&concentrationMgPerMl=50&doseMg=35&route=intravenous&pumpRateMlPerHour=42&checkerEmail=\(Self.encoded(witness.account.email.text))&checkerPassword=\(Self.encoded(TestUsers.password))&registerDrawID=\(drawID)")) { response in
                     #expect(response.status == .seeOther)
                 }
                 try await client.execute(uri: "/api/v1/register/sessions/\(sessionID.uuidString.lowercased())", method: .get, headers: nurse.api) { response in

@@ -249,8 +249,9 @@ struct SessionAPITests {
                 #expect(batch.status == .created)
                 let stored = try #require(batch.json["readings"] as? [[String: Any]])
                 #expect(stored.count == 3)
-                let record = try await api.send(.get, "/api/v1/sessions/\(sessionID.uuidString)", nil, as: nurse).json
-                let readings = try #require(record["readings"] as? [[String: Any]])
+                // The raw stream holds every reading of the batch (the session resource lists the flowsheet's rows).
+                let raw = try await api.send(.get, "vitals?raw=1", nil, as: nurse).json
+                let readings = try #require(raw["readings"] as? [[String: Any]])
                 #expect(Set(readings.compactMap { ($0["values"] as? [String: Any])?["heartRate"] as? Int }) == [71, 72, 73])
                 let vitalAudits = try await services.audit.page(AuditFilter(), limit: 10_000).filter { $0.event.entityType == "session_vital" }
                 #expect(vitalAudits.count == 3, "one audit entry per reading")

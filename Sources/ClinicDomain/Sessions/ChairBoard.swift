@@ -54,12 +54,21 @@ public struct ChairCard: Codable, Equatable, Sendable {
     public let overduePoints: [String]
     /// Alerts not yet acknowledged, oldest first.
     public let openAlerts: [OpenAlert]
+    /// The minimum-observation clock: its countdown and the earliest discharge time [R13][R19].
+    public let observation: ObservationClock?
+    /// The latest readings, oldest first (at most `recentLimit`), for the trend arrows and the sparkline.
+    public let recentReadings: [BoardEvent.Reading]
+
+    /// How many recent readings a card carries: enough for a sparkline across an IV session's
+    /// 10-minute points [R36], small enough that a board of 24 chairs stays cheap to send.
+    public static let recentLimit = 12
 
     /// Creates a card.
     public init(sessionID: UUID, patientID: UUID, patientName: String, chair: String?, state: TreatmentSessionState, route: String,
                 doseSummary: String, checkedInAt: Date?, doseStartedAt: Date?, doseEndedAt: Date?, plannedInfusionMinutes: Int?,
                 infusionProgress: Double?, paused: Bool, lastReading: BoardEvent.Reading?, duePoints: [String],
-                overduePoints: [String], openAlerts: [OpenAlert]) {
+                overduePoints: [String], openAlerts: [OpenAlert], observation: ObservationClock? = nil,
+                recentReadings: [BoardEvent.Reading] = []) {
         self.sessionID = sessionID
         self.patientID = patientID
         self.patientName = patientName
@@ -77,6 +86,13 @@ public struct ChairCard: Codable, Equatable, Sendable {
         self.duePoints = duePoints
         self.overduePoints = overduePoints
         self.openAlerts = openAlerts
+        self.observation = observation
+        self.recentReadings = recentReadings
+    }
+
+    /// Which way `measure` moved between the two latest readings that carry it.
+    public func trend(_ measure: KeyPath<VitalReading, Int?>) -> VitalTrend? {
+        VitalTrend.of(measure, in: recentReadings + (lastReading.map { [$0] } ?? []).filter { !recentReadings.contains($0) })
     }
 }
 

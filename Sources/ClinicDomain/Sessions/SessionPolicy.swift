@@ -24,6 +24,16 @@ public struct SessionPolicy: Codable, Equatable, Sendable {
     public var readingToleranceMinutes: Int
     /// The clinic's chairs or rooms, in board order.
     public var chairs: [String]
+    /// Minutes between points of the vital-sign chart and the downsampled series (the session page
+    /// and the API): clinic policy, 1 to 60; unset means `defaultChartingIntervalMinutes`.
+    public var chartingIntervalMinutes: Int? = nil
+
+    /// One point a minute: a 40-minute infusion charts as 40 points whatever the monitor's rate
+    /// (clinic policy default, a display choice; the record keeps every reading).
+    public static let defaultChartingIntervalMinutes = 1
+
+    /// The charting interval in seconds.
+    public var chartingIntervalSeconds: Int { (chartingIntervalMinutes ?? Self.defaultChartingIntervalMinutes) * 60 }
 
     /// Creates a policy.
     public init(alerts: VitalSignAlertPolicy, esketamineBloodPressureRule: PreDoseBloodPressureRule,
@@ -92,6 +102,9 @@ public struct SessionPolicy: Codable, Equatable, Sendable {
             errors.add("respiratoryRateBelow", "The low limit must be below the high limit.")
         }
         if !(5...10).contains(dischargeAldreteAtOrAbove) { errors.add("dischargeAldreteAtOrAbove", "Enter 5 to 10.") }
+        if let minutes = chartingIntervalMinutes, !(1...60).contains(minutes) {
+            errors.add("chartingIntervalMinutes", "Enter 1 to 60 minutes, or leave empty for one point a minute.")
+        }
         if let minutes = racemicMinimumObservationMinutes, !(0...480).contains(minutes) {
             errors.add("racemicMinimumObservationMinutes", "Enter 0 to 480 minutes, or leave empty.")
         }

@@ -218,13 +218,11 @@ public struct TreatmentSessionRecord: Equatable, Sendable {
 
     /// Discharge readiness under `policy` at `now`.
     public func dischargeReadiness(policy: SessionPolicy, now: Date) -> DischargeReadiness {
-        let schedule = policy.monitoringSchedule(for: treatment)
-        let esketamine = treatment == .esketamine
+        let clock = observationClock(policy: policy)
         return DischargeReadiness(
             assessment: dischargeAssessment, aldreteThreshold: policy.dischargeAldreteAtOrAbove,
             latestReading: postDoseReading?.values, baseline: baseline?.values,
-            alertPolicy: policy.alerts, observedSince: esketamine ? doseStartedAt : doseEndedAt,
-            observedSinceLabel: esketamine ? "since the first device" : "since the infusion ended",
-            minimumObservationMinutes: schedule.minimumObservationMinutes, openAlerts: openAlerts.count, now: now)
+            alertPolicy: policy.alerts, observedSince: clock.since, observedSinceLabel: clock.basis.sinceLabel,
+            minimumObservationMinutes: clock.minimumMinutes, openAlerts: openAlerts.count, now: now)
     }
 }

@@ -41,6 +41,8 @@ struct SessionBoardSnapshots: BoardSnapshotSource {
             overduePoints: points.filter { $0.status == .overdue }.map(\.label),
             openAlerts: record.openAlerts.map {
                 .init(alert: .init(id: $0.id, code: $0.code, message: $0.message), raisedAt: $0.raisedAt, escalatedAt: $0.escalatedAt)
-            })
+            },
+            observation: record.observationClock(policy: policy),
+            recentReadings: record.readings.suffix(ChairCard.recentLimit).map { .init(takenAt: $0.takenAt, values: $0.values) })
     }
 }

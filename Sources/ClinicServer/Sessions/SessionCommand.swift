@@ -38,6 +38,10 @@ enum SessionCommand: String, CaseIterable, Sendable {
     /// True when the command needs a reason of its own (not an override).
     var needsReason: Bool { self == .stopEarly || self == .cancel }
 
+    /// True for the steps that end a session short of its course: the page shows them apart from
+    /// the next step, as secondary actions, and cancel and stop early ask for a reason first.
+    var isDestructive: Bool { self == .stopEarly || self == .cancel || self == .noShow }
+
     /// True when the command passes a hard stop that a prescriber may override.
     var isGated: Bool { self == .startDosing || self == .readyForDischarge || self == .discharge }
 

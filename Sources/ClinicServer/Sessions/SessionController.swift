@@ -46,9 +46,11 @@ struct SessionController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
+        let loaded = try await workflow.load(try SessionsAPIController.uuid(context, "session"), clinic: try await services.currentClinic(),
+                                             monitorSummary: true)
         try await SessionViews.recordView(loaded, "session page", services: services, context: context)
-        return WebResponses.consumingFlash(try await page(loaded, request: request, context: context), from: request)
+        let focus = request.uri.queryParameters["focus"] == "vitals"
+        return WebResponses.consumingFlash(try await page(loaded, request: request, context: context, focusVitals: focus), from: request)
     }
 
     // MARK: Posts
@@ -57,6 +59,12 @@ struct SessionController: Sendable {
         try await handle(request, context, form: "commands") { loaded, fields in
             guard let command = fields["command"].flatMap(SessionCommand.init(rawValue:)) else { throw Problem.notFound("Unknown command.") }
             guard context.identity.can(command.permission) else { throw Problem.forbidden(command.permission) }
+            if command.needsReason, fields["reason"]?.nilIfEmpty == nil {
+                var errors = FieldErrors()
+                errors.add("reason-\(command.rawValue)", command == .cancel ? "Say why the session is cancelled."
+                                                                             : "Say why the session is stopped early.")
+                throw errors
+            }
             let next = try await workflow.apply(command, to: loaded, reason: fields["reason"], identity: context.identity,
                                                 stamp: context.stamp(at: services.now()))
             return "\(command.label): the session is now \(next.displayName.lowercased())."
@@ -82,16 +90,43 @@ struct SessionController: Sendable {
 
     @Sendable func administration(_ request: Request, context: Context) async throws -> Response {
         try await handle(request, context, form: "administration") { loaded, fields in
-            let details = try SessionForms.administration(fields, today: services.today(for: loaded.clinic))
             let amends = fields["amends"].flatMap(UUID.init(uuidString:))
-            if amends != nil, fields["reason"]?.nilIfEmpty == nil {
-                var errors = FieldErrors()
-                errors.add("reason", "Say why the administration record is corrected.")
-                throw errors
-            }
+            let details = try await checkedAdministration(fields, loaded, context, correcting: amends != nil)
             try await append(.administration(details), loaded, context, amends: amends, reason: fields["reason"])
             return amends == nil ? "Administration recorded." : "Administration corrected."
         }
+    }
+
+    /// The administration record from the page's form: "Given by" is the signed-in user (never
+    /// typed); "Checked by" is a second person who confirms the dose with their own credentials on
+    /// this device, through the same second-person confirmation the register's witness uses
+    /// (`checkerEmail`, `checkerPassword`, `checkerCode`; the checker must hold `sessions.run`).
+    /// Field errors of the record and of the check come back together.
+    private func checkedAdministration(_ posted: [String: String], _ loaded: LoadedSession, _ context: Context,
+                                       correcting: Bool) async throws -> AdministrationDetails {
+        var fields = posted
+        let giver = context.identity.user.displayName
+        fields["administeredBy"] = giver
+        fields["checkedBy"] = "second person, confirmed below"
+        var errors = FieldErrors()
+        var details: AdministrationDetails?
+        do { details = try SessionForms.administration(fields, today: services.today(for: loaded.clinic)) } catch let found as FieldErrors {
+            errors = found
+        }
+        if correcting, fields["reason"]?.nilIfEmpty == nil { errors.add("reason", "Say why the administration record is corrected.") }
+        let credentials = SecondPersonCredentials.from(fields, prefix: "checker")
+        guard var checked = details, errors.isEmpty else {
+            if credentials == nil { errors.add("checkerEmail", "A second person checks the dose with their own email and password.") }
+            throw errors
+        }
+        let record = loaded.record
+        let checker = try await SecondPersonConfirmation(services: services).confirm(
+            credentials, permission: .sessionsRun, actingUser: context.identity.user,
+            purpose: "check the dose of session \(record.session.number) (\(Rounding.text(checked.doseMg, places: 1)) mg \(checked.route), "
+                + "lot \(checked.lotNumber)) given by \(giver)",
+            stamp: context.stamp(at: services.now()), fieldPrefix: "checker")
+        checked.checkedBy = checker.displayName
+        return try checked.validated(on: services.today(for: loaded.clinic))
     }
 
     @Sendable func reading(_ request: Request, context: Context) async throws -> Response {
@@ -147,7 +182,10 @@ struct SessionController: Sendable {
         let anchor = form == "commands" || form == "chair" ? "session-header" : form
         do {
             let message = try await body(loaded, fields)
-            return WebResponses.redirect(to: "/sessions/\(loaded.record.session.id.uuidString.lowercased())#\(anchor)", flash: Flash(.success, message))
+            // After a reading the page comes back with the first vitals field focused, ready for the next.
+            let focus = form == "vitals" ? "?focus=vitals" : ""
+            return WebResponses.redirect(to: "/sessions/\(loaded.record.session.id.uuidString.lowercased())\(focus)#\(anchor)",
+                                         flash: Flash(.success, message))
         } catch let errors as FieldErrors {
             return try await page(try await reload(loaded), request: request, context: context, errors: errors, values: fields, form: form,
                                   status: .unprocessableContent)
@@ -176,7 +214,7 @@ struct SessionController: Sendable {
 
     private func page(_ loaded: LoadedSession, request: Request, context: Context, errors: FieldErrors = FieldErrors(),
                       values: [String: String] = [:], form: String? = nil, refusal: String? = nil,
-                      status: HTTPResponse.Status = .ok) async throws -> Response {
+                      status: HTTPResponse.Status = .ok, focusVitals: Bool = false) async throws -> Response {
         let now = services.now()
         let record = loaded.record
         let facts = try await workflow.checklistFacts(loaded)
@@ -186,7 +224,7 @@ struct SessionController: Sendable {
         let commands = SessionCommand.available(in: record.session.state).filter { identity.can($0.permission) }.map { command in
             SessionPage.Command(name: command.rawValue, label: command.label, needsReason: command.needsReason,
                                 blockers: Self.blockers(command, loaded, evaluation: evaluation, readiness: readiness, now: now),
-                                canOverride: identity.can(.sessionsOverride))
+                                canOverride: identity.can(.sessionsOverride), destructive: command.isDestructive)
         }
         var model = SessionPage.Model(
             record: record, patient: loaded.patient, policy: loaded.policy, checklist: evaluation, facts: facts,
@@ -195,6 +233,9 @@ struct SessionController: Sendable {
             canCheckIn: identity.can(.sessionsCheckIn), errors: errors, values: values, postedForm: form, refusal: refusal, now: now,
             timeZone: loaded.clinic.settings.resolvedTimeZone)
         model.showsClinical = identity.canSeeClinicalRecord(of: loaded.patient.id)
+        model.focusVitals = focusVitals
+        model.vitals = try await services.sessionRecords.vitalsOverview(of: record.session.id,
+                                                                        intervalSeconds: loaded.policy.chartingIntervalSeconds)
         let register = RegisterRepository(database: services.database)
         model.registerDraws = try await register.entries(sessionID: record.session.id).filter { $0.kind == .draw }.map {
             RegisterChoice($0.id.uuidString.lowercased(), "#\($0.sequence), \(Instant.text($0.occurredAt, in: loaded.clinic.settings.resolvedTimeZone)): \($0.detail)")

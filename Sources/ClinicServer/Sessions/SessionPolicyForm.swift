@@ -30,6 +30,7 @@ enum SessionPolicyForm: ClinicPolicyForm {
                 "respiratoryRateAbove": "\(alerts.respiratoryRateAbove)", "systolicRise": "\(alerts.systolicRise)",
                 "diastolicRise": "\(alerts.diastolicRise)", "dischargeAldreteAtOrAbove": "\(policy.dischargeAldreteAtOrAbove)",
                 "racemicMinimumObservationMinutes": policy.racemicMinimumObservationMinutes.map(String.init) ?? "",
+                "chartingIntervalMinutes": policy.chartingIntervalMinutes.map(String.init) ?? "",
                 "escalateAlertsAfterMinutes": "\(policy.escalateAlertsAfterMinutes)", "readingToleranceMinutes": "\(policy.readingToleranceMinutes)",
                 "esketamineBloodPressureRule": policy.esketamineBloodPressureRule.rawValue,
                 "racemicBloodPressureRule": policy.racemicBloodPressureRule?.rawValue ?? "none",
@@ -50,6 +51,10 @@ enum SessionPolicyForm: ClinicPolicyForm {
         if let text = fields["racemicMinimumObservationMinutes"]?.nilIfEmpty {
             if let minutes = Int(text) { optionalMinutes = minutes } else { errors.add("racemicMinimumObservationMinutes", "Enter minutes, or leave empty.") }
         }
+        var chartingMinutes: Int?
+        if let text = fields["chartingIntervalMinutes"]?.nilIfEmpty {
+            if let minutes = Int(text) { chartingMinutes = minutes } else { errors.add("chartingIntervalMinutes", "Enter minutes, or leave empty.") }
+        }
         let esketamineRule = PreDoseBloodPressureRule(rawValue: fields["esketamineBloodPressureRule"] ?? "")
         if esketamineRule == nil { errors.add("esketamineBloodPressureRule", "Choose a gate.") }
         let racemicText = fields["racemicBloodPressureRule"] ?? ""
@@ -60,12 +65,13 @@ enum SessionPolicyForm: ClinicPolicyForm {
             heartRateAbove: whole("heartRateAbove"), oxygenSaturationBelow: whole("oxygenSaturationBelow"),
             respiratoryRateBelow: whole("respiratoryRateBelow"), respiratoryRateAbove: whole("respiratoryRateAbove"),
             systolicRise: whole("systolicRise"), diastolicRise: whole("diastolicRise"))
-        let policy = SessionPolicy(
+        var policy = SessionPolicy(
             alerts: alerts, esketamineBloodPressureRule: esketamineRule ?? .esketamineLabel, racemicBloodPressureRule: racemicRule,
             dischargeAldreteAtOrAbove: whole("dischargeAldreteAtOrAbove"), racemicMinimumObservationMinutes: optionalMinutes,
             racemicFastingInstruction: fields["racemicFastingInstruction"], escalateAlertsAfterMinutes: whole("escalateAlertsAfterMinutes"),
             readingToleranceMinutes: whole("readingToleranceMinutes"),
             chairs: (fields["chairs"] ?? "").split(separator: ",").map { String($0) })
+        policy.chartingIntervalMinutes = chartingMinutes
         try errors.throwIfAny()
         return try policy.validated()
     }

@@ -16,6 +16,23 @@ struct SessionResource: Encodable {
     struct Reading: Encodable {
         let id: UUID, takenAt: Date, recordedAt: Date, source: ReadingSource, values: VitalReading, recordedBy: String
         let amends: UUID?, reason: String?
+
+        init(_ stored: StoredVitalReading) {
+            self.init(id: stored.id, takenAt: stored.takenAt, recordedAt: stored.recordedAt, source: stored.source, values: stored.values,
+                      recordedBy: stored.recordedByName, amends: stored.amends, reason: stored.reason)
+        }
+
+        init(id: UUID, takenAt: Date, recordedAt: Date, source: ReadingSource, values: VitalReading, recordedBy: String,
+             amends: UUID?, reason: String?) {
+            self.id = id
+            self.takenAt = takenAt
+            self.recordedAt = recordedAt
+            self.source = source
+            self.values = values
+            self.recordedBy = recordedBy
+            self.amends = amends
+            self.reason = reason
+        }
     }
     struct Alert: Encodable {
         struct Acknowledgement: Encodable { let at: Date, by: String, action: VitalAlertAction, note: String? }
@@ -40,7 +57,28 @@ struct SessionResource: Encodable {
     let administration: Entry<AdministrationDetails>?
     let infusionChanges: [InfusionChange], paused: Bool, infusionProgress: Double?
     let devices: [DeviceUse]
-    let readings: [Reading], baselineReadingID: UUID?
+    /// The vital signs at a glance: the summary over every reading and the series at the clinic's
+    /// charting interval; the raw stream is `GET /api/v1/sessions/{id}/vitals?raw=1` (paged).
+    struct Vitals: Encodable {
+        let chartingIntervalSeconds: Int
+        let summary: VitalSeries.Summary
+        let series: [VitalSeries.Point]
+        let rawReadings: Int
+        let raw: String
+
+        init(_ overview: VitalSeries.Overview, interval: Int, sessionID: UUID) {
+            chartingIntervalSeconds = interval
+            summary = overview.summary
+            series = overview.series
+            rawReadings = overview.stored
+            raw = "/api/v1/sessions/\(sessionID.uuidString.lowercased())/vitals?raw=1"
+        }
+    }
+
+    /// The flowsheet's readings (entered, with blood pressure, alerting, corrected, the latest);
+    /// `readingsNotListed` counts the monitor readings left to `vitals` and the raw stream.
+    let readings: [Reading], readingsNotListed: Int, baselineReadingID: UUID?
+    let vitals: Vitals
     let alerts: [Alert]
     let requiredPoints: [Point]
     let sideEffects: [SideEffects]
@@ -48,7 +86,7 @@ struct SessionResource: Encodable {
     let discharge: Discharge
     let note: Note?
 
-    init(_ loaded: LoadedSession, checklist evaluation: ChecklistEvaluation, now: Date) {
+    init(_ loaded: LoadedSession, checklist evaluation: ChecklistEvaluation, vitals overview: VitalSeries.Overview, now: Date) {
         let record = loaded.record
         id = record.session.id
         patientID = record.session.patientID
@@ -78,11 +116,11 @@ struct SessionResource: Encodable {
         paused = record.isPaused
         infusionProgress = record.infusionProgress(now: now)
         devices = record.devices
-        readings = record.storedReadings.map {
-            Reading(id: $0.id, takenAt: $0.takenAt, recordedAt: $0.recordedAt, source: $0.source, values: $0.values,
-                    recordedBy: $0.recordedByName, amends: $0.amends, reason: $0.reason)
-        }
+        let listed = record.flowsheetReadings
+        readings = listed.map(Reading.init)
+        readingsNotListed = max(0, overview.stored - listed.count)
         baselineReadingID = record.baseline?.id
+        vitals = Vitals(overview, interval: loaded.policy.chartingIntervalSeconds, sessionID: record.session.id)
         alerts = record.alerts.map { alert in
             Alert(id: alert.id, readingID: alert.readingID, code: alert.code, message: alert.message, raisedAt: alert.raisedAt,
                   escalatedAt: alert.escalatedAt,

@@ -26,9 +26,11 @@ struct SessionWorkflow: Sendable {
 
     // MARK: Loading
 
-    /// The session `sessionID` with its patient, or 404.
-    func load(_ sessionID: UUID, clinic: Clinic) async throws -> LoadedSession {
-        guard let record = try await services.sessionRecords.record(of: sessionID),
+    /// The session `sessionID` with its patient, or 404. With `monitorSummary`, a gateway's
+    /// monitor readings are summarised as for the board (every reading a rule reads is kept): for
+    /// the pages and resources that show the vital signs through `vitalsOverview`.
+    func load(_ sessionID: UUID, clinic: Clinic, monitorSummary: Bool = false) async throws -> LoadedSession {
+        guard let record = try await services.sessionRecords.record(of: sessionID, monitorSummary: monitorSummary),
               let patient = try await services.patients.find(record.session.patientID, in: clinic.id) else {
             throw Problem.notFound("There is no such treatment session.")
         }

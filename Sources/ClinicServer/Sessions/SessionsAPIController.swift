@@ -25,6 +25,7 @@ struct SessionsAPIController: Sendable {
             }
         }
         routes.staff(.post, "/api/v1/sessions/:session/administration", .permission(.sessionsRun), use: administration)
+        routes.staff(.get, "/api/v1/sessions/:session/vitals", .permission(.patientsClinical), use: vitals)
         routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
         routes.staff(.post, "/api/v1/sessions/:session/vitals/:reading/amend", .permission(.vitalsRecord), use: amendReading)
         routes.staff(.post, "/api/v1/chairs/:chair/vitals", .permission(.vitalsRecord), use: chairReading)
@@ -53,9 +54,49 @@ struct SessionsAPIController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        let loaded = try await load(context)
+        let loaded = try await load(context, monitorSummary: true)
         try await SessionViews.recordView(loaded, "API session record", services: services, context: context)
         return try await resource(loaded, status: .ok)
+    }
+
+    /// The session's vital signs: the summary and the series at the clinic's charting interval;
+    /// with `raw=1`, every stored reading (corrections and struck readings included) in the order
+    /// taken, a page at a time (`offset`, `limit` up to 5,000, default 1,000), so nothing is lost.
+    @Sendable func vitals(_ request: Request, context: Context) async throws -> Response {
+        let loaded = try await load(context, monitorSummary: true)
+        let query = WebResponses.queryFields(of: request)
+        let record = loaded.record
+        guard query["raw"] == "1" else {
+            try await SessionViews.recordView(loaded, "API session vital signs", services: services, context: context)
+            let interval = loaded.policy.chartingIntervalSeconds
+            let overview = try await services.sessionRecords.vitalsOverview(of: record.session.id, intervalSeconds: interval, unlisted: 0)
+            return try APIResponse.json(SessionResource.Vitals(overview, interval: interval, sessionID: record.session.id))
+        }
+        var errors = FieldErrors()
+        let offset = Self.bounded(query["offset"], default: 0, within: 0...Int(Int32.max), field: "offset", into: &errors)
+        let limit = Self.bounded(query["limit"], default: 1_000, within: 1...5_000, field: "limit", into: &errors)
+        try errors.throwIfAny()
+        try await SessionViews.recordView(loaded, "API session raw vital signs", services: services, context: context)
+        let page = try await services.sessionRecords.rawReadings(of: record.session.id, offset: offset, limit: limit)
+        return try APIResponse.json(RawReadings(total: page.total, offset: offset, limit: limit,
+                                                readings: page.readings.map(SessionResource.Reading.init)))
+    }
+
+    /// A page of the raw stream.
+    struct RawReadings: Encodable {
+        let total: Int, offset: Int, limit: Int
+        let readings: [SessionResource.Reading]
+    }
+
+    /// A whole number from the query within `range`, `fallback` when absent, or a field error.
+    static func bounded(_ text: String?, default fallback: Int, within range: ClosedRange<Int>, field: String,
+                        into errors: inout FieldErrors) -> Int {
+        guard let text, !text.isEmpty else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            errors.add(field, "Give \(field) as a whole number from \(range.lowerBound) to \(range.upperBound).")
+            return fallback
+        }
+        return value
     }
 
     // MARK: Lifecycle
@@ -223,8 +264,8 @@ struct SessionsAPIController: Sendable {
 
     // MARK: Helpers
 
-    private func load(_ context: Context) async throws -> LoadedSession {
-        try await workflow.load(try Self.uuid(context, "session"), clinic: try await services.currentClinic())
+    private func load(_ context: Context, monitorSummary: Bool = false) async throws -> LoadedSession {
+        try await workflow.load(try Self.uuid(context, "session"), clinic: try await services.currentClinic(), monitorSummary: monitorSummary)
     }
 
     private func reload(_ loaded: LoadedSession) async throws -> LoadedSession {
@@ -244,7 +285,9 @@ struct SessionsAPIController: Sendable {
 
     private func resource(_ loaded: LoadedSession, status: HTTPResponse.Status) async throws -> Response {
         let evaluation = try await workflow.checklistEvaluation(loaded)
-        return try APIResponse.json(SessionResource(loaded, checklist: evaluation, now: services.now()), status: status)
+        let overview = try await services.sessionRecords.vitalsOverview(of: loaded.record.session.id,
+                                                                        intervalSeconds: loaded.policy.chartingIntervalSeconds, unlisted: 0)
+        return try APIResponse.json(SessionResource(loaded, checklist: evaluation, vitals: overview, now: services.now()), status: status)
     }
 
     static func uuid(_ context: Context, _ name: String) throws -> UUID {

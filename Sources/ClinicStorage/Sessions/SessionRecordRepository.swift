@@ -23,7 +23,7 @@ public struct StoredReadingResult: Sendable {
 /// The session record: entries, vital signs and their alerts. Entries and readings are appended
 /// and never changed; each write is audited in the same transaction.
 public struct SessionRecordRepository: Sendable {
-    private let database: ClinicDatabase
+    let database: ClinicDatabase
     private let transitions: TreatmentSessionRepository
 
     /// A repository over `database`.

@@ -6,12 +6,39 @@
   'use strict';
 
   var STREAM_URL = '/board/events';
-  var FRAGMENT_URL = '/board?fragment=1';
+  var FILTER_KEY = 'ketaclinic.board.chairs';
   var REFRESH_EVERY_MS = 30000;
   var RECONNECT_AFTER_MS = 5000;
 
   var board = document.getElementById('board');
   if (!board || !window.EventSource || !window.fetch) { return; }
+
+  // "My chairs": the chosen chairs travel in the query (?chair=…); this browser remembers them, so
+  // opening /board again shows the same chairs. "Show all chairs" (?all=1) forgets them.
+  var query = new URLSearchParams(window.location.search);
+  var chosen = query.getAll('chair');
+  try {
+    if (query.get('all') === '1') {
+      window.localStorage.removeItem(FILTER_KEY);
+    } else if (chosen.length > 0) {
+      window.localStorage.setItem(FILTER_KEY, JSON.stringify(chosen));
+    } else {
+      var saved = JSON.parse(window.localStorage.getItem(FILTER_KEY) || '[]');
+      if (Array.isArray(saved) && saved.length > 0) {
+        var restored = new URLSearchParams();
+        saved.forEach(function (chair) { restored.append('chair', String(chair)); });
+        window.location.replace('/board?' + restored.toString() + window.location.hash);
+        return;
+      }
+    }
+  } catch (storageUnavailable) { /* the query alone keeps the filter */ }
+  var filterQuery = (function () {
+    var kept = new URLSearchParams();
+    chosen.forEach(function (chair) { kept.append('chair', chair); });
+    return kept.toString();
+  }());
+  var FRAGMENT_URL = '/board?' + (filterQuery ? filterQuery + '&' : '') + 'fragment=1';
+  var filtered = chosen.length > 0;
   var connection = document.getElementById('board-connection');
   var clock = document.getElementById('board-clock');
   var announcer = document.getElementById('board-announcer');
@@ -77,6 +104,11 @@
       var until = timers[i].getAttribute('data-until');
       timers[i].textContent = elapsedText((until ? Number(until) : now) - since);
     }
+    var countdowns = board.querySelectorAll('#board-cards [data-countdown-to]');
+    for (var j = 0; j < countdowns.length; j++) {
+      var left = Number(countdowns[j].getAttribute('data-countdown-to')) - now;
+      countdowns[j].textContent = left > 0 ? elapsedText(left + 999) : 'done';
+    }
   }
 
   function setConnection(state, text) {
@@ -98,7 +130,11 @@
 
   function editing() {
     var active = document.activeElement, container = cards();
-    return !!(active && container && container.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName));
+    if (active && container && container.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) { return true; }
+    // A reading form left open with values typed in is not thrown away by a refresh.
+    var open = container ? container.querySelectorAll('.card-reading[open] input[type=text]') : [];
+    for (var i = 0; i < open.length; i++) { if (open[i].value) { return true; } }
+    return false;
   }
 
   // Replaces the cards with the server's current board; waits while a nurse is filling a form.
@@ -146,7 +182,7 @@
     var event = parse(message);
     if (!event || !event.reading) { return; }
     var card = cardFor(event.sessionID);
-    if (!card) { refresh(); return; }
+    if (!card) { if (!filtered) { refresh(); } return; }
     // A reading entered late (taken before the one shown) does not replace the latest.
     var taken = toDate(event.reading.takenAt).getTime();
     var shownAt = Number(card.getAttribute('data-taken-at'));
@@ -176,6 +212,7 @@
     var event = parse(message);
     if (!event || !event.alert) { return; }
     var card = cardFor(event.sessionID);
+    if (!card && filtered) { return; }
     if (!card || !template || !template.content) { refresh(); return; }
     var alertID = String(event.alert.id).toLowerCase();
     var sessionID = card.getAttribute('data-session-id');
@@ -183,13 +220,13 @@
     var item = template.content.querySelector('.card-alert').cloneNode(true);
     item.id = 'alert-' + alertID;
     item.setAttribute('data-alert-id', alertID);
-    item.setAttribute('role', 'alert');
     item.querySelector('.alert-text').textContent = String(event.alert.message || '');
     var raised = toDate(event.storedAt), time = item.querySelector('.alert-raised');
     if (time) { time.textContent = timeOfDay(raised); time.setAttribute('datetime', raised.toISOString()); }
     var form = item.querySelector('form');
     if (form) {
-      form.setAttribute('action', '/sessions/' + encodeURIComponent(sessionID) + '/alerts/' + encodeURIComponent(alertID) + '/acknowledge');
+      form.setAttribute('action', '/board/sessions/' + encodeURIComponent(sessionID) + '/alerts/' + encodeURIComponent(alertID)
+        + '/acknowledge' + (filterQuery ? '?' + filterQuery : ''));
     }
     card.querySelector('.card-alerts').appendChild(item);
     card.classList.add('alerting');
@@ -200,7 +237,7 @@
     var event = parse(message);
     if (!event || !event.alert) { return; }
     var card = cardFor(event.sessionID);
-    if (!card) { refresh(); return; }
+    if (!card) { if (!filtered) { refresh(); } return; }
     var item = alertItem(card, String(event.alert.id).toLowerCase());
     if (item) {
       if (item.contains(document.activeElement)) { document.activeElement.blur(); }
@@ -214,7 +251,7 @@
     if (!event || !event.alert) { return; }
     var card = cardFor(event.sessionID);
     var item = card && alertItem(card, String(event.alert.id).toLowerCase());
-    if (!item) { refresh(); return; }
+    if (!item) { if (card || !filtered) { refresh(); } return; }
     item.classList.add('escalated');
     var label = item.querySelector('.alert-escalated');
     if (label) { label.textContent = ' · ESCALATED'; }
@@ -246,6 +283,66 @@
     // The server is restarting or its feed had a gap: it closes the stream; reconnect and redraw.
     source.addEventListener('reconnect', function () { setConnection('reconnecting', 'Reconnecting…'); });
   }
+
+  // A card's forms (acknowledge an alert, record a reading) post in place: the server answers the
+  // card alone (?fragment=1), which replaces the card on screen, with its field errors or its
+  // confirmation. The board stays where it is. Without this script the same forms post normally.
+  function sendInPlace(form) {
+    var card = form.closest('.chair-card');
+    var kind = form.getAttribute('data-in-place');
+    var action = form.getAttribute('action');
+    var url = action + (action.indexOf('?') >= 0 ? '&' : '?') + 'fragment=1';
+    var body = new URLSearchParams(new FormData(form)).toString();
+    var button = form.querySelector('button[type=submit]');
+    if (button) { button.disabled = true; }
+    fetch(url, { method: 'POST', credentials: 'same-origin', cache: 'no-store',
+                 headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept': 'text/html' }, body: body })
+      .then(function (response) {
+        if (response.redirected && new URL(response.url).pathname.indexOf('/login') === 0) {
+          window.location.assign('/login?next=' + encodeURIComponent('/board'));
+          return null;
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html === null) { return; }
+        var parsed = new DOMParser().parseFromString(html, 'text/html');
+        var fresh = parsed.querySelector('article.chair-card');
+        if (fresh && card && !parsed.getElementById('board-cards')) {
+          var node = document.importNode(fresh, true);
+          card.replaceWith(node);
+          tick();
+          var invalid = node.querySelector('[aria-invalid=true]');
+          var status = node.querySelector('.card-status');
+          if (invalid) {
+            invalid.focus();
+          } else if (kind === 'vitals' && node.querySelector('.card-reading')) {
+            node.querySelector('.card-reading > summary').focus();
+          } else if (status) {
+            status.setAttribute('tabindex', '-1');
+            status.focus();
+          }
+          var text = status ? status.textContent.trim() : '';
+          if (text) { announce((node.getAttribute('data-chair') || '') + ': ' + text); }
+        } else {
+          var all = parsed.getElementById('board-cards'), current = cards();
+          if (all && current) { current.replaceWith(document.importNode(all, true)); syncServerClock(); tick(); }
+        }
+      })
+      .catch(function () {
+        // The network failed: post the form the ordinary way, so nothing typed is lost silently.
+        form.removeAttribute('data-in-place');
+        form.submit();
+      })
+      .then(function () { if (button) { button.disabled = false; } });
+  }
+
+  board.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute('data-in-place')) { return; }
+    event.preventDefault();
+    sendInPlace(form);
+  });
 
   board.addEventListener('focusout', function () {
     window.setTimeout(function () { if (refreshWanted && !editing()) { refresh(); } }, 0);

@@ -73,8 +73,9 @@ extension SessionPage {
             .if(record.treatment == .ivKetamine, FormField.input("pumpRateMlPerHour", label: "Pump rate (mL/h)",
                                                                  value: value("pumpRateMlPerHour", current?.details.pumpRateMlPerHour.map { Rounding.text($0, places: 1) }),
                                                                  errors: errors, required: true)),
-            FormField.input("administeredBy", label: "Given by", value: value("administeredBy", current?.details.administeredBy), errors: errors, required: true),
-            FormField.input("checkedBy", label: "Checked by (second person)", value: value("checkedBy", current?.details.checkedBy), errors: errors, required: true),
+            .p(.class("given-by"), .id("given-by"), .strong(.text("Given by: ")),
+               .text("\(context.user?.displayName ?? "you") (you, signed in)")),
+            checkerFields(values: model.postedForm == "administration" ? model.values : [:], errors: errors),
             FormField.select("registerDrawID", label: "Controlled-substance register draw",
                              choices: model.registerDraws.map { ($0.value, $0.label) },
                              selected: value("registerDrawID", current?.details.registerDrawID?.uuidString.lowercased()), errors: errors,
@@ -104,6 +105,19 @@ extension SessionPage {
             .if(editable && current != nil, disclosure("Correct the administration record", form)),
             .if(record.treatment == .ivKetamine && (state == .dosing || !record.infusionChanges.isEmpty), infusion(model, context: context)),
             .if(esketamine && (state == .dosing || !record.devices.isEmpty), devices(model, context: context)))
+    }
+
+    /// "Checked by": the second person types their own credentials on this device, as the
+    /// register's witness does; the server confirms them and records their name.
+    static func checkerFields(values: [String: String], errors: FieldErrors) -> Node<HTML.FormContext> {
+        .fieldset(.class("witness checker"), .id("checker"),
+                  .element(named: "legend", text: "Checked by: a second person confirms the dose with their own credentials"),
+                  FormField.input("checkerEmail", label: "Checker's email", type: .email, value: values["checkerEmail"], errors: errors,
+                                  required: true, autocomplete: "off"),
+                  FormField.input("checkerPassword", label: "Checker's password", type: .password, value: nil, errors: errors, required: true,
+                                  autocomplete: "off"),
+                  FormField.input("checkerCode", label: "Checker's two-factor code", type: .text, value: nil, errors: errors,
+                                  hint: "Only when the checker uses two-factor sign-in.", autocomplete: "one-time-code"))
     }
 
     private static func infusion(_ model: Model, context: PageContext) -> Node<HTML.BodyContext> {

@@ -16,9 +16,13 @@ public enum SessionPage {
         public let blockers: [String]
         /// True when the signed-in user may override the hard stop.
         public let canOverride: Bool
+        /// True for the steps that end the session short of its course (cancel, stop early,
+        /// no-show): shown apart from the next step, never as the primary action.
+        public let destructive: Bool
 
         /// Creates a command.
-        public init(name: String, label: String, needsReason: Bool, blockers: [String], canOverride: Bool) {
+        public init(name: String, label: String, needsReason: Bool, blockers: [String], canOverride: Bool, destructive: Bool = false) {
+            self.destructive = destructive
             self.name = name
             self.label = label
             self.needsReason = needsReason
@@ -95,6 +99,12 @@ public enum SessionPage {
         /// The session's address.
         public var path: String { "/sessions/\(record.session.id.uuidString.lowercased())" }
         /// Errors for `form` only.
+        /// The vital signs as storage summarised them (nil: computed from the record's readings).
+        public var vitals: VitalSeries.Overview?
+
+        /// True right after a reading was saved: the first vitals field takes the focus for the next one.
+        public var focusVitals = false
+
         func errors(for form: String) -> FieldErrors { postedForm == form ? errors : FieldErrors() }
         /// The value posted for `field` in `form`.
         func value(_ form: String, _ field: String) -> String? { postedForm == form ? values[field] : nil }

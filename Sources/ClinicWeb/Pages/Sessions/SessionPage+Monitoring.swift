@@ -43,6 +43,8 @@ extension SessionPage {
         let alertedReadings = Set(record.alerts.map(\.readingID))
         let baselineID = record.baseline?.id
         let charted = Self.charted(record, alerted: alertedReadings)
+        // Focus: the first field in error after a refused reading, the first field after a saved one.
+        let focused = errors.entries.first.map(\.field) ?? (model.focusVitals ? "systolic" : nil)
         func number<C: HTML.BodyContext>(_ field: String, _ label: String, _ unit: String) -> Node<C> {
             let error = errors[field]
             return .div(.class(error == nil ? "vital-field" : "vital-field has-error"),
@@ -51,6 +53,7 @@ extension SessionPage {
                         .input(.type(.text), .id("vital-\(field)"), .name(field), .value(model.value("vitals", field) ?? ""),
                                .attribute(named: "inputmode", value: field == "temperatureCelsius" ? "decimal" : "numeric"),
                                .attribute(named: "autocomplete", value: "off"),
+                               .attribute(named: "autofocus", value: focused == field ? "autofocus" : nil),
                                .attribute(named: "aria-invalid", value: error == nil ? nil : "true")))
         }
         return .section(.id("vitals"), .h2(.text("Vital signs")),
@@ -67,27 +70,21 @@ extension SessionPage {
                      number("temperatureCelsius", "Temp.", "°C")),
                 .button(.type(.submit), .class("primary big"), .id("save-reading"), .text("Save reading")))),
             .if(record.storedReadings.isEmpty, .p(.class("hint"), .text("No readings yet."))),
-            .if(charted.count < record.storedReadings.count, .p(.class("hint"), .id("monitor-summary"),
-                .text("\(record.storedReadings.count - charted.count) monitor readings without blood "
-                      + "pressure are not listed; the record keeps every one (GET /api/v1/sessions/…)."))),
+            vitalsChart(model),
             .if(!record.storedReadings.isEmpty, .table(.class("data-table flowsheet"), .id("flowsheet"),
                 .thead(.tr(.th("Time"), .th("Min"), .th("BP"), .th("HR"), .th("SpO2"), .th("RR"), .th("T"), .th("Source"), .th(""))),
                 .tbody(.forEach(charted.reversed()) { reading in
                     flowsheetRow(reading, model: model, alerted: alertedReadings.contains(reading.id), baseline: reading.id == baselineID,
                                  context: context)
-                }))))
+                }))),
+            rawStream(model, listed: charted.count))
     }
 
     /// The flowsheet's rows: every reading a nurse entered or corrected, every one with blood
     /// pressure or an alert, and the latest; a gateway's stream of heart-rate and SpO2 readings in
     /// between is summarised by a count.
     static func charted(_ record: TreatmentSessionRecord, alerted: Set<UUID>) -> [StoredVitalReading] {
-        let amended = Set(record.storedReadings.compactMap(\.amends))
-        let latest = record.storedReadings.last?.id
-        return record.storedReadings.filter {
-            $0.source == .nurse || $0.values.hasBloodPressure || alerted.contains($0.id) || $0.amends != nil || amended.contains($0.id)
-                || $0.id == latest
-        }
+        record.flowsheetReadings
     }
 
     private static func flowsheetRow(_ reading: StoredVitalReading, model: Model, alerted: Bool, baseline: Bool,

@@ -62,20 +62,50 @@ extension SessionPage {
                 FormField.select("chair", label: "Chair", choices: model.policy.chairs.map { ($0, $0) },
                                  selected: model.value("chair", "chair") ?? model.record.chair, errors: model.errors(for: "chair")),
                 .button(.type(.submit), .text(model.record.chair == nil ? "Seat patient" : "Move patient")))),
-            .div(.class("command-row"), .forEach(model.commands) { command in
+            .div(.class("command-row"), .forEach(model.commands.filter { !$0.destructive }) { command in
                 .form(.method(.post), .action("\(model.path)/commands"), .class("command-form"), .id("command-\(command.name)"),
                       .csrfField(context),
                       .input(.type(.hidden), .name("command"), .value(command.name)),
                       .if(!command.blockers.isEmpty, .ul(.class("blockers"), .forEach(command.blockers) { .li(.text($0)) })),
-                      .if(command.needsReason, .group(
-                        .label(.for("reason-\(command.name)"), .text("Reason")),
-                        .input(.type(.text), .name("reason"), .id("reason-\(command.name)"), .attribute(named: "required", value: "required")))),
                       .if(!command.blockers.isEmpty && command.canOverride, .group(
                         .label(.for("override-\(command.name)"), .text("Prescriber's override: reason (10+ characters)")),
                         .input(.type(.text), .name("reason"), .id("override-\(command.name)")))),
                       .button(.type(.submit), .class(command.blockers.isEmpty ? "primary big" : "secondary big"),
                               .text(command.blockers.isEmpty || !command.canOverride ? command.label : "\(command.label) (override)")))
-            })))
+            }),
+            destructiveCommands(model, context: context)))
+    }
+
+    /// Cancel, stop early and no-show: apart from the next step, folded, outlined (never the
+    /// filled primary), each confirmed by its own button; cancel and stop early need a reason in a
+    /// labelled field that shows its own error when left empty.
+    private static func destructiveCommands(_ model: Model, context: PageContext) -> Node<HTML.BodyContext> {
+        let commands = model.commands.filter(\.destructive)
+        guard !commands.isEmpty else { return .empty }
+        let errors = model.errors(for: "commands")
+        let failed = commands.contains { errors["reason-\($0.name)"] != nil }
+        var nodes: [Node<HTML.BodyContext>] = [
+            .class("destructive-commands"), .id("destructive-commands"),
+            .element(named: "summary", text: "Stop, cancel or mark no-show…"),
+            .group(commands.map { command in
+                let field = "reason-\(command.name)"
+                let error = errors[field]
+                return .form(.method(.post), .action("\(model.path)/commands"), .class("command-form destructive"), .id("command-\(command.name)"),
+                             .attribute(named: "novalidate", value: "novalidate"), .csrfField(context),
+                             .input(.type(.hidden), .name("command"), .value(command.name)),
+                             .if(command.needsReason, .div(
+                                .class(error == nil ? "field" : "field has-error"),
+                                .label(.for(field), .text(command.name == "cancel" ? "Why is the session cancelled?" : "Why is the session stopped early?")),
+                                .unwrap(error) { .p(.class("error-message"), .id("\(field)-error"), .text($0)) },
+                                .input(.type(.text), .name("reason"), .id(field), .value(error == nil ? "" : model.values["reason"] ?? ""),
+                                       .attribute(named: "required", value: "required"),
+                                       .attribute(named: "aria-invalid", value: error == nil ? nil : "true"),
+                                       .attribute(named: "aria-describedby", value: error == nil ? nil : "\(field)-error")))),
+                             .button(.type(.submit), .class("secondary danger"), .text(command.label)))
+            }),
+        ]
+        if failed { nodes.insert(.attribute(named: "open", value: "open"), at: 0) }
+        return .element(named: "details", nodes: nodes)
     }
 
     private static func history(_ model: Model) -> Node<HTML.BodyContext> {

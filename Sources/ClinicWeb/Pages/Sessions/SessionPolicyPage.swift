@@ -19,6 +19,8 @@ public enum SessionPolicyPage {
         ("dischargeAldreteAtOrAbove", "Discharge: modified Aldrete at or above", "Default 9 [R39-Miller]."),
         ("racemicMinimumObservationMinutes", "IV/IM ketamine: minimum observation after the dose (minutes)",
          "No published number (NOT FOUND); empty by default. Esketamine is always at least 120 [R13]."),
+        ("chartingIntervalMinutes", "Vital-sign chart: minutes between points (1–60)",
+         "Empty: one point a minute (clinic policy). Alerting readings always show; the record keeps every reading."),
         ("escalateAlertsAfterMinutes", "Escalate an unacknowledged alert after (minutes)", "Default 5; clinic policy."),
         ("readingToleranceMinutes", "A reading counts for its due time within (minutes)", "Default 5; clinic policy."),
     ]

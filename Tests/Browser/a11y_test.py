@@ -1,0 +1,211 @@
+"""Accessibility test: axe-core (from the local `axe-playwright-python` package, no CDN) with the
+WCAG 2.0/2.1/2.2 A and AA rules on every page each demo role can reach, and on the patient's
+self-report pages. Each role signs in and crawls from the home page: every navigation entry and
+every link on the pages it reaches (patient charts, intake, screening, plans, scales, sessions in
+their different states, the board, register, schedule, billing, outcomes, admin pages), a few of
+each kind of page. Every page must have 0 critical and 0 serious violations; the moderate and
+minor ones are printed and summed up at the end.
+
+Run: python3 Tests/Browser/a11y_test.py [--binary .build/debug/ketaclinic] [--keep]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import urllib.parse
+from collections import Counter, defaultdict
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from axekit import Axe, AxeResult
+from browserkit import BrowserFlow, Check, make_driver, run_flow
+
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+NUMBER = re.compile(r"(?<=/)\d+(?=/|$)")
+# Paths that are not pages: files, feeds, machine endpoints, the patient's pages (checked apart).
+SKIP = re.compile(r"^/(api/|metrics|readyz|healthz|assets/|r/|r$|logout)|\.(csv|ics|json|txt|pdf|svg|png|x12|837|zip)$"
+                  r"|/(export|download|feed|feeds/[^/]+\.ics|print)(/|$)")
+PAGES_PER_ROLE = 70
+# How many pages of one shape (ids replaced by placeholders) are checked; sessions more, for their states.
+PER_SHAPE = {"/sessions/{id}": 8}
+PER_SHAPE_DEFAULT = 2
+
+
+def shape(path: str, query: str) -> str:
+    """The page's kind: ids and numbers replaced, query values dropped."""
+    kind = NUMBER.sub("{n}", UUID.sub("{id}", path))
+    keys = sorted({k for k, _ in urllib.parse.parse_qsl(query, keep_blank_values=True)})
+    return kind + ("?" + "&".join(keys) if keys else "")
+
+
+class A11yFlow(BrowserFlow):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.axe = Axe()
+        self.results: dict[str, list[AxeResult]] = defaultdict(list)  # role → pages
+        self.moderate: Counter[str] = Counter()
+        self.born: str | None = None
+        self.address: str | None = None
+
+    # ----------------------------------------------------------------------------------------
+
+    def check_page(self, role: str, label: str | None = None) -> AxeResult:
+        result = self.axe.run(self.driver)
+        result.url = label or self.path()
+        self.results[role].append(result)
+        for violation in result.violations:
+            if violation.impact not in ("critical", "serious"):
+                self.moderate[f"{violation.impact} {violation.rule}: {violation.help}"] += 1
+        counts = result.counts
+        print(f"    {role:13} {result.url[:90]:90} critical {counts['critical']} serious {counts['serious']} "
+              f"moderate {counts['moderate']} minor {counts['minor']}", flush=True)
+        for violation in result.blocking:
+            print("      " + violation.describe(), flush=True)
+        return result
+
+    def crawl(self, role: str) -> str:
+        self.sign_in(*self.credentials[role])
+        self.assert_signed_in()
+        if role in ("prescriber", "nurse", "front_desk", "administrator"):
+            self.screenshot(f"home-{role.replace('_', '-')}.png", quiet=True)
+        queue = ["/"]
+        seen_paths: set[str] = set()
+        per_shape: Counter[str] = Counter()
+        checked = 0
+        blocking: list[str] = []
+        while queue and checked < PAGES_PER_ROLE:
+            target = queue.pop(0)
+            parts = urllib.parse.urlsplit(target)
+            kind = shape(parts.path, parts.query)
+            if target in seen_paths or per_shape[kind] >= PER_SHAPE.get(kind, PER_SHAPE_DEFAULT):
+                continue
+            seen_paths.add(target)
+            per_shape[kind] += 1
+            self.open(target)
+            if self.url_path() == "/login":
+                raise AssertionError(f"signed out while crawling at {target}")
+            result = self.check_page(role, target)
+            checked += 1
+            blocking += [f"{target}: {v.describe()}" for v in result.blocking]
+            links = self.driver.execute_script(
+                "return Array.from(document.querySelectorAll('a[href]'))"
+                ".filter(a => !a.hasAttribute('download')).map(a => a.href);")
+            nav = self.driver.execute_script(
+                "return Array.from(document.querySelectorAll('nav a[href]')).map(a => a.href);")
+            for link in nav + links:
+                split = urllib.parse.urlsplit(link)
+                if not link.startswith(self.base) or SKIP.search(split.path):
+                    continue
+                local = split.path + (f"?{split.query}" if split.query else "")
+                if local not in seen_paths and local not in queue:
+                    # Navigation entries first, so every section is reached within the page budget.
+                    if link in nav:
+                        queue.insert(0, local)
+                    else:
+                        queue.append(local)
+        self.sign_out()
+        assert not blocking, f"{len(blocking)} critical/serious: " + " | ".join(blocking[:6])
+        return f"{checked} pages, {len(per_shape)} kinds of page, 0 critical, 0 serious"
+
+    def prescriber(self):
+        return self.crawl("prescriber")
+
+    def nurse(self):
+        return self.crawl("nurse")
+
+    def front_desk(self):
+        return self.crawl("front_desk")
+
+    def administrator(self):
+        return self.crawl("administrator")
+
+    # the patient's phone ---------------------------------------------------------------------
+
+    def patient_pages(self):
+        self.sign_in(*self.credentials["nurse"])
+        self.open("/patients?q=Relapse")
+        self.click_and_wait("//main//a[contains(normalize-space(), 'Relapse, Rita')]")
+        chart = self.url_path()
+        born = re.search(r"Born (\d{4}-\d{2}-\d{2})", self.wait_for("main").text)
+        assert born, "the chart shows the date of birth"
+        self.born = born.group(1)
+        self.open(f"{chart}/scales")
+        self.submit("Create link")
+        self.address = self.wait_for("#self-report-url").get_attribute("href")
+        self.check_page("nurse", f"{chart}/scales (a link just made)")
+        self.sign_out()
+        blocking: list[str] = []
+        for width, height in ((360, 640), (390, 844)):
+            self.driver.set_window_size(width, height)
+            try:
+                self.open("/r")
+                blocking += [v.describe() for v in self.check_page("patient", f"/r at {width}px").blocking]
+                self.driver.get(self.address)
+                self.wait_ready()
+                blocking += [v.describe() for v in self.check_page("patient", f"date of birth at {width}px").blocking]
+            finally:
+                self.driver.set_window_size(1280, 900)
+        self.driver.set_window_size(390, 844)
+        try:
+            self.driver.get(self.address)
+            self.wait_ready()
+            self.enter_birth_date(self.born)
+            WebDriverWait(self.driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form fieldset"))
+            blocking += [v.describe() for v in self.check_page("patient", "questions").blocking]
+            # Send with nothing answered: the error state.
+            self.click_and_wait("//form//button[normalize-space()='Send my answers']")
+            blocking += [v.describe() for v in self.check_page("patient", "questions with errors").blocking]
+            for item in range(1, 10):
+                self.driver.find_element(By.CSS_SELECTOR, f"label[for='phq9-item{item}-{2 if item == 9 else 1}']").click()
+            self.click_and_wait("//form//button[normalize-space()='Send my answers']")
+            self.wait_for("#crisis-resources")
+            blocking += [v.describe() for v in self.check_page("patient", "thanks, with crisis resources").blocking]
+        finally:
+            self.driver.set_window_size(1280, 900)
+        assert not blocking, " | ".join(blocking[:6])
+        return "code entry, date of birth (360 and 390 px), questions, errors, thanks: 0 critical, 0 serious"
+
+    def enter_birth_date(self, iso: str) -> None:
+        year, month, day = iso.split("-")
+        if self.driver.find_elements(By.ID, "dateOfBirth"):
+            field = self.driver.find_element(By.ID, "dateOfBirth")
+            self.driver.execute_script("arguments[0].value = arguments[1];", field, iso)
+        else:
+            self.fill("#birth-day", day)
+            self.fill("#birth-month", month)
+            self.fill("#birth-year", year)
+        self.click_and_wait("//form//button[normalize-space()='Continue']")
+
+    # summary ---------------------------------------------------------------------------------
+
+    def summary(self):
+        pages = sum(len(r) for r in self.results.values())
+        print(f"    axe-core {self.axe.version}, WCAG tags: wcag2a wcag2aa wcag21a wcag21aa wcag22a wcag22aa")
+        for role, results in self.results.items():
+            totals = Counter()
+            for result in results:
+                totals.update(result.counts)
+            print(f"    {role:13} {len(results):3} pages: critical {totals['critical']}, serious {totals['serious']}, "
+                  f"moderate {totals['moderate']}, minor {totals['minor']}")
+        for text, count in self.moderate.most_common():
+            print(f"    on {count:3} pages: {text}")
+        assert pages > 0, "no page checked"
+        return f"{pages} pages checked; {sum(self.moderate.values())} moderate/minor findings"
+
+
+def main() -> int:
+    return run_flow("a11y", A11yFlow, [
+        Check("prescriber: every page reachable, 0 critical/serious", A11yFlow.prescriber),
+        Check("nurse: every page reachable, 0 critical/serious", A11yFlow.nurse),
+        Check("front desk: every page reachable, 0 critical/serious", A11yFlow.front_desk),
+        Check("administrator: every page reachable, 0 critical/serious", A11yFlow.administrator),
+        Check("patient: self-report pages on a phone, 0 critical/serious", A11yFlow.patient_pages),
+        Check("summary of the findings left", A11yFlow.summary),
+    ], demo_patients=12, description=__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

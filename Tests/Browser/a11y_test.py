@@ -28,7 +28,7 @@ NUMBER = re.compile(r"(?<=/)\d+(?=/|$)")
 # Paths that are not pages: files, feeds, machine endpoints, the patient's pages (checked apart).
 SKIP = re.compile(r"^/(api/|metrics|readyz|healthz|assets/|r/|r$|logout)|\.(csv|ics|json|txt|pdf|svg|png|x12|837|zip)$"
                   r"|/(export|download|feed|feeds/[^/]+\.ics|print)(/|$)")
-PAGES_PER_ROLE = 70
+PAGES_PER_ROLE = 90
 # How many pages of one shape (ids replaced by placeholders) are checked; sessions more, for their states.
 PER_SHAPE = {"/sessions/{id}": 8}
 PER_SHAPE_DEFAULT = 2
@@ -71,13 +71,15 @@ class A11yFlow(BrowserFlow):
         self.assert_signed_in()
         if role in ("prescriber", "nurse", "front_desk", "administrator"):
             self.screenshot(f"home-{role.replace('_', '-')}.png", quiet=True)
-        queue = ["/"]
+        # Breadth first from the home page: depth 1 is the navigation, 2 the lists' entries (a
+        # chart, a session, a plan), 3 their own sub-pages (checked, not followed further).
+        queue: list[tuple[str, int]] = [("/", 0)]
         seen_paths: set[str] = set()
         per_shape: Counter[str] = Counter()
         checked = 0
         blocking: list[str] = []
         while queue and checked < PAGES_PER_ROLE:
-            target = queue.pop(0)
+            target, depth = queue.pop(0)
             parts = urllib.parse.urlsplit(target)
             kind = shape(parts.path, parts.query)
             if target in seen_paths or per_shape[kind] >= PER_SHAPE.get(kind, PER_SHAPE_DEFAULT):
@@ -90,22 +92,25 @@ class A11yFlow(BrowserFlow):
             result = self.check_page(role, target)
             checked += 1
             blocking += [f"{target}: {v.describe()}" for v in result.blocking]
+            if depth >= 3:
+                continue
             links = self.driver.execute_script(
-                "return Array.from(document.querySelectorAll('a[href]'))"
+                "return Array.from(document.querySelectorAll('main a[href], nav a[href]'))"
                 ".filter(a => !a.hasAttribute('download')).map(a => a.href);")
-            nav = self.driver.execute_script(
-                "return Array.from(document.querySelectorAll('nav a[href]')).map(a => a.href);")
-            for link in nav + links:
+            queued = {path for path, _ in queue}
+            for link in links:
                 split = urllib.parse.urlsplit(link)
                 if not link.startswith(self.base) or SKIP.search(split.path):
                     continue
                 local = split.path + (f"?{split.query}" if split.query else "")
-                if local not in seen_paths and local not in queue:
-                    # Navigation entries first, so every section is reached within the page budget.
-                    if link in nav:
-                        queue.insert(0, local)
-                    else:
-                        queue.append(local)
+                if local in seen_paths or local in queued:
+                    continue
+                queued.add(local)
+                # Session pages go first: their states (scheduled to discharged) are what differ most.
+                if shape(split.path, "") == "/sessions/{id}":
+                    queue.insert(0, (local, depth + 1))
+                else:
+                    queue.append((local, depth + 1))
         self.sign_out()
         assert not blocking, f"{len(blocking)} critical/serious: " + " | ".join(blocking[:6])
         return f"{checked} pages, {len(per_shape)} kinds of page, 0 critical, 0 serious"
@@ -204,7 +209,7 @@ def main() -> int:
         Check("administrator: every page reachable, 0 critical/serious", A11yFlow.administrator),
         Check("patient: self-report pages on a phone, 0 critical/serious", A11yFlow.patient_pages),
         Check("summary of the findings left", A11yFlow.summary),
-    ], demo_patients=12, description=__doc__)
+    ], demo_patients=24, description=__doc__)
 
 
 if __name__ == "__main__":

@@ -144,34 +144,81 @@ class A11yFlow(BrowserFlow):
         self.sign_out()
         blocking: list[str] = []
         for width, height in ((360, 640), (390, 844)):
-            self.driver.set_window_size(width, height)
+            self.set_viewport(width, height)
             try:
                 self.open("/r")
                 blocking += [v.describe() for v in self.check_page("patient", f"/r at {width}px").blocking]
+                self.assert_phone_layout(width, ["#code"], f"phone-{width}-code.png")
                 self.driver.get(self.address)
                 self.wait_ready()
                 blocking += [v.describe() for v in self.check_page("patient", f"date of birth at {width}px").blocking]
+                self.assert_phone_layout(width, ["#birth-day", "#birth-month", "#birth-year"], f"phone-{width}-birth.png")
+                for css, autocomplete in (("#birth-day", "bday-day"), ("#birth-month", "bday-month"), ("#birth-year", "bday-year")):
+                    field = self.driver.find_element(By.CSS_SELECTOR, css)
+                    assert field.get_attribute("inputmode") == "numeric", f"{css} inputmode"
+                    assert field.get_attribute("autocomplete") == autocomplete, f"{css} autocomplete"
+                    label = self.driver.find_elements(By.CSS_SELECTOR, f"label[for='{css[1:]}']")
+                    assert label and label[0].text.strip(), f"{css} has a label"
+                assert not self.driver.find_elements(By.CSS_SELECTOR, ".site-footer, nav"), "no staff footer or navigation"
             finally:
-                self.driver.set_window_size(1280, 900)
-        self.driver.set_window_size(390, 844)
+                self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        self.set_viewport(390, 844)
         try:
             self.driver.get(self.address)
             self.wait_ready()
             self.enter_birth_date(self.born)
             WebDriverWait(self.driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form fieldset"))
             blocking += [v.describe() for v in self.check_page("patient", "questions").blocking]
-            # Send with nothing answered: the error state.
+            progress = self.driver.find_element(By.ID, "answer-progress")
+            assert progress.tag_name == "progress" and progress.get_attribute("value") == "0", "progress starts at 0"
+            self.assert_phone_layout(390, [], "phone-390-questions.png")
+            # Answer two, then send: the other seven are marked and the first of them has the focus.
+            for item in (1, 2):
+                self.driver.find_element(By.CSS_SELECTOR, f"label[for='phq9-item{item}-1']").click()
             self.click_and_wait("//form//button[normalize-space()='Send my answers']")
             blocking += [v.describe() for v in self.check_page("patient", "questions with errors").blocking]
-            for item in range(1, 10):
+            invalid = self.driver.find_elements(By.CSS_SELECTOR, "fieldset.has-error")
+            assert len(invalid) == 7, f"{len(invalid)} questions marked, expected 7"
+            radio = self.driver.find_element(By.ID, "phq9-item3-0")
+            assert radio.get_attribute("aria-invalid") == "true", "unanswered answers carry aria-invalid"
+            described = self.driver.find_element(By.ID, "phq9-item3-question").get_attribute("aria-describedby")
+            assert described and self.driver.find_element(By.ID, described).text.strip(), "the message is linked"
+            focused = self.driver.execute_script("return document.activeElement && document.activeElement.id")
+            assert focused == "phq9-item3-0", f"focus on {focused!r}, expected the first unanswered question"
+            assert self.driver.find_element(By.ID, "answer-progress").get_attribute("value") == "2", "2 answered"
+            self.screenshot("phone-390-errors.png")
+            for item in range(3, 10):
                 self.driver.find_element(By.CSS_SELECTOR, f"label[for='phq9-item{item}-{2 if item == 9 else 1}']").click()
             self.click_and_wait("//form//button[normalize-space()='Send my answers']")
             self.wait_for("#crisis-resources")
             blocking += [v.describe() for v in self.check_page("patient", "thanks, with crisis resources").blocking]
+            calls = [a.get_attribute("href") for a in self.driver.find_elements(By.CSS_SELECTOR, "#crisis-call a.call-link")]
+            assert {"tel:911", "tel:988", "tel:+12125550147"} <= set(calls), f"tap-to-call links {calls}"
+            self.assert_phone_layout(390, [], "phone-390-thanks.png")
         finally:
-            self.driver.set_window_size(1280, 900)
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         assert not blocking, " | ".join(blocking[:6])
-        return "code entry, date of birth (360 and 390 px), questions, errors, thanks: 0 critical, 0 serious"
+        return ("code entry and date of birth at 360 and 390 px (fields >= 48 px, no sideways scroll), questions, "
+                "7 unanswered marked and focused, thanks with tel: links: 0 critical, 0 serious")
+
+    def set_viewport(self, width: int, height: int) -> None:
+        """Make the page's viewport (not the window) `width` x `height` CSS px, as on a phone."""
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+    def assert_phone_layout(self, width: int, fields: list[str], shot: str) -> None:
+        """No sideways scrolling at `width`; each field at least 48 px tall with text of 16 px or more."""
+        scroll_width = self.driver.execute_script("return document.documentElement.scrollWidth")
+        viewport = self.driver.execute_script("return window.innerWidth")
+        assert viewport == width, f"viewport {viewport}, expected {width}"
+        assert scroll_width <= viewport, f"page {scroll_width} px wide on a {viewport} px screen"
+        for css in fields:
+            box = self.driver.execute_script(
+                "const e = document.querySelector(arguments[0]); const r = e.getBoundingClientRect();"
+                "return [r.height, parseFloat(getComputedStyle(e).fontSize)];", css)
+            assert box[0] >= 48, f"{css} is {box[0]} px tall"
+            assert box[1] >= 16, f"{css} text is {box[1]} px"
+        self.screenshot(shot, quiet=True)
 
     def enter_birth_date(self, iso: str) -> None:
         year, month, day = iso.split("-")

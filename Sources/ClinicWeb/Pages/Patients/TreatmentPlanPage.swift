@@ -77,7 +77,7 @@ public enum TreatmentPlanPage {
         .group(
             .p(.class("protocol-meta"), .text(chosen.summary + " Sources: " + chosen.sources.map { "[\($0)]" }.joined())),
             .div(.class("form-grid"),
-                 FormField.input("start", label: "First session (YYYY-MM-DD)", type: .date, value: values["start"], errors: errors,
+                 FormField.input("start", label: "First session", type: .date, value: values["start"], errors: errors,
                                  hint: "Moved to the next working day if needed.", required: true),
                  FormField.input("sessions", label: "Sessions to schedule", value: values["sessions"], errors: errors, required: true),
                  .if(chosen.weightBased != nil,

@@ -133,7 +133,14 @@ struct SelfReportController: Sendable {
         let prefix = "\(instrument.id.rawValue)."
         let (_, errors) = ScaleService.answers(from: fields, instrument: instrument, prefix: prefix, missingValue: SelfReportPages.skippedValue)
         var named = FieldErrors()
-        for entry in errors.entries { named.add(prefix + entry.field, entry.message) }
+        // `answers` already names each item with the prefix ("phq9.item3"), as the page's fields are named.
+        for entry in errors.entries {
+            let field = entry.field.hasPrefix(prefix) ? entry.field : prefix + entry.field
+            let blank = (fields[field]?.trimmed ?? "").isEmpty
+            named.add(field, blank ? "Choose an answer" + (instrument.items.contains { "\(prefix)item\($0.number)" == field
+                                                                && SelfReportPages.mustAnswer($0, of: instrument) }
+                                                           ? "." : ", or “Prefer not to answer”.") : entry.message)
+        }
         for item in instrument.items where SelfReportPages.mustAnswer(item, of: instrument)
             && fields["\(prefix)item\(item.number)"] == SelfReportPages.skippedValue && named["\(prefix)item\(item.number)"] == nil {
             named.add("\(prefix)item\(item.number)", "Please answer this question; the clinic needs it to keep you safe.")

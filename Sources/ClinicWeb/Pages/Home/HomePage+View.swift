@@ -14,6 +14,7 @@ extension HomePage {
                 .h2(.text("Open suicidality alerts (\(model.alerts.count))")),
                 SafetyAlertView.list(model.alerts, canAcknowledge: model.canAcknowledge, timeZone: model.clinicTimeZone,
                                      context: context, returnTo: "/"))),
+            worklists(model, context: context),
             .if(!model.emergencyAccesses.isEmpty, .section(.id("emergency-accesses"),
                 .h2(.text("Emergency access to clinical records (last 7 days)")),
                 .ul(.forEach(model.emergencyAccesses) { row in
@@ -37,7 +38,6 @@ extension HomePage {
                             .td(.text(row.due.dueOn.iso)),
                             .td(.span(.class("measurement-status \(row.due.status.rawValue)"), .text(row.due.status.rawValue))))
                     }))))),
-            worklists(model, context: context),
             .div(
                 .class("cards"),
                 .if(model.abilities.seePatients, .section(

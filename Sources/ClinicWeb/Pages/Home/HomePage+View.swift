@@ -106,7 +106,8 @@ extension HomePage {
                             .ul(.forEach(alerts) { alert in
                                 .li(.span(.class("alert-icon"), .attribute(named: "aria-hidden", value: "true"), .text("⚠ ")),
                                     .a(.href("/sessions/\(alert.sessionID.uuidString.lowercased())"), .text(alert.patientName)),
-                                    .text((alert.chair.map { ", chair \($0)" } ?? "") + ": \(alert.message), since \(clock(alert.raisedAt, zone))"
+                                    .text((alert.chair.map { ", \($0)" } ?? "") + ": \(alert.message.hasSuffix(".") ? String(alert.message.dropLast()) : alert.message)"
+                                          + ", since \(clock(alert.raisedAt, zone))"
                                           + (alert.escalated ? " (escalated)" : "")))
                             })))
             },
@@ -141,7 +142,7 @@ extension HomePage {
                 .section(.id("no-shows"), .class("worklist"),
                          .h2(.text("Today's no-shows (\(rows.count))")),
                          .if(rows.isEmpty, .p(.class("empty"), .text("None so far.")), else:
-                            .ul(.forEach(rows) { row in .li(sessionLink(row), .text(row.chair.map { ", chair \($0)" } ?? "")) })))
+                            .ul(.forEach(rows) { row in .li(sessionLink(row), .text(row.chair.map { ", \($0)" } ?? "")) })))
             },
             .unwrap(lists.remsDue) { rows in
                 .section(.id("rems-due"), .class("worklist"),

@@ -11,7 +11,7 @@ public struct KetaClinicCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, ClinicCommand.self, UserCommand.self,
                       TokenCommand.self, AuditCommand.self, ScreenCommand.self, PKCommand.self, DoseCommand.self,
                       CourseCommand.self, SessionsCommand.self, RemsCommand.self, ScoreCommand.self, SecretsCommand.self, RegisterCommand.self, ReportCommand.self, MonitorsCommand.self, BackupCommand.self, RestoreCommand.self, BillingCommand.self, ScheduleCommand.self,
-                      ExportCommand.self])
+                      ExportCommand.self, QRCommand.self])
 
     /// Required by ArgumentParser.
     public init() {}

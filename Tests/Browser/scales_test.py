@@ -51,8 +51,9 @@ class ScalesFlow(BrowserFlow):
         try:
             phone.set_window_size(390, 844)
             phone.get(self.address)
-            field = phone.find_element(By.ID, "dateOfBirth")
-            phone.execute_script("arguments[0].value = arguments[1];", field, self.born)  # locale-independent
+            year, month, day = self.born.split("-")
+            for field, value in (("birth-day", day), ("birth-month", month), ("birth-year", year)):
+                phone.find_element(By.ID, field).send_keys(value)
             phone.find_element(By.XPATH, "//button[normalize-space()='Continue']").click()
             progress = WebDriverWait(phone, 10).until(lambda d: d.find_element(By.ID, "progress")).text
             assert "Part 1 of 1" in progress, progress

@@ -33,6 +33,13 @@ struct QRCodeTests {
         #expect(QRReedSolomon.remainder(of: data, degree: 10) == [196, 35, 39, 119, 235, 215, 231, 226, 93, 23])
     }
 
+    @Test("Reed–Solomon: the ISO/IEC 18004 Annex I example, \"01234567\" at 1-M, gives the standard's 10 ECC codewords")
+    func reedSolomonStandardExample() {
+        // Numeric mode 0001, count 8, 012 345 67, terminator, padding: the data codewords the standard prints.
+        let data: [UInt8] = [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11]
+        #expect(QRReedSolomon.remainder(of: data, degree: 10) == [0xA5, 0x24, 0xD4, 0xC1, 0xED, 0x36, 0xC7, 0x87, 0x2C, 0x55])
+    }
+
     @Test("GF(256) arithmetic modulo 0x11D: α⁸ = 0x1D, and multiplication is commutative with 1 as identity")
     func galoisField() {
         var power: UInt8 = 1

@@ -14,6 +14,11 @@ public struct AuditStamp: Equatable, Sendable {
     public var requestID: String
     /// The client's IP address, or `cli`.
     public var ipAddress: String
+    /// The person's name as colleagues know it ("Demo nurse"), for the names a clinical record shows
+    /// (who recorded an entry, who acknowledged an alert); the audit trail keeps `actorName`.
+    public var personName: String?
+    /// The name a clinical record shows: the person's name, else the actor.
+    public var recordName: String { personName ?? actorName }
 
     /// Creates a stamp.
     public init(at: Date, userID: UUID?, actorName: String, role: Role?, requestID: String, ipAddress: String) {

@@ -17,6 +17,9 @@ public struct SafetyPolicy: Codable, Equatable, Sendable {
     public var crisisResources: [String]
     /// The outcome rules (relapse and duration of effect), when the clinic changed them.
     public var outcomes: OutcomePolicy?
+    /// The clinic's telephone number for patients, shown as a tap-to-call link in the crisis panel
+    /// of the patient's pages beside the jurisdiction's crisis lines; nil until the clinic enters it.
+    public var clinicPhone: String?
 
     /// The outcome rules in force: the clinic's, or the documented defaults.
     public var outcomePolicy: OutcomePolicy { outcomes ?? .defaults }
@@ -53,6 +56,14 @@ public struct SafetyPolicy: Codable, Equatable, Sendable {
         if !(1...1440).contains(escalateAfterMinutes) { errors.add("escalateAfterMinutes", "Enter 1 to 1440 minutes.") }
         if !(1...720).contains(linkLifetimeHours) { errors.add("linkLifetimeHours", "Enter 1 to 720 hours (30 days).") }
         if copy.crisisResources.isEmpty { errors.add("crisisResources", "Enter at least one line of crisis resources for patients.") }
+        copy.clinicPhone = clinicPhone.map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        if let phone = copy.clinicPhone {
+            let allowed = phone.allSatisfy { $0.isASCII && ($0.isNumber || " +-().".contains($0)) }
+            let digits = phone.filter(\.isNumber).count
+            if !allowed || !(3...15).contains(digits) || phone.count > 30 || phone.dropFirst().contains("+") {
+                errors.add("clinicPhone", "Enter a telephone number: 3 to 15 digits, with spaces, brackets, dashes or a leading +.")
+            }
+        }
         if let outcomes {
             do { copy.outcomes = try outcomes.validated() } catch { errors = errors.merging(error) }
         }

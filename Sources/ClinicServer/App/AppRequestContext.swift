@@ -58,8 +58,10 @@ public struct StaffRequestContext: ChildRequestContext {
 
     /// A stamp for the audit trail naming the signed-in user.
     func stamp(at date: Date) -> AuditStamp {
-        AuditStamp(at: date, userID: identity.user.id, actorName: identity.user.email.text, role: identity.user.role,
-                   requestID: id, ipAddress: clientAddress)
+        var stamp = AuditStamp(at: date, userID: identity.user.id, actorName: identity.user.email.text, role: identity.user.role,
+                               requestID: id, ipAddress: clientAddress)
+        stamp.personName = identity.user.displayName
+        return stamp
     }
 }
 

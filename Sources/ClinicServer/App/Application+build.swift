@@ -19,7 +19,7 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     router.add(middleware: AuthenticationMiddleware(services: services))
     router.add(middleware: CSRFMiddleware())
 
-    let routes = SecureRoutes(router: router, catalog: catalog)
+    let routes = SecureRoutes(router: router, catalog: catalog, forbiddenPage: ForbiddenPage(services: services))
     HealthController(services: services).addRoutes(to: routes)
     AssetsController().addRoutes(to: routes)
     SignInController(services: services).addRoutes(to: routes)

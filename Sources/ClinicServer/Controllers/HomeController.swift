@@ -45,6 +45,13 @@ struct HomeController: Sendable {
                     + "\($0.differenceText), found \(Instant.text($0.foundAt, in: clinic.settings.resolvedTimeZone))"
             }
         }
+        let identity = context.identity
+        model.abilities.registerPatients = identity.can(.patientsRegister)
+        model.abilities.seePatients = identity.can(.patientsRead)
+        model.abilities.seeBoard = identity.can(.patientsClinical)
+        model.abilities.seeSystem = identity.can(.operationsMetrics)
+        model.clinicTimeZone = clinic.settings.resolvedTimeZone
+        model.worklists = try await HomeWorklists(services: services).lists(for: context, clinic: clinic)
         let html = HomePage.render(model, context: WebResponses.pageContext(clinic, request, context, section: .home))
         return WebResponses.consumingFlash(WebResponses.page(html), from: request)
     }

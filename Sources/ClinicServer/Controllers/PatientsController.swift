@@ -84,6 +84,14 @@ struct PatientsController: Sendable {
                                                  plan: plan, nextSession: nextSession, canPlan: context.identity.can(.dosingUse))
         model.openAlerts = try await services.scales.alerts(patientID: chart.summary.id).filter(\.isOpen)
         model.canBook = context.identity.can(.scheduleBook)
+        var rows: [PatientChartPage.SessionRow] = []
+        for session in sessions.sorted(by: { ($0.date, $0.number) > ($1.date, $1.number) }) where session.state != .cancelled {
+            guard let record = try await services.sessionRecords.record(of: session.id, monitorSummary: true) else { continue }
+            rows.append(.init(sessionID: session.id, number: session.number, date: session.date, state: session.state,
+                              dose: PatientChartPage.SessionRow.doseText(record: record), alerts: record.alerts.count,
+                              openAlerts: record.alerts.filter { $0.acknowledgement == nil }.count))
+        }
+        model.sessions = rows
         model.emergencyAccesses = try await EmergencyAccessRepository(database: services.database).grants(patientID: chart.summary.id)
             .filter { services.now().timeIntervalSince($0.grantedAt) < 30 * 86_400 }
         let html = PatientChartPage.render(model,

@@ -13,8 +13,10 @@ extension Problem {
 
     /// The user is signed in but their role (or the token's scope) lacks the permission.
     public static func forbidden(_ permission: Permission) -> Problem {
-        Problem(.forbidden, type: "forbidden", title: "Not allowed",
-                detail: "This needs the permission “\(permission.summary)” (\(permission.rawValue)), which your role or token does not have.")
+        var problem = Problem(.forbidden, type: "forbidden", title: "Not allowed",
+                              detail: "This needs the permission “\(permission.summary)” (\(permission.rawValue)), which your role or token does not have.")
+        problem.missingPermission = permission
+        return problem
     }
 
     /// A state-changing form arrived without the right anti-forgery token.

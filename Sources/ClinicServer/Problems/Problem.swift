@@ -30,6 +30,8 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable, Equatable {
     public var requestId: String?
     /// Seconds the client should wait before repeating the request, sent as `Retry-After` (503s).
     public var retryAfterSeconds: Int?
+    /// The permission that was missing (403 `forbidden`), for the HTML page that names it; not sent in JSON.
+    public var missingPermission: Permission? = nil
 
     enum CodingKeys: String, CodingKey {
         case type, title, statusCode = "status", detail, errors, requestId

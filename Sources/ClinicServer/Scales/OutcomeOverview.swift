@@ -26,7 +26,7 @@ struct OutcomeOverview: Sendable {
         let sessions = try await services.plans.sessions(patientID: patientID).filter { $0.state != .cancelled && $0.date <= today }
         let doseDates = sessions.map(\.date)
         let markers = sessions.map { session in
-            (date: session.date, label: "Session \(session.number) (planned)" + (session.planned.doseMg.map { ", \($0)" } ?? ""))
+            (date: session.date, label: Self.sessionLabel(session))
         }
         let current = ScaleResponse.current(responses)
         let clinicPolicy = try await services.safetyPolicies.policy(of: clinic.id).outcomePolicy
@@ -64,7 +64,7 @@ struct OutcomeOverview: Sendable {
         if instrument.responseFraction != nil {
             facts.append(("Response (≥\(Int(rounding: policy.responseFraction * 100))% drop [R55-ELEKT])",
                           summary.isResponse ? "yes" + (summary.firstResponseDate.map { ", first on \($0.iso)" } ?? "")
-                                             : "no" + (summary.firstResponseDate.map { " (responded on \($0.iso))" } ?? "")))
+                                             : summary.firstResponseDate.map { "not now (the score had dropped enough on \($0.iso))" } ?? "not yet"))
         }
         if let remission = instrument.remissionAtOrBelow {
             facts.append(("Remission (≤\(remission))", summary.isRemission ? "yes" : "no"))
@@ -79,12 +79,27 @@ struct OutcomeOverview: Sendable {
         summary.effectDurations.map { duration in
             let label = markers.first { $0.date == duration.doseDate }?.label ?? "dose"
             let what: String = switch duration.status {
-            case .ended: "effect lasted \(duration.days ?? 0) days (score back above the threshold on \(duration.endDate?.iso ?? "?"))"
-            case .ongoing: "still in effect at \(duration.censoredAtDays ?? 0) days (last observation)"
+            case .ended: "the effect lasted \(Self.days(duration.days ?? 0)) (the score was back above the threshold on \(duration.endDate?.iso ?? "?"))"
+            case .ongoing: "still in effect after \(Self.days(duration.censoredAtDays ?? 0)), at the last rating"
             case .notReached: "no effect seen (never at or below the threshold)"
             case .notObserved: "not measured before the next dose"
             }
             return "\(duration.doseDate.iso) — \(label): \(what)"
+        }
+    }
+
+    /// "1 day", "3 days".
+    static func days(_ count: Int) -> String { count == 1 ? "1 day" : "\(count) days" }
+
+    /// A session on the outcome chart: given (with the dose given when recorded, else the planned
+    /// one), missed, or still planned.
+    static func sessionLabel(_ session: ScheduledSession) -> String {
+        let dose = session.planned.doseMg.map { ", \($0)" } ?? session.planned.devices.map { ", \($0 * DeviceUse.milligramsPerDevice) mg" } ?? ""
+        switch session.state {
+        case .dosing, .observation, .readyForDischarge, .discharged, .stoppedEarly: return "Session \(session.number), given\(dose)"
+        case .noShow: return "Session \(session.number), missed"
+        case .cancelled: return "Session \(session.number), cancelled"
+        case .scheduled, .checkedIn, .preTreatmentChecks: return "Session \(session.number), planned\(dose)"
         }
     }
 

@@ -36,6 +36,7 @@ enum SafetyPolicyForm: ClinicPolicyForm {
          "escalationRecipients": policy.escalationRecipients.joined(separator: ", "),
          "escalateAfterMinutes": String(policy.escalateAfterMinutes), "linkLifetimeHours": String(policy.linkLifetimeHours),
          "crisisResources": policy.crisisResources.joined(separator: "\n"),
+         "clinicPhone": policy.clinicPhone ?? "",
          "relapseFractionOfBaseline": Rounding.text(policy.outcomePolicy.relapseRule.relapseFractionOfBaseline, places: 2),
          "relapseConsecutive": String(policy.outcomePolicy.relapseRule.relapseConsecutive),
          "effectEndsAboveFractionOfBaseline": Rounding.text(policy.outcomePolicy.effectEndsAboveFractionOfBaseline, places: 2),
@@ -73,6 +74,7 @@ enum SafetyPolicyForm: ClinicPolicyForm {
         var policy = SafetyPolicy(alertRecipients: list("alertRecipients"), escalationRecipients: list("escalationRecipients"),
                                   escalateAfterMinutes: minutes, linkLifetimeHours: hours,
                                   crisisResources: (fields["crisisResources"] ?? "").split(whereSeparator: \.isNewline).map(String.init))
+        policy.clinicPhone = fields["clinicPhone"]
         // A clinic that never set outcome rules keeps following the defaults as they evolve.
         policy.outcomes = outcomes == current.outcomePolicy ? current.outcomes : outcomes
         return try policy.validated()

@@ -36,7 +36,7 @@ struct SelfReportController: Sendable {
         guard let code = SelfReportCode.normalized(form["code"] ?? "") else {
             return respond(request, status: .unprocessableContent) {
                 SelfReportPages.codeEntry(clinicName: clinic.settings.name, error: "That code is not complete: it has 10 letters and digits.",
-                                          formToken: $0)
+                                          formToken: $0, value: String((form["code"] ?? "").prefix(16)))
             }
         }
         return WebResponses.redirect(to: "/r/\(code)")
@@ -56,7 +56,22 @@ struct SelfReportController: Sendable {
         let stamp = context.stamp(at: now, actor: "patient (self-report link)")
         // Identity: the date of birth must be the linked patient's.
         guard let patient = try await services.patients.find(link.patientID, in: clinic.id) else { return refused(request, clinic: clinic) }
-        let typed = CalendarDate(iso: form["dateOfBirth"]?.trimmed ?? "")
+        let birthFields = ["birthDay", "birthMonth", "birthYear"]
+        let typedParts = birthFields.map { String((form[$0]?.trimmed ?? "").prefix(4)) }
+        let typed: CalendarDate?
+        if form["step"] == "identity", birthFields.contains(where: { form[$0] != nil }) {
+            typed = Self.birthDate(day: typedParts[0], month: typedParts[1], year: typedParts[2])
+            guard typed != nil else {
+                // Not a date at all: no guess was made, so no attempt is counted.
+                return respond(request, status: .unprocessableContent) {
+                    SelfReportPages.identity(code: code, clinicName: clinic.settings.name,
+                                             error: "Enter the day (1–31), the month (1–12) and the year (4 digits) of your birth.",
+                                             formToken: $0, values: Dictionary(uniqueKeysWithValues: zip(birthFields, typedParts)))
+                }
+            }
+        } else {
+            typed = CalendarDate(iso: form["dateOfBirth"]?.trimmed ?? "")
+        }
         guard typed == patient.registration.dateOfBirth else {
             let failed = try await services.selfReportLinks.recordFailedCheck(link, stamp: stamp)
             if failed >= SelfReportLink.maximumFailedChecks { return refused(request, clinic: clinic) }
@@ -66,6 +81,9 @@ struct SelfReportController: Sendable {
             }
         }
         let instruments = link.instruments.map(Instrument.named)
+        let policy = try await services.safetyPolicies.policy(of: clinic.id)
+        let crisis = SelfReportPages.CrisisPanel(clinicName: clinic.settings.name, clinicPhone: policy.clinicPhone,
+                                                 lines: JurisdictionProfile.crisisLines(for: clinic.settings.jurisdiction.region))
         let part = form["step"].flatMap { $0.hasPrefix("part-") ? Int($0.dropFirst(5)) : nil } ?? 0
         // Answers so far: every field named "<instrument>.itemN".
         let carried = form.filter { key, _ in instruments.contains { key.hasPrefix("\($0.id.rawValue).item") } }
@@ -76,7 +94,9 @@ struct SelfReportController: Sendable {
                 SelfReportPages.questionnaire(code: code, clinicName: clinic.settings.name, instrument: instrument, part: index + 1,
                                               of: instruments.count, dateOfBirth: typed!.iso,
                                               carried: carried.filter { !$0.key.hasPrefix("\(instrument.id.rawValue).") },
-                                              values: current, errors: errors, formToken: $0)
+                                              values: current, errors: errors, formToken: $0,
+                                              questionsBefore: instruments[..<index].reduce(0) { $0 + $1.items.count },
+                                              questionsTotal: instruments.reduce(0) { $0 + $1.items.count }, crisis: crisis)
             }
         }
         guard part >= 1, part <= instruments.count else { return show(0) }
@@ -103,9 +123,8 @@ struct SelfReportController: Sendable {
             return refused(request, clinic: clinic)
         }
         try await SafetyAlertService(services: services).notify(alerts, patient: patient, clinic: clinic)
-        let policy = try await services.safetyPolicies.policy(of: clinic.id)
         return WebResponses.page(SelfReportPages.thanks(clinicName: clinic.settings.name, crisisResources: policy.crisisResources,
-                                                        raisedAlert: !alerts.isEmpty))
+                                                        raisedAlert: !alerts.isEmpty, crisis: crisis))
     }
 
     /// What is wrong with the answers to `instrument` in `fields`: items left blank, and a skipped item
@@ -114,12 +133,29 @@ struct SelfReportController: Sendable {
         let prefix = "\(instrument.id.rawValue)."
         let (_, errors) = ScaleService.answers(from: fields, instrument: instrument, prefix: prefix, missingValue: SelfReportPages.skippedValue)
         var named = FieldErrors()
-        for entry in errors.entries { named.add(prefix + entry.field, entry.message) }
+        // `answers` already names each item with the prefix ("phq9.item3"), as the page's fields are named.
+        for entry in errors.entries {
+            let field = entry.field.hasPrefix(prefix) ? entry.field : prefix + entry.field
+            let blank = (fields[field]?.trimmed ?? "").isEmpty
+            named.add(field, blank ? "Choose an answer" + (instrument.items.contains { "\(prefix)item\($0.number)" == field
+                                                                && SelfReportPages.mustAnswer($0, of: instrument) }
+                                                           ? "." : ", or “Prefer not to answer”.") : entry.message)
+        }
         for item in instrument.items where SelfReportPages.mustAnswer(item, of: instrument)
             && fields["\(prefix)item\(item.number)"] == SelfReportPages.skippedValue && named["\(prefix)item\(item.number)"] == nil {
             named.add("\(prefix)item\(item.number)", "Please answer this question; the clinic needs it to keep you safe.")
         }
         return named
+    }
+
+    /// The date typed as day, month and year (digits only, year of 4 digits), or nil when it is
+    /// not a calendar date. Every part is bounded before it is used, so no conversion can trap.
+    static func birthDate(day: String, month: String, year: String) -> CalendarDate? {
+        guard [day, month, year].allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              day.count <= 2, month.count <= 2, year.count == 4,
+              let d = Int(day), let m = Int(month), let y = Int(year),
+              (1...31).contains(d), (1...12).contains(m), (1000...9999).contains(y) else { return nil }
+        return CalendarDate(iso: String(format: "%04d-%02d-%02d", y, m, d))
     }
 
     /// The link named in the path when it is open, with its canonical code.

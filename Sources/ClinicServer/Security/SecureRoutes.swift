@@ -46,12 +46,15 @@ public struct SecureRoutes {
     private let router: Router<AppRequestContext>
     private let staff: RouterGroup<StaffRequestContext>
     private let catalog: RouteCatalog
+    /// Draws the 403 page of a signed-in user, with the navigation (``ForbiddenPage``); nil: the plain error page.
+    private let forbiddenPage: ForbiddenPage?
 
     /// Routes registered on `router`, recorded in `catalog`.
-    init(router: Router<AppRequestContext>, catalog: RouteCatalog) {
+    init(router: Router<AppRequestContext>, catalog: RouteCatalog, forbiddenPage: ForbiddenPage? = nil) {
         self.router = router
         self.staff = router.group(context: StaffRequestContext.self)
         self.catalog = catalog
+        self.forbiddenPage = forbiddenPage
     }
 
     /// A route anyone may reach.
@@ -67,10 +70,16 @@ public struct SecureRoutes {
         precondition(access != .open, "open routes are registered with open(_:_:use:)")
         catalog.add(RouteEntry(method: method, path: path, access: access, allowedDuringSetup: allowedDuringSetup))
         let isPatientPath = path.hasPrefix("/patients/:id") || path.hasPrefix("/api/v1/patients/:id")
+        let forbiddenPage = self.forbiddenPage
         staff.on(RouterPath(path), method: method) { request, context in
             let patientID = isPatientPath ? context.parameters.get("id").flatMap(UUID.init(uuidString:)) : nil
-            try Self.authorize(context.identity, access: access, allowedDuringSetup: allowedDuringSetup, patientID: patientID)
-            return try await handler(request, context)
+            do {
+                try Self.authorize(context.identity, access: access, allowedDuringSetup: allowedDuringSetup, patientID: patientID)
+                return try await handler(request, context)
+            } catch let denied as Problem where denied.missingPermission != nil {
+                guard let forbiddenPage, !ErrorPresentationMiddleware<AppRequestContext>.isMachineFacing(request) else { throw denied }
+                return try await forbiddenPage.response(denied, request: request, context: context)
+            }
         }
     }
 

@@ -55,6 +55,13 @@ public struct DemoClinicLoader: Sendable {
             sessionPolicy.chairs = (1...6).map { "Chair \($0)" }
             try await sessionPolicies.update(sessionPolicy, of: clinic.id, stamp: stamp)
         }
+        // The number patients see in the crisis panel of their questionnaire pages (555-01xx: a fictional US number).
+        let safetyPolicies = SafetyPolicyRepository(database: database)
+        var safetyPolicy = try await safetyPolicies.policy(of: clinic.id)
+        if safetyPolicy.clinicPhone == nil {
+            safetyPolicy.clinicPhone = "+1 212 555 0147"
+            try await safetyPolicies.update(safetyPolicy, of: clinic.id, stamp: stamp)
+        }
         let scenarios = try await loadScenarios(in: clinic.id, today: today, now: now, limit: patients, stamp: stamp)
         var people = DemoPatients(seed: seed, today: today)
         let repository = SQLPatientRepository(database: database)

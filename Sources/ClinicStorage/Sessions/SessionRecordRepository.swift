@@ -176,13 +176,13 @@ public struct SessionRecordRepository: Sendable {
                     throw SessionRefusal(reason: "That entry was already corrected; correct the correction instead.")
                 }
             }
-            let entry = SessionEntry(id: UUID.random(), content: content, recordedAt: stamp.at, recordedByName: stamp.actorName, amends: amends,
+            let entry = SessionEntry(id: UUID.random(), content: content, recordedAt: stamp.at, recordedByName: stamp.recordName, amends: amends,
                                      reason: reason?.nilIfEmpty)
             try await db.insert(into: "session_entries")
                 .columns("id", "session_id", "patient_id", "kind", "body", "recorded_at", "recorded_by", "recorded_by_name", "amends", "reason")
                 .values(SQLBind(entry.id.uuidString), SQLBind(sessionID.uuidString), SQLBind(patientID.uuidString), SQLBind(content.kind),
                         SQLBind(body), SQLBind(stamp.at.millisecondsSince1970), SQLBind(stamp.userID?.uuidString ?? "system"),
-                        SQLBind(stamp.actorName), SQLBind(amends?.uuidString), SQLBind(entry.reason))
+                        SQLBind(stamp.recordName), SQLBind(amends?.uuidString), SQLBind(entry.reason))
                 .run()
             if case .chair(let chair) = content {
                 try await db.update("treatment_sessions").set("chair", to: SQLBind(chair))
@@ -280,7 +280,7 @@ public struct SessionRecordRepository: Sendable {
         let baseline = try await Self.baseline(sessionID, db)
         let stored = readings.map {
             StoredVitalReading(id: UUID.random(), takenAt: $0.takenAt, recordedAt: stamp.at, source: source, values: $0.values,
-                               recordedByName: stamp.actorName, amends: amends, reason: reason?.nilIfEmpty)
+                               recordedByName: stamp.recordName, amends: amends, reason: reason?.nilIfEmpty)
         }
         for start in stride(from: 0, to: stored.count, by: rowsPerInsert) {
             var insert = db.insert(into: "session_vitals")
@@ -293,7 +293,7 @@ public struct SessionRecordRepository: Sendable {
                     SQLBind(stamp.at.millisecondsSince1970), SQLBind(source.rawValue), SQLBind(values.systolic), SQLBind(values.diastolic),
                     SQLBind(values.heartRate), SQLBind(values.oxygenSaturation), SQLBind(values.respiratoryRate),
                     SQLBind(values.temperatureCelsius.map { Int(rounding: $0 * 10) }), SQLBind(stamp.userID?.uuidString ?? "system"),
-                    SQLBind(stamp.actorName), SQLBind(amends?.uuidString), SQLBind(reading.reason))
+                    SQLBind(stamp.recordName), SQLBind(amends?.uuidString), SQLBind(reading.reason))
             }
             try await insert.run()
         }
@@ -338,7 +338,7 @@ public struct SessionRecordRepository: Sendable {
         try await database.write { db in
             guard let row = try await db.raw("""
                 UPDATE session_alerts SET acknowledged_at = \(bind: stamp.at.millisecondsSince1970),
-                    acknowledged_by = \(bind: stamp.userID?.uuidString ?? "system"), acknowledged_by_name = \(bind: stamp.actorName),
+                    acknowledged_by = \(bind: stamp.userID?.uuidString ?? "system"), acknowledged_by_name = \(bind: stamp.recordName),
                     action = \(bind: action.rawValue), note = \(bind: note?.nilIfEmpty)
                 WHERE id = \(bind: alertID.uuidString) AND session_id = \(bind: sessionID.uuidString) AND acknowledged_at IS NULL
                 RETURNING *

@@ -37,7 +37,7 @@ public enum DoseOrderView {
             rows.append(("Dose rate per kg", "\(MilligramsPerHour(doseRate)) ÷ \(kg(order.dosingWeightKg))",
                          MilligramsPerKilogramPerHour(perKg).description))
         }
-        return .div(.class("table-scroll"),
+        return .div(.class("table-scroll"), ScrollRegion.focusable("Dose order"),
                     .table(.class("data dose-arithmetic"), .id("dose-arithmetic"),
                            .caption(.text("Dose arithmetic (\(order.route.displayName.lowercased())); rounding: docs/dosing.md")),
                            .thead(.tr(.th(.text("Figure")), .th(.text("How")), .th(.text("Result")))),

@@ -118,7 +118,7 @@ public enum PKChart {
 
     /// Cmax, Tmax and minutes at or above the threshold, one row per series.
     static func summaryTable(_ series: [Series], thresholdNgPerMl: Double) -> Node<HTML.BodyContext> {
-        .div(.class("table-wrap"),
+        .div(.class("table-wrap"), ScrollRegion.focusable("Concentration summary"),
              .table(.class("pk-summary"),
                     .caption(.text("Summary")),
                     .thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Series")),
@@ -144,7 +144,7 @@ public enum PKChart {
         return .element(named: "details", nodes: [
             .class("pk-data"),
             .element(named: "summary", text: "Data table (minute, ng/mL)"),
-            .div(.class("table-wrap"),
+            .div(.class("table-wrap"), ScrollRegion.focusable("Concentration table"),
                  .table(.thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Minute")),
                                    .forEach(series) { .th(.attribute(named: "scope", value: "col"), .text("\($0.label) (ng/mL)")) })),
                         .tbody(.forEach(minutes) { minute in

@@ -77,7 +77,7 @@ public enum TrajectoryChart {
         return .element(named: "details", nodes: [
             .class("traj-data"),
             .element(named: "summary", text: "Data table (date, score, band, dose)"),
-            .div(.class("table-wrap"),
+            .div(.class("table-wrap"), ScrollRegion.focusable("Scores table"),
                  .table(.thead(.tr(.th(.attribute(named: "scope", value: "col"), .text("Date")),
                                    .th(.attribute(named: "scope", value: "col"), .text("Score")),
                                    .th(.attribute(named: "scope", value: "col"), .text("Band")),

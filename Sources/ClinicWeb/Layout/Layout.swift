@@ -13,6 +13,7 @@ public enum Layout {
                 // Plot's `.title` also writes unescaped social-media meta tags; a plain element escapes.
                 .element(named: "title", nodes: [.text("\(title) · \(context.clinicName)")]),
                 .link(.rel(.stylesheet), .href(WebAssets.shared.url(for: "app.css"))),
+                .link(.rel(.stylesheet), .href(WebAssets.shared.url(for: "access.css"))),
                 .link(.rel(.icon), .href(WebAssets.shared.url(for: "icon.svg")), .type("image/svg+xml"))
             ),
             .body(
@@ -54,10 +55,10 @@ public enum Layout {
                     },
                     .group(content)
                 ),
-                .footer(
+                .if(!context.patientFacing, .footer(
                     .class("site-footer"),
                     .p(.text("KetaClinic supports clinicians; it does not replace clinical judgement."))
-                )
+                ))
             )
         )
         return document.render()

@@ -9,6 +9,8 @@ public struct PageContext: Sendable {
     public var flash: Flash?
     /// The signed-in user, or nil on the sign-in pages.
     public var user: SignedInUser?
+    /// True on the patient's own pages (self-report): no staff text such as the clinical-judgement footer.
+    public var patientFacing = false
 
     /// Creates the context for one page.
     public init(clinicName: String, section: NavigationSection? = nil, flash: Flash? = nil, user: SignedInUser? = nil) {

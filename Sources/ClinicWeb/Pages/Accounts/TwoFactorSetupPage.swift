@@ -99,9 +99,14 @@ public enum TwoFactorSetupPage {
     private static func setUpSteps(_ model: Model) -> Node<HTML.BodyContext> {
         .ol(.class("steps"),
             .li(.text("Install an authenticator app (for example FreeOTP, Aegis, Google Authenticator or 1Password).")),
-            .li(.text("Add an account in the app and type this key: "), .code(.id("totp-key"), .text(model.displayKey)),
+            .li(.text("Add an account in the app: scan this QR code with the app's camera, or type this key: "),
+                .code(.id("totp-key"), .text(model.displayKey)),
                 .text(" (time-based, 6 digits, 30 seconds). On a phone you can instead open "),
-                .a(.href(model.authenticatorURL), .text("this authenticator link")), .text(".")),
+                .a(.href(model.authenticatorURL), .text("this authenticator link")), .text("."),
+                // The QR code carries the same otpauth:// link, drawn by the app's own encoder (no outside service).
+                .unwrap(QRCode.svg(for: model.authenticatorURL, label: "QR code of the authenticator link for this account", moduleSize: 4)) {
+                    .div(.class("qr totp-qr"), .id("totp-qr"), $0)
+                }),
             .li(.text("Type the 6-digit code the app shows.")))
     }
 

@@ -102,7 +102,7 @@ public enum AuditPage {
 
     private static func table(_ rows: [Row], showPatient: Bool) -> Node<HTML.BodyContext> {
         .if(rows.isEmpty, .p(.class("empty"), .text("No entries match.")), else:
-            .div(.class("table-scroll"),
+            .div(.class("table-scroll"), ScrollRegion.focusable("Audit entries"),
                  .table(.class("data audit"),
                         .thead(.tr(.th(.text("#")), .th(.text("Time")), .th(.text("Who")), .th(.text("Role")), .th(.text("Action")),
                                    .th(.text("Record")), .if(showPatient, .th(.text("Patient"))), .th(.text("Details")), .th(.text("From")))),

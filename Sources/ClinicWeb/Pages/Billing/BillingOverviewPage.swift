@@ -107,7 +107,7 @@ public enum BillingOverviewPage {
                      .li(.a(.href("/billing/reports"), .text("Reports: period figures and A/R ageing"))))),
             .h2(.text("Prior authorisations ending within \(PriorAuthorization.expiryWarningDays) days or used up")),
             .if(model.authorizations.isEmpty, .p(.text("None."))),
-            .if(!model.authorizations.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.authorizations.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Prior authorisations ending"), .table(
                 .class("expiring-authorizations"),
                 .thead(.tr(.th("Patient"), .th("Payer"), .th("Number"), .th("Codes"), .th("Sessions used"), .th("Valid to"), .th("Status"))),
                 .tbody(.forEach(model.authorizations) { line in
@@ -119,7 +119,7 @@ public enum BillingOverviewPage {
                 })))),
             .if(!model.estimatesOver.isEmpty, .group(
                 .h2(.text("Good Faith Estimates exceeded by \(GoodFaithEstimate.disputeThreshold) or more")),
-                .div(.class("table-wrap"), .table(
+                .div(.class("table-wrap"), ScrollRegion.focusable("Good Faith Estimates exceeded"), .table(
                     .class("estimates-over"),
                     .thead(.tr(.th("Patient"), .th("Estimate"), .th("Billed in the course"))),
                     .tbody(.forEach(model.estimatesOver) { line in
@@ -129,7 +129,7 @@ public enum BillingOverviewPage {
                     }))))),
             .h2(.text("Accounts with a balance")),
             .if(model.accounts.isEmpty, .p(.text("Every account is settled."))),
-            .if(!model.accounts.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.accounts.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Accounts with a balance"), .table(
                 .class("billing-accounts"),
                 .thead(.tr(.th("Patient"), .th("MRN"), .th("Balance"))),
                 .tbody(.forEach(model.accounts) { account in
@@ -139,7 +139,7 @@ public enum BillingOverviewPage {
                 })))),
             .h2(.text("Fee schedule")),
             .if(model.fees.isEmpty, .p(.text("No prices yet: charges cannot be captured until each code has a price."))),
-            .if(!model.fees.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.fees.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Fee schedule"), .table(
                 .class("fee-schedule"),
                 .thead(.tr(.th("Service"), .th("Code"), .th("Modifiers"), .th("Price"), .th("Self-pay"), .th("From"), .th("To"))),
                 .tbody(.forEach(model.fees) { fee in
@@ -154,7 +154,7 @@ public enum BillingOverviewPage {
                 .li(.text("Missed sessions (no-show, cancelled or stopped before any dose): "
                           + (model.policy.billMissedSessions ? "billed at the \(ChargeCapture.missedSessionService) fee" : "not billed")))),
             .h2(.text("Code table")),
-            .div(.class("table-wrap"), .table(
+            .div(.class("table-wrap"), ScrollRegion.focusable("Code table"), .table(
                 .class("code-table"),
                 .thead(.tr(.th("System"), .th("Code"), .th("Descriptor"), .th("Unit"), .th("Valid from"), .th("Valid to"), .th("Source"))),
                 .tbody(.forEach(model.codes) { code in
@@ -171,7 +171,7 @@ public enum BillingOverviewPage {
             .p(.text("A self-pay session whose lines carry a package's codes draws its share of the package price (the price divided by the "
                      + "sessions; the last session takes the rounding) instead of the list price, until the sessions bought are used.")),
             .if(model.packages.isEmpty, .p(.text("No packages."))),
-            .if(!model.packages.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.packages.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Packages"), .table(
                 .class("packages"),
                 .thead(.tr(.th("Package"), .th("Sessions"), .th("Price"), .th("Per session"), .th("Codes"), .th("On sale"))),
                 .tbody(.forEach(model.packages) { package in

@@ -78,7 +78,7 @@ public enum BillingReportsPage {
             .p(.text("Payments, write-offs and credits meet each account's oldest charges first; what is left is counted by the days since "
                      + "the day of service.")),
             .if(model.ageing.isEmpty, .p(.text("Nothing is owed."))),
-            .if(!model.ageing.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.ageing.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Ageing"), .table(
                 .class("ageing"), .id("report-ageing"),
                 .thead(.tr(.th("Patient"), .th("Billed to"), .th("0–30 days"), .th("31–60"), .th("61–90"), .th("Over 90"), .th("Total"))),
                 .tbody(.forEach(model.ageing) { row in
@@ -90,7 +90,7 @@ public enum BillingReportsPage {
                            money(all.total)))))),
             .h2(.text("Prior authorisations in force")),
             .if(model.authorizations.isEmpty, .p(.text("None."))),
-            .if(!model.authorizations.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.authorizations.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Billing report"), .table(
                 .class("report-authorizations"),
                 .thead(.tr(.th("Patient"), .th("Payer"), .th("Number"), .th("Sessions used"), .th("Valid to"), .th("Status"))),
                 .tbody(.forEach(model.authorizations) { line in
@@ -105,7 +105,7 @@ public enum BillingReportsPage {
 
     private static func totalsTable(_ label: String, _ rows: [BillingPeriodSummary.Totals], id: String) -> Node<HTML.BodyContext> {
         guard !rows.isEmpty else { return .p(.text("Nothing in the period.")) }
-        return .div(.class("table-wrap"), .table(
+        return .div(.class("table-wrap"), ScrollRegion.focusable("Billing report"), .table(
             .class("report-totals"), .id(id),
             .thead(.tr(.th(.text(label)), .th("Charges"), .th("Units"), .th("Payments"), .th("Refunds"), .th("Write-offs"), .th("Collected"))),
             .tbody(.forEach(rows) { row in

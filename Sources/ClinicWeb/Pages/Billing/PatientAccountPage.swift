@@ -108,7 +108,7 @@ public enum PatientAccountPage {
                     ? "\(summary.balance.negated) credit" : summary.balance.description)))),
             .h2(.text("Account")),
             .if(model.entries.isEmpty, .p(.text("Nothing charged or paid yet."))),
-            .if(!model.entries.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.entries.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Account"), .table(
                 .class("ledger"),
                 .thead(.tr(.th("Date"), .th("Entry"), .th("Code"), .th("Units"), .th("Details"), .th("Amount"), .th("Balance"))),
                 .tbody(.forEach(rows) { row in
@@ -122,7 +122,7 @@ public enum PatientAccountPage {
                 })))),
             .h2(.class("no-print"), .text("Sessions")),
             .if(model.sessions.isEmpty, .p(.class("no-print"), .text("No closed sessions."))),
-            .if(!model.sessions.isEmpty, .div(.class("table-wrap no-print"), .table(
+            .if(!model.sessions.isEmpty, .div(.class("table-wrap no-print"), ScrollRegion.focusable("Sessions"), .table(
                 .class("billing-sessions"),
                 .thead(.tr(.th("Day"), .th("Outcome"), .th("Charges"))),
                 .tbody(.forEach(model.sessions) { session in
@@ -135,7 +135,7 @@ public enum PatientAccountPage {
             estimatesSection(model, action: "\(base)/estimates", context: context),
             .h2(.class("no-print"), .text("Prior authorisations")),
             .if(model.authorizations.isEmpty, .p(.class("no-print"), .text("None in force."))),
-            .if(!model.authorizations.isEmpty, .div(.class("table-wrap no-print"), .table(
+            .if(!model.authorizations.isEmpty, .div(.class("table-wrap no-print"), ScrollRegion.focusable("Prior authorisations"), .table(
                 .class("authorizations"),
                 .thead(.tr(.th("Payer"), .th("Member id"), .th("Number"), .th("Codes"), .th("Used"), .th("Valid"), .th("Status"))),
                 .tbody(.forEach(model.authorizations) { line in
@@ -157,7 +157,7 @@ public enum PatientAccountPage {
             .class("no-print"),
             .h2(.text("Prepaid packages")),
             .if(model.packages.isEmpty, .p(.text("No package bought."))),
-            .if(!model.packages.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.packages.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Account"), .table(
                 .class("package-purchases"),
                 .thead(.tr(.th("Package"), .th("Bought"), .th("Price"), .th("Sessions used"), .th("Left"), .th("Drawn"), .th("Not yet drawn"))),
                 .tbody(.forEach(model.packages) { standing in
@@ -191,7 +191,7 @@ public enum PatientAccountPage {
                      + "service 10 or more business days ahead, within 1 business day of booking 3 or more ahead, within 3 business days of a "
                      + "request. A final bill \(GoodFaithEstimate.disputeThreshold) or more over the estimate may be disputed by the patient.")),
             .if(model.estimates.isEmpty, .p(.text("None given."))),
-            .if(!model.estimates.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!model.estimates.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Account"), .table(
                 .class("estimates"),
                 .thead(.tr(.th("Course"), .th("Items"), .th("Estimate"), .th("Due / given"), .th("Billed in the course"), .th("Difference"))),
                 .tbody(.forEach(model.estimates) { pair in

@@ -48,7 +48,7 @@ public enum RemittancesPage {
                 .button(.type(.submit), .text("Import"))))),
             .h2(.text("For review")),
             .if(review.isEmpty, .p(.text("Nothing to review."))),
-            .if(!review.isEmpty, .div(.class("table-wrap"), .table(
+            .if(!review.isEmpty, .div(.class("table-wrap"), ScrollRegion.focusable("Remittances"), .table(
                 .class("remittance-review"),
                 .thead(.tr(.th("Payment"), .th("Claim"), .th("Charged"), .th("Paid"), .th("Adjustments"), .th("Why"))),
                 .tbody(.forEach(review) { pair in
@@ -66,7 +66,7 @@ public enum RemittancesPage {
                     .class("remittance"),
                     .h3(.text("\(remittance.payer) · trace \(remittance.traceNumber) · \(remittance.totalPaid) paid \(remittance.paidOn.iso)")),
                     .p(.text("\(remittance.posted) claim(s) posted, \(remittance.forReview) for review; imported by \(remittance.importedBy).")),
-                    .div(.class("table-wrap"), .table(
+                    .div(.class("table-wrap"), ScrollRegion.focusable("Remittance lines"), .table(
                         .class("remittance-items"),
                         .thead(.tr(.th("Claim"), .th("Status"), .th("Charged"), .th("Paid"), .th("Written off"), .th("Patient's share"), .th("Details"))),
                         .tbody(.forEach(remittance.items) { item in

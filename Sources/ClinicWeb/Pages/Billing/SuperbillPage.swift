@@ -73,7 +73,7 @@ public enum SuperbillPage {
                      .ol(.class("diagnoses"), .attribute(named: "type", value: "A"),
                          .forEach(bill.diagnoses) { diagnosis in .li(.text("\(diagnosis.code) \(diagnosis.description)")) }),
                      .h2(.text("Services")),
-                     .div(.class("table-wrap"), .table(
+                     .div(.class("table-wrap"), ScrollRegion.focusable("Superbill lines"), .table(
                         .class("superbill-lines"),
                         .thead(.tr(.th("Date"), .th("POS"), .th("Code"), .th("Modifiers"), .th("Description"), .th("Dx pointer"), .th("Units"),
                                    .th("Charge"), .th("Paid"))),

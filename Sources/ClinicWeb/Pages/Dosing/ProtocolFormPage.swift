@@ -46,7 +46,7 @@ public enum ProtocolFormPage {
                   .fieldset(.id("measurement-schedule"), .element(named: "legend", text: "Rating scales the course asks for"),
                             .p(.class("hint"), .text("Clinic policy: the reference sets no schedule. Default: PHQ-9 at baseline, "
                                                      + "before and 24 h after each session, and weekly in maintenance.")),
-                            .div(.class("table-scroll"), .table(.class("data"),
+                            .div(.class("table-scroll"), ScrollRegion.focusable("Measurement schedule"), .table(.class("data"),
                                 .thead(.tr(.th(.text("Scale")), .group(MeasurementTiming.allCases.map { .th(.text($0.displayName)) }))),
                                 .tbody(.forEach(Instrument.all) { instrument in
                                     .tr(.th(.attribute(named: "scope", value: "row"), .text(instrument.shortName)),

@@ -13,7 +13,7 @@ public enum ProtocolLibraryPage {
             .h1(.text("Protocol library")),
             .p(.class("hint"), .text("Each protocol is versioned: an edit saves the next version and signed plans keep the "
                                      + "version they were signed on. Source keys refer to the clinical reference.")),
-            .div(.class("table-scroll"),
+            .div(.class("table-scroll"), ScrollRegion.focusable("Protocols"),
                  .table(.class("data"), .id("protocols"),
                         .thead(.tr(.th(.text("Protocol")), .th(.text("Treatment")), .th(.text("Dose")), .th(.text("Course")),
                                    .th(.text("Version")), .th(.text("Sources")))),
@@ -58,7 +58,7 @@ public enum ProtocolLibraryPage {
                 .li(.text("\(Instrument.named(rule.instrument).shortName): \(rule.timing.displayName.lowercased())"))
             }),
             .h2(.text("Versions")),
-            .div(.class("table-scroll"),
+            .div(.class("table-scroll"), ScrollRegion.focusable("Protocol versions"),
                  .table(.class("data"), .id("protocol-versions"),
                         .thead(.tr(.th(.text("Version")), .th(.text("Saved")), .th(.text("By")), .th(.text("Why")))),
                         .tbody(.forEach(versions.reversed()) { version in
@@ -120,7 +120,7 @@ public enum ProtocolLibraryPage {
                          + (rules.olderAdultStartDevices.map { "; \(Milligrams(Double($0) * rules.deviceMg)) at \(rules.olderAdultAgeYears) or over" } ?? "")))
             rows.append(("Largest dose", rules.largestDoseOnlyAfterStart ? "only after the starting dose" : "any session"))
         }
-        return .div(.class("table-scroll"),
+        return .div(.class("table-scroll"), ScrollRegion.focusable("Protocol settings"),
                     .table(.class("data"), .id("protocol-settings"),
                            .tbody(.forEach(rows) { row in .tr(.th(.attribute(named: "scope", value: "row"), .text(row.0)), .td(.text(row.1))) })))
     }

@@ -46,6 +46,10 @@ public struct HomePage: Sendable {
         public var clinicTimeZone: TimeZone = .gmt
         /// Open controlled-substance count discrepancies, in words (shown to administrators until closed).
         public var registerDiscrepancies: [String] = []
+        /// What the viewer may do (the page offers nothing else).
+        public var abilities = Abilities()
+        /// The viewer's work lists.
+        public var worklists = Worklists()
 
         /// Creates the model.
         public init(clinicName: String, jurisdiction: String, timeZone: String, patientCount: Int,

@@ -17,7 +17,7 @@ extension BackupsPage {
             .h2(.text("Recent backups")),
             .if(model.rows.isEmpty, .p(.class("empty"), .text("No backup has been recorded yet."))),
             .if(!model.rows.isEmpty,
-                .div(.class("table-wrap"),
+                .div(.class("table-wrap"), ScrollRegion.focusable("Backups"),
                      .table(.class("data backups"),
                             .thead(.tr(.th(.text("Finished")), .th(.text("Age")), .th(.text("Result")), .th(.text("How")),
                                        .th(.text("File")), .th(.text("Size")), .th(.text("SHA-256")))),

@@ -121,7 +121,7 @@ public enum NetworkOutcomesPage {
         }
         return .group(
             .section(.id("network-figures"), .h2(.text("Clinics side by side")),
-                     .div(.class("table-scroll"),
+                     .div(.class("table-scroll"), ScrollRegion.focusable("Clinics side by side"),
                           .table(.class("data network-outcomes"),
                                  header,
                                  .tbody(.group(rows)))),

@@ -57,8 +57,8 @@ public enum OutcomesPage {
     static func cohortFields(values v: [String: String], errors e: FieldErrors, protocols: [(id: String, name: String)]) -> Node<HTML.FormContext> {
         func choices(_ pairs: [(String, String)]) -> [(value: String, label: String)] { pairs.map { (value: $0.0, label: $0.1) } }
         return .group(
-            FormField.input("from", label: "Courses starting from", type: .date, value: v["from"], errors: e, hint: "YYYY-MM-DD", required: true),
-            FormField.input("to", label: "to", type: .date, value: v["to"], errors: e, hint: "YYYY-MM-DD", required: true),
+            FormField.input("from", label: "Courses starting from", type: .date, value: v["from"], errors: e, required: true),
+            FormField.input("to", label: "to", type: .date, value: v["to"], errors: e, required: true),
             FormField.select("treatment", label: "Treatment", choices: choices(Treatment.allCases.map { ($0.rawValue, $0.displayName) }),
                              selected: v["treatment"], errors: e, hint: "Leave as “Choose…” for all."),
             FormField.select("protocol", label: "Protocol", choices: protocols.map { (value: $0.id, label: $0.name) },

@@ -89,7 +89,7 @@ public struct IntakeFormPage: Sendable {
                                    hint: field.hint, required: field.required, autocomplete: "off")
         case .date:
             return FormField.input(field.name, label: field.label, type: .date, value: value, errors: errors,
-                                   hint: field.hint ?? "YYYY-MM-DD", required: field.required)
+                                   hint: field.hint, required: field.required)
         case .select(let choices):
             return FormField.select(field.name, label: field.label, choices: choices.map { ($0.value, $0.label) },
                                     selected: value, errors: errors, hint: field.hint)

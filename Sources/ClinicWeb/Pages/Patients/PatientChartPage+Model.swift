@@ -58,6 +58,8 @@ public struct PatientChartPage: Sendable {
         public var emergencyAccesses: [EmergencyAccessGrant] = []
         /// True when the viewer books sessions (the front desk): the chart links the plan's course booking.
         public var canBook = false
+        /// The patient's treatment sessions, newest first.
+        public var sessions: [SessionRow] = []
 
         /// The patient.
         public var patient: PatientSummary { chart.summary }

@@ -51,6 +51,7 @@ extension PatientChartPage {
                  .if(model.canCorrectIdentity, .a(.href("\(base)/identity/edit"), .id("correct-identity"), .text("Correct identity"))),
                  .if(model.canSeeAccessLog,
                      .a(.href("\(base)/access-log"), .id("access-log-link"), .text("Who has seen or changed this record")))),
+            sessionsSection(model.sessions),
             section(.contact, model, entries: chart.contact.map { [row($0, model, [$0.value.phone, $0.value.email, $0.value.address].compactMap { $0 }.joined(separator: " · "))] } ?? []),
             section(.emergencyContact, model, entries: chart.emergencyContact.map {
                 [row($0, model, "\($0.value.name)\($0.value.relationship.map { " (\($0))" } ?? "") · \($0.value.phone)\($0.value.isEscort ? " · escort" : "")")]

@@ -25,7 +25,7 @@ extension PatientListPage {
                 .p(.id("no-patients"), .text(model.isContinuation ? "No more patients."
                        : model.query.isEmpty ? "No patients are registered yet." : "No patient matches “\(model.query)”.")),
                 else: .div(
-                    .class("table-wrap"),
+                    .class("table-wrap"), ScrollRegion.focusable("Patients"),
                     .table(
                         .caption(.class("visually-hidden"), .text("Registered patients, by family name")),
                         .thead(.tr(.th(.text("Name")), .th(.text("MRN")), .th(.text("Date of birth")),

@@ -77,7 +77,7 @@ public enum TreatmentPlanPage {
         .group(
             .p(.class("protocol-meta"), .text(chosen.summary + " Sources: " + chosen.sources.map { "[\($0)]" }.joined())),
             .div(.class("form-grid"),
-                 FormField.input("start", label: "First session (YYYY-MM-DD)", type: .date, value: values["start"], errors: errors,
+                 FormField.input("start", label: "First session", type: .date, value: values["start"], errors: errors,
                                  hint: "Moved to the next working day if needed.", required: true),
                  FormField.input("sessions", label: "Sessions to schedule", value: values["sessions"], errors: errors, required: true),
                  .if(chosen.weightBased != nil,
@@ -156,7 +156,7 @@ public enum TreatmentPlanPage {
     /// The sessions as a table: date, phase, dose, change, running totals.
     public static func sessionsTable(_ sessions: [CourseProposal.Session], caption: String,
                                      states: [Int: TreatmentSessionState] = [:]) -> Node<HTML.BodyContext> {
-        .div(.class("table-scroll"),
+        .div(.class("table-scroll"), ScrollRegion.focusable("Planned sessions"),
              .table(.class("data plan-sessions"), .id("plan-sessions"),
                     .caption(.text(caption)),
                     .thead(.tr(.th(.text("#")), .th(.text("Date")), .th(.text("Phase")), .th(.text("Dose")), .th(.text("Change")),
@@ -194,7 +194,7 @@ public enum TreatmentPlanPage {
             .p(.class(current ? "notice" : "flash flash-warning"),
                .text(current ? "Current plan. " : "Superseded by a later version. "),
                .text("Signed by \(plan.signedByName) on \(Instant.text(plan.signedAt, in: timeZone)); signed plans cannot be changed.")),
-            .div(.class("table-scroll"),
+            .div(.class("table-scroll"), ScrollRegion.focusable("Treatment plan"),
                  .table(.class("data"), .id("plan-summary"),
                         .tbody(
                             .tr(.th(.text("Protocol")), .td(.a(.href("/dosing/protocols/\(plan.treatmentProtocol.id)"),

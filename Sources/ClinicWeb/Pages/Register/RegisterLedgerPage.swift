@@ -73,7 +73,7 @@ public enum RegisterLedgerPage {
                .a(.href(base + "?print=all"), .text("Printable register (all entries)")), .text(" · "),
                .button(.type(.button), .attribute(named: "data-print", value: "data-print"), .text("Print this page"))),
             .if(model.entries.isEmpty, .p(.text("No entries yet."))),
-            .if(!model.entries.isEmpty, .div(.class("table-scroll"), .table(.class("data register-ledger"), .id("ledger"),
+            .if(!model.entries.isEmpty, .div(.class("table-scroll"), ScrollRegion.focusable("Register entries"), .table(.class("data register-ledger"), .id("ledger"),
                 .thead(.tr(.group(columns.map { .th(.text($0)) }), .if(model.canCorrect, .th(.class("no-print"), .text(""))))),
                 .tbody(.forEach(model.entries) { entry in
                     .tr(.id("entry-\(entry.sequence)"),

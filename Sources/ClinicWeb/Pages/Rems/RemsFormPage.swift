@@ -154,7 +154,7 @@ public enum RemsFormPage {
             .form(
             .method(.post), .action(action), .class("stacked"), .id("rems-submission-form"), .attribute(named: "novalidate", value: "novalidate"),
             .csrfField(context),
-            FormField.input("submittedOn", label: "Submitted on (YYYY-MM-DD)", type: .date, value: model.values["submittedOn"],
+            FormField.input("submittedOn", label: "Submitted on", type: .date, value: model.values["submittedOn"],
                             errors: model.errors, required: true),
             FormField.select("channel", label: "How", choices: RemsSubmission.Channel.allCases.map { ($0.rawValue, $0.displayName) },
                              selected: model.values["channel"], errors: model.errors),

@@ -28,6 +28,9 @@ public enum SafetyPolicyPage {
                   FormField.textArea("crisisResources", label: "Crisis resources shown to patients (one per line)",
                                      value: values["crisisResources"], errors: errors,
                                      hint: "Shown after every self-report. Enter your jurisdiction's crisis lines."),
+                  FormField.input("clinicPhone", label: "The clinic's phone number for patients", type: .tel,
+                                  value: values["clinicPhone"], errors: errors,
+                                  hint: "Shown to patients as a tap-to-call link beside the crisis lines of your jurisdiction."),
                   .fieldset(.id("outcome-rules"), .element(named: "legend", text: "Outcome rules (clinic policy)"),
                             .p(.class("hint"), .text("Response is a drop of at least 50% from baseline [R55-ELEKT]. The relapse rule and "
                                                      + "the end of a dose's effect have no published definition here: set them as your "

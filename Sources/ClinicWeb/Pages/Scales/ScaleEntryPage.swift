@@ -27,7 +27,7 @@ public enum ScaleEntryPage {
             .form(.class("stacked"), .method(.post), .action(action), .attribute(named: "novalidate", value: "novalidate"),
                   .csrfField(context),
                   .input(.type(.hidden), .name("instrument"), .value(instrument.id.rawValue)),
-                  FormField.input("administeredOn", label: "Day the answers describe (YYYY-MM-DD)", type: .date,
+                  FormField.input("administeredOn", label: "Day the answers describe", type: .date,
                                   value: values["administeredOn"], errors: errors, required: true),
                   .group(instrument.items.map { item in itemField(item, values: values, errors: errors) }),
                   .if(amending != nil, FormField.input("reason", label: "Reason for the correction", value: values["reason"], errors: errors,

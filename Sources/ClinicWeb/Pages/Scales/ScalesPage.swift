@@ -106,7 +106,7 @@ public enum ScalesPage {
             .section(.id("measurements"),
                      .h2(.text("Measurements due")),
                      .if(model.due.isEmpty, .p(.class("empty"), .text("No course with a measurement schedule is planned."))),
-                     .if(!model.due.isEmpty, .div(.class("table-scroll"), .table(.class("data"),
+                     .if(!model.due.isEmpty, .div(.class("table-scroll"), ScrollRegion.focusable("Measurements due"), .table(.class("data"),
                         .thead(.tr(.th(.text("Due")), .th(.text("Scale")), .th(.text("When")), .th(.text("Status")))),
                         .tbody(.forEach(model.due.filter { $0.status != .done }.prefix(12)) { due in
                             .tr(.td(.text(due.dueOn.iso)), .td(.text(Instrument.named(due.instrument).shortName)),
@@ -116,7 +116,7 @@ public enum ScalesPage {
             .section(.id("responses"),
                      .h2(.text("Responses")),
                      .if(model.responses.isEmpty, .p(.class("empty"), .text("None recorded."))),
-                     .if(!model.responses.isEmpty, .div(.class("table-scroll"), .table(.class("data"), .id("responses-table"),
+                     .if(!model.responses.isEmpty, .div(.class("table-scroll"), ScrollRegion.focusable("Responses"), .table(.class("data"), .id("responses-table"),
                         .thead(.tr(.th(.text("Day")), .th(.text("Scale")), .th(.text("Total")), .th(.text("Severity")),
                                    .th(.text("Flags")), .th(.text("Entered")), .th(.text("")))),
                         .tbody(.forEach(model.responses) { response in

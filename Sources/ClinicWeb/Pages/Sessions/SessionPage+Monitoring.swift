@@ -7,10 +7,11 @@ extension SessionPage {
         let alerts = model.record.alerts
         return .if(!alerts.isEmpty, .section(.id("alerts"), .h2(.text("Alerts")),
             .ul(.class("session-alerts"), .forEach(alerts.reversed()) { alert in
+                // The `role=alert` sits on a `div` inside the `li`, so the list keeps only list items.
                 .li(.class(alert.acknowledgement == nil ? "session-alert open" : "session-alert"), .id("alert-\(alert.id.uuidString.lowercased())"),
-                    .attribute(named: "role", value: alert.acknowledgement == nil ? "alert" : nil),
-                    .p(.strong(.text(alert.acknowledgement == nil ? "⚠ \(alert.message)" : alert.message)),
-                       .if(alert.escalatedAt != nil && alert.acknowledgement == nil, .span(.class("escalated"), .text(" · ESCALATED")))),
+                    .div(.attribute(named: "role", value: alert.acknowledgement == nil ? "alert" : nil),
+                         .p(.strong(.text(alert.acknowledgement == nil ? "⚠ \(alert.message)" : alert.message)),
+                            .if(alert.escalatedAt != nil && alert.acknowledgement == nil, .span(.class("escalated"), .text(" · ESCALATED"))))),
                     .p(.class("item-meta"), .text("Raised \(model.clock(alert.raisedAt))")),
                     .unwrap(alert.acknowledgement) { ack in
                         .p(.class("item-meta"), .text("Acknowledged by \(ack.byName) at \(model.clock(ack.at)): \(ack.action.displayName)"

@@ -59,7 +59,7 @@ extension SessionPage {
             FormField.input("product", label: "Product", value: value("product", current?.details.product ?? (esketamine ? "Spravato (esketamine) 28 mg nasal spray device" : "Ketamine hydrochloride")),
                             errors: errors, required: true),
             FormField.input("lotNumber", label: "Lot number", value: value("lotNumber", current?.details.lotNumber), errors: errors, required: true),
-            FormField.input("expiry", label: "Expiry (YYYY-MM-DD)", type: .date, value: value("expiry", current?.details.expiry.iso), errors: errors, required: true),
+            FormField.input("expiry", label: "Expiry", type: .date, value: value("expiry", current?.details.expiry.iso), errors: errors, required: true),
             .if(!esketamine, FormField.input("concentrationMgPerMl", label: "Concentration drawn (mg/mL)",
                                              value: value("concentrationMgPerMl", current?.details.concentrationMgPerMl.map { Rounding.text($0, places: 1) }),
                                              errors: errors, required: true)),

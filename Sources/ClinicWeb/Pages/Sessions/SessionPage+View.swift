@@ -19,18 +19,48 @@ extension SessionPage {
             },
             FormField.errorSummary(model.errors),
             commands(model, context: context),
-            .if(model.showsClinical, .group(
-                alerts(model, context: context),
-                vitals(model, context: context),
-                .if([.checkedIn, .preTreatmentChecks].contains(record.session.state) || record.checklist != nil, checklist(model, context: context)),
-                .if(record.session.state != .scheduled, administration(model, context: context)),
-                .if(record.doseStartedAt != nil || record.session.state.isActive, sideEffects(model, context: context)),
-                .if(record.doseEndedAt != nil, discharge(model, context: context)),
-                .if(record.session.state.isFinal, note(model, context: context)),
-                history(model)),
+            .if(model.showsClinical, clinicalSections(model, context: context),
                 else: .p(.class("notice"), .id("clinical-hidden"),
                          .text("Your role sees the booking and check-in. The session's clinical record is for prescribers and nurses.")))
         )
+    }
+
+    /// The record's sections, the current phase's first. Before dosing: the checklist and the
+    /// administration record to fill. Once the dose has started, the checks and the administration
+    /// are done steps: they fold under one line each below the monitoring (still there to read or
+    /// amend), so the screen shows what the nurse does now.
+    private static func clinicalSections(_ model: Model, context: PageContext) -> Node<HTML.BodyContext> {
+        let record = model.record
+        let state = record.session.state
+        let showsChecklist = [.checkedIn, .preTreatmentChecks].contains(state) || record.checklist != nil
+        let showsAdministration = state != .scheduled
+        let sideEffectsNode: Node<HTML.BodyContext> = .if(record.doseStartedAt != nil || state.isActive, sideEffects(model, context: context))
+        guard record.doseStartedAt != nil else {
+            return .group(
+                alerts(model, context: context),
+                vitals(model, context: context),
+                .if(showsChecklist, checklist(model, context: context)),
+                .if(showsAdministration, administration(model, context: context)),
+                sideEffectsNode,
+                .if(state.isFinal, note(model, context: context)),
+                history(model))
+        }
+        let given = record.administration.map { "\($0.details.product), \(Rounding.text($0.details.doseMg, places: 1)) mg, lot \($0.details.lotNumber)" }
+        return .group(
+            alerts(model, context: context),
+            vitals(model, context: context),
+            sideEffectsNode,
+            .if(record.doseEndedAt != nil, discharge(model, context: context)),
+            .if(state.isFinal, note(model, context: context)),
+            .if(showsChecklist, doneStep(checklist(model, context: context), summary: "Pre-treatment checklist: done before dosing")),
+            .if(showsAdministration, doneStep(administration(model, context: context),
+                                              summary: "Administration record" + (given.map { ": \($0)" } ?? ""))),
+            history(model))
+    }
+
+    /// A finished step folded under one line; opening it shows the section as it was.
+    private static func doneStep(_ section: Node<HTML.BodyContext>, summary: String) -> Node<HTML.BodyContext> {
+        .element(named: "details", nodes: [.attribute(named: "class", value: "done-step"), .element(named: "summary", text: summary), section])
     }
 
     private static func header(_ model: Model) -> Node<HTML.BodyContext> {

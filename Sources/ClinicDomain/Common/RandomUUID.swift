@@ -30,7 +30,9 @@ public struct TimeOrderedUUIDs: Sendable {
 
     /// Ids stamped with `instant`.
     public init(at instant: Date) {
-        milliseconds = UInt64(max(0, min(Double(UInt64(1) << 48) - 1, (instant.timeIntervalSince1970 * 1000).rounded(.down))))
+        let since1970 = (instant.timeIntervalSince1970 * 1000).rounded(.down)
+        let limit = Double(UInt64(1) << 48) - 1   // the 48-bit field
+        milliseconds = since1970.isFinite ? UInt64(exactly: max(0, min(limit, since1970))) ?? 0 : 0
         var generator = SystemRandomNumberGenerator()
         counter = generator.next() & ((UInt64(1) << 40) - 1)   // room for 3 × 2^40 ids before it would wrap
     }

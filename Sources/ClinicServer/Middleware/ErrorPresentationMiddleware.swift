@@ -53,10 +53,11 @@ struct ErrorPresentationMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// The API, the metrics and the readiness probe answer with problem+json; pages with HTML.
+    /// The API, FHIR, the metrics and the readiness probe answer machines (problem+json or an
+    /// OperationOutcome, never an HTML page); pages answer people with HTML.
     static func isMachineFacing(_ request: Request) -> Bool {
         let path = request.uri.path
-        return path.hasPrefix("/api/") || path == "/readyz" || path == "/metrics"
+        return path.hasPrefix("/api/") || path.hasPrefix("/fhir/") || path == "/readyz" || path == "/metrics"
     }
 
     static func problem(for error: any Error, request: Request, context: Context) -> Problem {

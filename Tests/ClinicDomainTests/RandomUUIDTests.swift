@@ -34,4 +34,15 @@ struct RandomUUIDTests {
         #expect(ids.map(\.uuidString) == ids.map(\.uuidString).sorted(), "each id sorts after the one before")
         #expect(Set(ids).count == ids.count)
     }
+
+    @Test("storedText is uuidString, written without sprintf", arguments: [
+        "00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "0192F4C8-1A2B-7C3D-8E4F-5A6B7C8D9E0F",
+    ])
+    func storedText(text: String) {
+        let id = UUID(uuidString: text)!
+        #expect(id.storedText == text)
+        #expect(id.storedText == id.uuidString)
+        let random = UUID.random()
+        #expect(random.storedText == random.uuidString)
+    }
 }

@@ -37,6 +37,11 @@ public enum SQLEngine: String, Sendable, CaseIterable {
     /// ``sqliteWriterCacheKiB`` when the load ends.
     static let sqliteBulkLoadCacheKiB = 768 * 1024
 
+    /// How many WAL pages a bulk demo load lets gather before SQLite checkpoints them (SQLite's
+    /// default is 1,000): 64 MiB of 4 KiB pages, so the load checkpoints a few dozen times, not
+    /// hundreds. Back to the default when the load ends.
+    static let sqliteBulkLoadCheckpointPages = 16_384
+
     /// Each SQLite reader's page cache, KiB: larger than the default for the indexes pages and
     /// reports walk, small enough that a full pool stays well inside the server's memory budget.
     static let sqliteReaderCacheKiB = 8 * 1024

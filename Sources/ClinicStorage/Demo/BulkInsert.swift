@@ -51,8 +51,15 @@ enum BulkInsert {
     static func literal(_ value: any Encodable & Sendable) -> String? {
         switch value {
         case let text as String:
-            guard !text.utf8.contains(0) else { return nil }
-            guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
+            // One pass over the bytes (plan bodies are kilobytes): a NUL goes as a parameter, a
+            // quote is doubled.
+            var text = text
+            let scan = text.withUTF8 { bytes -> (nul: Bool, quote: Bool) in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return (false, false) }
+                return (memchr(base, 0, bytes.count) != nil, memchr(base, Int32(UInt8(ascii: "'")), bytes.count) != nil)
+            }
+            guard !scan.nul else { return nil }
+            guard scan.quote else { return "'" + text + "'" }
             return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
         case let number as Int: return String(number)
         case let number as Int64: return String(number)

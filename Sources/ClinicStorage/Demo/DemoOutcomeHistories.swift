@@ -64,7 +64,7 @@ struct DemoOutcomeHistories: Sendable {
             if let plans = shifted[shift], let sessions = sessionBodies[shift] { return (plans, sessions) }
             let plans = try self.plans.map { plan in
                 Self.pieces(of: Self.shiftDates(in: try StoredJSON.text(plan), by: shift),
-                            planID: plan.id.uuidString, patientID: plan.patientID.uuidString)
+                            planID: plan.id.storedText, patientID: plan.patientID.storedText)
             }
             let sessions = try self.plans.map { plan in try plan.sessions.map { Self.shiftDates(in: try StoredJSON.text($0), by: shift) } }
             shifted[shift] = plans
@@ -112,14 +112,14 @@ struct DemoOutcomeHistories: Sendable {
             let shift = CalendarDate.daysBetween(template.start, start)
             let bodies = try templates.bodies(shift: shift)
             let planID = ids.next()
-            let planBody = Templates.join(bodies.plans[history.template], planID: planID.uuidString, patientID: patient.id.uuidString)
-            rows.plans.append([planID.uuidString, patient.id.uuidString, 1, template.treatmentProtocol.id, template.treatmentProtocol.version,
+            let planBody = Templates.join(bodies.plans[history.template], planID: planID.storedText, patientID: patient.id.storedText)
+            rows.plans.append([planID.storedText, patient.id.storedText, 1, template.treatmentProtocol.id, template.treatmentProtocol.version,
                                planBody, nil as String?, "system", stamp.actorName, nowMs])
             var facts: [CourseSessionFact] = []
             for (index, session) in history.sessions.enumerated() {
                 let date = start.adding(days: session.offset)
                 facts.append(CourseSessionFact(date: date, state: session.state))
-                rows.sessions.append([ids.next().uuidString, patient.id.uuidString, planID.uuidString, index + 1, date.iso, session.state.rawValue,
+                rows.sessions.append([ids.next().storedText, patient.id.storedText, planID.storedText, index + 1, date.iso, session.state.rawValue,
                                       bodies.sessions[history.template][index], nowMs])
             }
             var phq9: [ScoreObservation] = []
@@ -127,7 +127,7 @@ struct DemoOutcomeHistories: Sendable {
                 let date = start.adding(days: rating.offset)
                 let stored = Self.scores[max(0, min(Self.scores.count - 1, rating.total))]
                 phq9.append(ScoreObservation(date: date, total: stored.total))
-                rows.ratings.append([ids.next().uuidString, patient.id.uuidString, InstrumentID.phq9.rawValue, stored.json,
+                rows.ratings.append([ids.next().storedText, patient.id.storedText, InstrumentID.phq9.rawValue, stored.json,
                                      stored.total, date.iso, nowMs, ResponseSource.staff.rawValue, "system", "Demo loader"])
             }
             let outcome = CourseOutcome.judge(sessions: facts, plannedSessions: history.sessions.count, phq9: phq9, madrs: [],
@@ -137,7 +137,7 @@ struct DemoOutcomeHistories: Sendable {
                                         ageBand: AgeBand(age: patient.registration.dateOfBirth.age(on: start)),
                                         sex: patient.registration.sexAtBirth)
             rows.outcomes.append(CourseOutcomeRecord(courseID: planID, patientID: patient.id, keys: keys, outcome: outcome))
-            rows.events.append(AuditEvent(.create, entityType: "treatment_plan", entityID: planID.uuidString, patientID: patient.id,
+            rows.events.append(AuditEvent(.create, entityType: "treatment_plan", entityID: planID.storedText, patientID: patient.id,
                                           summary: "demo course history: \(template.treatmentProtocol.name), \(history.sessions.count) sessions from \(start.iso), \(history.ratings.count) PHQ-9 ratings"))
         }
         let batch = rows

@@ -154,7 +154,7 @@ public struct CourseOutcomeRepository: Sendable {
         for record in records {
             let k = record.keys, o = record.outcome
             courses.append([
-                record.courseID.uuidString, record.patientID.uuidString, k.clinicID.uuidString, k.start.iso,
+                record.courseID.storedText, record.patientID.storedText, k.clinicID.storedText, k.start.iso,
                 String(k.start.iso.prefix(7)), k.treatment.rawValue, k.protocolID, k.diagnosis, k.trdStage, k.ageBand.rawValue,
                 k.sex.rawValue, o.exclusion?.rawValue, o.instrument?.rawValue, o.sessionsGiven, o.baseline, o.latest,
                 o.percentChange, o.percentChange.map(WaterfallBin.bin), flag(o.isResponse), flag(o.isRemission),
@@ -168,7 +168,7 @@ public struct CourseOutcomeRepository: Sendable {
         for record in records where record.outcome.exclusion == nil {
             let k = record.keys
             for (number, effect) in record.outcome.effects.enumerated() {
-                doses.append([record.courseID.uuidString, number + 1, record.patientID.uuidString, k.clinicID.uuidString, k.start.iso,
+                doses.append([record.courseID.storedText, number + 1, record.patientID.storedText, k.clinicID.storedText, k.start.iso,
                               k.treatment.rawValue, k.protocolID, k.diagnosis, k.trdStage, k.ageBand.rawValue, k.sex.rawValue,
                               Int(effect.time), flag(effect.event)])
             }

@@ -53,14 +53,12 @@ public enum DemoSchedule {
         let today = CalendarDate(instant: now, in: zone)
         let plans = TreatmentPlanRepository(database: database)
         // Esketamine patients were enrolled in the REMS before their first treatment, as check-in requires [R19][R21].
-        // One pass over the sessions (a large demo clinic has thousands of patients in the window):
-        // each patient's first session day, and whether the course is esketamine (its planned doses
-        // are devices), then one bulk write for those not yet enrolled.
-        let recent = try await plans.sessions(from: today.adding(days: -120), through: today.adding(days: 60))
-        var firstEsketamineDay: [UUID: CalendarDate] = [:]
-        for session in recent where session.planned.devices != nil {
-            firstEsketamineDay[session.patientID] = min(firstEsketamineDay[session.patientID] ?? session.date, session.date)
-        }
+        // One grouped query (a large demo clinic has thousands of patients in the window): each
+        // esketamine patient's first session day (the demo's courses follow the built-in
+        // protocols), then one bulk write for those not yet enrolled.
+        let esketamineProtocols = ProtocolLibrary.builtIn.filter { $0.treatment == .esketamine }.map(\.id)
+        let firstEsketamineDay = try await plans.firstSessionDays(from: today.adding(days: -120), through: today.adding(days: 60),
+                                                                  protocolIDs: esketamineProtocols)
         let enrolled = try await schedule.remsEnrolled(among: Array(firstEsketamineDay.keys))
         let enrolments = firstEsketamineDay.filter { !enrolled.contains($0.key) }.sorted { $0.key.uuidString < $1.key.uuidString }
             .map { (patientID: $0.key, enrolledOn: min($0.value.adding(days: -7), today), reference: "DEMO-REMS-\($0.key.uuidString.prefix(6))") }

@@ -113,6 +113,28 @@ public struct TreatmentPlanRepository: Sendable {
     }
 
     /// Every session from `start` through `end` (inclusive), by date, for the clinic's day lists.
+    /// Each patient's first session day from `start` through `end` in a course of one of
+    /// `protocolIDs`: one grouped query, no session body decoded (the demo calendar enrols its
+    /// esketamine patients in the REMS from it, over thousands of courses at scale).
+    public func firstSessionDays(from start: CalendarDate, through end: CalendarDate,
+                                 protocolIDs: [String]) async throws -> [UUID: CalendarDate] {
+        guard !protocolIDs.isEmpty else { return [:] }
+        return try await database.read { db in
+            var days: [UUID: CalendarDate] = [:]
+            for row in try await db.raw("""
+                SELECT s.patient_id AS patient_id, MIN(s.scheduled_on) AS first_day FROM treatment_sessions s
+                JOIN treatment_plans p ON p.id = s.plan_id
+                WHERE s.scheduled_on >= \(bind: start.iso) AND s.scheduled_on <= \(bind: end.iso) AND p.protocol_id IN (\(binds: protocolIDs))
+                GROUP BY s.patient_id
+                """).all() {
+                guard let patient = UUID(uuidString: try row.decode(column: "patient_id", as: String.self)),
+                      let day = CalendarDate(iso: try row.decode(column: "first_day", as: String.self)) else { continue }
+                days[patient] = day
+            }
+            return days
+        }
+    }
+
     public func sessions(from start: CalendarDate, through end: CalendarDate) async throws -> [ScheduledSession] {
         try await database.read { db in
             try await db.select().column("*").from("treatment_sessions")

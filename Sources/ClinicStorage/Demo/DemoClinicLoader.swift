@@ -76,35 +76,22 @@ public struct DemoClinicLoader: Sendable {
         // A network demo (PostgreSQL) shares each batch out among its clinics.
         let clinicIDs = try await demoNetworkClinics(networkClinics, primary: clinic, stamp: stamp)
         var ids = TimeOrderedUUIDs(at: now)
-        // The bulk rows go into indexes far larger than the everyday cache. Each batch's rows are
-        // made while the batch before is being written: building rows and SQLite's inserts take
-        // a core each.
+        // The bulk rows go into indexes far larger than the everyday cache.
         try await database.withBulkLoadCache {
-            var writing: Task<Void, any Error>?
             while done < patients {
                 let size = min(batchSize, patients - done)
                 let batch = (0..<size).map { _ in people.next() }
                 for (index, clinicID) in clinicIDs.enumerated() {
                     let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
-                    let shareIDs = share.map { _ in ids.next() }
-                    var rows: DemoOutcomeHistories.Rows?
+                    let added = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: share.map { _ in ids.next() })
                     if templates != nil {
-                        rows = try DemoOutcomeHistories.rows(for: Array(zip(shareIDs, share)).map { (id: $0.0, registration: $0.1) },
-                                                             clinicID: clinicID, templates: &templates!, histories: &histories, ids: &ids,
-                                                             today: today, now: now, stamp: stamp)
-                    }
-                    try await writing?.value
-                    let made = rows
-                    writing = Task { [database] in
-                        _ = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: shareIDs)
-                        if let made { try await DemoOutcomeHistories(database: database).write(made, now: now, stamp: stamp) }
+                        try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
+                                                                                histories: &histories, ids: &ids, today: today, now: now, stamp: stamp)
                     }
                 }
                 done += size
-                if done > scenarios + size { progress(done - size, patients) }
+                progress(done, patients)
             }
-            try await writing?.value
-            progress(done, patients)
         }
         if templates != nil, done > scenarios {
             // The histories' rows were judged as they were written: the next report need not judge them again.

@@ -93,21 +93,16 @@ struct DemoOutcomeHistories: Sendable {
         }
     }
 
-    /// One batch's rows, made before they are written (see ``DemoClinicLoader``: the next batch is
-    /// made while the one before is being written).
-    struct Rows: Sendable {
-        var plans: [[any Encodable & Sendable]] = []
-        var sessions: [[any Encodable & Sendable]] = []
-        var ratings: [[any Encodable & Sendable]] = []
-        var outcomes: [CourseOutcomeRecord] = []
-        var events: [AuditEvent] = []
-    }
-
-    /// The histories of `patients` (registered in the same batch, with these ids) and their derived
-    /// outcome rows.
-    static func rows(for patients: [(id: UUID, registration: PatientRegistration)], clinicID: UUID, templates: inout Templates,
-                     histories: inout DemoCourseHistories, ids: inout TimeOrderedUUIDs, today: CalendarDate, now: Date,
-                     stamp: AuditStamp) throws -> Rows {
+    /// Adds histories for `patients` (registered in the same batch) and their derived outcome rows.
+    func add(_ patients: [PatientSummary], clinicID: UUID, templates: inout Templates, histories: inout DemoCourseHistories,
+             ids: inout TimeOrderedUUIDs, today: CalendarDate, now: Date, stamp: AuditStamp) async throws {
+        struct Rows: Sendable {
+            var plans: [[any Encodable & Sendable]] = []
+            var sessions: [[any Encodable & Sendable]] = []
+            var ratings: [[any Encodable & Sendable]] = []
+            var outcomes: [CourseOutcomeRecord] = []
+            var events: [AuditEvent] = []
+        }
         var rows = Rows()
         let nowMs = now.millisecondsSince1970
         for patient in patients {
@@ -145,12 +140,7 @@ struct DemoOutcomeHistories: Sendable {
             rows.events.append(AuditEvent(.create, entityType: "treatment_plan", entityID: planID.storedText, patientID: patient.id,
                                           summary: "demo course history: \(template.treatmentProtocol.name), \(history.sessions.count) sessions from \(start.iso), \(history.ratings.count) PHQ-9 ratings"))
         }
-        return rows
-    }
-
-    /// Writes one batch's rows in one transaction.
-    func write(_ batch: Rows, now: Date, stamp: AuditStamp) async throws {
-        let nowMs = now.millisecondsSince1970
+        let batch = rows
         try await database.write { db in
             try await Self.insert(into: "treatment_plans", ["id", "patient_id", "version", "protocol_id", "protocol_version", "body",
                                                            "supersedes", "signed_by", "signed_by_name", "signed_at"], batch.plans, db)

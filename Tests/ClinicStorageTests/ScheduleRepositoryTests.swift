@@ -242,7 +242,7 @@ struct ScheduleRepositoryTests {
         }
     }
 
-    @Test("Bulk REMS enrolments: new ones recorded and audited, one already on file kept as it was", arguments: TestDatabases.engines)
+    @Test("Bulk REMS enrolments: each new one stored with its audit entry, one already on file kept as it was", arguments: TestDatabases.engines)
     func bulkRemsEnrolments(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in
             let s = try await setUp(database)

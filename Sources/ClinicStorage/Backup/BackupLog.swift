@@ -58,7 +58,24 @@ public struct BackupLog: Sendable {
     public init(database: ClinicDatabase) { self.database = database }
 
     /// Records `run`, and its audit entry stamped with `stamp`.
+    ///
+    /// The run is recorded after its file is written: a command-line backup beside a server writing
+    /// at full rate can find the write lock taken past SQLite's busy timeout (seen in CI under
+    /// load), and a good backup must not be reported as failed for that. The record is tried up to
+    /// three times.
     public func record(_ run: BackupRun, stamp: AuditStamp) async throws {
+        var attempt = 1
+        while true {
+            do {
+                return try await write(run, stamp: stamp)
+            } catch where attempt < 3 && DatabaseFault(classifying: error) == .locked {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    private func write(_ run: BackupRun, stamp: AuditStamp) async throws {
         try await database.write { db in
             try await db.insert(into: "backup_runs")
                 .columns("id", "started_at", "finished_at", "trigger", "succeeded", "file", "bytes", "sha256", "message", "host")

@@ -115,11 +115,18 @@ public struct ServerKeys: Sendable {
     // MARK: The file
 
     /// The keys in `path`, creating the file (mode 0600) with new keys when it does not exist.
+    ///
+    /// Two instances starting at once on a new database must end with the same keys: the new file
+    /// is linked into place only if no file is there yet (`link` fails with `EEXIST` otherwise),
+    /// and the one that loses the race loads the winner's keys.
     public static func loadOrCreate(at path: String) throws -> ServerKeys {
         if FileManager.default.fileExists(atPath: path) { return try load(from: path) }
         let keys = generate()
-        try keys.write(to: path)
-        return keys
+        let temporary = try keys.writeTemporary(beside: path)
+        defer { unlink(temporary.path) }
+        if link(temporary.path, path) == 0 { return keys }
+        guard errno == EEXIST else { throw KeyFileError("cannot create the secrets file at \(path)") }
+        return try load(from: path)
     }
 
     /// The keys in `path`.
@@ -143,8 +150,8 @@ public struct ServerKeys: Sendable {
         return ServerKeys(totpKeys: totp, codeKey: Array(code), auditKey: Array(audit))
     }
 
-    /// Writes the keys to `path` with mode 0600, replacing the file atomically.
-    public func write(to path: String) throws {
+    /// The keys in a new file (mode 0600) in `path`'s folder, to be moved or linked into place.
+    func writeTemporary(beside path: String) throws -> URL {
         func text(_ key: [UInt8]) -> String { Data(key).base64EncodedString() }
         let file = KeyFile(version: 1, totpKeys: totpKeys.map { .init(id: $0.id, key: text($0.bytes)) },
                            codeKey: text(codeKeyBytes), auditKey: text(auditKeyBytes))
@@ -157,6 +164,13 @@ public struct ServerKeys: Sendable {
                                              attributes: [.posixPermissions: 0o600]) else {
             throw KeyFileError("cannot write the secrets file at \(path)")
         }
+        return temporary
+    }
+
+    /// Writes the keys to `path` with mode 0600, replacing the file atomically.
+    public func write(to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = try writeTemporary(beside: path)
         if FileManager.default.fileExists(atPath: path) {
             _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
         } else {

@@ -86,7 +86,7 @@ public final class ClinicDatabase: Sendable {
     /// and the WAL checkpointed every ``SQLEngine/sqliteBulkLoadCheckpointPages`` pages instead of
     /// every 1,000 (each checkpoint copies pages back and syncs the file; a profile of the load
     /// found a quarter of its time in the kernel).
-    func withBulkLoadCache<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    func withBulkLoadSettings<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         guard engine == .sqlite else { return try await body() }
         func set(cacheKiB: Int, checkpointPages: Int) async throws {
             try await write { db in

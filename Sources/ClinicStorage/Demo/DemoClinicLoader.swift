@@ -77,7 +77,7 @@ public struct DemoClinicLoader: Sendable {
         let clinicIDs = try await demoNetworkClinics(networkClinics, primary: clinic, stamp: stamp)
         var ids = TimeOrderedUUIDs(at: now)
         // The bulk rows go into indexes far larger than the everyday cache.
-        try await database.withBulkLoadCache {
+        try await database.withBulkLoadSettings {
             while done < patients {
                 let size = min(batchSize, patients - done)
                 let batch = (0..<size).map { _ in people.next() }

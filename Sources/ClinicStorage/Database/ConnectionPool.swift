@@ -45,6 +45,15 @@ actor ConnectionPool {
         self.connect = connect
     }
 
+    /// A pool dropped without ``shutDown()`` (a caller that threw before reaching it) still closes
+    /// its idle connections: an SQLite connection that is never closed keeps its file handles and
+    /// locks, and the driver treats dropping one open as a programming error.
+    deinit {
+        let leftover = idle
+        guard !leftover.isEmpty else { return }
+        Task { for connection in leftover { await connection.close() } }
+    }
+
     /// Runs `body` with a connection of its own, and returns the connection afterwards.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PooledConnection) async throws -> T) async throws -> T {
         let connection = try await lease()

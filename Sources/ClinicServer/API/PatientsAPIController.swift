@@ -9,9 +9,9 @@ struct PatientsAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/patients", .permission(.patientsRead), use: list)
-        routes.staff(.post, "/api/v1/patients", .permission(.patientsRegister), use: register)
+        routes.staff(.post, "/api/v1/patients", .permission(.patientsRegister), request: .requestBody(APIResources.PatientRegistrationBody.self), use: register)
         routes.staff(.get, "/api/v1/patients/:id", .permission(.patientsRead), use: show)
-        routes.staff(.put, "/api/v1/patients/:id/identity", .permission(.patientsRegister), use: correctIdentity)
+        routes.staff(.put, "/api/v1/patients/:id/identity", .permission(.patientsRegister), request: .requestBody(IdentityCorrectionBody.self), use: correctIdentity)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {

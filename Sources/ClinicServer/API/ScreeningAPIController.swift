@@ -12,11 +12,11 @@ struct ScreeningAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/patients/:id/screening", .permission(.patientsClinical), use: live)
-        routes.staff(.post, "/api/v1/patients/:id/screenings", .permission(.screeningSign), use: sign)
+        routes.staff(.post, "/api/v1/patients/:id/screenings", .permission(.screeningSign), request: .requestBody(SignBody.self), use: sign)
         routes.staff(.get, "/api/v1/patients/:id/screenings", .permission(.patientsClinical), use: list)
         routes.staff(.get, "/api/v1/patients/:id/screenings/:version", .permission(.patientsClinical), use: version)
         routes.staff(.get, "/api/v1/clinic/policy", .signedIn, use: policy)
-        routes.staff(.put, "/api/v1/clinic/policy", .permission(.clinicConfigure), use: updatePolicy)
+        routes.staff(.put, "/api/v1/clinic/policy", .permission(.clinicConfigure), request: .requestBody(PolicyBody.self), use: updatePolicy)
     }
 
     /// The live evaluation.

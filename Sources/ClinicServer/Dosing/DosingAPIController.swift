@@ -12,9 +12,9 @@ struct DosingAPIController: Sendable {
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/protocols", .permission(.dosingUse), use: library)
         routes.staff(.get, "/api/v1/protocols/:protocol", .permission(.dosingUse), use: show)
-        routes.staff(.post, "/api/v1/protocols", .permission(.clinicConfigure), use: create)
-        routes.staff(.put, "/api/v1/protocols/:protocol", .permission(.clinicConfigure), use: update)
-        routes.staff(.post, "/api/v1/dose", .permission(.dosingUse), use: dose)
+        routes.staff(.post, "/api/v1/protocols", .permission(.clinicConfigure), request: .requestBody(CreateBody.self), use: create)
+        routes.staff(.put, "/api/v1/protocols/:protocol", .permission(.clinicConfigure), request: .requestBody(UpdateBody.self), use: update)
+        routes.staff(.post, "/api/v1/dose", .permission(.dosingUse), request: .requestBody(DoseBody.self), use: dose)
     }
 
     /// A protocol with its version history.

@@ -10,8 +10,8 @@ struct PKAPIController: Sendable {
     let services: ClinicServices
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.post, "/api/v1/pk", .permission(.dosingUse), use: racemic)
-        routes.staff(.post, "/api/v1/pk/esketamine", .permission(.dosingUse), use: esketamine)
+        routes.staff(.post, "/api/v1/pk", .permission(.dosingUse), request: .requestBody(RacemicBody.self), use: racemic)
+        routes.staff(.post, "/api/v1/pk/esketamine", .permission(.dosingUse), request: .requestBody(EsketamineBody.self), use: esketamine)
     }
 
     /// The racemic ketamine request body.

@@ -13,13 +13,20 @@ struct MonitorsAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/monitors/devices", .permission(.monitorsManage), use: devices)
-        routes.staff(.post, "/api/v1/monitors/devices", .permission(.monitorsManage), use: register)
+        routes.staff(.post, "/api/v1/monitors/devices", .permission(.monitorsManage), request: .flatForm(Self.deviceFields), use: register)
         routes.staff(.post, "/api/v1/monitors/devices/:device/retire", .permission(.monitorsManage), use: retire)
         routes.staff(.get, "/api/v1/monitors/gateways", .permission(.monitorsManage), use: gateways)
         routes.staff(.get, "/api/v1/monitors/unmatched", .permission(.sessionsRun), use: unmatched)
-        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/assign", .permission(.sessionsRun), use: assign)
-        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/discard", .permission(.sessionsRun), use: discard)
+        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/assign", .permission(.sessionsRun), request: .flatForm(Self.assignFields), use: assign)
+        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/discard", .permission(.sessionsRun), request: .flatForm(Self.discardFields), use: discard)
     }
+
+    /// A monitor's registration: its id as it reports it, its chair and a label.
+    static let deviceFields: Set<String> = ["deviceId", "chair", "label"]
+    /// Giving an unmatched reading to a session, and why.
+    static let assignFields: Set<String> = ["sessionId", "reason"]
+    /// Why an unmatched reading is set aside.
+    static let discardFields: Set<String> = ["reason"]
 
     struct GatewayResource: Encodable {
         let gateway: String, sendingApplications: [String], lastMessageAt: Date, lastOutcome: String, messagesLastFiveMinutes: Int
@@ -51,7 +58,7 @@ struct MonitorsAPIController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: Context) async throws -> Response {
-        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: ["deviceId", "chair", "label"])
+        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: Self.deviceFields)
         let device = try await monitors.register(fields, stamp: context.stamp(at: services.now()))
         return try APIResponse.json(device, status: .created)
     }
@@ -80,14 +87,14 @@ struct MonitorsAPIController: Sendable {
 
     @Sendable func assign(_ request: Request, context: Context) async throws -> Response {
         let id = try MonitorsController.readingID(context)
-        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: ["sessionId", "reason"])
+        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: Self.assignFields)
         try await monitors.assign(id, sessionText: fields["sessionId"], note: fields["reason"], stamp: context.stamp(at: services.now()))
         return try await resource(id)
     }
 
     @Sendable func discard(_ request: Request, context: Context) async throws -> Response {
         let id = try MonitorsController.readingID(context)
-        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: ["reason"])
+        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: Self.discardFields)
         try await monitors.discard(id, reason: fields["reason"], stamp: context.stamp(at: services.now()))
         return try await resource(id)
     }

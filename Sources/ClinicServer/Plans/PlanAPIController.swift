@@ -11,8 +11,8 @@ struct PlanAPIController: Sendable {
     var plans: PlanService { PlanService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.post, "/api/v1/patients/:id/plans/preview", .permission(.dosingUse), use: preview)
-        routes.staff(.post, "/api/v1/patients/:id/plans", .permission(.plansSign), use: sign)
+        routes.staff(.post, "/api/v1/patients/:id/plans/preview", .permission(.dosingUse), request: .requestBody(PlanBody.self), use: preview)
+        routes.staff(.post, "/api/v1/patients/:id/plans", .permission(.plansSign), request: .requestBody(PlanBody.self), use: sign)
         routes.staff(.get, "/api/v1/patients/:id/plans", .permission(.patientsClinical), use: list)
         routes.staff(.get, "/api/v1/patients/:id/plans/:version", .permission(.patientsClinical), use: version)
         routes.staff(.get, "/api/v1/patients/:id/sessions", .permission(.patientsClinical), use: sessions)

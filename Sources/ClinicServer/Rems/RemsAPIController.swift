@@ -12,7 +12,7 @@ struct RemsAPIController: Sendable {
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/rems/forms", .permission(.patientsRead), use: queue)
         routes.staff(.get, "/api/v1/sessions/:session/rems-form", .permission(.patientsRead), use: form)
-        routes.staff(.post, "/api/v1/sessions/:session/rems-form/submission", .permission(.remsSubmit), use: submit)
+        routes.staff(.post, "/api/v1/sessions/:session/rems-form/submission", .permission(.remsSubmit), request: .requestBody(SubmissionBody.self), use: submit)
     }
 
     /// The body of a submission.

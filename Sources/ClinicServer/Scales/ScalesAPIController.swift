@@ -13,14 +13,14 @@ struct ScalesAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/instruments", .signedIn, use: instruments)
-        routes.staff(.post, "/api/v1/score", .signedIn, use: score)
+        routes.staff(.post, "/api/v1/score", .signedIn, request: .requestBody(AnswersBody.self), use: score)
         routes.staff(.get, "/api/v1/patients/:id/scales", .permission(.patientsClinical), use: list)
-        routes.staff(.post, "/api/v1/patients/:id/scales", .permission(.scalesRecord), use: create)
-        routes.staff(.post, "/api/v1/patients/:id/scales/:response/amend", .permission(.scalesRecord), use: amend)
+        routes.staff(.post, "/api/v1/patients/:id/scales", .permission(.scalesRecord), request: .requestBody(AnswersBody.self), use: create)
+        routes.staff(.post, "/api/v1/patients/:id/scales/:response/amend", .permission(.scalesRecord), request: .requestBody(AnswersBody.self), use: amend)
         routes.staff(.get, "/api/v1/patients/:id/measurements", .permission(.patientsClinical), use: measurements)
-        routes.staff(.post, "/api/v1/patients/:id/self-report-links", .permission(.scalesRecord), use: createLink)
+        routes.staff(.post, "/api/v1/patients/:id/self-report-links", .permission(.scalesRecord), request: .requestBody(LinkBody.self), use: createLink)
         routes.staff(.get, "/api/v1/alerts", .permission(.patientsClinical), use: alerts)
-        routes.staff(.post, "/api/v1/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
+        routes.staff(.post, "/api/v1/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), request: .requestBody(AcknowledgementBody.self), use: acknowledge)
         routes.staff(.get, "/api/v1/measurements/due", .permission(.patientsClinical), use: dayList)
     }
 
@@ -106,14 +106,23 @@ struct ScalesAPIController: Sendable {
         return try APIResponse.json(try await scales.due(patientID: chart.summary.id, clinic: clinic).map(DueResource.init))
     }
 
+    /// The self-report questionnaires a link offers the patient.
+    struct LinkBody: StrictlyKeyed {
+        static let acceptedFields: Set<String> = ["instruments"]
+        let instruments: [InstrumentID]
+    }
+
+    /// What was done about a safety alert, and an optional note.
+    struct AcknowledgementBody: StrictlyKeyed {
+        static let acceptedFields: Set<String> = ["action", "note"]
+        let action: SafetyAction
+        let note: String?
+    }
+
     @Sendable func createLink(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
         let chart = try await IntakeService(services: services).chart(context, clinic: clinic)
-        struct Body: StrictlyKeyed {
-            static let acceptedFields: Set<String> = ["instruments"]
-            let instruments: [InstrumentID]
-        }
-        let body = try await StrictJSON.decode(Body.self, from: request)
+        let body = try await StrictJSON.decode(LinkBody.self, from: request)
         var errors = FieldErrors()
         if body.instruments.isEmpty { errors.add("instruments", "Name at least one questionnaire.") }
         if let other = body.instruments.first(where: { !Instrument.named($0).isSelfReport }) {
@@ -143,12 +152,7 @@ struct ScalesAPIController: Sendable {
         let clinic = try await services.currentClinic()
         let alert = try await scales.alert(context, clinic: clinic)
         let id = alert.id
-        struct Body: StrictlyKeyed {
-            static let acceptedFields: Set<String> = ["action", "note"]
-            let action: SafetyAction
-            let note: String?
-        }
-        let body = try await StrictJSON.decode(Body.self, from: request)
+        let body = try await StrictJSON.decode(AcknowledgementBody.self, from: request)
         let note = body.note?.trimmed
         guard try await services.scales.acknowledge(id, with: .init(byName: context.identity.user.displayName, at: services.now(),
                                                                     action: body.action, note: note?.isEmpty == false ? note : nil),

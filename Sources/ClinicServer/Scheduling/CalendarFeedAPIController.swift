@@ -13,7 +13,7 @@ struct CalendarFeedAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/schedule/calendar-feeds", .permission(.scheduleBook), use: list)
-        routes.staff(.post, "/api/v1/schedule/calendar-feeds", .permission(.scheduleBook), use: create)
+        routes.staff(.post, "/api/v1/schedule/calendar-feeds", .permission(.scheduleBook), request: .requestBody(CreateBody.self), use: create)
         routes.staff(.post, "/api/v1/schedule/calendar-feeds/:feed/revoke", .permission(.scheduleBook), use: revoke)
         routes.staff(.get, "/api/v1/schedule/patients/:id/appointments.ics", .permission(.scheduleBook), use: appointments)
     }

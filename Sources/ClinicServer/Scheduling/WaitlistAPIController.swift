@@ -13,11 +13,11 @@ struct WaitlistAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/schedule/waitlist", .permission(.scheduleBook), use: list)
-        routes.staff(.post, "/api/v1/schedule/waitlist", .permission(.scheduleBook), use: add)
+        routes.staff(.post, "/api/v1/schedule/waitlist", .permission(.scheduleBook), request: .requestBody(AddBody.self), use: add)
         routes.staff(.get, "/api/v1/schedule/waitlist/matches", .permission(.scheduleBook), use: matches)
-        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/offer", .permission(.scheduleBook), use: offer)
-        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/book", .permission(.scheduleBook), use: book)
-        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/remove", .permission(.scheduleBook), use: remove)
+        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/offer", .permission(.scheduleBook), request: .requestBody(SlotBody.self), use: offer)
+        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/book", .permission(.scheduleBook), request: .requestBody(SlotBody.self), use: book)
+        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/remove", .permission(.scheduleBook), request: .requestBody(RemoveBody.self), use: remove)
     }
 
     struct AddBody: StrictlyKeyed {

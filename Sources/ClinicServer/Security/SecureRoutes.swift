@@ -24,6 +24,31 @@ public struct RouteEntry: Sendable, Equatable {
     public let access: Access
     /// True when it stays reachable while the user must first change password or set up two-factor.
     public let allowedDuringSetup: Bool
+    /// The JSON body it reads, derived from the type its handler decodes (nil: none, or not JSON).
+    public var request: TypeShape? = nil
+    /// Its success answer, derived from the type its handler encodes (nil: not described).
+    public var answer: RouteAnswer? = nil
+}
+
+/// A route's success answer, for the API's description: the status and the shape of the type the
+/// handler encodes.
+public struct RouteAnswer: Sendable, Equatable {
+    /// 200, 201…
+    public let status: Int
+    /// The body's shape.
+    public let shape: TypeShape
+    /// The name the description gives the shape (the Swift type's), so it is stated once and referred to.
+    public let name: String
+
+    /// The answer of a route that encodes `type` with status `status`.
+    public static func encoding<T: Decodable>(_ type: T.Type, status: Int = 200) -> RouteAnswer {
+        RouteAnswer(status: status, shape: .of(T.self), name: TypeShape.name(of: T.self))
+    }
+
+    /// The answer of a route that encodes a list of `type`.
+    public static func list<T: Decodable>(of type: T.Type, status: Int = 200) -> RouteAnswer {
+        RouteAnswer(status: status, shape: .array(.of(T.self)), name: TypeShape.name(of: T.self) + "List")
+    }
 }
 
 /// Every route the app has, filled as the routes are registered.
@@ -58,17 +83,19 @@ public struct SecureRoutes {
     }
 
     /// A route anyone may reach.
-    func open(_ method: HTTPRequest.Method, _ path: String,
+    func open(_ method: HTTPRequest.Method, _ path: String, request: TypeShape? = nil, answer: RouteAnswer? = nil,
               use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
-        catalog.add(RouteEntry(method: method, path: path, access: .open, allowedDuringSetup: true))
+        catalog.add(RouteEntry(method: method, path: path, access: .open, allowedDuringSetup: true, request: request, answer: answer))
         router.on(RouterPath(path), method: method, use: handler)
     }
 
     /// A route for signed-in users; `access` is `.signedIn` or a permission.
     func staff(_ method: HTTPRequest.Method, _ path: String, _ access: Access, allowedDuringSetup: Bool = false,
+               request: TypeShape? = nil, answer: RouteAnswer? = nil,
                use handler: @escaping @Sendable (Request, StaffRequestContext) async throws -> Response) {
         precondition(access != .open, "open routes are registered with open(_:_:use:)")
-        catalog.add(RouteEntry(method: method, path: path, access: access, allowedDuringSetup: allowedDuringSetup))
+        catalog.add(RouteEntry(method: method, path: path, access: access, allowedDuringSetup: allowedDuringSetup,
+                               request: request, answer: answer))
         let isPatientPath = path.hasPrefix("/patients/:id") || path.hasPrefix("/api/v1/patients/:id")
         let forbiddenPage = self.forbiddenPage
         staff.on(RouterPath(path), method: method) { request, context in

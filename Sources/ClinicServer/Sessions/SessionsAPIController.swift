@@ -16,24 +16,35 @@ struct SessionsAPIController: Sendable {
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/sessions", .permission(.patientsRead), use: day)
         routes.staff(.get, "/api/v1/sessions/:session", .permission(.patientsClinical), use: show)
-        routes.staff(.post, "/api/v1/sessions/:session/commands", .permission(.sessionsCheckIn), use: command)
-        routes.staff(.post, "/api/v1/sessions/:session/chair", .permission(.sessionsCheckIn), use: chair)
+        routes.staff(.post, "/api/v1/sessions/:session/commands", .permission(.sessionsCheckIn), request: .requestBody(CommandBody.self), use: command)
+        routes.staff(.post, "/api/v1/sessions/:session/chair", .permission(.sessionsCheckIn), request: .flatForm(Self.chairFields), use: chair)
         for form in SessionEntryForm.allCases {
             // The checklist is one document, replaced as a whole; the others add to the record.
-            routes.staff(form == .checklist ? .put : .post, "/api/v1/sessions/:session/\(form.rawValue)", .permission(.sessionsRun)) {
+            routes.staff(form == .checklist ? .put : .post, "/api/v1/sessions/:session/\(form.rawValue)", .permission(.sessionsRun),
+                         request: .flatForm(form.acceptedFields)) {
                 request, context in try await entry(form, request, context)
             }
         }
-        routes.staff(.post, "/api/v1/sessions/:session/administration", .permission(.sessionsRun), use: administration)
+        routes.staff(.post, "/api/v1/sessions/:session/administration", .permission(.sessionsRun),
+                     request: .flatForm(Self.administrationFields), use: administration)
         routes.staff(.get, "/api/v1/sessions/:session/vitals", .permission(.patientsClinical), use: vitals)
-        routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
-        routes.staff(.post, "/api/v1/sessions/:session/vitals/:reading/amend", .permission(.vitalsRecord), use: amendReading)
+        routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), request: .flatForm(SessionForms.readingFields), use: reading)
+        routes.staff(.post, "/api/v1/sessions/:session/vitals/:reading/amend", .permission(.vitalsRecord),
+                     request: .flatForm(SessionForms.readingFields), use: amendReading)
         routes.staff(.post, "/api/v1/chairs/:chair/vitals", .permission(.vitalsRecord), use: chairReading)
-        routes.staff(.post, "/api/v1/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
-        routes.staff(.post, "/api/v1/sessions/:session/note/amendments", .permission(.sessionsRun), use: amendNote)
-        routes.staff(.get, "/api/v1/clinic/session-policy", .permission(.patientsRead), use: policy)
-        routes.staff(.put, "/api/v1/clinic/session-policy", .permission(.clinicConfigure), use: updatePolicy)
+        routes.staff(.post, "/api/v1/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge),
+                     request: .flatForm(SessionForms.acknowledgementFields), use: acknowledge)
+        routes.staff(.post, "/api/v1/sessions/:session/note/amendments", .permission(.sessionsRun),
+                     request: .flatForm(SessionForms.noteFields), use: amendNote)
+        routes.staff(.get, "/api/v1/clinic/session-policy", .permission(.patientsRead), answer: .encoding(SessionPolicy.self), use: policy)
+        routes.staff(.put, "/api/v1/clinic/session-policy", .permission(.clinicConfigure),
+                     request: .of(SessionPolicy.self, dates: .reference), answer: .encoding(SessionPolicy.self), use: updatePolicy)
     }
+
+    /// The body of seating a patient: the chair's name.
+    static let chairFields: Set<String> = ["chair"]
+    /// The administration record's fields, and the id of the entry a correction amends.
+    static let administrationFields = SessionForms.administrationFields.union(["amends"])
 
     // MARK: Reading
 
@@ -126,7 +137,7 @@ struct SessionsAPIController: Sendable {
 
     @Sendable func chair(_ request: Request, context: Context) async throws -> Response {
         let loaded = try await load(context)
-        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: ["chair"])
+        let fields = try SessionForms.fields(fromJSON: try await StrictJSON.objectData(from: request), accepted: Self.chairFields)
         return try await append(.chair(try SessionForms.chair(fields, policy: loaded.policy)), loaded, context: context)
     }
 
@@ -141,7 +152,7 @@ struct SessionsAPIController: Sendable {
 
     @Sendable func administration(_ request: Request, context: Context) async throws -> Response {
         let loaded = try await load(context)
-        let fields = try await flatFields(request, SessionForms.administrationFields.union(["amends"]))
+        let fields = try await flatFields(request, Self.administrationFields)
         let details = try SessionForms.administration(fields, today: services.today(for: loaded.clinic))
         var amends: UUID?
         if let text = fields["amends"] {

@@ -39,10 +39,20 @@ public enum OpenAPIDocumentBuilder {
             servers: [],
             paths: paths,
             components: .init(
-                schemas: OpenAPISchemas.components,
+                schemas: components(apiRoutes(entries)),
                 responses: OpenAPIResponses.components,
                 securitySchemes: [OpenAPI.ComponentKey(stringLiteral: bearerScheme): .securityScheme(.http(scheme: "bearer", description: "An API token made in the web app or with `ketaclinic token create`."))]),
             security: [[.component(named: bearerScheme): []]])
+    }
+
+    /// The stated schemas, and the shape of each answer type the routes name (``RouteAnswer``).
+    static func components(_ entries: [RouteEntry]) -> OpenAPI.ComponentDictionary<JSONSchema> {
+        var components = OpenAPISchemas.components
+        for answer in entries.compactMap(\.answer) {
+            let key = OpenAPI.ComponentKey(stringLiteral: answer.name)
+            if components[key] == nil { components[key] = OpenAPIShapes.schema(answer.shape) }
+        }
+        return components
     }
 
     /// The fields each precisely described request body accepts, by schema name: what the body

@@ -53,16 +53,23 @@ enum OpenAPIRoute {
         let parameters: OpenAPI.Parameter.Array = parameterNames(entry.path).map { name in
             .b(.path(name: name, schema: parameterSchema(name, in: entry.path), description: parameterDescription(name, in: entry.path)))
         } + (described?.query ?? []).map { .b($0) }
+        // The body and the answer as the handler's own Codable types give them (``TypeShape``),
+        // else as ``OpenAPIBodies`` states them.
+        let request = entry.request.map { OpenAPIShapes.schema($0) } ?? described?.request
+        let success = described?.response ?? entry.answer.map { answer in
+            OpenAPIBodies.Success(status: answer.status, description: "The answer, as `\(answer.name)`.",
+                                  schema: OpenAPISchemas.ref(answer.name))
+        }
         return OpenAPI.Operation(
             tags: [tag(entry.path)],
             summary: described?.summary ?? "\(entry.method.rawValue) \(templatePath(entry.path))",
             description: [described?.summary.map { $0 + "." }, access,
-                          described?.request == nil && hasBody(entry.method) ? "The request body's fields are not described here; see docs/api.md." : nil]
+                          request == nil && hasBody(entry.method) ? "The request body's fields are not described here; see docs/api.md." : nil]
                 .compactMap { $0 }.joined(separator: " "),
             operationId: operationID(entry),
             parameters: parameters,
-            requestBody: hasBody(entry.method) ? requestBody(described?.request) : nil,
-            responses: OpenAPIResponses.responses(for: entry, success: described?.response),
+            requestBody: hasBody(entry.method) ? requestBody(request) : nil,
+            responses: OpenAPIResponses.responses(for: entry, success: success),
             vendorExtensions: ["x-permission": .init(permission)])
     }
 

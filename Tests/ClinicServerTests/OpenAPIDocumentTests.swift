@@ -69,6 +69,19 @@ struct OpenAPIDocumentTests {
         }
     }
 
+    /// Where a shape holds a value the derivation could not learn: a type whose decoding stopped
+    /// at a placeholder (an object with no fields, or any value).
+    static func unlearnt(_ shape: TypeShape, at path: String) -> [String] {
+        switch shape {
+        case .any: [path]
+        case .object(let fields, _): fields.isEmpty ? [path + " (no fields)"] : fields.flatMap { unlearnt($0.shape, at: path + "." + $0.name) }
+        case .array(let element): unlearnt(element, at: path + "[]")
+        case .dictionary(let value): unlearnt(value, at: path + "{}")
+        case .either(let shapes): shapes.flatMap { unlearnt($0, at: path) }
+        default: []
+        }
+    }
+
     @Test("Bodies and answers are described from the types the handlers decode and encode")
     func derivedCoverage() async throws {
         try await TestApp.withServices { services in
@@ -81,15 +94,18 @@ struct OpenAPIDocumentTests {
                 let operations = Self.operations(document)
                 var undescribedBodies: [String] = []
                 var undescribedAnswers: [String] = []
+                var incomplete: [String] = []
                 for entry in OpenAPIDocumentBuilder.apiRoutes(catalog.entries) {
                     let key = "\(entry.method.rawValue) \(Self.template(entry.path))"
                     let operation = operations[key] ?? [:]
                     if entry.method == .post || entry.method == .put {
                         let body = ((operation["requestBody"] as? JSON)?["content"] as? JSON)?["application/json"] as? JSON
                         let schema = body?["schema"] as? JSON ?? [:]
-                        if schema["properties"] == nil && schema["$ref"] == nil { undescribedBodies.append(key) }
+                        if schema["properties"] == nil && schema["$ref"] == nil && schema["anyOf"] == nil && entry.request != .noBody {
+                            undescribedBodies.append(key)
+                        }
                         // A body derived from a strictly keyed type names exactly the fields its decoder accepts.
-                        if let request = entry.request, case .object(_, closed: true) = request {
+                        if let request = entry.request, request != .noBody, case .object(_, closed: true) = request {
                             #expect(Set((schema["properties"] as? JSON ?? [:]).keys) == request.fieldNames, "\(key)")
                             #expect(schema["additionalProperties"] as? Bool == false, "\(key) refuses other fields")
                         }
@@ -97,14 +113,19 @@ struct OpenAPIDocumentTests {
                     let responses = operation["responses"] as? JSON ?? [:]
                     let success = responses.first { $0.key.hasPrefix("2") && $0.key != "2XX" }?.value as? JSON
                     let content = (success?["content"] as? JSON)?["application/json"] as? JSON
-                    if content == nil { undescribedAnswers.append(key) }
-                    if let answer = entry.answer {
+                    if content == nil && success?["description"] as? String != "Done; the answer has no body." { undescribedAnswers.append(key) }
+                    if let answer = entry.answer, answer.status != 204 {
                         #expect(schemas[answer.name] != nil, "\(key): the schema \(answer.name) is in components")
+                        incomplete += Self.unlearnt(answer.shape, at: key)
                     }
                 }
-                print("undescribed bodies (\(undescribedBodies.count)): \(undescribedBodies.sorted())")
-                print("undescribed answers (\(undescribedAnswers.count)): \(undescribedAnswers.sorted())")
-                #expect(undescribedBodies.count <= 1000)
+                // What is left undescribed is what is not JSON: an X12 remittance file in, CSV, iCalendar,
+                // an event stream and an X12 claim file out (each with its media type in the document).
+                #expect(undescribedBodies == ["POST /api/v1/billing/remittances"])
+                #expect(Set(undescribedAnswers) == ["GET /api/v1/board/events", "GET /api/v1/outcomes/export.csv",
+                                                    "GET /api/v1/outcomes/network/export.csv", "GET /api/v1/schedule/patients/{id}/appointments.ics",
+                                                    "POST /api/v1/billing/claims"])
+                #expect(incomplete.isEmpty, "parts of answers the derivation did not learn: \(incomplete)")
             }
         }
     }

@@ -11,6 +11,8 @@ import TestSupport
 struct SessionAPIClient {
     let client: any TestClientProtocol
     let sessionID: UUID
+    /// When given, every success answer is checked against the shape the API's description states.
+    var conformance: AnswerConformance? = nil
 
     /// Sends `body` to `path` under the session as `user`; returns the status and the JSON object.
     @discardableResult
@@ -19,7 +21,9 @@ struct SessionAPIClient {
         let uri = path.hasPrefix("/") ? path : "/api/v1/sessions/\(sessionID.uuidString)/\(path)"
         let response = try await client.execute(uri: uri, method: method, headers: body == nil ? user.api : user.json,
                                                 body: body.map { ByteBuffer(string: $0) })
-        let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any] ?? [:]
+        let data = Data(buffer: response.body)
+        conformance?.check(method, uri, status: response.status, body: data)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return (response.status, object)
     }
 
@@ -55,9 +59,10 @@ struct SessionAPITests {
             let (patient, sessionID) = try await SessionFixtures.plannedSession(services.database, treatment: .ivKetamine)
             let nurse = try await TestUsers.make(services, role: .nurse)
             let desk = try await TestUsers.make(services, role: .frontDesk)
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger)
+            let catalog = RouteCatalog()
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger, catalog: catalog)
             try await app.test(.router) { client in
-                let api = SessionAPIClient(client: client, sessionID: sessionID)
+                let api = SessionAPIClient(client: client, sessionID: sessionID, conformance: AnswerConformance(entries: catalog.entries))
                 #expect(try await api.command("check-in", as: desk).json["state"] as? String == "checked-in")
                 #expect(try await api.command("start-dosing", as: desk).status == .forbidden, "front desk cannot start a dose")
                 #expect(try await api.send(.post, "chair", #"{"chair": "Chair 9"}"#, as: nurse).status == .unprocessableContent)

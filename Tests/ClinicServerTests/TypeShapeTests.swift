@@ -82,5 +82,22 @@ struct TypeShapeTests {
         #expect(shape == .object([.init(name: "chair", shape: .scalar, required: false)], closed: true))
     }
 
+    @Test("Each single-value domain type's stated shape is what its encoding writes")
+    func statedShapesMatchEncoding() throws {
+        let encoder = JSONEncoder()
+        func check<T: ShapedValue & Encodable>(_ type: T.Type, _ values: [T]) throws {
+            for value in [T.shapePlaceholder] + values {
+                let json = try JSONSerialization.jsonObject(with: try encoder.encode(value), options: [.fragmentsAllowed])
+                #expect(AnswerConformance.mismatches(json, T.valueShape, at: "").isEmpty, "\(T.self): \(json)")
+            }
+        }
+        try check(ClockTime.self, [ClockTime(hour: 17, minute: 45)!])
+        try check(CourseFrequency.self, [.everyWeeks(2), .perWeek(3)])
+        try check(Jurisdiction.self, [Jurisdiction(code: "US-NY")!])
+        try check(PlanDoseTarget.self, [.devices(3)])
+        // and a value of the wrong shape is caught
+        #expect(!AnswerConformance.mismatches(["devices": ["_0": 2.5]], PlanDoseTarget.valueShape, at: "").isEmpty)
+    }
+
     private static func requestShape<T: StrictlyKeyed>(_ type: T.Type) -> TypeShape { TypeShape.requestBody(type) }
 }

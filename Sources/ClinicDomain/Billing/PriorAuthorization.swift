@@ -74,7 +74,7 @@ public struct PriorAuthorization: Equatable, Codable, Sendable, Identifiable {
     }
 
     /// Where an authorisation stands on a day, given the sessions already billed under it.
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, CaseIterable, Codable, Sendable {
         /// Not started yet.
         case notYetValid = "not-yet-valid"
         /// In force with sessions left and more than the warning window to run.

@@ -188,7 +188,7 @@ public enum RemittancePosting: Equatable, Sendable {
 /// One claim (or provider-level adjustment) of an imported remittance and what became of it.
 public struct RemittanceItem: Sendable, Equatable, Codable {
     /// Posted to the ledger, or kept for a person to review.
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, CaseIterable, Sendable, Codable {
         /// The payment and the contractual write-off are on the patient's account.
         case posted
         /// Nothing was posted; `reason` says why.

@@ -158,7 +158,7 @@ public struct RegisterLocation: Codable, Equatable, Sendable, Identifiable {
 /// it costs the same however long the register is.
 public struct StockLine: Codable, Equatable, Sendable, Identifiable {
     /// Sealed units, or one opened vial.
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, CaseIterable, Codable, Sendable {
         /// Sealed, whole units.
         case sealed
         /// One punctured multi-dose vial.

@@ -5,7 +5,7 @@ import Foundation
 /// what it takes to go ahead.
 public struct DoseWarning: Codable, Equatable, Sendable {
     /// What a warning takes to go past it.
-    public enum Level: String, Codable, Sendable, Comparable {
+    public enum Level: String, CaseIterable, Codable, Sendable, Comparable {
         /// Information only.
         case information
         /// A caution to weigh; no reason needed.

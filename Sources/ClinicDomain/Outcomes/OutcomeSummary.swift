@@ -73,7 +73,7 @@ public enum ReliableChange: String, Equatable, Sendable, Codable, CaseIterable {
 /// How long one dose's effect lasted, judged from the observations between it and the next dose.
 public struct EffectDuration: Equatable, Sendable, Codable {
     /// What the observations after the dose show.
-    public enum Status: String, Equatable, Sendable, Codable {
+    public enum Status: String, CaseIterable, Equatable, Sendable, Codable {
         /// The total was at or below the threshold and then rose above it: the end was observed.
         case ended
         /// The total stayed at or below the threshold up to the last observation before the next

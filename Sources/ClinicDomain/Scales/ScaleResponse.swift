@@ -1,7 +1,7 @@
 import Foundation
 
 /// Who entered a response.
-public enum ResponseSource: String, Codable, Sendable {
+public enum ResponseSource: String, CaseIterable, Codable, Sendable {
     /// A member of staff (clinician-rated scores, or a patient's paper form typed in).
     case staff
     /// The patient, through a one-time self-report link.

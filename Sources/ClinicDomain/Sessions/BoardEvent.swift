@@ -6,7 +6,7 @@ import Foundation
 /// so the board's delay can be measured.
 public struct BoardEvent: Codable, Equatable, Sendable {
     /// What happened.
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, CaseIterable, Codable, Sendable {
         /// A vital-sign reading was stored.
         case reading
         /// A reading raised an alert.

@@ -9,7 +9,7 @@ import Foundation
 /// policy (`SessionPolicy.racemicMinimumObservationMinutes`, default unset).
 public struct ObservationClock: Codable, Equatable, Sendable {
     /// What the observation counts from.
-    public enum Basis: String, Codable, Sendable {
+    public enum Basis: String, CaseIterable, Codable, Sendable {
         /// The first esketamine device [R13][R19].
         case firstDevice
         /// The end of an IV or IM dose (clinic policy).
@@ -78,7 +78,7 @@ extension TreatmentSessionRecord {
 /// Which way a vital sign moved between the two latest readings that carry it, for the arrow on
 /// the board. A plain comparison of the two numbers: the arrow shows direction only; the alert
 /// policy, not the arrow, decides what is abnormal.
-public enum VitalTrend: String, Codable, Equatable, Sendable {
+public enum VitalTrend: String, CaseIterable, Codable, Equatable, Sendable {
     /// Higher than the reading before.
     case rising
     /// Lower than the reading before.

@@ -8,7 +8,7 @@ import Foundation
 /// treatment [R19][R21].
 public struct RemsMonitoringForm: Codable, Equatable, Sendable {
     /// The form's sex choices.
-    public enum Sex: String, Codable, Sendable {
+    public enum Sex: String, CaseIterable, Codable, Sendable {
         case male = "Male", female = "Female", other = "Other"
     }
 

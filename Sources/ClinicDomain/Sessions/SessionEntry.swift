@@ -123,7 +123,7 @@ public struct SessionEntry: Equatable, Sendable {
 }
 
 /// Where a reading came from.
-public enum ReadingSource: String, Codable, Sendable {
+public enum ReadingSource: String, CaseIterable, Codable, Sendable {
     /// Typed by a nurse.
     case nurse
     /// Posted by a monitor gateway through the API.

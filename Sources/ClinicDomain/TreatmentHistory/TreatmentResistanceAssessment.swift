@@ -31,7 +31,7 @@ public struct RuleExplanation: Codable, Equatable, Sendable {
 /// The Maudsley Staging Method result [R53]: a score 3–15 with its band, or why it was not scored.
 public struct MaudsleyStaging: Codable, Equatable, Sendable {
     /// The MSM bands [R53].
-    public enum Band: String, Codable, Equatable, Sendable {
+    public enum Band: String, CaseIterable, Codable, Equatable, Sendable {
         /// Mild resistance, 3–6 [R53].
         case mild
         /// Moderate resistance, 7–10 [R53].

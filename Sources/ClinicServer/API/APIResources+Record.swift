@@ -4,7 +4,7 @@ import Foundation
 
 extension APIResources {
     /// One current item of the record: its key (for amendments), value and version.
-    public struct ItemResource<Value: RecordValue>: Encodable, Sendable {
+    public struct ItemResource<Value: RecordValue>: Codable, Sendable {
         public var key: String
         public var value: Value
         public var version: Int
@@ -24,7 +24,7 @@ extension APIResources {
 
     /// A patient's intake record: every section with its current items. Values have the same
     /// JSON shape as the bodies that add them (docs/api.md, docs/screening.md).
-    public struct RecordResource: Encodable, Sendable {
+    public struct RecordResource: Codable, Sendable {
         public var patient: PatientResource
         public var revision: Int64
         public var contact: ItemResource<ContactDetails>?
@@ -59,12 +59,12 @@ extension APIResources {
     }
 
     /// The key of an item just added.
-    public struct CreatedItem: Encodable, Sendable {
+    public struct CreatedItem: Codable, Sendable {
         public var key: String
     }
 
     /// One stored version of an item.
-    public struct ItemVersionResource: Encodable, Sendable {
+    public struct ItemVersionResource: Codable, Sendable {
         public var version: Int
         public var recordedAt: Date
         public var recordedBy: String

@@ -70,6 +70,14 @@ public enum APIResources {
     }
 }
 
+extension APIResources {
+    /// A list answered inside an object, `{"items": [...]}`, so that fields can be added beside it later.
+    struct Items<Item: Codable>: Codable {
+        let items: [Item]
+        init(_ items: [Item]) { self.items = items }
+    }
+}
+
 /// Encodes API responses: ISO 8601 instants, sorted keys.
 enum APIResponse {
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {

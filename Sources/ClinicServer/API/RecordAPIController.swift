@@ -1,5 +1,6 @@
 import ClinicDomain
 import ClinicStorage
+import ClinicWeb
 import Foundation
 import Hummingbird
 
@@ -12,14 +13,22 @@ struct RecordAPIController: Sendable {
     var intake: IntakeService { IntakeService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/patients/:id/record", .permission(.patientsClinical), use: show)
+        routes.staff(.get, "/api/v1/patients/:id/record", .permission(.patientsClinical), answer: .encoding(APIResources.RecordResource.self), use: show)
         for (group, permission) in [("contact", Permission.patientsContact), ("record", .patientsIntake)] {
             let base = "/api/v1/patients/:id/\(group)/:section"
             let contact = group == "contact"
-            routes.staff(.post, base, .permission(permission)) { try await add($0, $1, contact: contact) }
-            routes.staff(.put, "\(base)/:key", .permission(permission)) { try await amend($0, $1, contact: contact) }
-            routes.staff(.post, "\(base)/:key/retraction", .permission(permission)) { try await retract($0, $1, contact: contact) }
-            routes.staff(.get, "\(base)/:key/history", .permission(.patientsClinical)) { try await history($0, $1, contact: contact) }
+            routes.staff(.post, base, .permission(permission), request: Self.sectionValue(contact: contact),
+                         answer: .encoding(APIResources.CreatedItem.self, status: 201)) {
+                try await add($0, $1, contact: contact)
+            }
+            routes.staff(.put, "\(base)/:key", .permission(permission), request: Self.amendmentBody(contact: contact), answer: .noContent) {
+                try await amend($0, $1, contact: contact)
+            }
+            routes.staff(.post, "\(base)/:key/retraction", .permission(permission), request: Self.retractionBody, answer: .noContent) {
+                try await retract($0, $1, contact: contact)
+            }
+            routes.staff(.get, "\(base)/:key/history", .permission(.patientsClinical),
+                         answer: .list(of: APIResources.ItemVersionResource.self)) { try await history($0, $1, contact: contact) }
         }
     }
 
@@ -48,6 +57,29 @@ struct RecordAPIController: Sendable {
         let value = try intake.decodeValue(V.self, json: body, chart: chart, clinic: clinic)
         return try await services.records.add(value, to: chart.summary.id, stamp: context.stamp(at: services.now()))
     }
+
+    /// A section's value as the body that adds it: one of the sections' value types (the path's
+    /// section says which), with the fields its form accepts.
+    static func sectionValue(contact: Bool) -> TypeShape {
+        .either(RecordSection.allCases.filter { $0.isContact == contact && $0 != .identity }.map { section in
+            valueShape(section.valueType, accepted: IntakeFormSpec.of(section).fieldNames)
+        })
+    }
+
+    private static func valueShape<V: RecordValue>(_ type: V.Type, accepted: Set<String>) -> TypeShape {
+        guard case .object(let fields, _) = TypeShape.of(V.self, dates: .reference) else { return .any }
+        let kept = fields.filter { accepted.contains($0.name) }
+        let missing = accepted.subtracting(kept.map(\.name)).sorted().map { TypeShape.Field(name: $0, shape: .any, required: false) }
+        return .object(kept + missing, closed: true)
+    }
+
+    /// An amendment: the section's new value (shaped as when it was added) and why.
+    static func amendmentBody(contact: Bool) -> TypeShape {
+        .object([.init(name: "value", shape: sectionValue(contact: contact), required: true),
+                 .init(name: "reason", shape: .string(format: nil), required: true)], closed: true)
+    }
+    /// A retraction gives only its reason.
+    static let retractionBody = TypeShape.object([.init(name: "reason", shape: .string(format: nil), required: true)], closed: true)
 
     func amend(_ request: Request, _ context: Context, contact: Bool) async throws -> Response {
         let target = try await intake.target(context, contactGroup: contact, item: true)

@@ -11,16 +11,16 @@ struct ScreeningAPIController: Sendable {
     var screening: ScreeningService { ScreeningService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/patients/:id/screening", .permission(.patientsClinical), use: live)
-        routes.staff(.post, "/api/v1/patients/:id/screenings", .permission(.screeningSign), request: .requestBody(SignBody.self), use: sign)
-        routes.staff(.get, "/api/v1/patients/:id/screenings", .permission(.patientsClinical), use: list)
-        routes.staff(.get, "/api/v1/patients/:id/screenings/:version", .permission(.patientsClinical), use: version)
-        routes.staff(.get, "/api/v1/clinic/policy", .signedIn, use: policy)
-        routes.staff(.put, "/api/v1/clinic/policy", .permission(.clinicConfigure), request: .requestBody(PolicyBody.self), use: updatePolicy)
+        routes.staff(.get, "/api/v1/patients/:id/screening", .permission(.patientsClinical), answer: .encoding(LiveResource.self), use: live)
+        routes.staff(.post, "/api/v1/patients/:id/screenings", .permission(.screeningSign), request: .requestBody(SignBody.self), answer: .encoding(SignedScreening.self, status: 201), use: sign)
+        routes.staff(.get, "/api/v1/patients/:id/screenings", .permission(.patientsClinical), answer: .list(of: SignedSummary.self), use: list)
+        routes.staff(.get, "/api/v1/patients/:id/screenings/:version", .permission(.patientsClinical), answer: .encoding(SignedScreening.self), use: version)
+        routes.staff(.get, "/api/v1/clinic/policy", .signedIn, answer: .encoding(ClinicPolicies.self), use: policy)
+        routes.staff(.put, "/api/v1/clinic/policy", .permission(.clinicConfigure), request: .requestBody(PolicyBody.self), answer: .encoding(ClinicPolicies.self), use: updatePolicy)
     }
 
     /// The live evaluation.
-    struct LiveResource: Encodable {
+    struct LiveResource: Codable {
         let recordRevision: Int64
         let result: ScreeningResult
         let resistance: TreatmentResistanceAssessment
@@ -28,7 +28,7 @@ struct ScreeningAPIController: Sendable {
     }
 
     /// A signed version in lists.
-    struct SignedSummary: Encodable {
+    struct SignedSummary: Codable {
         let version: Int
         let signedBy: String
         let signedAt: Date

@@ -26,7 +26,7 @@ extension BillingAPIController {
     }
 
     /// A purchase with its draw-down.
-    struct PurchaseResource: Encodable {
+    struct PurchaseResource: Codable {
         let purchase: PackagePurchase
         let used: Int
         let remaining: Int
@@ -44,7 +44,7 @@ extension BillingAPIController {
 
     @Sendable func packages(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        return try APIResponse.json(["items": try await PackageRepository(database: services.database).packages(of: clinic.id)])
+        return try APIResponse.json(APIResources.Items(try await PackageRepository(database: services.database).packages(of: clinic.id)))
     }
 
     @Sendable func addPackage(_ request: Request, context: Context) async throws -> Response {
@@ -60,7 +60,7 @@ extension BillingAPIController {
         let clinic = try await services.currentClinic()
         let patient = try await patient(context, clinic: clinic)
         let standings = try await PackageRepository(database: services.database).standings(of: patient.id, clinicID: clinic.id)
-        return try APIResponse.json(["items": standings.map(PurchaseResource.init)])
+        return try APIResponse.json(APIResources.Items(standings.map(PurchaseResource.init)))
     }
 
     @Sendable func sellPackage(_ request: Request, context: Context) async throws -> Response {

@@ -12,28 +12,29 @@ struct BillingAPIController: Sendable {
     var billing: BillingRepository { BillingRepository(database: services.database) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/billing/codes", .permission(.billingRead), use: codes)
-        routes.staff(.post, "/api/v1/billing/codes", .permission(.billingConfigure), request: .requestBody(CodeBody.self), use: addCode)
-        routes.staff(.get, "/api/v1/billing/fee-schedule", .permission(.billingRead), use: feeSchedule)
-        routes.staff(.post, "/api/v1/billing/fee-schedule", .permission(.billingConfigure), request: .requestBody(FeeBody.self), use: addFee)
-        routes.staff(.get, "/api/v1/billing/policy", .permission(.billingRead), use: policy)
-        routes.staff(.put, "/api/v1/billing/policy", .permission(.billingConfigure), request: .requestBody(PolicyBody.self), use: updatePolicy)
-        routes.staff(.post, "/api/v1/billing/sessions/:session/charges", .permission(.billingRecordPayments), request: .requestBody(CaptureBody.self), use: capture)
-        routes.staff(.get, "/api/v1/billing/patients/:patient/ledger", .permission(.billingRead), use: ledger)
-        routes.staff(.post, "/api/v1/billing/patients/:patient/postings", .permission(.billingRecordPayments), request: .requestBody(PostingBody.self), use: post)
-        routes.staff(.get, "/api/v1/billing/authorizations", .permission(.billingRead), use: authorizations)
-        routes.staff(.post, "/api/v1/billing/patients/:patient/authorizations", .permission(.billingRecordPayments), request: .requestBody(AuthorizationBody.self), use: addAuthorization)
-        routes.staff(.get, "/api/v1/billing/packages", .permission(.billingRead), use: packages)
-        routes.staff(.post, "/api/v1/billing/packages", .permission(.billingConfigure), request: .requestBody(PackageBody.self), use: addPackage)
-        routes.staff(.get, "/api/v1/billing/patients/:patient/packages", .permission(.billingRead), use: patientPackages)
-        routes.staff(.post, "/api/v1/billing/patients/:patient/packages", .permission(.billingRecordPayments), request: .requestBody(SaleBody.self), use: sellPackage)
-        routes.staff(.get, "/api/v1/billing/remittances", .permission(.billingRead), use: remittanceList)
-        routes.staff(.post, "/api/v1/billing/remittances", .permission(.billingRecordPayments), use: importRemittance)
-        routes.staff(.get, "/api/v1/billing/reports", .permission(.billingRead), use: report)
-        routes.staff(.get, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRead), use: estimates)
+        routes.staff(.get, "/api/v1/billing/codes", .permission(.billingRead), answer: .encoding(APIResources.Items<BillingCode>.self, named: "BillingCodes"), use: codes)
+        routes.staff(.post, "/api/v1/billing/codes", .permission(.billingConfigure), request: .requestBody(CodeBody.self), answer: .encoding(BillingCode.self, status: 201), use: addCode)
+        routes.staff(.get, "/api/v1/billing/fee-schedule", .permission(.billingRead), answer: .encoding(APIResources.Items<FeeScheduleItem>.self, named: "FeeSchedule"), use: feeSchedule)
+        routes.staff(.post, "/api/v1/billing/fee-schedule", .permission(.billingConfigure), request: .requestBody(FeeBody.self), answer: .encoding(FeeScheduleItem.self, status: 201), use: addFee)
+        routes.staff(.get, "/api/v1/billing/policy", .permission(.billingRead), answer: .encoding(ChargeCapturePolicy.self), use: policy)
+        routes.staff(.put, "/api/v1/billing/policy", .permission(.billingConfigure), request: .requestBody(PolicyBody.self), answer: .encoding(ChargeCapturePolicy.self), use: updatePolicy)
+        routes.staff(.post, "/api/v1/billing/sessions/:session/charges", .permission(.billingRecordPayments), request: .requestBody(CaptureBody.self), answer: .encoding([String: [LedgerEntry]].self, status: 201, named: "CapturedCharges"), use: capture)
+        routes.staff(.get, "/api/v1/billing/patients/:patient/ledger", .permission(.billingRead), answer: .encoding(LedgerResource.self), use: ledger)
+        routes.staff(.post, "/api/v1/billing/patients/:patient/postings", .permission(.billingRecordPayments), request: .requestBody(PostingBody.self), answer: .encoding(LedgerEntry.self, status: 201), use: post)
+        routes.staff(.get, "/api/v1/billing/authorizations", .permission(.billingRead), answer: .encoding(APIResources.Items<AuthorizationResource>.self, named: "Authorizations"), use: authorizations)
+        routes.staff(.post, "/api/v1/billing/patients/:patient/authorizations", .permission(.billingRecordPayments), request: .requestBody(AuthorizationBody.self), answer: .encoding(PriorAuthorization.self, status: 201), use: addAuthorization)
+        routes.staff(.get, "/api/v1/billing/packages", .permission(.billingRead), answer: .encoding(APIResources.Items<SessionPackage>.self, named: "SessionPackages"), use: packages)
+        routes.staff(.post, "/api/v1/billing/packages", .permission(.billingConfigure), request: .requestBody(PackageBody.self), answer: .encoding(SessionPackage.self, status: 201), use: addPackage)
+        routes.staff(.get, "/api/v1/billing/patients/:patient/packages", .permission(.billingRead), answer: .encoding(APIResources.Items<PurchaseResource>.self, named: "PackagePurchases"), use: patientPackages)
+        routes.staff(.post, "/api/v1/billing/patients/:patient/packages", .permission(.billingRecordPayments), request: .requestBody(SaleBody.self), answer: .encoding(PurchaseResource.self, status: 201), use: sellPackage)
+        routes.staff(.get, "/api/v1/billing/remittances", .permission(.billingRead), answer: .encoding(APIResources.Items<RemittanceImport>.self, named: "Remittances"), use: remittanceList)
+        routes.staff(.post, "/api/v1/billing/remittances", .permission(.billingRecordPayments), answer: .encoding(ImportResource.self, status: 201), use: importRemittance)
+        routes.staff(.get, "/api/v1/billing/reports", .permission(.billingRead), answer: .encoding(ReportResource.self), use: report)
+        routes.staff(.get, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRead), answer: .encoding(APIResources.Items<EstimateStanding>.self, named: "EstimateStandings"), use: estimates)
         routes.staff(.post, "/api/v1/billing/patients/:patient/estimates", .permission(.billingRecordPayments),
-                     request: .requestBody(EstimateBody.self), use: addEstimate)
-        routes.staff(.post, "/api/v1/billing/claims", .permission(.billingConfigure), use: writeClaims)
+                     request: .requestBody(EstimateBody.self), answer: .encoding(GoodFaithEstimateRecord.self, status: 201), use: addEstimate)
+        routes.staff(.post, "/api/v1/billing/claims", .permission(.billingConfigure), request: .flatForm(ClaimExport.Order.fieldNames),
+                     use: writeClaims)
     }
 
     /// A prior authorisation.
@@ -50,7 +51,7 @@ struct BillingAPIController: Sendable {
     }
 
     /// An authorisation with its use.
-    struct AuthorizationResource: Encodable {
+    struct AuthorizationResource: Codable {
         let authorization: PriorAuthorization
         let patientName: String
         let used: Int
@@ -61,9 +62,9 @@ struct BillingAPIController: Sendable {
         let clinic = try await services.currentClinic()
         let standings = try await PriorAuthorizationRepository(database: services.database)
             .standings(clinicID: clinic.id, today: services.today(for: clinic))
-        return try APIResponse.json(["items": standings.map {
+        return try APIResponse.json(APIResources.Items(standings.map {
             AuthorizationResource(authorization: $0.authorization, patientName: $0.patientName, used: $0.used, status: $0.status)
-        }])
+        }))
     }
 
     @Sendable func addAuthorization(_ request: Request, context: Context) async throws -> Response {
@@ -136,7 +137,7 @@ struct BillingAPIController: Sendable {
     }
 
     /// A ledger with its sums.
-    struct LedgerResource: Encodable {
+    struct LedgerResource: Codable {
         let patientId: UUID
         let entries: [LedgerEntry]
         let summary: LedgerSummary
@@ -146,7 +147,7 @@ struct BillingAPIController: Sendable {
 
     @Sendable func codes(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        return try APIResponse.json(["items": try await billing.codeTable(of: clinic.id)])
+        return try APIResponse.json(APIResources.Items(try await billing.codeTable(of: clinic.id)))
     }
 
     @Sendable func addCode(_ request: Request, context: Context) async throws -> Response {
@@ -166,7 +167,7 @@ struct BillingAPIController: Sendable {
 
     @Sendable func feeSchedule(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        return try APIResponse.json(["items": try await billing.feeSchedule(of: clinic.id)])
+        return try APIResponse.json(APIResources.Items(try await billing.feeSchedule(of: clinic.id)))
     }
 
     @Sendable func addFee(_ request: Request, context: Context) async throws -> Response {

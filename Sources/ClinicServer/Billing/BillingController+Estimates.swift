@@ -43,7 +43,7 @@ extension BillingAPIController {
         let standings = try await GoodFaithEstimateRepository(database: services.database).standings(of: patient.id, clinicID: clinic.id)
         try await services.audit.record(AuditEvent(.view, entityType: "good_faith_estimate", entityID: patient.id.uuidString, patientID: patient.id,
                                                    summary: "API Good Faith Estimates"), stamp: context.stamp(at: services.now()))
-        return try APIResponse.json(["items": standings])
+        return try APIResponse.json(APIResources.Items(standings))
     }
 
     @Sendable func addEstimate(_ request: Request, context: Context) async throws -> Response {

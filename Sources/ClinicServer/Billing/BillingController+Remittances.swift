@@ -46,7 +46,7 @@ extension BillingController {
 extension BillingAPIController {
     @Sendable func remittanceList(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        return try APIResponse.json(["items": try await RemittanceRepository(database: services.database).remittances(of: clinic.id)])
+        return try APIResponse.json(APIResources.Items(try await RemittanceRepository(database: services.database).remittances(of: clinic.id)))
     }
 
     /// The body is the 835 file itself (`application/edi-x12` or `text/plain`).
@@ -71,7 +71,7 @@ extension BillingAPIController {
     }
 
     /// What an import did.
-    struct ImportResource: Encodable {
+    struct ImportResource: Codable {
         let imported: [RemittanceImport]
         let refused: [String]
     }

@@ -40,8 +40,8 @@ extension BillingController {
 
 extension BillingAPIController {
     /// The report as JSON.
-    struct ReportResource: Encodable {
-        struct Ageing: Encodable {
+    struct ReportResource: Codable {
+        struct Ageing: Codable {
             let patientId: UUID
             let name: String
             let payer: String

@@ -17,7 +17,7 @@ struct BoardController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/board", .permission(.patientsClinical), use: page)
-        routes.staff(.get, "/api/v1/board", .permission(.patientsClinical), use: snapshot)
+        routes.staff(.get, "/api/v1/board", .permission(.patientsClinical), answer: .encoding(BoardSnapshot.self), use: snapshot)
         routes.staff(.post, "/board/sessions/:session/vitals", .permission(.vitalsRecord), use: reading)
         routes.staff(.post, "/board/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), use: acknowledge)
     }

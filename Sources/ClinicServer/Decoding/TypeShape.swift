@@ -23,6 +23,8 @@ public indirect enum TypeShape: Sendable, Equatable {
     case dictionary(TypeShape)
     /// An object with named fields; `closed` when no other field is accepted.
     case object([Field], closed: Bool)
+    /// Any of these shapes: a route that takes or answers one of several forms (one reading or a batch).
+    case either([TypeShape])
     /// A string, number or boolean: a form field given in JSON (``SessionForms/fields(fromJSON:accepted:)``).
     case scalar
     /// A value the derivation could not learn (a type that decodes by hand from a single value).
@@ -83,11 +85,23 @@ public indirect enum TypeShape: Sendable, Equatable {
         return String(full.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" ? $0 : "_" })
     }
 
+    /// A route that reads no body (its path says everything): nothing is sent.
+    public static let noBody = TypeShape.object([], closed: true)
+
     /// The object's field names, empty for any other shape.
     public var fieldNames: Set<String> {
         guard case .object(let fields, _) = self else { return [] }
         return Set(fields.map(\.name))
     }
+}
+
+/// A type JSON writes as one value that its own `init(from:)` checks (`"08:30"`, `"3/week"`): it
+/// states its shape and a valid placeholder, because a recorded placeholder would fail that check.
+public protocol ShapedValue: Decodable {
+    /// How JSON writes it.
+    static var valueShape: TypeShape { get }
+    /// A valid value, to go on reading the type that holds it.
+    static var shapePlaceholder: Self { get }
 }
 
 /// What the recording decoder has learnt about one value so far.
@@ -148,6 +162,10 @@ struct ShapeReading {
         if let leaf = Self.leaf(T.self, dates: dates) {
             node.kind = .leaf(leaf.shape)
             return leaf.placeholder as! T
+        }
+        if let shaped = T.self as? any ShapedValue.Type {
+            node.kind = .leaf(shaped.valueShape)
+            return shaped.shapePlaceholder as! T
         }
         if let enumeration = T.self as? any CaseIterable.Type, let cases = Self.cases(enumeration) {
             node.kind = .leaf(.oneOf(cases.values))

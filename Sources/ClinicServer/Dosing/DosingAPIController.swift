@@ -10,16 +10,16 @@ struct DosingAPIController: Sendable {
     let services: ClinicServices
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/protocols", .permission(.dosingUse), use: library)
-        routes.staff(.get, "/api/v1/protocols/:protocol", .permission(.dosingUse), use: show)
-        routes.staff(.post, "/api/v1/protocols", .permission(.clinicConfigure), request: .requestBody(CreateBody.self), use: create)
-        routes.staff(.put, "/api/v1/protocols/:protocol", .permission(.clinicConfigure), request: .requestBody(UpdateBody.self), use: update)
-        routes.staff(.post, "/api/v1/dose", .permission(.dosingUse), request: .requestBody(DoseBody.self), use: dose)
+        routes.staff(.get, "/api/v1/protocols", .permission(.dosingUse), answer: .list(of: TreatmentProtocol.self), use: library)
+        routes.staff(.get, "/api/v1/protocols/:protocol", .permission(.dosingUse), answer: .encoding(ProtocolResource.self), use: show)
+        routes.staff(.post, "/api/v1/protocols", .permission(.clinicConfigure), request: .requestBody(CreateBody.self), answer: .encoding(TreatmentProtocol.self, status: 201), use: create)
+        routes.staff(.put, "/api/v1/protocols/:protocol", .permission(.clinicConfigure), request: .requestBody(UpdateBody.self), answer: .encoding(TreatmentProtocol.self), use: update)
+        routes.staff(.post, "/api/v1/dose", .permission(.dosingUse), request: .requestBody(DoseBody.self), answer: .encoding(DoseOrder.self), use: dose)
     }
 
     /// A protocol with its version history.
-    struct ProtocolResource: Encodable {
-        struct Version: Encodable { let version: Int, savedAt: Date?, savedBy: String, reason: String }
+    struct ProtocolResource: Codable {
+        struct Version: Codable { let version: Int, savedAt: Date?, savedBy: String, reason: String }
         let current: TreatmentProtocol
         let versions: [Version]
     }

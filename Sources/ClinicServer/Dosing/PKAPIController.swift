@@ -10,8 +10,10 @@ struct PKAPIController: Sendable {
     let services: ClinicServices
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.post, "/api/v1/pk", .permission(.dosingUse), request: .requestBody(RacemicBody.self), use: racemic)
-        routes.staff(.post, "/api/v1/pk/esketamine", .permission(.dosingUse), request: .requestBody(EsketamineBody.self), use: esketamine)
+        routes.staff(.post, "/api/v1/pk", .permission(.dosingUse), request: .requestBody(RacemicBody.self),
+                     answer: RouteAnswer(status: 200, shape: RacemicResource.shape, name: "PKPreview"), use: racemic)
+        routes.staff(.post, "/api/v1/pk/esketamine", .permission(.dosingUse), request: .requestBody(EsketamineBody.self),
+                     answer: RouteAnswer(status: 200, shape: EsketamineResource.shape, name: "EsketaminePKPreview"), use: esketamine)
     }
 
     /// The racemic ketamine request body.
@@ -39,7 +41,7 @@ struct PKAPIController: Sendable {
     }
 
     /// One curve: its peak, time above the threshold and points, rounded to 0.01.
-    struct CurveResource: Encodable {
+    struct CurveResource: Codable {
         let cmaxNgPerMl: Double
         let tmaxMin: Double
         let thresholdNgPerMl: Double
@@ -52,6 +54,13 @@ struct PKAPIController: Sendable {
             thresholdNgPerMl = curve.thresholdNgPerMl
             minutesAboveThreshold = rounded(curve.minutesAboveThreshold)
             points = curve.points.map { .init(minute: rounded($0.minute), ngPerMl: rounded($0.ngPerMl)) }
+        }
+
+        /// The curve's own fields (learnt from the type) with `extra` beside them: the previews write
+        /// the curve's fields at their own level.
+        static func shape(adding extra: [(name: String, shape: TypeShape, required: Bool)]) -> TypeShape {
+            guard case .object(let fields, _) = TypeShape.of(Self.self) else { return .any }
+            return .object(fields + extra.map { TypeShape.Field(name: $0.name, shape: $0.shape, required: $0.required) }, closed: false)
         }
     }
 
@@ -69,6 +78,11 @@ struct PKAPIController: Sendable {
         }
 
         enum Keys: String, CodingKey { case minutes, peakReduction }
+
+        /// The curve's fields with the duration and the peak's reduction beside them, as ``encode(to:)`` writes them.
+        static var shape: TypeShape {
+            CurveResource.shape(adding: [("minutes", .number, true), ("peakReduction", .number, true)])
+        }
     }
 
     /// The racemic preview: the inputs, the curve's fields at the top level, `compare` when asked.
@@ -95,6 +109,13 @@ struct PKAPIController: Sendable {
         }
 
         enum Keys: String, CodingKey { case model, modelName, weightKg, doseMg, minutes, compare, disclaimer }
+
+        /// The curve's fields at the top level with the inputs, as ``encode(to:)`` writes them.
+        static var shape: TypeShape {
+            CurveResource.shape(adding: [("model", .string(format: nil), true), ("modelName", .string(format: nil), true),
+                                         ("weightKg", .number, true), ("doseMg", .number, true), ("minutes", .number, true),
+                                         ("compare", ComparisonResource.shape, false), ("disclaimer", .string(format: nil), true)])
+        }
     }
 
     /// The esketamine preview, marked approximate.
@@ -117,6 +138,14 @@ struct PKAPIController: Sendable {
         }
 
         enum Keys: String, CodingKey { case model, approximate, approximateNotice, devices, doseMg, deviceMinutes, disclaimer }
+
+        /// The curve's fields at the top level with the device schedule, as ``encode(to:)`` writes them.
+        static var shape: TypeShape {
+            CurveResource.shape(adding: [("model", .oneOf([.text("esketamine")]), true), ("approximate", .boolean, true),
+                                         ("approximateNotice", .string(format: nil), true), ("devices", .integer(wide: false), true),
+                                         ("doseMg", .number, true), ("deviceMinutes", .array(.number), true),
+                                         ("disclaimer", .string(format: nil), true)])
+        }
     }
 
     @Sendable func racemic(_ request: Request, context: Context) async throws -> Response {

@@ -12,13 +12,13 @@ struct MonitorsAPIController: Sendable {
     var monitors: MonitorService { MonitorService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/monitors/devices", .permission(.monitorsManage), use: devices)
-        routes.staff(.post, "/api/v1/monitors/devices", .permission(.monitorsManage), request: .flatForm(Self.deviceFields), use: register)
-        routes.staff(.post, "/api/v1/monitors/devices/:device/retire", .permission(.monitorsManage), use: retire)
-        routes.staff(.get, "/api/v1/monitors/gateways", .permission(.monitorsManage), use: gateways)
-        routes.staff(.get, "/api/v1/monitors/unmatched", .permission(.sessionsRun), use: unmatched)
-        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/assign", .permission(.sessionsRun), request: .flatForm(Self.assignFields), use: assign)
-        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/discard", .permission(.sessionsRun), request: .flatForm(Self.discardFields), use: discard)
+        routes.staff(.get, "/api/v1/monitors/devices", .permission(.monitorsManage), answer: .list(of: MonitorDevice.self), use: devices)
+        routes.staff(.post, "/api/v1/monitors/devices", .permission(.monitorsManage), request: .flatForm(Self.deviceFields), answer: .encoding(MonitorDevice.self, status: 201), use: register)
+        routes.staff(.post, "/api/v1/monitors/devices/:device/retire", .permission(.monitorsManage), request: .noBody, answer: .encoding(MonitorDevice.self), use: retire)
+        routes.staff(.get, "/api/v1/monitors/gateways", .permission(.monitorsManage), answer: .list(of: GatewayResource.self), use: gateways)
+        routes.staff(.get, "/api/v1/monitors/unmatched", .permission(.sessionsRun), answer: .list(of: UnmatchedResource.self), use: unmatched)
+        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/assign", .permission(.sessionsRun), request: .flatForm(Self.assignFields), answer: .encoding(ResolvedResource.self), use: assign)
+        routes.staff(.post, "/api/v1/monitors/unmatched/:reading/discard", .permission(.sessionsRun), request: .flatForm(Self.discardFields), answer: .encoding(ResolvedResource.self), use: discard)
     }
 
     /// A monitor's registration: its id as it reports it, its chair and a label.
@@ -28,13 +28,13 @@ struct MonitorsAPIController: Sendable {
     /// Why an unmatched reading is set aside.
     static let discardFields: Set<String> = ["reason"]
 
-    struct GatewayResource: Encodable {
+    struct GatewayResource: Codable {
         let gateway: String, sendingApplications: [String], lastMessageAt: Date, lastOutcome: String, messagesLastFiveMinutes: Int
         let errorsLastDay: Int, lastError: String?, lastErrorAt: Date?, unmatched: Int
     }
 
     /// An unmatched reading as the API shows it.
-    struct UnmatchedResource: Encodable {
+    struct UnmatchedResource: Codable {
         let id: UUID, deviceId: String, controlId: String, observedAt: Date, receivedAt: Date, gateway: String, chair: String?, bed: String?
         let values: VitalReading, reason: String?, uncharted: [PCD01Observation]
 
@@ -99,13 +99,15 @@ struct MonitorsAPIController: Sendable {
         return try await resource(id)
     }
 
+    /// An unmatched reading after it was given to a session or set aside.
+    struct ResolvedResource: Codable {
+        let id: UUID, status: String, sessionId: UUID?, resolvedBy: String?, resolvedAt: Date?, reason: String?
+    }
+
     /// The reading after its resolution.
     private func resource(_ id: UUID) async throws -> Response {
         guard let record = try await services.monitors.reading(id) else { throw Problem.notFound() }
-        struct Resolved: Encodable {
-            let id: UUID, status: String, sessionId: UUID?, resolvedBy: String?, resolvedAt: Date?, reason: String?
-        }
-        return try APIResponse.json(Resolved(id: record.id, status: record.status, sessionId: record.sessionID, resolvedBy: record.resolvedByName,
+        return try APIResponse.json(ResolvedResource(id: record.id, status: record.status, sessionId: record.sessionID, resolvedBy: record.resolvedByName,
                                              resolvedAt: record.resolvedAt, reason: record.resolutionReason))
     }
 }

@@ -13,7 +13,7 @@ struct BackupsController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/admin/backups", .permission(.operationsMetrics), use: page)
-        routes.staff(.get, "/api/v1/operations/backups", .permission(.operationsMetrics), use: api)
+        routes.staff(.get, "/api/v1/operations/backups", .permission(.operationsMetrics), answer: .encoding(BackupStatusResource.self), use: api)
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
@@ -79,15 +79,15 @@ struct BackupStatus: Sendable {
 }
 
 /// The JSON shape of ``BackupStatus``.
-struct BackupStatusResource: Encodable {
-    struct Policy: Encodable {
+struct BackupStatusResource: Codable {
+    struct Policy: Codable {
         var everySeconds: Int
         var keep: Int
         var directory: String
         var overdueAfterSeconds: Int
     }
 
-    struct Run: Encodable {
+    struct Run: Codable {
         var id: String
         var startedAt: Date
         var finishedAt: Date

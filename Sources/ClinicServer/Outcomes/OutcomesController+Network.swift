@@ -11,7 +11,7 @@ extension OutcomesController {
     func addNetworkRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/outcomes/network", .permission(.outcomesNetwork), use: networkPage)
         routes.staff(.get, "/outcomes/network/export.csv", .permission(.outcomesNetwork), use: networkCSV)
-        routes.staff(.get, "/api/v1/outcomes/network", .permission(.outcomesNetwork), use: networkJSON)
+        routes.staff(.get, "/api/v1/outcomes/network", .permission(.outcomesNetwork), answer: .encoding(NetworkOutcomeExport.self), use: networkJSON)
         routes.staff(.get, "/api/v1/outcomes/network/export.csv", .permission(.outcomesNetwork), use: networkCSV)
     }
 

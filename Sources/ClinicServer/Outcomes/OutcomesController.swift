@@ -15,7 +15,7 @@ struct OutcomesController: Sendable {
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/outcomes", .permission(.outcomesRead), use: page)
         routes.staff(.get, "/outcomes/export.csv", .permission(.outcomesRead), use: csv)
-        routes.staff(.get, "/api/v1/outcomes", .permission(.outcomesRead), use: json)
+        routes.staff(.get, "/api/v1/outcomes", .permission(.outcomesRead), answer: .encoding(OutcomeExport.self), use: json)
         routes.staff(.get, "/api/v1/outcomes/export.csv", .permission(.outcomesRead), use: csv)
         addNetworkRoutes(to: routes)
     }

@@ -11,11 +11,11 @@ struct PlanAPIController: Sendable {
     var plans: PlanService { PlanService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.post, "/api/v1/patients/:id/plans/preview", .permission(.dosingUse), request: .requestBody(PlanBody.self), use: preview)
-        routes.staff(.post, "/api/v1/patients/:id/plans", .permission(.plansSign), request: .requestBody(PlanBody.self), use: sign)
-        routes.staff(.get, "/api/v1/patients/:id/plans", .permission(.patientsClinical), use: list)
-        routes.staff(.get, "/api/v1/patients/:id/plans/:version", .permission(.patientsClinical), use: version)
-        routes.staff(.get, "/api/v1/patients/:id/sessions", .permission(.patientsClinical), use: sessions)
+        routes.staff(.post, "/api/v1/patients/:id/plans/preview", .permission(.dosingUse), request: .requestBody(PlanBody.self), answer: .encoding(PreviewResource.self), use: preview)
+        routes.staff(.post, "/api/v1/patients/:id/plans", .permission(.plansSign), request: .requestBody(PlanBody.self), answer: .encoding(TreatmentPlan.self, status: 201), use: sign)
+        routes.staff(.get, "/api/v1/patients/:id/plans", .permission(.patientsClinical), answer: .list(of: TreatmentPlan.self), use: list)
+        routes.staff(.get, "/api/v1/patients/:id/plans/:version", .permission(.patientsClinical), answer: .encoding(TreatmentPlan.self), use: version)
+        routes.staff(.get, "/api/v1/patients/:id/sessions", .permission(.patientsClinical), answer: .list(of: SessionResource.self), use: sessions)
     }
 
     /// A plan request: the same fields as the planning form.
@@ -50,8 +50,8 @@ struct PlanAPIController: Sendable {
     }
 
     /// A preview: whether it can be signed, why not, and the proposal.
-    struct PreviewResource: Encodable {
-        struct Problem: Encodable { let field: String, message: String }
+    struct PreviewResource: Codable {
+        struct Problem: Codable { let field: String, message: String }
         let readyToSign: Bool
         let problems: [Problem]
         let recordRevision: Int64
@@ -65,7 +65,7 @@ struct PlanAPIController: Sendable {
     }
 
     /// A scheduled session.
-    struct SessionResource: Encodable {
+    struct SessionResource: Codable {
         let id: UUID
         let planID: UUID
         let number: Int

@@ -10,9 +10,9 @@ struct RemsAPIController: Sendable {
     var rems: RemsService { RemsService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/rems/forms", .permission(.patientsRead), use: queue)
-        routes.staff(.get, "/api/v1/sessions/:session/rems-form", .permission(.patientsRead), use: form)
-        routes.staff(.post, "/api/v1/sessions/:session/rems-form/submission", .permission(.remsSubmit), request: .requestBody(SubmissionBody.self), use: submit)
+        routes.staff(.get, "/api/v1/rems/forms", .permission(.patientsRead), answer: .encoding(APIResources.Items<FormResource>.self, named: "RemsForms"), use: queue)
+        routes.staff(.get, "/api/v1/sessions/:session/rems-form", .permission(.patientsRead), answer: .encoding(FormResource.self), use: form)
+        routes.staff(.post, "/api/v1/sessions/:session/rems-form/submission", .permission(.remsSubmit), request: .requestBody(SubmissionBody.self), answer: .encoding(FormResource.self, status: 201), use: submit)
     }
 
     /// The body of a submission.
@@ -25,7 +25,7 @@ struct RemsAPIController: Sendable {
     }
 
     /// A form with its submission and days left.
-    struct FormResource: Encodable {
+    struct FormResource: Codable {
         let form: RemsMonitoringForm
         let isComplete: Bool
         let durationBelowMinimum: Bool
@@ -37,7 +37,7 @@ struct RemsAPIController: Sendable {
         let clinic = try await services.currentClinic()
         let items = try await rems.repository.queue(clinic: clinic, today: services.today(for: clinic))
         try await services.recordQueueViews(items, "API REMS form queue", context: context)
-        return try APIResponse.json(["items": items.map { resource($0.form, submitted: $0.submitted, daysLeft: $0.daysLeft) }])
+        return try APIResponse.json(APIResources.Items(items.map { resource($0.form, submitted: $0.submitted, daysLeft: $0.daysLeft) }))
     }
 
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {

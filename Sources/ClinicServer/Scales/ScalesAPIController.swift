@@ -12,21 +12,21 @@ struct ScalesAPIController: Sendable {
     var scales: ScaleService { ScaleService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/instruments", .signedIn, use: instruments)
-        routes.staff(.post, "/api/v1/score", .signedIn, request: .requestBody(AnswersBody.self), use: score)
-        routes.staff(.get, "/api/v1/patients/:id/scales", .permission(.patientsClinical), use: list)
-        routes.staff(.post, "/api/v1/patients/:id/scales", .permission(.scalesRecord), request: .requestBody(AnswersBody.self), use: create)
-        routes.staff(.post, "/api/v1/patients/:id/scales/:response/amend", .permission(.scalesRecord), request: .requestBody(AnswersBody.self), use: amend)
-        routes.staff(.get, "/api/v1/patients/:id/measurements", .permission(.patientsClinical), use: measurements)
-        routes.staff(.post, "/api/v1/patients/:id/self-report-links", .permission(.scalesRecord), request: .requestBody(LinkBody.self), use: createLink)
-        routes.staff(.get, "/api/v1/alerts", .permission(.patientsClinical), use: alerts)
-        routes.staff(.post, "/api/v1/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), request: .requestBody(AcknowledgementBody.self), use: acknowledge)
-        routes.staff(.get, "/api/v1/measurements/due", .permission(.patientsClinical), use: dayList)
+        routes.staff(.get, "/api/v1/instruments", .signedIn, answer: .list(of: InstrumentResource.self), use: instruments)
+        routes.staff(.post, "/api/v1/score", .signedIn, request: .requestBody(AnswersBody.self), answer: .encoding(InstrumentScore.self), use: score)
+        routes.staff(.get, "/api/v1/patients/:id/scales", .permission(.patientsClinical), answer: .list(of: ResponseResource.self), use: list)
+        routes.staff(.post, "/api/v1/patients/:id/scales", .permission(.scalesRecord), request: .requestBody(AnswersBody.self), answer: .encoding(ResponseResource.self, status: 201), use: create)
+        routes.staff(.post, "/api/v1/patients/:id/scales/:response/amend", .permission(.scalesRecord), request: .requestBody(AnswersBody.self), answer: .encoding(ResponseResource.self, status: 201), use: amend)
+        routes.staff(.get, "/api/v1/patients/:id/measurements", .permission(.patientsClinical), answer: .list(of: DueResource.self), use: measurements)
+        routes.staff(.post, "/api/v1/patients/:id/self-report-links", .permission(.scalesRecord), request: .requestBody(LinkBody.self), answer: .encoding(LinkCreatedResource.self, status: 201), use: createLink)
+        routes.staff(.get, "/api/v1/alerts", .permission(.patientsClinical), answer: .list(of: OpenAlertResource.self), use: alerts)
+        routes.staff(.post, "/api/v1/alerts/:alert/acknowledge", .permission(.alertsAcknowledge), request: .requestBody(AcknowledgementBody.self), answer: .encoding([String: Bool].self, named: "Acknowledged"), use: acknowledge)
+        routes.staff(.get, "/api/v1/measurements/due", .permission(.patientsClinical), answer: .list(of: DueRowResource.self), use: dayList)
     }
 
     /// An instrument as the API lists it.
-    struct InstrumentResource: Encodable {
-        struct Item: Encodable { let number: Int, text: String?, shortLabel: String, options: [AnswerOption], loinc: String? }
+    struct InstrumentResource: Codable {
+        struct Item: Codable { let number: Int, text: String?, shortLabel: String, options: [AnswerOption], loinc: String? }
         let id: InstrumentID, name: String, shortName: String, selfReport: Bool, instructions: String?
         let totalRange: [Int]?, bands: [SeverityBand], remissionAtOrBelow: Int?, responseFraction: Double?
         let totalLOINC: String?, sources: [String], items: [Item]
@@ -42,7 +42,7 @@ struct ScalesAPIController: Sendable {
     }
 
     /// A stored response.
-    struct ResponseResource: Encodable {
+    struct ResponseResource: Codable {
         let id: UUID, administeredOn: CalendarDate, recordedAt: Date, source: ResponseSource, recordedBy: String
         let amends: UUID?, reason: String?, score: InstrumentScore, alertsRaised: Int?
     }
@@ -133,17 +133,15 @@ struct ScalesAPIController: Sendable {
         let (link, code) = try await services.selfReportLinks.create(patientID: chart.summary.id, instruments: body.instruments,
                                                                      lifetimeHours: policy.linkLifetimeHours,
                                                                      stamp: context.stamp(at: services.now()))
-        struct Created: Encodable { let id: UUID, code: String, url: String, expiresAt: Date, instruments: [InstrumentID] }
-        return try APIResponse.json(Created(id: link.id, code: code,
+        return try APIResponse.json(LinkCreatedResource(id: link.id, code: code,
                                             url: SelfReportController.address(of: code, settings: services.settings),
                                             expiresAt: link.expiresAt, instruments: link.instruments), status: .created)
     }
 
     @Sendable func alerts(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        struct Open: Encodable { let id: UUID, patientID: UUID, patient: String, instrument: InstrumentID, detail: String, raisedAt: Date, escalatedAt: Date? }
         return try APIResponse.json(try await services.scales.openAlerts(clinicID: clinic.id).map {
-            Open(id: $0.alert.id, patientID: $0.alert.patientID, patient: $0.patientName, instrument: $0.alert.instrument,
+            OpenAlertResource(id: $0.alert.id, patientID: $0.alert.patientID, patient: $0.patientName, instrument: $0.alert.instrument,
                  detail: $0.alert.detail, raisedAt: $0.alert.raisedAt, escalatedAt: $0.alert.escalatedAt)
         })
     }
@@ -164,14 +162,22 @@ struct ScalesAPIController: Sendable {
 
     @Sendable func dayList(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        struct Row: Encodable { let patientID: UUID, patient: String, measurement: DueResource }
         return try APIResponse.json(try await scales.dayList(clinic: clinic).map {
-            Row(patientID: $0.patient.id, patient: $0.patient.listName, measurement: DueResource($0.due))
+            DueRowResource(patientID: $0.patient.id, patient: $0.patient.listName, measurement: DueResource($0.due))
         })
     }
 
+    /// A self-report link just made: the code and address to give the patient, shown this once.
+    struct LinkCreatedResource: Codable { let id: UUID, code: String, url: String, expiresAt: Date, instruments: [InstrumentID] }
+    /// A safety alert from a rating scale that no one has acknowledged yet.
+    struct OpenAlertResource: Codable {
+        let id: UUID, patientID: UUID, patient: String, instrument: InstrumentID, detail: String, raisedAt: Date, escalatedAt: Date?
+    }
+    /// A patient with a measurement due, for the day's list.
+    struct DueRowResource: Codable { let patientID: UUID, patient: String, measurement: DueResource }
+
     /// A measurement due, as JSON.
-    struct DueResource: Encodable {
+    struct DueResource: Codable {
         let instrument: InstrumentID, timing: MeasurementTiming, sessionNumber: Int?, dueOn: CalendarDate, windowEnd: CalendarDate, status: String
         init(_ due: MeasurementDue) {
             instrument = due.instrument

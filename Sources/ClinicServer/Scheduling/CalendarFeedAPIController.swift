@@ -12,9 +12,9 @@ struct CalendarFeedAPIController: Sendable {
     var workflow: CalendarFeedService { CalendarFeedService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/schedule/calendar-feeds", .permission(.scheduleBook), use: list)
-        routes.staff(.post, "/api/v1/schedule/calendar-feeds", .permission(.scheduleBook), request: .requestBody(CreateBody.self), use: create)
-        routes.staff(.post, "/api/v1/schedule/calendar-feeds/:feed/revoke", .permission(.scheduleBook), use: revoke)
+        routes.staff(.get, "/api/v1/schedule/calendar-feeds", .permission(.scheduleBook), answer: .list(of: FeedResource.self), use: list)
+        routes.staff(.post, "/api/v1/schedule/calendar-feeds", .permission(.scheduleBook), request: .requestBody(CreateBody.self), answer: .encoding(FeedResource.self, status: 201), use: create)
+        routes.staff(.post, "/api/v1/schedule/calendar-feeds/:feed/revoke", .permission(.scheduleBook), request: .noBody, answer: .noContent, use: revoke)
         routes.staff(.get, "/api/v1/schedule/patients/:id/appointments.ics", .permission(.scheduleBook), use: appointments)
     }
 
@@ -25,7 +25,7 @@ struct CalendarFeedAPIController: Sendable {
     }
 
     /// A feed as the API lists it; `address` only in the answer that made it.
-    struct FeedResource: Encodable {
+    struct FeedResource: Codable {
         let id: UUID
         let kind: String
         let subject: UUID

@@ -12,14 +12,14 @@ struct ReminderAPIController: Sendable {
     var reminders: ReminderRepository { ReminderRepository(database: services.database) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/schedule/reminders/policy", .permission(.scheduleBook), use: policy)
-        routes.staff(.put, "/api/v1/schedule/reminders/policy", .permission(.clinicConfigure), use: updatePolicy)
-        routes.staff(.get, "/api/v1/schedule/reminders", .permission(.scheduleBook), use: list)
-        routes.staff(.post, "/api/v1/schedule/reminders/send", .permission(.scheduleBook), use: send)
+        routes.staff(.get, "/api/v1/schedule/reminders/policy", .permission(.scheduleBook), answer: .encoding(ReminderPolicy.self), use: policy)
+        routes.staff(.put, "/api/v1/schedule/reminders/policy", .permission(.clinicConfigure), request: .of(ReminderPolicy.self, dates: .reference), answer: .encoding(ReminderPolicy.self), use: updatePolicy)
+        routes.staff(.get, "/api/v1/schedule/reminders", .permission(.scheduleBook), answer: .list(of: RecordResource.self), use: list)
+        routes.staff(.post, "/api/v1/schedule/reminders/send", .permission(.scheduleBook), request: .noBody, answer: .encoding(ReminderService.Outcome.self), use: send)
     }
 
     /// One reminder as the front desk sees it: the appointment, where the reminder stands, never its text's recipient in full.
-    struct RecordResource: Encodable {
+    struct RecordResource: Codable {
         /// `appointment` or `questionnaire`.
         let kind: ReminderRepository.Kind
         let session: UUID

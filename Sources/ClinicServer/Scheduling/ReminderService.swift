@@ -24,7 +24,7 @@ public struct ReminderService: Sendable {
     public static let defaultInstance = "\(ProcessInfo.processInfo.hostName)#\(ProcessInfo.processInfo.processIdentifier)#\(UUID.random().uuidString.prefix(8))"
 
     /// How many reminders ended in each state this run.
-    public struct Outcome: Sendable, Equatable, Encodable {
+    public struct Outcome: Sendable, Equatable, Codable {
         /// Handed on.
         public var sent = 0
         /// No email address or phone number on file.

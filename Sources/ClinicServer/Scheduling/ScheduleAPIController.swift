@@ -14,21 +14,21 @@ struct ScheduleAPIController: Sendable {
     var schedule: ScheduleRepository { ScheduleRepository(database: services.database) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/schedule/policy", .permission(.scheduleBook), use: policy)
-        routes.staff(.put, "/api/v1/schedule/policy", .permission(.clinicConfigure), use: updatePolicy)
-        routes.staff(.get, "/api/v1/schedule/chairs", .permission(.scheduleBook), use: chairs)
-        routes.staff(.post, "/api/v1/schedule/chairs", .permission(.clinicConfigure), request: .requestBody(ChairBody.self), use: addChair)
-        routes.staff(.get, "/api/v1/schedule/hours", .permission(.scheduleBook), use: hours)
-        routes.staff(.put, "/api/v1/schedule/hours", .permission(.clinicConfigure), request: .requestBody(HoursBody.self), use: updateHours)
-        routes.staff(.post, "/api/v1/schedule/closures", .permission(.clinicConfigure), request: .requestBody(ClosureBody.self), use: addClosure)
-        routes.staff(.post, "/api/v1/schedule/shifts", .permission(.clinicConfigure), request: .requestBody(ShiftBody.self), use: addShift)
-        routes.staff(.post, "/api/v1/schedule/absences", .permission(.clinicConfigure), request: .requestBody(AbsenceBody.self), use: addAbsence)
-        routes.staff(.get, "/api/v1/schedule/days/:date", .permission(.scheduleBook), use: day)
-        routes.staff(.get, "/api/v1/schedule/patients/:id/course", .permission(.scheduleBook), use: course)
-        routes.staff(.post, "/api/v1/schedule/patients/:id/proposal", .permission(.scheduleBook), request: .requestBody(PreferenceBody.self), use: proposal)
-        routes.staff(.put, "/api/v1/schedule/patients/:id/sessions/:session", .permission(.scheduleBook), request: .requestBody(BookBody.self), use: book)
-        routes.staff(.post, "/api/v1/schedule/patients/:id/sessions/:session/cancel", .permission(.scheduleBook), request: .requestBody(CancelBody.self), use: cancel)
-        routes.staff(.post, "/api/v1/schedule/patients/:id/rems-enrolment", .permission(.scheduleBook), request: .requestBody(EnrolmentBody.self), use: remsEnrolment)
+        routes.staff(.get, "/api/v1/schedule/policy", .permission(.scheduleBook), answer: .encoding(SchedulingPolicy.self), use: policy)
+        routes.staff(.put, "/api/v1/schedule/policy", .permission(.clinicConfigure), request: .of(SchedulingPolicy.self, dates: .reference), answer: .encoding(SchedulingPolicy.self), use: updatePolicy)
+        routes.staff(.get, "/api/v1/schedule/chairs", .permission(.scheduleBook), answer: .list(of: ChairResource.self), use: chairs)
+        routes.staff(.post, "/api/v1/schedule/chairs", .permission(.clinicConfigure), request: .requestBody(ChairBody.self), answer: .encoding(ChairResource.self, status: 201), use: addChair)
+        routes.staff(.get, "/api/v1/schedule/hours", .permission(.scheduleBook), answer: .encoding([String: [String: String]].self, named: "OpeningHours"), use: hours)
+        routes.staff(.put, "/api/v1/schedule/hours", .permission(.clinicConfigure), request: .requestBody(HoursBody.self), answer: .encoding([String: [String: String]].self, named: "OpeningHours"), use: updateHours)
+        routes.staff(.post, "/api/v1/schedule/closures", .permission(.clinicConfigure), request: .requestBody(ClosureBody.self), answer: .noContent, use: addClosure)
+        routes.staff(.post, "/api/v1/schedule/shifts", .permission(.clinicConfigure), request: .requestBody(ShiftBody.self), answer: .noContent, use: addShift)
+        routes.staff(.post, "/api/v1/schedule/absences", .permission(.clinicConfigure), request: .requestBody(AbsenceBody.self), answer: .noContent, use: addAbsence)
+        routes.staff(.get, "/api/v1/schedule/days/:date", .permission(.scheduleBook), answer: .list(of: BookingResource.self), use: day)
+        routes.staff(.get, "/api/v1/schedule/patients/:id/course", .permission(.scheduleBook), answer: .encoding(CourseResource.self), use: course)
+        routes.staff(.post, "/api/v1/schedule/patients/:id/proposal", .permission(.scheduleBook), request: .requestBody(PreferenceBody.self), answer: .list(of: ProposalResource.self), use: proposal)
+        routes.staff(.put, "/api/v1/schedule/patients/:id/sessions/:session", .permission(.scheduleBook), request: .requestBody(BookBody.self), answer: .encoding(BookedResource.self), use: book)
+        routes.staff(.post, "/api/v1/schedule/patients/:id/sessions/:session/cancel", .permission(.scheduleBook), request: .requestBody(CancelBody.self), answer: .encoding(CancelledResource.self), use: cancel)
+        routes.staff(.post, "/api/v1/schedule/patients/:id/rems-enrolment", .permission(.scheduleBook), request: .requestBody(EnrolmentBody.self), answer: .noContent, use: remsEnrolment)
         WaitlistAPIController(services: services).addRoutes(to: routes)
         CalendarFeedAPIController(services: services).addRoutes(to: routes)
         ReminderAPIController(services: services).addRoutes(to: routes)
@@ -96,10 +96,10 @@ struct ScheduleAPIController: Sendable {
         let reference: String
     }
 
-    struct ChairResource: Encodable { let id: UUID, name: String, active: Bool }
+    struct ChairResource: Codable { let id: UUID, name: String, active: Bool }
 
     /// One booking as the front desk sees it: an appointment, its treatment type and chair.
-    struct BookingResource: Encodable {
+    struct BookingResource: Codable {
         let session: UUID
         let patient: UUID
         let chair: UUID
@@ -112,9 +112,9 @@ struct ScheduleAPIController: Sendable {
         let treatment: Treatment
     }
 
-    struct WarningResource: Encodable { let code: String, message: String }
+    struct WarningResource: Codable { let code: String, message: String }
 
-    struct CourseSessionResource: Encodable {
+    struct CourseSessionResource: Codable {
         let session: UUID
         let number: Int
         let plannedDate: CalendarDate
@@ -122,7 +122,7 @@ struct ScheduleAPIController: Sendable {
         let booking: BookingResource?
     }
 
-    struct CourseResource: Encodable {
+    struct CourseResource: Codable {
         let patient: UUID
         let treatment: Treatment
         let minimumDaysBetweenSessions: Int
@@ -130,7 +130,7 @@ struct ScheduleAPIController: Sendable {
         let warnings: [WarningResource]
     }
 
-    struct ProposalResource: Encodable {
+    struct ProposalResource: Codable {
         let session: UUID
         let number: Int
         let plannedDate: CalendarDate
@@ -139,7 +139,7 @@ struct ScheduleAPIController: Sendable {
         let problem: String?
     }
 
-    struct BookedResource: Encodable {
+    struct BookedResource: Codable {
         let booking: BookingResource
         let warnings: [WarningResource]
         /// The slot a move freed and the waiting patients it suits.
@@ -305,7 +305,7 @@ struct ScheduleAPIController: Sendable {
                                                    freed: freed))
     }
 
-    struct CancelledResource: Encodable {
+    struct CancelledResource: Codable {
         let session: UUID
         let lateCancellation: Bool
         /// The slot the cancellation freed and the waiting patients it suits (nil when the session was not booked).

@@ -12,12 +12,12 @@ struct WaitlistAPIController: Sendable {
     var workflow: ScheduleService { ScheduleService(services: services) }
 
     func addRoutes(to routes: SecureRoutes) {
-        routes.staff(.get, "/api/v1/schedule/waitlist", .permission(.scheduleBook), use: list)
-        routes.staff(.post, "/api/v1/schedule/waitlist", .permission(.scheduleBook), request: .requestBody(AddBody.self), use: add)
-        routes.staff(.get, "/api/v1/schedule/waitlist/matches", .permission(.scheduleBook), use: matches)
-        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/offer", .permission(.scheduleBook), request: .requestBody(SlotBody.self), use: offer)
-        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/book", .permission(.scheduleBook), request: .requestBody(SlotBody.self), use: book)
-        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/remove", .permission(.scheduleBook), request: .requestBody(RemoveBody.self), use: remove)
+        routes.staff(.get, "/api/v1/schedule/waitlist", .permission(.scheduleBook), answer: .list(of: EntryResource.self), use: list)
+        routes.staff(.post, "/api/v1/schedule/waitlist", .permission(.scheduleBook), request: .requestBody(AddBody.self), answer: .encoding(EntryResource.self, status: 201), use: add)
+        routes.staff(.get, "/api/v1/schedule/waitlist/matches", .permission(.scheduleBook), answer: .encoding(FreedResource.self), use: matches)
+        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/offer", .permission(.scheduleBook), request: .requestBody(SlotBody.self), answer: .noContent, use: offer)
+        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/book", .permission(.scheduleBook), request: .requestBody(SlotBody.self), answer: .encoding(ScheduleAPIController.BookedResource.self), use: book)
+        routes.staff(.post, "/api/v1/schedule/waitlist/:entry/remove", .permission(.scheduleBook), request: .requestBody(RemoveBody.self), answer: .noContent, use: remove)
     }
 
     struct AddBody: StrictlyKeyed {
@@ -44,7 +44,7 @@ struct WaitlistAPIController: Sendable {
     }
 
     /// One waiting patient as the front desk sees it: who, for which treatment, since when, when they can come.
-    struct EntryResource: Encodable {
+    struct EntryResource: Codable {
         let id: UUID
         let patient: UUID
         let patientName: String
@@ -59,7 +59,7 @@ struct WaitlistAPIController: Sendable {
     }
 
     /// A waiting patient a freed slot suits, with the hours it would give them.
-    struct MatchResource: Encodable {
+    struct MatchResource: Codable {
         let entry: EntryResource
         let chair: UUID
         let date: CalendarDate
@@ -68,7 +68,7 @@ struct WaitlistAPIController: Sendable {
     }
 
     /// A freed slot and the waiting patients it suits: what cancelling or moving a booking answers.
-    struct FreedResource: Encodable {
+    struct FreedResource: Codable {
         let chair: UUID
         let date: CalendarDate
         let start: String

@@ -40,10 +40,14 @@ public struct RouteAnswer: Sendable, Equatable {
     /// The name the description gives the shape (the Swift type's), so it is stated once and referred to.
     public let name: String
 
-    /// The answer of a route that encodes `type` with status `status`.
-    public static func encoding<T: Decodable>(_ type: T.Type, status: Int = 200) -> RouteAnswer {
-        RouteAnswer(status: status, shape: .of(T.self), name: TypeShape.name(of: T.self))
+    /// The answer of a route that encodes `type` with status `status`; `named` names a type the
+    /// program leaves unnamed (a `[String: Bool]`).
+    public static func encoding<T: Decodable>(_ type: T.Type, status: Int = 200, named: String? = nil) -> RouteAnswer {
+        RouteAnswer(status: status, shape: .of(T.self), name: named ?? TypeShape.name(of: T.self))
     }
+
+    /// A route that answers 204 with no body.
+    public static let noContent = RouteAnswer(status: 204, shape: .any, name: "")
 
     /// The answer of a route that encodes a list of `type`.
     public static func list<T: Decodable>(of type: T.Type, status: Int = 200) -> RouteAnswer {

@@ -2,18 +2,18 @@ import ClinicDomain
 import Foundation
 
 /// A treatment session as the API shows it: the whole record and what follows from it.
-struct SessionResource: Encodable {
-    struct Transition: Encodable {
+struct SessionResource: Codable {
+    struct Transition: Codable {
         let sequence: Int, event: String, from: TreatmentSessionState, to: TreatmentSessionState, at: Date, by: String, detail: String
         let override: SessionOverride?
     }
-    struct Checklist: Encodable {
+    struct Checklist: Codable {
         let answers: PreTreatmentChecklist?, items: [ChecklistItem], passed: Bool
     }
-    struct Entry<Value: Encodable>: Encodable {
+    struct Entry<Value: Codable>: Codable {
         let id: UUID, recordedAt: Date, recordedBy: String, amends: UUID?, reason: String?, value: Value
     }
-    struct Reading: Encodable {
+    struct Reading: Codable {
         let id: UUID, takenAt: Date, recordedAt: Date, source: ReadingSource, values: VitalReading, recordedBy: String
         let amends: UUID?, reason: String?
 
@@ -34,17 +34,17 @@ struct SessionResource: Encodable {
             self.reason = reason
         }
     }
-    struct Alert: Encodable {
-        struct Acknowledgement: Encodable { let at: Date, by: String, action: VitalAlertAction, note: String? }
+    struct Alert: Codable {
+        struct Acknowledgement: Codable { let at: Date, by: String, action: VitalAlertAction, note: String? }
         let id: UUID, readingID: UUID, code: String, message: String, raisedAt: Date, escalatedAt: Date?, acknowledgement: Acknowledgement?
     }
-    struct Point: Encodable { let label: String, dueAt: Date?, status: String }
-    struct SideEffects: Encodable {
+    struct Point: Codable { let label: String, dueAt: Date?, status: String }
+    struct SideEffects: Codable {
         let observation: SideEffectObservation, dissociation: Bool, sedation: Bool
     }
-    struct Discharge: Encodable { let assessment: DischargeAssessment?, readiness: DischargeReadiness }
-    struct Note: Encodable {
-        struct Amendment: Encodable { let text: String, at: Date, by: String, reason: String? }
+    struct Discharge: Codable { let assessment: DischargeAssessment?, readiness: DischargeReadiness }
+    struct Note: Codable {
+        struct Amendment: Codable { let text: String, at: Date, by: String, reason: String? }
         let text: String, signedAt: Date, signedBy: String, amendments: [Amendment]
     }
 
@@ -59,7 +59,7 @@ struct SessionResource: Encodable {
     let devices: [DeviceUse]
     /// The vital signs at a glance: the summary over every reading and the series at the clinic's
     /// charting interval; the raw stream is `GET /api/v1/sessions/{id}/vitals?raw=1` (paged).
-    struct Vitals: Encodable {
+    struct Vitals: Codable {
         let chartingIntervalSeconds: Int
         let summary: VitalSeries.Summary
         let series: [VitalSeries.Point]

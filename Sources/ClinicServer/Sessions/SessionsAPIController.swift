@@ -15,30 +15,41 @@ struct SessionsAPIController: Sendable {
 
     func addRoutes(to routes: SecureRoutes) {
         routes.staff(.get, "/api/v1/sessions", .permission(.patientsRead), use: day)
-        routes.staff(.get, "/api/v1/sessions/:session", .permission(.patientsClinical), use: show)
-        routes.staff(.post, "/api/v1/sessions/:session/commands", .permission(.sessionsCheckIn), request: .requestBody(CommandBody.self), use: command)
-        routes.staff(.post, "/api/v1/sessions/:session/chair", .permission(.sessionsCheckIn), request: .flatForm(Self.chairFields), use: chair)
+        routes.staff(.get, "/api/v1/sessions/:session", .permission(.patientsClinical), answer: .encoding(SessionResource.self), use: show)
+        routes.staff(.post, "/api/v1/sessions/:session/commands", .permission(.sessionsCheckIn), request: .requestBody(CommandBody.self), answer: .encoding(SessionResource.self), use: command)
+        routes.staff(.post, "/api/v1/sessions/:session/chair", .permission(.sessionsCheckIn), request: .flatForm(Self.chairFields), answer: .encoding(SessionResource.self, status: 201), use: chair)
         for form in SessionEntryForm.allCases {
             // The checklist is one document, replaced as a whole; the others add to the record.
             routes.staff(form == .checklist ? .put : .post, "/api/v1/sessions/:session/\(form.rawValue)", .permission(.sessionsRun),
-                         request: .flatForm(form.acceptedFields)) {
+                         request: .flatForm(form.acceptedFields), answer: .encoding(SessionResource.self, status: 201)) {
                 request, context in try await entry(form, request, context)
             }
         }
         routes.staff(.post, "/api/v1/sessions/:session/administration", .permission(.sessionsRun),
-                     request: .flatForm(Self.administrationFields), use: administration)
-        routes.staff(.get, "/api/v1/sessions/:session/vitals", .permission(.patientsClinical), use: vitals)
-        routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), request: .flatForm(SessionForms.readingFields), use: reading)
+                     request: .flatForm(Self.administrationFields), answer: .encoding(SessionResource.self, status: 201), use: administration)
+        routes.staff(.get, "/api/v1/sessions/:session/vitals", .permission(.patientsClinical),
+                     answer: RouteAnswer(status: 200, shape: .either([.of(SessionResource.Vitals.self), .of(RawReadings.self)]), name: "SessionVitals"),
+                     use: vitals)
+        routes.staff(.post, "/api/v1/sessions/:session/vitals", .permission(.vitalsRecord), request: .flatForm(SessionForms.readingFields), answer: .encoding(ReadingCreated.self, status: 201), use: reading)
         routes.staff(.post, "/api/v1/sessions/:session/vitals/:reading/amend", .permission(.vitalsRecord),
-                     request: .flatForm(SessionForms.readingFields), use: amendReading)
-        routes.staff(.post, "/api/v1/chairs/:chair/vitals", .permission(.vitalsRecord), use: chairReading)
+                     request: .flatForm(SessionForms.readingFields), answer: .encoding(ReadingCreated.self, status: 201), use: amendReading)
+        routes.staff(.post, "/api/v1/chairs/:chair/vitals", .permission(.vitalsRecord), request: Self.chairReadingBody,
+                     answer: RouteAnswer(status: 201, shape: .either([.of(ReadingCreated.self), .of(ReadingsCreated.self)]), name: "ChairReadings"),
+                     use: chairReading)
         routes.staff(.post, "/api/v1/sessions/:session/alerts/:alert/acknowledge", .permission(.alertsAcknowledge),
-                     request: .flatForm(SessionForms.acknowledgementFields), use: acknowledge)
+                     request: .flatForm(SessionForms.acknowledgementFields), answer: .encoding(SessionResource.self), use: acknowledge)
         routes.staff(.post, "/api/v1/sessions/:session/note/amendments", .permission(.sessionsRun),
-                     request: .flatForm(SessionForms.noteFields), use: amendNote)
+                     request: .flatForm(SessionForms.noteFields), answer: .encoding(SessionResource.self, status: 201), use: amendNote)
         routes.staff(.get, "/api/v1/clinic/session-policy", .permission(.patientsRead), answer: .encoding(SessionPolicy.self), use: policy)
         routes.staff(.put, "/api/v1/clinic/session-policy", .permission(.clinicConfigure),
                      request: .of(SessionPolicy.self, dates: .reference), answer: .encoding(SessionPolicy.self), use: updatePolicy)
+    }
+
+    /// A gateway's post to a chair: one reading's fields, or `{"readings": [...]}` with up to
+    /// ``SessionForms/readingsPerBatch`` of them.
+    static var chairReadingBody: TypeShape {
+        let reading = TypeShape.flatForm(SessionForms.readingFields)
+        return .either([reading, .object([.init(name: "readings", shape: .array(reading), required: true)], closed: true)])
     }
 
     /// The body of seating a patient: the chair's name.
@@ -49,7 +60,7 @@ struct SessionsAPIController: Sendable {
     // MARK: Reading
 
     /// One row of the day's list.
-    struct DayRow: Encodable {
+    struct DayRow: Codable {
         let id: UUID, patientID: UUID, patientName: String, number: Int, state: TreatmentSessionState, chair: String?, plannedDose: String
     }
 
@@ -94,7 +105,7 @@ struct SessionsAPIController: Sendable {
     }
 
     /// A page of the raw stream.
-    struct RawReadings: Encodable {
+    struct RawReadings: Codable {
         let total: Int, offset: Int, limit: Int
         let readings: [SessionResource.Reading]
     }
@@ -181,8 +192,8 @@ struct SessionsAPIController: Sendable {
     // MARK: Readings and alerts
 
     /// What storing a reading answers: small, for gateways posting every second.
-    struct ReadingCreated: Encodable {
-        struct Alert: Encodable { let id: UUID, code: String, message: String }
+    struct ReadingCreated: Codable {
+        struct Alert: Codable { let id: UUID, code: String, message: String }
         let id: UUID, sessionID: UUID, takenAt: Date, recordedAt: Date, alerts: [Alert]
 
         init(_ result: StoredReadingResult, sessionID: UUID) {
@@ -195,7 +206,7 @@ struct SessionsAPIController: Sendable {
     }
 
     /// The answer to a gateway's batch: each reading stored, in the order sent.
-    struct ReadingsCreated: Encodable {
+    struct ReadingsCreated: Codable {
         let sessionID: UUID, readings: [ReadingCreated]
     }
 

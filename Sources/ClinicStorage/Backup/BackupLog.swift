@@ -5,7 +5,7 @@ import SQLKit
 /// One backup attempt, as administrators see it in the backup log.
 public struct BackupRun: Sendable, Equatable, Codable {
     /// How the backup was started.
-    public enum Trigger: String, Sendable, Codable {
+    public enum Trigger: String, CaseIterable, Sendable, Codable {
         /// By the server's schedule (`serve --backup-every`).
         case scheduled
         /// By `ketaclinic backup`.

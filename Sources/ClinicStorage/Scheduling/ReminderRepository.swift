@@ -50,7 +50,7 @@ public struct ReminderRepository: Sendable {
     }
 
     /// Where a reminder stands.
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, CaseIterable, Codable, Sendable {
         /// Claimed by an instance that is sending it.
         case sending
         /// Handed to the outbox or the mail relay.

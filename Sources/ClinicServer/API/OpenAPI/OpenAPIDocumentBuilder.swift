@@ -48,7 +48,7 @@ public enum OpenAPIDocumentBuilder {
     /// The stated schemas, and the shape of each answer type the routes name (``RouteAnswer``).
     static func components(_ entries: [RouteEntry]) -> OpenAPI.ComponentDictionary<JSONSchema> {
         var components = OpenAPISchemas.components
-        for answer in entries.compactMap(\.answer) {
+        for answer in entries.compactMap(\.answer) where answer.status != 204 {
             let key = OpenAPI.ComponentKey(stringLiteral: answer.name)
             if components[key] == nil { components[key] = OpenAPIShapes.schema(answer.shape) }
         }

@@ -57,18 +57,21 @@ enum OpenAPIRoute {
         // else as ``OpenAPIBodies`` states them.
         let request = entry.request.map { OpenAPIShapes.schema($0) } ?? described?.request
         let success = described?.response ?? entry.answer.map { answer in
-            OpenAPIBodies.Success(status: answer.status, description: "The answer, as `\(answer.name)`.",
-                                  schema: OpenAPISchemas.ref(answer.name))
+            answer.status == 204
+                ? OpenAPIBodies.Success(status: 204, description: "Done; the answer has no body.", schema: nil)
+                : OpenAPIBodies.Success(status: answer.status, description: "The answer, as `\(answer.name)`.",
+                                        schema: OpenAPISchemas.ref(answer.name))
         }
         return OpenAPI.Operation(
             tags: [tag(entry.path)],
             summary: described?.summary ?? "\(entry.method.rawValue) \(templatePath(entry.path))",
             description: [described?.summary.map { $0 + "." }, access,
-                          request == nil && hasBody(entry.method) ? "The request body's fields are not described here; see docs/api.md." : nil]
+                          request == nil && hasBody(entry.method) ? "The request body's fields are not described here; see docs/api.md." : nil,
+                          entry.request == .noBody ? "It takes no body." : nil]
                 .compactMap { $0 }.joined(separator: " "),
             operationId: operationID(entry),
             parameters: parameters,
-            requestBody: hasBody(entry.method) ? requestBody(request) : nil,
+            requestBody: hasBody(entry.method) && entry.request != .noBody ? requestBody(request) : nil,
             responses: OpenAPIResponses.responses(for: entry, success: success),
             vendorExtensions: ["x-permission": .init(permission)])
     }

@@ -29,6 +29,8 @@ enum OpenAPIShapes {
                     properties: OrderedDictionary(fields.map { ($0.name, schema($0.shape, required: $0.required)) },
                                                   uniquingKeysWith: { first, _ in first }),
                     additionalProperties: closed ? .a(false) : nil)
+        case .either(let shapes):
+            .any(of: shapes.map { schema($0) }, core: .init(required: required))
         case .scalar:
             .any(of: [.string, .number, .boolean], core: .init(required: required, description: "A string, number or boolean."))
         case .any:

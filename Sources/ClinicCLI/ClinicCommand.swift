@@ -8,7 +8,7 @@ import Foundation
 struct ClinicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clinic", abstract: "Show or change the clinic's settings.",
-        subcommands: [Show.self, Set.self, ClinicPolicyCommand.self, List.self, Add.self])
+        subcommands: [Show.self, Set.self, ClinicPolicyCommand.self, MedicationCodesCommand.self, List.self, Add.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the clinic's settings.")

@@ -43,8 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
                     guard let clinic = try await SQLClinicRepository(database: database).primaryClinic() else {
                         throw CommandSupport.fail("no clinic in this database yet: run `ketaclinic migrate` and set one up first.", code: 2)
                     }
-                    let store = FHIRStore(database: database, context: FHIRMappingContext(
-                        clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone))
+                    let store = FHIRStore(database: database, context: try await .of(clinic, database: database))
                     var estimate = 0
                     for kind in kinds { estimate += try await store.estimatedRows(kind) }
                     let bar = ProgressBar(label: "export fhir")

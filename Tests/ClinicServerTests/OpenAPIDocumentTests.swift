@@ -25,6 +25,17 @@ struct OpenAPIDocumentTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? JSON)
     }
 
+    /// The served document and the registered routes, the document read by a user of `role`.
+    static func withDocument(_ engine: SQLEngine = .sqlite, role: Role,
+                             _ body: @escaping @Sendable (JSON, [RouteEntry]) async throws -> Void) async throws {
+        try await TestApp.withServices(engine) { services in
+            let user = try await TestUsers.make(services, role: role)
+            let catalog = RouteCatalog()
+            let app = buildApplication(services: services, logger: TestDatabases.quietLogger, catalog: catalog)
+            try await app.test(.router) { client in try await body(try await Self.document(client, as: user), catalog.entries) }
+        }
+    }
+
     /// A JSON object from an answer's body.
     static func object(_ data: Data) -> JSON {
         (try? JSONSerialization.jsonObject(with: data)) as? JSON ?? [:]
@@ -84,102 +95,89 @@ struct OpenAPIDocumentTests {
 
     @Test("Bodies and answers are described from the types the handlers decode and encode")
     func derivedCoverage() async throws {
-        try await TestApp.withServices { services in
-            let user = try await TestUsers.make(services, role: .frontDesk)
-            let catalog = RouteCatalog()
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger, catalog: catalog)
-            try await app.test(.router) { client in
-                let document = try await Self.document(client, as: user)
-                let schemas = (document["components"] as? JSON)?["schemas"] as? JSON ?? [:]
-                let operations = Self.operations(document)
-                var undescribedBodies: [String] = []
-                var undescribedAnswers: [String] = []
-                var incomplete: [String] = []
-                for entry in OpenAPIDocumentBuilder.apiRoutes(catalog.entries) {
-                    let key = "\(entry.method.rawValue) \(Self.template(entry.path))"
-                    let operation = operations[key] ?? [:]
-                    if entry.method == .post || entry.method == .put {
-                        let body = ((operation["requestBody"] as? JSON)?["content"] as? JSON)?["application/json"] as? JSON
-                        let schema = body?["schema"] as? JSON ?? [:]
-                        if schema["properties"] == nil && schema["$ref"] == nil && schema["anyOf"] == nil && entry.request != .noBody {
-                            undescribedBodies.append(key)
-                        }
-                        // A body derived from a strictly keyed type names exactly the fields its decoder accepts.
-                        if let request = entry.request, request != .noBody, case .object(_, closed: true) = request {
-                            #expect(Set((schema["properties"] as? JSON ?? [:]).keys) == request.fieldNames, "\(key)")
-                            #expect(schema["additionalProperties"] as? Bool == false, "\(key) refuses other fields")
-                        }
+        try await Self.withDocument(role: .frontDesk) { document, entries in
+            let schemas = (document["components"] as? JSON)?["schemas"] as? JSON ?? [:]
+            let operations = Self.operations(document)
+            var undescribedBodies: [String] = []
+            var undescribedAnswers: [String] = []
+            var incomplete: [String] = []
+            for entry in OpenAPIDocumentBuilder.apiRoutes(entries) {
+                let key = "\(entry.method.rawValue) \(Self.template(entry.path))"
+                let operation = operations[key] ?? [:]
+                if entry.method == .post || entry.method == .put {
+                    let body = ((operation["requestBody"] as? JSON)?["content"] as? JSON)?["application/json"] as? JSON
+                    let schema = body?["schema"] as? JSON ?? [:]
+                    if schema["properties"] == nil && schema["$ref"] == nil && schema["anyOf"] == nil && entry.request != .noBody {
+                        undescribedBodies.append(key)
                     }
-                    let responses = operation["responses"] as? JSON ?? [:]
-                    let success = responses.first { $0.key.hasPrefix("2") && $0.key != "2XX" }?.value as? JSON
-                    let content = (success?["content"] as? JSON)?["application/json"] as? JSON
-                    if content == nil && success?["description"] as? String != "Done; the answer has no body." { undescribedAnswers.append(key) }
-                    if let answer = entry.answer, answer.status != 204 {
-                        #expect(schemas[answer.name] != nil, "\(key): the schema \(answer.name) is in components")
-                        incomplete += Self.unlearnt(answer.shape, at: key)
+                    // A body derived from a strictly keyed type names exactly the fields its decoder accepts.
+                    if let request = entry.request, request != .noBody, case .object(_, closed: true) = request {
+                        #expect(Set((schema["properties"] as? JSON ?? [:]).keys) == request.fieldNames, "\(key)")
+                        #expect(schema["additionalProperties"] as? Bool == false, "\(key) refuses other fields")
                     }
                 }
-                // What is left undescribed is what is not JSON: an X12 remittance file in, CSV, iCalendar,
-                // an event stream and an X12 claim file out (each with its media type in the document).
-                #expect(undescribedBodies == ["POST /api/v1/billing/remittances"])
-                #expect(Set(undescribedAnswers) == ["GET /api/v1/board/events", "GET /api/v1/outcomes/export.csv",
-                                                    "GET /api/v1/outcomes/network/export.csv", "GET /api/v1/schedule/patients/{id}/appointments.ics",
-                                                    "POST /api/v1/billing/claims"])
-                #expect(incomplete.isEmpty, "parts of answers the derivation did not learn: \(incomplete)")
+                let responses = operation["responses"] as? JSON ?? [:]
+                let success = responses.first { $0.key.hasPrefix("2") && $0.key != "2XX" }?.value as? JSON
+                let content = (success?["content"] as? JSON)?["application/json"] as? JSON
+                if content == nil && success?["description"] as? String != "Done; the answer has no body." { undescribedAnswers.append(key) }
+                if let answer = entry.answer, answer.status != 204 {
+                    #expect(schemas[answer.name] != nil, "\(key): the schema \(answer.name) is in components")
+                    incomplete += Self.unlearnt(answer.shape, at: key)
+                }
             }
+            // What is left undescribed is what is not JSON: an X12 remittance file in, CSV, iCalendar,
+            // an event stream and an X12 claim file out (each with its media type in the document).
+            #expect(undescribedBodies == ["POST /api/v1/billing/remittances"])
+            #expect(Set(undescribedAnswers) == ["GET /api/v1/board/events", "GET /api/v1/outcomes/export.csv",
+                                                "GET /api/v1/outcomes/network/export.csv", "GET /api/v1/schedule/patients/{id}/appointments.ics",
+                                                "POST /api/v1/billing/claims"])
+            #expect(incomplete.isEmpty, "parts of answers the derivation did not learn: \(incomplete)")
         }
     }
 
     @Test("Every operation names its permission, its path parameters and the problem responses that apply")
     func permissionsAndProblems() async throws {
-        try await TestApp.withServices { services in
-            let user = try await TestUsers.make(services, role: .nurse)
-            let catalog = RouteCatalog()
-            let app = buildApplication(services: services, logger: TestDatabases.quietLogger, catalog: catalog)
-            try await app.test(.router) { client in
-                let document = try await Self.document(client, as: user)
-                let entries = catalog.entries
-                let operations = Self.operations(document)
-                let components = (document["components"] as? JSON)?["responses"] as? JSON ?? [:]
-                for entry in entries where entry.path.hasPrefix("/api/v1/") {
-                    let label = "\(entry.method.rawValue) \(entry.path)"
-                    guard let operation = operations["\(entry.method.rawValue) \(Self.template(entry.path))"] else {
-                        Issue.record("\(label) is missing"); continue
-                    }
-                    let permission: String = switch entry.access {
-                    case .open: "open"
-                    case .signedIn: "signed-in"
-                    case .permission(let permission): permission.rawValue
-                    }
-                    #expect(operation["x-permission"] as? String == permission, "\(label) x-permission")
-                    if case .permission(let needed) = entry.access {
-                        #expect((operation["description"] as? String)?.contains("`\(needed.rawValue)`") == true, "\(label) description")
-                    }
-                    let pathNames = entry.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
-                    let parameters = (operation["parameters"] as? [JSON] ?? []).filter { $0["in"] as? String == "path" }
-                    #expect(parameters.compactMap { $0["name"] as? String } == pathNames, "\(label) path parameters")
-                    #expect(parameters.allSatisfy { $0["required"] as? Bool == true }, "\(label) path parameters are required")
-                    if let section = parameters.first(where: { $0["name"] as? String == "section" }) {
-                        let names = Set((section["schema"] as? JSON)?["enum"] as? [String] ?? [])
-                        let contact = entry.path.contains("/contact/")
-                        let expected = Set(RecordSection.allCases.filter { $0.isContact == contact && $0 != .identity }.map(\.slug))
-                        #expect(names == expected, "\(label) section names")
-                        #expect(!names.isEmpty)
-                    }
-                    let responses = operation["responses"] as? JSON ?? [:]
-                    var expected = ["401", "403", "default"]
-                    if !pathNames.isEmpty { expected.append("404") }
-                    if entry.method == .post || entry.method == .put { expected += ["400", "409", "413", "415", "422"] }
-                    for status in expected {
-                        guard let response = responses[status] as? JSON else { Issue.record("\(label) lacks \(status)"); continue }
-                        let name = (response["$ref"] as? String)?.replacingOccurrences(of: "#/components/responses/", with: "")
-                        let problem = name.flatMap { components[$0] as? JSON }
-                        let content = problem?["content"] as? JSON
-                        let schema = (content?["application/problem+json"] as? JSON)?["schema"] as? JSON
-                        #expect(schema?["$ref"] as? String == "#/components/schemas/Problem", "\(label) \(status) is problem+json")
-                    }
-                    #expect(responses.keys.contains { $0.hasPrefix("2") }, "\(label) has a success response")
+        try await Self.withDocument(role: .nurse) { document, entries in
+            let operations = Self.operations(document)
+            let components = (document["components"] as? JSON)?["responses"] as? JSON ?? [:]
+            for entry in entries where entry.path.hasPrefix("/api/v1/") {
+                let label = "\(entry.method.rawValue) \(entry.path)"
+                guard let operation = operations["\(entry.method.rawValue) \(Self.template(entry.path))"] else {
+                    Issue.record("\(label) is missing"); continue
                 }
+                let permission: String = switch entry.access {
+                case .open: "open"
+                case .signedIn: "signed-in"
+                case .permission(let permission): permission.rawValue
+                }
+                #expect(operation["x-permission"] as? String == permission, "\(label) x-permission")
+                if case .permission(let needed) = entry.access {
+                    #expect((operation["description"] as? String)?.contains("`\(needed.rawValue)`") == true, "\(label) description")
+                }
+                let pathNames = entry.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
+                let parameters = (operation["parameters"] as? [JSON] ?? []).filter { $0["in"] as? String == "path" }
+                #expect(parameters.compactMap { $0["name"] as? String } == pathNames, "\(label) path parameters")
+                #expect(parameters.allSatisfy { $0["required"] as? Bool == true }, "\(label) path parameters are required")
+                if let section = parameters.first(where: { $0["name"] as? String == "section" }) {
+                    let names = Set((section["schema"] as? JSON)?["enum"] as? [String] ?? [])
+                    let contact = entry.path.contains("/contact/")
+                    let expected = Set(RecordSection.allCases.filter { $0.isContact == contact && $0 != .identity }.map(\.slug))
+                    #expect(names == expected, "\(label) section names")
+                    #expect(!names.isEmpty)
+                }
+                let responses = operation["responses"] as? JSON ?? [:]
+                var expected = ["401", "403", "default"]
+                if !pathNames.isEmpty { expected.append("404") }
+                if entry.method == .post || entry.method == .put { expected += ["400", "409", "413", "415", "422"] }
+                for status in expected {
+                    guard let response = responses[status] as? JSON else { Issue.record("\(label) lacks \(status)"); continue }
+                    let name = (response["$ref"] as? String)?.replacingOccurrences(of: "#/components/responses/", with: "")
+                    let problem = name.flatMap { components[$0] as? JSON }
+                    let content = problem?["content"] as? JSON
+                    let schema = (content?["application/problem+json"] as? JSON)?["schema"] as? JSON
+                    #expect(schema?["$ref"] as? String == "#/components/schemas/Problem", "\(label) \(status) is problem+json")
+                }
+                #expect(responses.keys.contains { $0.hasPrefix("2") }, "\(label) has a success response")
             }
         }
     }

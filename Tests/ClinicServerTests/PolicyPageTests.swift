@@ -32,6 +32,8 @@ struct PolicyPageTests {
         // The register's own managers (`register.manage`); USP <797>'s 28 days is the default [X1].
         Vector(path: "/register/policy", bad: ("openedVialBeyondUseDays", "a month", "whole number of days"),
                change: ("syringeStepHundredthsMl", "5")),
+        // No RxCUI is in the reference (NOT FOUND), so the clinic enters its own; digits only.
+        Vector(path: "/admin/clinic/medication-codes", bad: ("ketamineRxCUI", "ketamine", "digits"), change: ("esketamineRxCUI", "1234567")),
     ]
 
     /// The form's current values, read from the page's inputs, selects and text areas.

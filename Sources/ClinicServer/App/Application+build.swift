@@ -61,6 +61,8 @@ public func buildRouter(services: ClinicServices, catalog: RouteCatalog = RouteC
     PolicyPageController<SchedulingPolicyForm>(services: services).addRoutes(to: routes)
     RegisterController(services: services).addRoutes(to: routes)
     PolicyPageController<RegisterPolicyForm>(services: services).addRoutes(to: routes)
+    PolicyPageController<MedicationCodesForm>(services: services).addRoutes(to: routes)
+    MedicationCodesAPIController(services: services).addRoutes(to: routes)
     SessionRegisterController(services: services).addRoutes(to: routes)
     RegisterAPIController(services: services).addRoutes(to: routes)
     OutcomesController(services: services).addRoutes(to: routes)

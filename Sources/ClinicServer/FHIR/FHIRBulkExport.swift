@@ -76,8 +76,7 @@ struct FHIRBulkExportController: Sendable {
         let stamp = context.stamp(at: services.now())
         try await repository.start(id: id, clinicID: clinic.id, level: level, types: kinds.map(\.type), since: since,
                                    requestURL: requestURL, stamp: stamp)
-        let store = FHIRStore(database: services.database,
-                              context: FHIRMappingContext(clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone))
+        let store = FHIRStore(database: services.database, context: try await .of(clinic, database: services.database))
         var filter = FHIRRowFilter()
         if let since { filter.lastUpdated = [FHIRBound(since.millisecondsSince1970, isLower: true)] }
         FHIRExportRunner.shared.start(id: id, kinds: kinds, filter: filter, store: store,

@@ -3,7 +3,7 @@ import Foundation
 
 /// Every code system and code the FHIR mapping writes, each with its source key: the clinical
 /// reference's keys ([R57-VS]…) or the FHIR specification entries listed in docs/fhir.md ([F1]…).
-/// Nothing here is made up: where the reference gives no code (RxNorm for the products, LOINC for
+/// Nothing here is made up: where the reference gives no code (RxNorm for the products unless the clinic enters them, LOINC for
 /// PCL-5/QIDS/MADRS totals, SNOMED CT for treatment-resistant depression) the mapping writes text only.
 public enum FHIRCodes {
     /// LOINC [R57-VS].
@@ -16,6 +16,8 @@ public enum FHIRCodes {
     public static let ucum = "http://unitsofmeasure.org"
     /// WHO ATC [R23].
     public static let atc = "http://www.whocc.no/atc"
+    /// RxNorm's system URI, for the RxCUIs a clinic enters (``MedicationCodes``).
+    public static let rxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm"
     /// Observation categories, `vital-signs` [R57-VSprof] and `survey` [F3].
     public static let observationCategory = "http://terminology.hl7.org/CodeSystem/observation-category"
     /// Condition clinical status [F4].
@@ -84,11 +86,13 @@ public enum FHIRCodes {
         route == "intravenous" ? ("47625008", "Intravenous route") : nil
     }
 
-    /// The medication codings for a treatment: esketamine ATC N06AX27 [R23]. Racemic ketamine has no
-    /// unambiguous code in the reference (RxNorm ingredient and Spravato RxCUIs NOT FOUND, the
-    /// injection's RxCUIs 238082–238084 not told apart [R32-openFDA]), so it is named in text.
-    public static func medicationCodings(esketamine: Bool) -> [FHIRJSON] {
-        esketamine ? [FHIRMapping.coding(atc, "N06AX27", "esketamine")] : []
+    /// The medication codings for a treatment: esketamine ATC N06AX27 [R23]; and RxNorm when the
+    /// clinic entered the product's RxCUI (``MedicationCodes``, clinic policy): the reference has no
+    /// RxCUI for the ingredients or Spravato (NOT FOUND) and does not tell openFDA's three ketamine
+    /// injection RxCUIs apart [R32-openFDA], so none is written by default.
+    public static func medicationCodings(esketamine: Bool, rxCUI: String? = nil) -> [FHIRJSON] {
+        (rxCUI.map { [FHIRMapping.coding(rxNorm, $0, esketamine ? "esketamine" : "ketamine")] } ?? [])
+            + (esketamine ? [FHIRMapping.coding(atc, "N06AX27", "esketamine")] : [])
     }
 
     /// DICOM audit event type: 110110 Patient Record for entries about a patient, 110100

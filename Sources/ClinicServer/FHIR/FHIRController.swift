@@ -39,8 +39,7 @@ struct FHIRController: Sendable {
 
     func store() async throws -> FHIRStore {
         let clinic = try await services.currentClinic()
-        return FHIRStore(database: services.database,
-                         context: FHIRMappingContext(clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone))
+        return FHIRStore(database: services.database, context: try await .of(clinic, database: services.database))
     }
 
     @Sendable func read(_ kind: FHIRResourceKind, context: Context) async throws -> Response {

@@ -200,12 +200,14 @@ public enum FHIRMapping {
 
     // MARK: - Treatment
 
-    static func medicationConcept(esketamine: Bool, text: String) -> FHIRJSON {
-        concept(FHIRCodes.medicationCodings(esketamine: esketamine), text: text)
+    static func medicationConcept(esketamine: Bool, text: String, _ context: FHIRMappingContext) -> FHIRJSON {
+        concept(FHIRCodes.medicationCodings(esketamine: esketamine, rxCUI: context.medicationCodes.rxCUI(esketamine: esketamine)), text: text)
     }
 
-    static func medicationCodes(esketamine: Bool) -> [String] {
-        esketamine ? ["\(FHIRCodes.atc)|N06AX27"] : []
+    /// The `system|code` tokens a `code` search matches: ATC for esketamine [R23], and the RxCUI the clinic entered.
+    static func medicationCodes(esketamine: Bool, _ context: FHIRMappingContext) -> [String] {
+        (esketamine ? ["\(FHIRCodes.atc)|N06AX27"] : [])
+            + (context.medicationCodes.rxCUI(esketamine: esketamine).map { ["\(FHIRCodes.rxNorm)|\($0)"] } ?? [])
     }
 
     static func route(_ route: String) -> FHIRJSON {
@@ -226,7 +228,7 @@ public enum FHIRMapping {
         var resource = header("MedicationRequest", id, meta(row.integer("signed_at")))
         resource.set("status", isLatest ? "active" : "stopped")
         resource.set("intent", "order")
-        resource.set("medicationCodeableConcept", medicationConcept(esketamine: esketamine, text: esketamine ? "esketamine nasal spray" : "ketamine"))
+        resource.set("medicationCodeableConcept", medicationConcept(esketamine: esketamine, text: esketamine ? "esketamine nasal spray" : "ketamine", context))
         resource.set("subject", reference("Patient", patientID))
         resource.set("authoredOn", row.integer("signed_at").map { FHIRJSON.string(FHIRTime.instant(milliseconds: $0)) })
         if let signer = row.text("signed_by"), UUID(uuidString: signer) != nil {
@@ -249,7 +251,7 @@ public enum FHIRMapping {
         }
         resource.set("dosageInstruction", [dosage.json])
         if let prior = row.text("supersedes") { resource.set("priorPrescription", reference("MedicationRequest", prior)) }
-        return [FHIRResource(type: "MedicationRequest", id: id, json: resource.json, codes: medicationCodes(esketamine: esketamine))]
+        return [FHIRResource(type: "MedicationRequest", id: id, json: resource.json, codes: medicationCodes(esketamine: esketamine, context))]
     }
 
     /// A dose given → MedicationAdministration: product, lot and expiry in a contained Medication,
@@ -261,7 +263,7 @@ public enum FHIRMapping {
         var medication = FHIRObject()
         medication.set("resourceType", "Medication")
         medication.set("id", "product")
-        medication.set("code", medicationConcept(esketamine: esketamine, text: dose.product))
+        medication.set("code", medicationConcept(esketamine: esketamine, text: dose.product, context))
         medication.set("batch", .object([("lotNumber", .string(dose.lotNumber)), ("expirationDate", .string(dose.expiry.iso))]))
         var resource = header("MedicationAdministration", id, meta(row.integer("recorded_at")))
         resource.set("contained", [medication.json])
@@ -280,7 +282,7 @@ public enum FHIRMapping {
         if dose.checkedBy.isEmpty == false {
             resource.set("note", [.object([("text", .string("Checked by \(dose.checkedBy)"))])])
         }
-        return [FHIRResource(type: "MedicationAdministration", id: id, json: resource.json, codes: medicationCodes(esketamine: esketamine))]
+        return [FHIRResource(type: "MedicationAdministration", id: id, json: resource.json, codes: medicationCodes(esketamine: esketamine, context))]
     }
 
     /// A treatment session → Encounter (ambulatory [F7]) with its chair as Location.

@@ -1,4 +1,5 @@
 import ClinicDomain
+import ClinicStorage
 import Foundation
 
 /// One mapped FHIR resource with what searches match it on.
@@ -27,11 +28,22 @@ public struct FHIRMappingContext: Sendable {
     public let clinicID: UUID
     /// For calendar days written as dateTimes.
     public let timeZone: TimeZone
+    /// The RxCUIs the clinic entered for its medications (none by default).
+    public let medicationCodes: MedicationCodes
 
     /// A context.
-    public init(clinicID: UUID, timeZone: TimeZone) {
+    public init(clinicID: UUID, timeZone: TimeZone, medicationCodes: MedicationCodes = .defaults) {
         self.clinicID = clinicID
         self.timeZone = timeZone
+        self.medicationCodes = medicationCodes
+    }
+}
+
+extension FHIRMappingContext {
+    /// The context for `clinic`: its time zone and the medication codes it entered.
+    public static func of(_ clinic: Clinic, database: ClinicDatabase) async throws -> FHIRMappingContext {
+        FHIRMappingContext(clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone,
+                           medicationCodes: try await MedicationCodeRepository(database: database).codes(of: clinic.id))
     }
 }
 

@@ -64,6 +64,7 @@ public enum Migrations {
         createCalendarFeeds,
         createFHIRExportJobs,
         createCourseOutcomeCube,
+        addClinicMedicationCodes,
     ]
 
     /// The newest version this binary knows.

@@ -19,7 +19,9 @@ public enum ClinicSettingsPage {
                .a(.href("/dosing/protocols"), .text("protocol library")), .text(". Spravato REMS setting details: "),
                .a(.id("rems-link"), .href("/admin/clinic/rems"), .text("REMS details")), .text(". Nurse:chair ratio, chair times and "
                      + "late cancellation: "),
-               .a(.id("scheduling-link"), .href("/admin/clinic/scheduling"), .text("booking rules")), .text(".")),
+               .a(.id("scheduling-link"), .href("/admin/clinic/scheduling"), .text("booking rules")), .text(". RxNorm codes for exported "
+                     + "medications: "),
+               .a(.id("medication-codes-link"), .href("/admin/clinic/medication-codes"), .text("medication codes")), .text(".")),
             FormField.errorSummary(errors),
             .form(.class("stacked"), .method(.post), .action("/admin/clinic"), .attribute(named: "novalidate", value: "novalidate"),
                   .csrfField(context),

@@ -62,6 +62,8 @@ public struct DemoClinicLoader: Sendable {
             safetyPolicy.clinicPhone = "+1 212 555 0147"
             try await safetyPolicies.update(safetyPolicy, of: clinic.id, stamp: stamp)
         }
+        // A new clinic's bulk rows go in before its tables' secondary indexes are built (see ``DeferredIndexes``).
+        let fresh = try await isEmpty()
         let scenarios = try await loadScenarios(in: clinic.id, today: today, now: now, limit: patients, stamp: stamp)
         var people = DemoPatients(seed: seed, today: today)
         let repository = SQLPatientRepository(database: database)
@@ -78,20 +80,31 @@ public struct DemoClinicLoader: Sendable {
         var ids = TimeOrderedUUIDs(at: now)
         // The bulk rows go into indexes far larger than the everyday cache.
         try await database.withBulkLoadSettings {
-            while done < patients {
-                let size = min(batchSize, patients - done)
-                let batch = (0..<size).map { _ in people.next() }
-                for (index, clinicID) in clinicIDs.enumerated() {
-                    let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
-                    let added = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: share.map { _ in ids.next() })
-                    if templates != nil {
-                        try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
-                                                                                histories: &histories, ids: &ids, today: today, now: now, stamp: stamp)
-                    }
-                }
-                done += size
-                progress(done, patients)
+            let deferred = if fresh && done < patients {
+                try await DeferredIndexes.drop(in: database)
+            } else {
+                DeferredIndexes(dropped: [])
             }
+            do {
+                while done < patients {
+                    let size = min(batchSize, patients - done)
+                    let batch = (0..<size).map { _ in people.next() }
+                    for (index, clinicID) in clinicIDs.enumerated() {
+                        let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
+                        let added = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: share.map { _ in ids.next() })
+                        if templates != nil {
+                            try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
+                                                                                    histories: &histories, ids: &ids, today: today, now: now, stamp: stamp)
+                        }
+                    }
+                    done += size
+                    progress(done, patients)
+                }
+            } catch {
+                try? await deferred.restore(in: database)
+                throw error
+            }
+            try await deferred.restore(in: database)
         }
         if templates != nil, done > scenarios {
             // The histories' rows were judged as they were written: the next report need not judge them again.

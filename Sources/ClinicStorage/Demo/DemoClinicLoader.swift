@@ -159,11 +159,14 @@ public struct DemoClinicLoader: Sendable {
     }
 
     /// Signs a screening (acknowledging its cautions) and a treatment plan starting today, as a
-    /// prescriber would, so the demo has courses with scheduled sessions.
-    func planCourse(_ course: DemoIntakeScenarios.PlannedCourse, patientID: UUID, clinicID: UUID,
-                            today: CalendarDate, stamp: AuditStamp) async throws {
-        let protocolID = course.protocolID, target = course.target, sessions = course.sessions
-        let start = today.adding(days: -course.startDaysAgo)
+    /// prescriber would, so the demo has courses with scheduled sessions, and records the story's
+    /// PHQ-9 history. With `history`, the plan has that many sessions from that many days ago at
+    /// those frequencies (one per phase) instead, and the caller records the ratings.
+    func planCourse(_ course: DemoIntakeScenarios.PlannedCourse, patientID: UUID, clinicID: UUID, today: CalendarDate, stamp: AuditStamp,
+                    history: (sessions: Int, startDaysAgo: Int, frequencies: [CourseFrequency])? = nil) async throws {
+        let protocolID = course.protocolID, target = course.target, sessions = history?.sessions ?? course.sessions
+        let start = today.adding(days: -(history?.startDaysAgo ?? course.startDaysAgo))
+        let frequencies = history?.frequencies ?? []
         let records = SQLPatientRecordRepository(database: database)
         guard let clinic = try await SQLClinicRepository(database: database).primaryClinic(),
               let chart = try await records.chart(patientID, in: clinicID),
@@ -179,8 +182,8 @@ public struct DemoClinicLoader: Sendable {
         let screening = try await ScreeningRepository(database: database).sign(
             patientID: patientID, record: record, recordRevision: chart.revision, result: result, review: review,
             resistance: resistance, stamp: stamp)
-        let request = TreatmentPlanRequest(protocolID: protocolID, start: start, sessionCount: sessions, target: target,
-                                           note: "Demo course")
+        let request = TreatmentPlanRequest(protocolID: protocolID, start: start, sessionCount: sessions, frequencies: frequencies,
+                                           target: target, note: "Demo course")
         // The demo's course began before its first day, so the review is made as of the start.
         let planReview = TreatmentPlanReview(request, protocol: treatmentProtocol, patient: PlanPatient(record: record, on: start),
                                              screening: screening, recordRevision: chart.revision, today: start,
@@ -192,7 +195,7 @@ public struct DemoClinicLoader: Sendable {
         let plan = try await TreatmentPlanRepository(database: database).sign(
             patientID: patientID, recordRevision: chart.revision, request: request, review: planReview,
             screeningVersion: screening.version, stamp: stamp)
-        try await recordScores(course.story, plan: plan, patientID: patientID, today: today, stamp: stamp)
+        if history == nil { try await recordScores(course.story, plan: plan, patientID: patientID, today: today, stamp: stamp) }
     }
 
     /// The PHQ-9 history of a demo story, around the plan's sessions up to today: staff-entered,

@@ -42,4 +42,33 @@ struct DemoChartHistoryTests {
             #expect(ratings == 105)
         }
     }
+
+    @Test("The chart's session list reads the same records as one session at a time, but for the readings",
+          arguments: TestDatabases.engines)
+    func recordsWithoutReadings(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            // setup
+            let loader = DemoClinicLoader(database: database)
+            _ = try await loader.load(patients: 20, seed: 1, now: Fixtures.now)
+            let history = try await loader.addChartHistoryPatient(sessions: 2, now: Fixtures.now)
+            let clinic = try #require(try await SQLClinicRepository(database: database).primaryClinic())
+            let today = CalendarDate(instant: Fixtures.now, in: clinic.settings.resolvedTimeZone)
+            let sessions = try await TreatmentPlanRepository(database: database).sessions(from: today.adding(days: -800),
+                                                                                         through: today.adding(days: 400))
+            let repository = SessionRecordRepository(database: database)
+            // act
+            let listed = try await repository.recordsWithoutReadings(of: sessions.map(\.id) + [UUID.random()])
+            // validate
+            #expect(listed.count == sessions.count)
+            #expect(sessions.contains { history.sessionIDs.contains($0.id) })
+            #expect(Set(sessions.map(\.state)).count >= 5, "sessions in many states, with entries, devices and alerts")
+            for session in sessions {
+                let own = try #require(try await repository.record(of: session.id))
+                let expected = TreatmentSessionRecord(session: own.session, treatment: own.treatment,
+                                                      plannedInfusionMinutes: own.plannedInfusionMinutes, transitions: own.transitions,
+                                                      entries: own.entries, storedReadings: [], alerts: own.alerts)
+                #expect(listed[session.id] == expected, "session \(session.number) of \(session.patientID)")
+            }
+        }
+    }
 }

@@ -41,8 +41,9 @@ extension DemoClinicLoader {
         let zone = clinic.settings.resolvedTimeZone
         var readings = 0
         for session in past {
-            readings += try await DemoSessions(database: database).streamedInfusion(session, checkIn: session.date.startInstant(in: zone)
-                .addingTimeInterval(9 * 3600))
+            // The last of the demo's six chairs: today's sessions sit in the first four.
+            readings += try await DemoSessions(database: database).streamedInfusion(
+                session, checkIn: session.date.startInstant(in: zone).addingTimeInterval(9 * 3600), chair: "Chair 6")
         }
         // A weekly PHQ-9: severe at the start, improving through the induction, then holding with
         // small swings between boosters.

@@ -79,24 +79,26 @@ struct DemoSessions: Sendable {
 
     // MARK: Stories
 
-    /// A discharged IV infusion (``infusion(_:checkIn:until:streamed:)``) whose chair monitor sent a
-    /// reading every second from check-in to the discharge assessment, posted by its gateway before
-    /// the assessment; returns how many readings the stream stored.
-    func streamedInfusion(_ session: ScheduledSession, checkIn: Date) async throws -> Int {
-        try await infusion(session, checkIn: checkIn, until: .discharged, streamed: true)
+    /// A discharged IV infusion (``infusion(_:checkIn:until:streamed:pastChair:)``) in `chair`, whose
+    /// monitor sent a reading every second from check-in to the discharge assessment, posted by its
+    /// gateway before the assessment; returns how many readings the stream stored. `chair` must not
+    /// hold a session under care (today's demo sessions sit in the first four of the demo's chairs).
+    func streamedInfusion(_ session: ScheduledSession, checkIn: Date, chair: String) async throws -> Int {
+        try await infusion(session, checkIn: checkIn, until: .discharged, streamed: true, pastChair: chair)
     }
 
     /// An IV infusion of 40 minutes checked in at `checkIn`, carried as far as `until`: dosing
     /// stops 32 minutes in with a high-BP alert open; ready for discharge 73 minutes after the start;
     /// discharged 2 minutes later. When `streamed`, a monitor's 1 Hz readings are added too (the
-    /// return value counts them).
+    /// return value counts them). A closed session sits in `pastChair`, or one of the first four.
     @discardableResult
-    private func infusion(_ session: ScheduledSession, checkIn: Date, until: TreatmentSessionState, streamed: Bool = false) async throws -> Int {
+    private func infusion(_ session: ScheduledSession, checkIn: Date, until: TreatmentSessionState, streamed: Bool = false,
+                          pastChair: String? = nil) async throws -> Int {
         let id = session.id
         let t = { (minutes: Double) in checkIn.addingTimeInterval(minutes * 60) }
         let live = until != .discharged
         try await transitions.apply(.checkIn, to: id, stamp: stamp(t(0)))
-        try await records.append(.chair(live ? chair(for: until) : "Chair \(session.number % 4 + 1)"), to: id, stamp: stamp(t(2)))
+        try await records.append(.chair(live ? chair(for: until) : pastChair ?? "Chair \(session.number % 4 + 1)"), to: id, stamp: stamp(t(2)))
         try await transitions.apply(.beginChecks, to: id, stamp: stamp(t(5)))
         try await reading(136, 84, 76, 98, 14, at: t(10), id)
         try await records.append(.checklist(checklist), to: id, stamp: stamp(t(12)))

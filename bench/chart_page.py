@@ -8,11 +8,13 @@ batches of 600, timed in the past minutes. Then it times, one keep-alive client 
 GET /healthz, the patient's chart page (/patients/{id}, signed in as the demo nurse), the session
 page (/sessions/{id}), the session resource (GET /api/v1/sessions/{id}) and its vital signs
 (GET /api/v1/sessions/{id}/vitals): the summary and the series at the charting interval, not every
-reading. It does not build one patient's two years of history (weekly assessments and 40 past
-sessions): each patient here has today's session only.
+reading. With --history-sessions S (default 40; 0 leaves it out) the demo also builds one patient with
+two years of history (`demo --chart-history S`): a weekly PHQ-9 for 104 weeks and an IV course begun two
+years ago whose S past sessions each closed with a 1 Hz monitor stream from check-in to discharge
+(about 5,000 readings a session); the same pages are timed for that patient and its latest session.
 
 Usage: python3 bench/chart_page.py [--binary .build/release/ketaclinic] [--sessions 40] [--minutes 40]
-       [--runs 100] [--smoke]
+       [--history-sessions 40] [--runs 100] [--smoke]
 Loopback only; bounded. Exit 1 when a page's p50 is over the limit (not with --smoke).
 """
 
@@ -24,6 +26,7 @@ import http.client
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -100,22 +103,41 @@ def main() -> int:
     parser.add_argument("--binary", default=".build/release/ketaclinic")
     parser.add_argument("--sessions", type=int, default=40, help="seated sessions, each with its own stream")
     parser.add_argument("--minutes", type=int, default=40, help="minutes of 1 Hz readings per session")
+    parser.add_argument("--history-sessions", type=int, default=40,
+                        help="past sessions (1 Hz streams) of the patient with two years of history; 0: no such patient")
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--smoke", action="store_true", help="a quick run (CI, debug build): report the figures, fail only on errors")
     options = parser.parse_args()
     if options.smoke:
         options.sessions, options.minutes, options.runs = min(options.sessions, 2), min(options.minutes, 3), min(options.runs, 10)
-    if not 1 <= options.sessions <= 100 or not 1 <= options.minutes <= 600 or not 5 <= options.runs <= 10_000:
-        parser.error("--sessions 1..100, --minutes 1..600 (within the 12-hour window a reading may be backdated), --runs 5..10,000")
+        options.history_sessions = min(options.history_sessions, 2)
+    if not 1 <= options.sessions <= 100 or not 1 <= options.minutes <= 600 or not 5 <= options.runs <= 10_000 \
+            or not 0 <= options.history_sessions <= 52:
+        parser.error("--sessions 1..100, --minutes 1..600 (within the 12-hour window a reading may be backdated), --runs 5..10,000, "
+                     "--history-sessions 0..52")
     binary = os.path.abspath(options.binary)
     work = tempfile.mkdtemp(prefix="kc-chart-page-")
     database = f"sqlite:{work}/chart.sqlite"
     server = None
     try:
+        history_arguments = ["--chart-history", str(options.history_sessions)] if options.history_sessions else []
+        started = time.perf_counter()
         prepared = run_cli(binary, ["demo", "--database", database, "--patients", "8", "--bcrypt-cost", "4",
-                                    "--load-test-chairs", str(options.sessions)], cwd=work, timeout=1800)
+                                    "--load-test-chairs", str(options.sessions)] + history_arguments, cwd=work, timeout=1800)
+        demo_seconds = time.perf_counter() - started
         if prepared.returncode != 0:
             raise RuntimeError(f"demo failed: {prepared.stderr.strip() or prepared.stdout.strip()}")
+        history = None
+        if options.history_sessions:
+            line = next((l for l in prepared.stdout.splitlines() if l.startswith("Chart history: ")), None)
+            match = re.match(r"Chart history: patient ([0-9A-Fa-f-]+), (\d+) past sessions \(latest ([0-9A-Fa-f-]+)\), "
+                             r"(\d+) monitor readings, (\d+) PHQ-9 ratings\.", line or "")
+            if match is None:
+                raise RuntimeError(f"the demo did not report the chart history: {line!r}")
+            history = {"patient": match[1].lower(), "sessions": int(match[2]), "latest": match[3].lower(),
+                       "readings": int(match[4]), "ratings": int(match[5])}
+            if history["sessions"] != options.history_sessions:
+                raise RuntimeError(f"{history['sessions']} past sessions in the history, expected {options.history_sessions}")
         credentials = parse_demo_credentials(prepared.stdout.splitlines())
         token = create_token(binary, database, DEMO_EMAILS["nurse"], "patients.read,patients.clinical,vitals.record", cwd=work)
         server = Server(binary, work, database, announce=lambda *_: None)
@@ -153,6 +175,12 @@ def main() -> int:
                 ("GET /sessions/{id} (session page)", page, f"/sessions/{session}"),
                 ("GET /api/v1/sessions/{id}", api, f"/api/v1/sessions/{session}"),
                 ("GET /api/v1/sessions/{id}/vitals", api, f"/api/v1/sessions/{session}/vitals")]
+        if history:
+            past = history["latest"]
+            rows += [("GET /patients/{id} (chart page, 2-year history)", page, f"/patients/{history['patient']}"),
+                     ("GET /sessions/{id} (past session, 1 Hz stream)", page, f"/sessions/{past}"),
+                     ("GET /api/v1/sessions/{id} (past session)", api, f"/api/v1/sessions/{past}"),
+                     ("GET /api/v1/sessions/{id}/vitals (past session)", api, f"/api/v1/sessions/{past}/vitals")]
         results = []
         for name, client, path in rows:
             timed(client, path, 3)   # warm the connection and the caches
@@ -161,6 +189,9 @@ def main() -> int:
         print(f"chart_page: {options.sessions} sessions × {per_session} readings at 1 Hz ({readings} posted in {load_seconds:.1f} s); "
               f"{options.runs} runs each; {platform.node()} ({os.cpu_count()} cores), {time.strftime('%Y-%m-%d')}, "
               f"binary {options.binary}")
+        if history:
+            print(f"two-year history (built by the demo in {demo_seconds:.1f} s with the rest): {history['sessions']} past sessions, "
+                  f"{history['readings']} monitor readings, {history['ratings']} weekly PHQ-9")
         print(f"| request | p50 ms | p95 ms | body bytes | p50 / healthz p50 |")
         print(f"|---|---:|---:|---:|---:|")
         base_p50 = results[0][1]

@@ -19,6 +19,8 @@ struct DemoCommand: AsyncParsableCommand {
     var networkClinics: Int?
     @Option(help: "Also give the calendar this many chairs, nurses on shift for them, and a year of past sessions booked into them (load tests of course proposals).")
     var scheduleChairs: Int?
+    @Option(help: "Also add one patient with two years of history: a weekly PHQ-9 and this many past IV sessions (1–52), each with a 1 Hz monitor stream (load tests of the chart and session pages).")
+    var chartHistory: Int?
 
     func validate() throws {
         if let patients, patients < 0 || patients > 10_000_000 {
@@ -32,6 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if let scheduleChairs, !(1...200).contains(scheduleChairs) {
             throw ValidationError("--schedule-chairs must be from 1 to 200.")
+        }
+        if let chartHistory, !(1...52).contains(chartHistory) {
+            throw ValidationError("--chart-history must be from 1 to 52.")
         }
     }
 
@@ -57,6 +62,12 @@ struct DemoCommand: AsyncParsableCommand {
                 if let loadTestChairs {
                     let seated = try await DemoClinicLoader(database: database).seatLoadTestPatients(loadTestChairs, now: Date())
                     print("Seated \(seated.count) load-test patients in chairs Bay 1 to Bay \(seated.count), checked in for IV sessions today.")
+                }
+                if let chartHistory {
+                    let history = try await DemoClinicLoader(database: database).addChartHistoryPatient(sessions: chartHistory, now: Date())
+                    print("Chart history: patient \(history.patientID.uuidString), \(history.sessionIDs.count) past sessions "
+                          + "(latest \(history.sessionIDs.last?.uuidString ?? "none")), \(history.readings) monitor readings, "
+                          + "\(history.ratings) PHQ-9 ratings.")
                 }
                 let credentials = try await DemoAccounts.create(in: database, bcryptCost: settings.bcryptCost, now: Date())
                 if summary.patientsAdded > 0 { try await DemoRegister.load(database: database, now: Date()) }

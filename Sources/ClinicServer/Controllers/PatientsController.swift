@@ -85,8 +85,11 @@ struct PatientsController: Sendable {
         model.openAlerts = try await services.scales.alerts(patientID: chart.summary.id).filter(\.isOpen)
         model.canBook = context.identity.can(.scheduleBook)
         var rows: [PatientChartPage.SessionRow] = []
-        for session in sessions.sorted(by: { ($0.date, $0.number) > ($1.date, $1.number) }) where session.state != .cancelled {
-            guard let record = try await services.sessionRecords.record(of: session.id, monitorSummary: true) else { continue }
+        // The list needs each session's dose, devices and alerts, not its readings: read together.
+        let listed = sessions.sorted(by: { ($0.date, $0.number) > ($1.date, $1.number) }).filter { $0.state != .cancelled }
+        let records = try await services.sessionRecords.recordsWithoutReadings(of: listed.map(\.id))
+        for session in listed {
+            guard let record = records[session.id] else { continue }
             rows.append(.init(sessionID: session.id, number: session.number, date: session.date, state: session.state,
                               dose: PatientChartPage.SessionRow.doseText(record: record), alerts: record.alerts.count,
                               openAlerts: record.alerts.filter { $0.acknowledgement == nil }.count))

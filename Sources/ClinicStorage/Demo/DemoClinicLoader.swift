@@ -62,6 +62,8 @@ public struct DemoClinicLoader: Sendable {
             safetyPolicy.clinicPhone = "+1 212 555 0147"
             try await safetyPolicies.update(safetyPolicy, of: clinic.id, stamp: stamp)
         }
+        // A new clinic's bulk rows go in before its tables' secondary indexes are built (see ``DeferredIndexes``).
+        let fresh = try await isEmpty()
         let scenarios = try await loadScenarios(in: clinic.id, today: today, now: now, limit: patients, stamp: stamp)
         var people = DemoPatients(seed: seed, today: today)
         let repository = SQLPatientRepository(database: database)
@@ -78,20 +80,31 @@ public struct DemoClinicLoader: Sendable {
         var ids = TimeOrderedUUIDs(at: now)
         // The bulk rows go into indexes far larger than the everyday cache.
         try await database.withBulkLoadSettings {
-            while done < patients {
-                let size = min(batchSize, patients - done)
-                let batch = (0..<size).map { _ in people.next() }
-                for (index, clinicID) in clinicIDs.enumerated() {
-                    let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
-                    let added = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: share.map { _ in ids.next() })
-                    if templates != nil {
-                        try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
-                                                                                histories: &histories, ids: &ids, today: today, now: now, stamp: stamp)
-                    }
-                }
-                done += size
-                progress(done, patients)
+            let deferred = if fresh && done < patients {
+                try await DeferredIndexes.drop(in: database)
+            } else {
+                DeferredIndexes(dropped: [])
             }
+            do {
+                while done < patients {
+                    let size = min(batchSize, patients - done)
+                    let batch = (0..<size).map { _ in people.next() }
+                    for (index, clinicID) in clinicIDs.enumerated() {
+                        let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
+                        let added = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: share.map { _ in ids.next() })
+                        if templates != nil {
+                            try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
+                                                                                    histories: &histories, ids: &ids, today: today, now: now, stamp: stamp)
+                        }
+                    }
+                    done += size
+                    progress(done, patients)
+                }
+            } catch {
+                try? await deferred.restore(in: database)
+                throw error
+            }
+            try await deferred.restore(in: database)
         }
         if templates != nil, done > scenarios {
             // The histories' rows were judged as they were written: the next report need not judge them again.
@@ -146,11 +159,14 @@ public struct DemoClinicLoader: Sendable {
     }
 
     /// Signs a screening (acknowledging its cautions) and a treatment plan starting today, as a
-    /// prescriber would, so the demo has courses with scheduled sessions.
-    func planCourse(_ course: DemoIntakeScenarios.PlannedCourse, patientID: UUID, clinicID: UUID,
-                            today: CalendarDate, stamp: AuditStamp) async throws {
-        let protocolID = course.protocolID, target = course.target, sessions = course.sessions
-        let start = today.adding(days: -course.startDaysAgo)
+    /// prescriber would, so the demo has courses with scheduled sessions, and records the story's
+    /// PHQ-9 history. With `history`, the plan has that many sessions from that many days ago at
+    /// those frequencies (one per phase) instead, and the caller records the ratings.
+    func planCourse(_ course: DemoIntakeScenarios.PlannedCourse, patientID: UUID, clinicID: UUID, today: CalendarDate, stamp: AuditStamp,
+                    history: (sessions: Int, startDaysAgo: Int, frequencies: [CourseFrequency])? = nil) async throws {
+        let protocolID = course.protocolID, target = course.target, sessions = history?.sessions ?? course.sessions
+        let start = today.adding(days: -(history?.startDaysAgo ?? course.startDaysAgo))
+        let frequencies = history?.frequencies ?? []
         let records = SQLPatientRecordRepository(database: database)
         guard let clinic = try await SQLClinicRepository(database: database).primaryClinic(),
               let chart = try await records.chart(patientID, in: clinicID),
@@ -166,8 +182,8 @@ public struct DemoClinicLoader: Sendable {
         let screening = try await ScreeningRepository(database: database).sign(
             patientID: patientID, record: record, recordRevision: chart.revision, result: result, review: review,
             resistance: resistance, stamp: stamp)
-        let request = TreatmentPlanRequest(protocolID: protocolID, start: start, sessionCount: sessions, target: target,
-                                           note: "Demo course")
+        let request = TreatmentPlanRequest(protocolID: protocolID, start: start, sessionCount: sessions, frequencies: frequencies,
+                                           target: target, note: "Demo course")
         // The demo's course began before its first day, so the review is made as of the start.
         let planReview = TreatmentPlanReview(request, protocol: treatmentProtocol, patient: PlanPatient(record: record, on: start),
                                              screening: screening, recordRevision: chart.revision, today: start,
@@ -179,7 +195,7 @@ public struct DemoClinicLoader: Sendable {
         let plan = try await TreatmentPlanRepository(database: database).sign(
             patientID: patientID, recordRevision: chart.revision, request: request, review: planReview,
             screeningVersion: screening.version, stamp: stamp)
-        try await recordScores(course.story, plan: plan, patientID: patientID, today: today, stamp: stamp)
+        if history == nil { try await recordScores(course.story, plan: plan, patientID: patientID, today: today, stamp: stamp) }
     }
 
     /// The PHQ-9 history of a demo story, around the plan's sessions up to today: staff-entered,

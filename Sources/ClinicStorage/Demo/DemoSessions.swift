@@ -79,15 +79,26 @@ struct DemoSessions: Sendable {
 
     // MARK: Stories
 
+    /// A discharged IV infusion (``infusion(_:checkIn:until:streamed:pastChair:)``) in `chair`, whose
+    /// monitor sent a reading every second from check-in to the discharge assessment, posted by its
+    /// gateway before the assessment; returns how many readings the stream stored. `chair` must not
+    /// hold a session under care (today's demo sessions sit in the first four of the demo's chairs).
+    func streamedInfusion(_ session: ScheduledSession, checkIn: Date, chair: String) async throws -> Int {
+        try await infusion(session, checkIn: checkIn, until: .discharged, streamed: true, pastChair: chair)
+    }
+
     /// An IV infusion of 40 minutes checked in at `checkIn`, carried as far as `until`: dosing
     /// stops 32 minutes in with a high-BP alert open; ready for discharge 73 minutes after the start;
-    /// discharged 2 minutes later.
-    private func infusion(_ session: ScheduledSession, checkIn: Date, until: TreatmentSessionState) async throws {
+    /// discharged 2 minutes later. When `streamed`, a monitor's 1 Hz readings are added too (the
+    /// return value counts them). A closed session sits in `pastChair`, or one of the first four.
+    @discardableResult
+    private func infusion(_ session: ScheduledSession, checkIn: Date, until: TreatmentSessionState, streamed: Bool = false,
+                          pastChair: String? = nil) async throws -> Int {
         let id = session.id
         let t = { (minutes: Double) in checkIn.addingTimeInterval(minutes * 60) }
         let live = until != .discharged
         try await transitions.apply(.checkIn, to: id, stamp: stamp(t(0)))
-        try await records.append(.chair(live ? chair(for: until) : "Chair \(session.number % 4 + 1)"), to: id, stamp: stamp(t(2)))
+        try await records.append(.chair(live ? chair(for: until) : pastChair ?? "Chair \(session.number % 4 + 1)"), to: id, stamp: stamp(t(2)))
         try await transitions.apply(.beginChecks, to: id, stamp: stamp(t(5)))
         try await reading(136, 84, 76, 98, 14, at: t(10), id)
         try await records.append(.checklist(checklist), to: id, stamp: stamp(t(12)))
@@ -104,7 +115,7 @@ struct DemoSessions: Sendable {
         if until == .dosing {
             // Diastolic above the clinic's 100 mmHg limit, a rise under 25 from baseline: one alert, open.
             try await reading(158, 102, 88, 97, 16, at: t(start + 30), id)
-            return
+            return 0
         }
         try await reading(148, 90, 84, 97, 15, at: t(start + 30), id)
         try await reading(144, 88, 80, 98, 14, at: t(start + 40), id)
@@ -114,15 +125,37 @@ struct DemoSessions: Sendable {
         // Every 15 min after it [R36].
         try await reading(134, 84, 76, 98, 14, at: t(start + 55), id)
         try await reading(130, 82, 74, 98, 14, at: t(start + 70), id)
+        let streamedReadings = if streamed { try await monitorStream(id, from: t(0), to: t(start + 71)) } else { 0 }
         try await records.append(.discharge(DischargeAssessment(at: t(start + 72), aldrete: fullAldrete, escortPresent: true)),
                                  to: id, stamp: stamp(t(start + 72)))
         try await markReady(id, at: t(start + 73))
         if until == .readyForDischarge {
             try await reading(128, 80, 72, 98, 14, at: t(start + 85), id)
-            return
+            return streamedReadings
         }
         try await discharge(id, at: t(start + 75), note: "IV ketamine \(Int(saturating: dose)) mg over 40 min; transient rise in BP, no intervention; "
                             + "discharged to escort, Aldrete 10.")
+        return streamedReadings
+    }
+
+    /// A chair monitor's readings every second from `from` up to `to`, as its gateway posts them (in
+    /// batches of 600): pulse and oxygen saturation each second, a blood pressure every 5 minutes.
+    /// The values stay inside the default alert limits, so the stream raises no alert.
+    private func monitorStream(_ id: UUID, from: Date, to: Date) async throws -> Int {
+        let seconds = max(0, Int(to.timeIntervalSince(from)))
+        let readings = (0..<seconds).map { second -> (values: VitalReading, takenAt: Date) in
+            let pressure = second % 300 == 0
+            return (VitalReading(systolic: pressure ? 124 + (second / 300) % 8 : nil, diastolic: pressure ? 78 + (second / 300) % 4 : nil,
+                                 heartRate: 70 + (second / 60) % 12, oxygenSaturation: 97 + second % 2,
+                                 respiratoryRate: pressure ? 14 : nil),
+                    from.addingTimeInterval(TimeInterval(second)))
+        }
+        for start in stride(from: 0, to: readings.count, by: 600) {
+            let batch = Array(readings[start..<min(start + 600, readings.count)])
+            _ = try await records.recordReadings(batch, source: .gateway, sessionID: id, policy: policy.alerts,
+                                                 stamp: .system("monitor gateway", at: to))
+        }
+        return readings.count
     }
 
     /// An esketamine session checked in at `checkIn`, carried as far as `until`: two devices

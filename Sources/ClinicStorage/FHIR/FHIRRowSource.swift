@@ -203,7 +203,7 @@ public struct FHIRRowReader: Sendable {
     /// values are read as the engine holds them (SQLKit's generic row decoding costs more than the
     /// query itself on a long export); on PostgreSQL through SQLKit.
     public func page(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int) async throws -> [FHIRRow] {
-        let parts = Self.parts(table, filter: filter, from: position, limit: limit)
+        let parts = Self.parts(table, filter: filter, from: position, limit: limit, sqlite: database.engine == .sqlite)
         if let rows = try await database.readSQLite({ connection -> [FHIRRow] in
             var sql = ""
             var binds: [SQLiteData] = []
@@ -255,11 +255,18 @@ public struct FHIRRowReader: Sendable {
         case integer(Int64)
     }
 
-    static func parts(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int) -> [QueryPart] {
+    /// The query of one page. On SQLite (`sqlite`) the clinic comparison is written `+column`, so
+    /// the planner never starts from the clinic's index: without statistics it takes `clinic_id = ?`
+    /// for a few rows, walks every patient of the clinic and every row of theirs, and sorts them
+    /// for each page (1.5 s a page of ratings at 100,000 patients, the export quadratic in the
+    /// rows), where walking the key from the cursor reads one page's rows.
+    static func parts(_ table: FHIRTable, filter: FHIRRowFilter, from position: FHIRKeyPosition?, limit: Int,
+                      sqlite: Bool = false) -> [QueryPart] {
         var parts: [QueryPart] = [.raw("SELECT " + table.columns.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")
                                        + " FROM " + table.from + " WHERE 1 = 1")]
         for condition in table.conditions { parts.append(.raw(" AND (\(condition))")) }
-        if let clinic = table.clinic, let id = filter.clinicID {
+        if let column = table.clinic, let id = filter.clinicID {
+            let clinic = sqlite ? "+" + column : column
             parts.append(.raw(table.keepsRowsWithoutClinic ? " AND (\(clinic) IS NULL OR \(clinic) = " : " AND (\(clinic) = "))
             parts += [.text(id.uuidString), .raw(")")]
         }

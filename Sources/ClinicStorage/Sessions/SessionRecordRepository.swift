@@ -40,6 +40,61 @@ public struct SessionRecordRepository: Sendable {
         try await database.read { db in try await Self.record(sessionID, db, monitorSummary: monitorSummary) }
     }
 
+    /// The records of `sessionIDs` without their vital-sign readings (`storedReadings` is empty),
+    /// keyed by session: what a list of sessions shows (the dose given, the devices, the alerts),
+    /// read in five queries however many sessions there are, each plan decoded once, instead of
+    /// one record (and its readings) at a time. Sessions not found are left out.
+    public func recordsWithoutReadings(of sessionIDs: [UUID]) async throws -> [UUID: TreatmentSessionRecord] {
+        guard !sessionIDs.isEmpty else { return [:] }
+        return try await database.read { db in
+            var records: [UUID: TreatmentSessionRecord] = [:]
+            // Bound parameters per statement stay under both engines' limits.
+            for start in stride(from: 0, to: sessionIDs.count, by: 500) {
+                let ids = sessionIDs[start..<min(start + 500, sessionIDs.count)].map(\.uuidString)
+                let sessions = try await db.select().column("*").from("treatment_sessions").where("id", .in, SQLBind.group(ids)).all()
+                    .map(TreatmentPlanRepository.decodeSession)
+                guard !sessions.isEmpty else { continue }
+                var plans: [UUID: TreatmentPlan] = [:]
+                for row in try await db.select().columns("id", "body").from("treatment_plans")
+                    .where("id", .in, SQLBind.group(Set(sessions.map(\.planID.uuidString)).sorted())).all() {
+                    guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else { throw StoredDataError(what: "plan id") }
+                    plans[id] = try StoredJSON.value(TreatmentPlan.self, "body", of: row)
+                }
+                func sessionID(_ row: any SQLRow) throws -> UUID {
+                    guard let id = UUID(uuidString: try row.decode(column: "session_id", as: String.self)) else {
+                        throw StoredDataError(what: "session id")
+                    }
+                    return id
+                }
+                var entries: [UUID: [SessionEntry]] = [:]
+                for row in try await db.select().column("*").from("session_entries").where("session_id", .in, SQLBind.group(ids))
+                    .orderBy("session_id").orderBy("recorded_at").all() {
+                    entries[try sessionID(row), default: []].append(try SessionEntryCoding.entry(row))
+                }
+                var transitions: [UUID: [SessionTransition]] = [:]
+                for row in try await db.select().column("*").from("treatment_session_events").where("session_id", .in, SQLBind.group(ids))
+                    .orderBy("session_id").orderBy("sequence").all() {
+                    transitions[try sessionID(row), default: []].append(try TreatmentSessionRepository.transition(row))
+                }
+                var alerts: [UUID: [SessionVitalAlert]] = [:]
+                for row in try await db.select().column("*").from("session_alerts").where("session_id", .in, SQLBind.group(ids))
+                    .orderBy("session_id").orderBy("raised_at").all() {
+                    alerts[try sessionID(row), default: []].append(try SessionEntryCoding.alert(row))
+                }
+                for session in sessions {
+                    guard let plan = plans[session.planID] else { throw StoredDataError(what: "plan of session \(session.id)") }
+                    records[session.id] = TreatmentSessionRecord(
+                        session: session, treatment: plan.treatmentProtocol.treatment,
+                        plannedInfusionMinutes: plan.treatmentProtocol.treatment == .ivKetamine
+                            ? (plan.dose?.minutes ?? plan.treatmentProtocol.weightBased?.minutes).map { Int(rounding: $0) } : nil,
+                        transitions: transitions[session.id] ?? [], entries: entries[session.id] ?? [], storedReadings: [],
+                        alerts: alerts[session.id] ?? [])
+                }
+            }
+            return records
+        }
+    }
+
     /// The records of every session under care (checked in to ready for discharge), for the board,
     /// with monitor readings summarised (see ``record(_:_:monitorSummary:)``).
     public func activeRecords() async throws -> [TreatmentSessionRecord] {

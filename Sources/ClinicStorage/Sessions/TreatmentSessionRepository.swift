@@ -82,18 +82,21 @@ public struct TreatmentSessionRepository: Sendable {
     }
 
     static func transitions(_ sessionID: UUID, _ db: any SQLDatabase) async throws -> [SessionTransition] {
-            try await db.select().column("*").from("treatment_session_events").where("session_id", .equal, SQLBind(sessionID.uuidString))
-                .orderBy("sequence").all().map { row in
-                    guard let from = TreatmentSessionState(rawValue: try row.decode(column: "from_state", as: String.self)),
-                          let to = TreatmentSessionState(rawValue: try row.decode(column: "to_state", as: String.self)) else {
-                        throw StoredDataError(what: "session event of \(sessionID.uuidString)")
-                    }
-                    return SessionTransition(
-                        sequence: try row.decode(column: "sequence", as: Int.self), event: try row.decode(column: "event", as: String.self),
-                        from: from, to: to, at: Date(millisecondsSince1970: try row.decode(column: "occurred_at", as: Int64.self)),
-                        actorName: try row.decode(column: "actor_name", as: String.self), detail: try row.decode(column: "detail", as: String.self),
-                        override: try row.decode(column: "override", as: String?.self)
-                            .map { try StoredJSON.decoder.decode(SessionOverride.self, from: Data($0.utf8)) })
-                }
+        try await db.select().column("*").from("treatment_session_events").where("session_id", .equal, SQLBind(sessionID.uuidString))
+            .orderBy("sequence").all().map(transition)
+    }
+
+    /// One row of `treatment_session_events`.
+    static func transition(_ row: any SQLRow) throws -> SessionTransition {
+        guard let from = TreatmentSessionState(rawValue: try row.decode(column: "from_state", as: String.self)),
+              let to = TreatmentSessionState(rawValue: try row.decode(column: "to_state", as: String.self)) else {
+            throw StoredDataError(what: "session event of \(try row.decode(column: "session_id", as: String.self))")
+        }
+        return SessionTransition(
+            sequence: try row.decode(column: "sequence", as: Int.self), event: try row.decode(column: "event", as: String.self),
+            from: from, to: to, at: Date(millisecondsSince1970: try row.decode(column: "occurred_at", as: Int64.self)),
+            actorName: try row.decode(column: "actor_name", as: String.self), detail: try row.decode(column: "detail", as: String.self),
+            override: try row.decode(column: "override", as: String?.self)
+                .map { try StoredJSON.decoder.decode(SessionOverride.self, from: Data($0.utf8)) })
     }
 }

@@ -165,11 +165,12 @@ public struct SessionRecordRepository: Sendable {
         let readings: [StoredVitalReading]
         if monitorSummary {
             let session = sessionID.uuidString
+            let lookups = try await Self.rowLookups(session, db)
             readings = try await db.raw("""
                 SELECT * FROM session_vitals v WHERE v.session_id = \(bind: session) AND (
                     v.systolic IS NOT NULL OR v.source = 'nurse' OR v.amends IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = v.id)
-                    OR EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = v.id)
+                    OR \(lookups.corrected("v"))
+                    OR \(lookups.alerted("v"))
                     OR v.taken_at = (SELECT MAX(m.taken_at) FROM session_vitals m WHERE m.session_id = \(bind: session))
                     OR v.taken_at = (SELECT MAX(o.taken_at) FROM session_vitals o
                                      WHERE o.session_id = \(bind: session) AND o.oxygen_saturation IS NOT NULL))

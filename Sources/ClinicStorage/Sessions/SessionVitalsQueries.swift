@@ -17,12 +17,13 @@ extension SessionRecordRepository {
         let session = sessionID.uuidString
         let limit = min(max(unlisted, 0), 1_000)
         return try await database.read { db in
+            let lookups = try await Self.rowLookups(session, db)
             let current: SQLQueryString = """
-                v.session_id = \(bind: session) AND NOT EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = v.id)
+                v.session_id = \(bind: session) AND NOT \(lookups.corrected("v"))
                 AND (v.systolic IS NOT NULL OR v.diastolic IS NOT NULL OR v.heart_rate IS NOT NULL OR v.oxygen_saturation IS NOT NULL
                      OR v.respiratory_rate IS NOT NULL OR v.temperature_decicelsius IS NOT NULL)
                 """
-            let alerted: SQLQueryString = "EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = v.id)"
+            let alerted = lookups.alerted("v")
             let measures = ["systolic", "diastolic", "heart_rate", "oxygen_saturation", "respiratory_rate"]
 
             // The summary: one row of aggregates, and the latest value of each measure.
@@ -62,8 +63,8 @@ extension SessionRecordRepository {
             for measure in all {
                 bucketQuery = bucketQuery + """
                     , (SELECT x.\(unsafeRaw: measure) FROM session_vitals x WHERE x.session_id = \(bind: session) AND x.taken_at = g.\(unsafeRaw: measure)_at
-                       AND x.\(unsafeRaw: measure) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = x.id)
-                       AND NOT EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = x.id) ORDER BY x.recorded_at DESC LIMIT 1) AS \(unsafeRaw: measure)
+                       AND x.\(unsafeRaw: measure) IS NOT NULL AND NOT \(lookups.corrected("x"))
+                       AND NOT \(lookups.alerted("x")) ORDER BY x.recorded_at DESC LIMIT 1) AS \(unsafeRaw: measure)
                     """
             }
             bucketQuery = bucketQuery + """
@@ -94,7 +95,7 @@ extension SessionRecordRepository {
             let unlistedQuery: SQLQueryString = """
                 SELECT * FROM session_vitals v WHERE v.session_id = \(bind: session) AND NOT (
                     v.systolic IS NOT NULL OR v.diastolic IS NOT NULL OR v.source = 'nurse' OR v.amends IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = v.id) OR \(alerted)
+                    OR \(lookups.corrected("v")) OR \(alerted)
                     OR v.taken_at = (SELECT MAX(m.taken_at) FROM session_vitals m WHERE m.session_id = \(bind: session)))
                 ORDER BY v.taken_at DESC LIMIT \(unsafeRaw: String(limit))
                 """
@@ -116,6 +117,28 @@ extension SessionRecordRepository {
                 """).all().map(SessionEntryCoding.reading)
             return (total, rows)
         }
+    }
+
+    /// The per-row conditions "a correction replaces this reading" and "this reading raised an
+    /// alert" for the readings of `session`. Most sessions have neither a correction nor an alert
+    /// (a correction and an alert always belong to their reading's session): then both conditions
+    /// are false for every row, written as such, and a pass over a 1 Hz stream's thousands of
+    /// readings no longer looks each one up twice. One indexed check per request decides.
+    static func rowLookups(_ session: String, _ db: any SQLDatabase) async throws
+        -> (corrected: (String) -> SQLQueryString, alerted: (String) -> SQLQueryString) {
+        let row = try await db.raw("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM session_vitals WHERE session_id = \(bind: session) AND amends IS NOT NULL)
+                        THEN 1 ELSE 0 END AS corrected,
+                   CASE WHEN EXISTS (SELECT 1 FROM session_alerts WHERE session_id = \(bind: session)) THEN 1 ELSE 0 END AS alerted
+            """).first()
+        let corrected = try row?.decode(column: "corrected", as: Int.self) ?? 1
+        let alerted = try row?.decode(column: "alerted", as: Int.self) ?? 1
+        return (corrected: { alias in
+                    corrected == 0 ? "(1 = 0)" : "EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = \(unsafeRaw: alias).id)"
+                },
+                alerted: { alias in
+                    alerted == 0 ? "(1 = 0)" : "EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = \(unsafeRaw: alias).id)"
+                })
     }
 
     private static func values(_ row: any SQLRow) throws -> VitalReading {

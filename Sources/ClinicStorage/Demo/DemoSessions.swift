@@ -142,7 +142,7 @@ struct DemoSessions: Sendable {
     /// batches of 600): pulse and oxygen saturation each second, a blood pressure every 5 minutes.
     /// The values stay inside the default alert limits, so the stream raises no alert.
     private func monitorStream(_ id: UUID, from: Date, to: Date) async throws -> Int {
-        let seconds = max(0, Int(to.timeIntervalSince(from)))
+        let seconds = max(0, Int(saturating: to.timeIntervalSince(from)))
         let readings = (0..<seconds).map { second -> (values: VitalReading, takenAt: Date) in
             let pressure = second % 300 == 0
             return (VitalReading(systolic: pressure ? 124 + (second / 300) % 8 : nil, diastolic: pressure ? 78 + (second / 300) % 4 : nil,

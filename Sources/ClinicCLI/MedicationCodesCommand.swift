@@ -43,8 +43,7 @@ struct MedicationCodesCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandSupport.reportingErrors {
                 let values = try ClinicPolicyCommand.parse(assignments)
-                let known: Swift.Set<String> = ["ketamineRxCUI", "esketamineRxCUI"]
-                if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
+                if let unknown = values.keys.sorted().first(where: { !MedicationCodes.fieldNames.contains($0) }) {
                     throw CommandSupport.fail("'\(unknown)' is not a medication code. Codes: esketamineRxCUI, ketamineRxCUI.", code: 2)
                 }
                 let (database, clinic) = try await ClinicCommand.openClinic(options)
@@ -53,8 +52,7 @@ struct MedicationCodesCommand: AsyncParsableCommand {
                     let current = try await repository.codes(of: clinic.id)
                     let updated: MedicationCodes
                     do {
-                        updated = try MedicationCodes(ketamineRxCUI: values["ketamineRxCUI"] ?? current.ketamineRxCUI,
-                                                      esketamineRxCUI: values["esketamineRxCUI"] ?? current.esketamineRxCUI).validated()
+                        updated = try current.applying(values)
                     } catch let errors as FieldErrors {
                         throw CommandSupport.fail(errors.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n"), code: 2)
                     }

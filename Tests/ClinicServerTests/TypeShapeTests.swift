@@ -86,7 +86,7 @@ struct TypeShapeTests {
     func statedShapesMatchEncoding() throws {
         let encoder = JSONEncoder()
         func check<T: ShapedValue & Encodable>(_ type: T.Type, _ values: [T]) throws {
-            for value in [T.shapePlaceholder] + values {
+            for value in [T.shapeSample] + values {
                 let json = try JSONSerialization.jsonObject(with: try encoder.encode(value), options: [.fragmentsAllowed])
                 #expect(AnswerConformance.mismatches(json, T.valueShape, at: "").isEmpty, "\(T.self): \(json)")
             }

@@ -26,6 +26,16 @@ public struct MedicationCodes: Codable, Equatable, Sendable {
     /// The RxCUI for a treatment's drug, if the clinic entered one.
     public func rxCUI(esketamine: Bool) -> String? { esketamine ? esketamineRxCUI : ketamineRxCUI }
 
+    /// The field names the page, the API and the command line use.
+    public static let fieldNames: Set<String> = ["ketamineRxCUI", "esketamineRxCUI"]
+
+    /// These codes with the named `fields` changed (a field left out keeps its code, an empty one
+    /// clears it), validated.
+    public func applying(_ fields: [String: String]) throws(FieldErrors) -> MedicationCodes {
+        try MedicationCodes(ketamineRxCUI: fields["ketamineRxCUI"] ?? ketamineRxCUI,
+                            esketamineRxCUI: fields["esketamineRxCUI"] ?? esketamineRxCUI).validated()
+    }
+
     /// The codes or field errors: an RxCUI is a concept id of 1 to 8 digits (RxNorm's own form); an
     /// empty field clears the code.
     public func validated() throws(FieldErrors) -> MedicationCodes {

@@ -1,27 +1,27 @@
 import ClinicDomain
 
 // The domain's single-value types whose decoding checks the text (see ``ShapedValue``). The
-// type-shape tests encode each placeholder and compare it with the stated shape.
+// type-shape tests encode each sample value and compare it with the stated shape.
 
 extension ClockTime: ShapedValue {
     /// `HH:MM` on the clinic's wall clock.
     public static var valueShape: TypeShape { .string(format: nil) }
     /// 08:00.
-    public static var shapePlaceholder: ClockTime { ClockTime(hour: 8)! }
+    public static var shapeSample: ClockTime { ClockTime(hour: 8)! }
 }
 
 extension CourseFrequency: ShapedValue {
     /// `3/week` or `every-2-weeks` (``CourseFrequency/code``).
     public static var valueShape: TypeShape { .string(format: nil) }
     /// Weekly.
-    public static var shapePlaceholder: CourseFrequency { .perWeek(1) }
+    public static var shapeSample: CourseFrequency { .perWeek(1) }
 }
 
 extension Jurisdiction: ShapedValue {
     /// `US-NY`, `GB`… (``Jurisdiction/code``).
     public static var valueShape: TypeShape { .string(format: nil) }
     /// The United Kingdom, which has no subdivisions to choose.
-    public static var shapePlaceholder: Jurisdiction { Jurisdiction(code: "GB")! }
+    public static var shapeSample: Jurisdiction { Jurisdiction(code: "GB")! }
 }
 
 extension PlanDoseTarget: ShapedValue {
@@ -33,5 +33,5 @@ extension PlanDoseTarget: ShapedValue {
                         .init(name: "devices", shape: one(.integer(wide: false)), required: false)], closed: true)
     }
     /// 0.5 mg/kg.
-    public static var shapePlaceholder: PlanDoseTarget { .mgPerKg(0.5) }
+    public static var shapeSample: PlanDoseTarget { .mgPerKg(0.5) }
 }

@@ -2,7 +2,7 @@ import ClinicDomain
 import Foundation
 
 /// The JSON shape of a Codable type, learnt from the type itself: its own `init(from:)` runs
-/// against a decoder that answers every question with a placeholder and writes down what was
+/// against a decoder that answers every question with a sample value and writes down what was
 /// asked (which fields, of which types, which of them optional). The API's description is built
 /// from these shapes, so it names the fields the handlers really decode and encode: rename a
 /// property and the document follows.
@@ -59,7 +59,7 @@ public indirect enum TypeShape: Sendable, Equatable {
 
     /// The shape of a strictly keyed request body: an object closed to any field its decoder does
     /// not accept. A field the decoder accepts but the derivation did not reach (a type whose
-    /// `init(from:)` stopped at a placeholder) is described as any value, never left out.
+    /// `init(from:)` stopped at a sample value) is described as any value, never left out.
     public static func requestBody<T: StrictlyKeyed>(_ type: T.Type) -> TypeShape {
         guard case .object(var fields, _) = of(T.self, dates: .reference) else {
             return flatForm(T.acceptedFields)
@@ -96,12 +96,12 @@ public indirect enum TypeShape: Sendable, Equatable {
 }
 
 /// A type JSON writes as one value that its own `init(from:)` checks (`"08:30"`, `"3/week"`): it
-/// states its shape and a valid placeholder, because a recorded placeholder would fail that check.
+/// states its shape and a valid sample value, because a recorded sample value would fail that check.
 public protocol ShapedValue: Decodable {
     /// How JSON writes it.
     static var valueShape: TypeShape { get }
     /// A valid value, to go on reading the type that holds it.
-    static var shapePlaceholder: Self { get }
+    static var shapeSample: Self { get }
 }
 
 /// What the recording decoder has learnt about one value so far.
@@ -153,19 +153,19 @@ extension Dictionary: StringKeyedDictionary where Key == String, Value: Decodabl
     }
 }
 
-/// Runs types' `init(from:)` against placeholders, filling ``ShapeNode``s.
+/// Runs types' `init(from:)` against sample values, filling ``ShapeNode``s.
 struct ShapeReading {
     let dates: TypeShape.Dates
 
-    /// A placeholder `T`, after writing its shape into `node`.
+    /// A sample `T`, after writing its shape into `node`.
     func value<T: Decodable>(_ type: T.Type, into node: ShapeNode, path: [any CodingKey]) throws -> T {
         if let leaf = Self.leaf(T.self, dates: dates) {
             node.kind = .leaf(leaf.shape)
-            return leaf.placeholder as! T
+            return leaf.sample as! T
         }
         if let shaped = T.self as? any ShapedValue.Type {
             node.kind = .leaf(shaped.valueShape)
-            return shaped.shapePlaceholder as! T
+            return shaped.shapeSample as! T
         }
         if let enumeration = T.self as? any CaseIterable.Type, let cases = Self.cases(enumeration) {
             node.kind = .leaf(.oneOf(cases.values))
@@ -177,8 +177,8 @@ struct ShapeReading {
         return try T(from: ShapeDecoder(node: node, reading: self, codingPath: path))
     }
 
-    /// The shape and a placeholder of the types JSON writes as one value.
-    private static func leaf(_ type: Any.Type, dates: TypeShape.Dates) -> (shape: TypeShape, placeholder: Any)? {
+    /// The shape and a sample value of the types JSON writes as one value.
+    private static func leaf(_ type: Any.Type, dates: TypeShape.Dates) -> (shape: TypeShape, sample: Any)? {
         switch type {
         case is String.Type: (.string(format: nil), "x")
         case is Bool.Type: (.boolean, false)

@@ -30,8 +30,7 @@ enum MedicationCodesForm: ClinicPolicyForm {
 
     /// Codes from form text; a field the form leaves out keeps its value, an empty one clears it.
     static func policy(from fields: [String: String], current: MedicationCodes) throws(FieldErrors) -> MedicationCodes {
-        try MedicationCodes(ketamineRxCUI: fields["ketamineRxCUI"] ?? current.ketamineRxCUI,
-                            esketamineRxCUI: fields["esketamineRxCUI"] ?? current.esketamineRxCUI).validated()
+        try current.applying(fields)
     }
 }
 
@@ -43,7 +42,7 @@ struct MedicationCodesAPIController: Sendable {
 
     /// The body of a change: both codes, each digits or null (none).
     struct Body: StrictlyKeyed {
-        static let acceptedFields: Set<String> = ["ketamineRxCUI", "esketamineRxCUI"]
+        static let acceptedFields = MedicationCodes.fieldNames
         let ketamineRxCUI: String?
         let esketamineRxCUI: String?
     }

@@ -20,6 +20,17 @@ extension ScheduleCommand {
                 + "  \(days.isEmpty ? "any day" : days)\(times)  \(entry.status.displayName.lowercased())  id \(entry.id.uuidString.lowercased())"
         }
 
+        /// Prints each entry with its patient after its `prefix`, then audits each as a view of that
+        /// patient: the listing and a freed slot's matches show waiting patients alike.
+        static func show(_ rows: [(prefix: String, entry: WaitlistEntry)], clinicID: UUID, database: ClinicDatabase,
+                         summary: String, command: String) async throws {
+            let patients = SQLPatientRepository(database: database)
+            for row in rows { print(row.prefix + describe(row.entry, try await patients.find(row.entry.patientID, in: clinicID))) }
+            try await AuditTrail(database: database).record(rows.map {
+                AuditEvent(.view, entityType: "waitlist_entry", entityID: $0.entry.id.uuidString, patientID: $0.entry.patientID, summary: summary)
+            }, stamp: CommandSupport.operatorStamp(command))
+        }
+
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "The patients waiting, longest waiting first.")
             @OptionGroup var options: ServerOptions
@@ -29,11 +40,8 @@ extension ScheduleCommand {
                     let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
                     let entries = try await WaitlistRepository(database: database).entries(of: clinic.id)
                     if entries.isEmpty { return print("No one is waiting.") }
-                    let patients = SQLPatientRepository(database: database)
-                    for entry in entries { print(Waitlist.describe(entry, try await patients.find(entry.patientID, in: clinic.id))) }
-                    try await AuditTrail(database: database).record(entries.map {
-                        AuditEvent(.view, entityType: "waitlist_entry", entityID: $0.id.uuidString, patientID: $0.patientID, summary: "waitlist (command line)")
-                    }, stamp: CommandSupport.operatorStamp("schedule waitlist list"))
+                    try await Waitlist.show(entries.map { ("", $0) }, clinicID: clinic.id, database: database,
+                                            summary: "waitlist (command line)", command: "schedule waitlist list")
                 }
             }
         }
@@ -114,14 +122,8 @@ extension ScheduleCommand {
                     let entries = try await WaitlistRepository(database: database).entries(of: clinic.id)
                     let matches = WaitlistMatching.matches(for: freed, entries: entries, book: book, now: Date())
                     if matches.isEmpty { return print("No one waiting suits \(found.name) \(freed.slot).") }
-                    let patients = SQLPatientRepository(database: database)
-                    for match in matches {
-                        print("\(match.slot.span)  " + Waitlist.describe(match.entry, try await patients.find(match.entry.patientID, in: clinic.id)))
-                    }
-                    try await AuditTrail(database: database).record(matches.map {
-                        AuditEvent(.view, entityType: "waitlist_entry", entityID: $0.entry.id.uuidString, patientID: $0.entry.patientID,
-                                   summary: "waitlist matched to a freed slot (command line)")
-                    }, stamp: CommandSupport.operatorStamp("schedule waitlist freed"))
+                    try await Waitlist.show(matches.map { ("\($0.slot.span)  ", $0.entry) }, clinicID: clinic.id, database: database,
+                                            summary: "waitlist matched to a freed slot (command line)", command: "schedule waitlist freed")
                 }
             }
         }

@@ -37,12 +37,7 @@ struct MonitorsController: Sendable {
     }
 
     @Sendable func retire(_ request: Request, context: Context) async throws -> Response {
-        guard let device = context.parameters.get("device")?.removingPercentEncoding?.nilIfEmpty else { throw Problem.notFound() }
-        do {
-            try await services.monitors.retire(deviceID: device, stamp: context.stamp(at: services.now()))
-        } catch is UnknownSessionItem {
-            throw Problem.notFound("There is no active monitor \(device).")
-        }
+        let device = try await monitors.retire(context)
         return WebResponses.redirect(to: "/admin/monitors", flash: Flash(.success, "Monitor \(device) retired; its readings now wait as unmatched."))
     }
 

@@ -150,10 +150,8 @@ struct BillingCommand: AsyncParsableCommand {
     /// Runs `body` with the database and the clinic, reporting errors as a clear message and a
     /// non-zero exit: the frame of every billing command.
     static func withClinic<T>(_ options: ServerOptions, _ body: (ClinicDatabase, Clinic) async throws -> T) async throws -> T {
-        try await CommandSupport.reportingErrors {
-            try await CommandSupport.withDatabase(options) { database, _ in
-                try await body(database, try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date()))
-            }
+        try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+            try await body(database, try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date()))
         }
     }
 

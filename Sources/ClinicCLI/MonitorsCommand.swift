@@ -19,14 +19,12 @@ struct MonitorsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let devices = try await MonitorRepository(database: database).devices()
-                    if json { return print(try CommandSupport.jsonText(devices)) }
-                    if devices.isEmpty { return print("No monitor is registered.") }
-                    for device in devices {
-                        print("\(device.chair)  \(device.deviceID)  \(device.active ? "active" : "retired")" + (device.label.map { "  \($0)" } ?? ""))
-                    }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let devices = try await MonitorRepository(database: database).devices()
+                if json { return print(try CommandSupport.jsonText(devices)) }
+                if devices.isEmpty { return print("No monitor is registered.") }
+                for device in devices {
+                    print("\(device.chair)  \(device.deviceID)  \(device.active ? "active" : "retired")" + (device.label.map { "  \($0)" } ?? ""))
                 }
             }
         }
@@ -40,20 +38,18 @@ struct MonitorsCommand: AsyncParsableCommand {
         @Option(help: "A label staff recognise.") var label: String?
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let chairs = try await SessionPolicyRepository(database: database).policy(of: clinic.id).chairs
-                    let checked: (deviceID: String, chair: String, label: String?)
-                    do {
-                        checked = try MonitorRegistrationCheck.check(["deviceId": device, "chair": chair, "label": label ?? ""], chairs: chairs)
-                    } catch let errors as FieldErrors {
-                        throw CommandSupport.fail(errors.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
-                    }
-                    let stored = try await MonitorRepository(database: database).register(
-                        deviceID: checked.deviceID, chair: checked.chair, label: checked.label, stamp: CommandSupport.operatorStamp("monitors register"))
-                    print("Monitor \(stored.deviceID) registered at \(stored.chair).")
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                let chairs = try await SessionPolicyRepository(database: database).policy(of: clinic.id).chairs
+                let checked: (deviceID: String, chair: String, label: String?)
+                do {
+                    checked = try MonitorRegistrationCheck.check(["deviceId": device, "chair": chair, "label": label ?? ""], chairs: chairs)
+                } catch let errors as FieldErrors {
+                    throw CommandSupport.fail(errors.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
                 }
+                let stored = try await MonitorRepository(database: database).register(
+                    deviceID: checked.deviceID, chair: checked.chair, label: checked.label, stamp: CommandSupport.operatorStamp("monitors register"))
+                print("Monitor \(stored.deviceID) registered at \(stored.chair).")
             }
         }
     }
@@ -64,15 +60,13 @@ struct MonitorsCommand: AsyncParsableCommand {
         @Option(help: "The device id.") var device: String
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    do {
-                        try await MonitorRepository(database: database).retire(deviceID: device, stamp: CommandSupport.operatorStamp("monitors retire"))
-                    } catch is UnknownSessionItem {
-                        throw CommandSupport.fail("There is no active monitor \(device).")
-                    }
-                    print("Monitor \(device) retired.")
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                do {
+                    try await MonitorRepository(database: database).retire(deviceID: device, stamp: CommandSupport.operatorStamp("monitors retire"))
+                } catch is UnknownSessionItem {
+                    throw CommandSupport.fail("There is no active monitor \(device).")
                 }
+                print("Monitor \(device) retired.")
             }
         }
     }
@@ -82,15 +76,13 @@ struct MonitorsCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let items = try await MonitorRepository(database: database).unmatched()
-                    if items.isEmpty { return print("No unmatched readings.") }
-                    let formatter = ISO8601DateFormatter()
-                    for item in items {
-                        print("\(formatter.string(from: item.observedAt))  \(item.deviceID)  \(item.chair ?? "-")  "
-                              + "\(item.values.shortText ?? "no charted values")  \(item.statusReason ?? "")  id \(item.id.uuidString.lowercased())")
-                    }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let items = try await MonitorRepository(database: database).unmatched()
+                if items.isEmpty { return print("No unmatched readings.") }
+                let formatter = ISO8601DateFormatter()
+                for item in items {
+                    print("\(formatter.string(from: item.observedAt))  \(item.deviceID)  \(item.chair ?? "-")  "
+                          + "\(item.values.shortText ?? "no charted values")  \(item.statusReason ?? "")  id \(item.id.uuidString.lowercased())")
                 }
             }
         }

@@ -168,8 +168,7 @@ struct PKCommand: ParsableCommand {
                cmaxNgPerMl: rounded(preview.curve.cmaxNgPerMl), tmaxMin: rounded(preview.curve.tmaxMin),
                thresholdNgPerMl: preview.request.thresholdNgPerMl,
                minutesAboveThreshold: rounded(preview.curve.minutesAboveThreshold),
-               points: preview.curve.points.map { .init(minute: rounded($0.minute), ngPerMl: rounded($0.ngPerMl)) },
-               note: PKPreview.disclaimer)
+               points: roundedPoints(preview.curve), note: PKPreview.disclaimer)
     }
 
     /// The JSON text `--json` prints.
@@ -182,22 +181,28 @@ struct PKCommand: ParsableCommand {
         let request = preview.request, curve = preview.curve
         let f = BodyMetrics.format
         let how = request.durationMin == 0 ? "as a bolus" : "over \(f(request.durationMin)) min"
-        var lines = [
+        return reportText([
             "Pharmacokinetic preview: \(f(request.doseMg)) mg racemic ketamine \(how), \(f(request.weightKg)) kg",
             "Model: \(preview.model.displayName) — \(preview.model.citation) [\(preview.model.sources.joined(separator: "]["))]",
             "Cmax \(f(curve.cmaxNgPerMl)) ng/mL at \(f(curve.tmaxMin)) min; "
                 + "\(f(curve.minutesAboveThreshold)) min at or above \(f(curve.thresholdNgPerMl)) ng/mL.",
             "Dissociation is associated with 100–250 ng/mL [R56-Zanos].",
-            "",
-        ]
-        lines += curveTable(curve)
-        lines.append("")
-        lines.append(PKPreview.disclaimer)
-        return lines.joined(separator: "\n")
+        ], curve: curve, disclaimer: PKPreview.disclaimer)
     }
 }
 
 extension PKCommand {
+    /// The sampled curve as `--json` prints it, rounded to 0.01, for every model.
+    private static func roundedPoints(_ curve: ConcentrationCurve) -> [ConcentrationCurve.Point] {
+        curve.points.map { .init(minute: rounded($0.minute), ngPerMl: rounded($0.ngPerMl)) }
+    }
+
+    /// Every model's readable report: its summary lines, a blank line, the curve's table, a blank
+    /// line and its disclaimer.
+    static func reportText(_ summary: [String], curve: ConcentrationCurve, disclaimer: String) -> String {
+        (summary + [""] + curveTable(curve) + ["", disclaimer]).joined(separator: "\n")
+    }
+
     /// The sampled curve as a two-column table, minute and concentration.
     static func curveTable(_ curve: ConcentrationCurve) -> [String] {
         var table = TextTable([.number("minute"), .number("ng/mL")])
@@ -235,17 +240,15 @@ extension PKCommand {
 
     /// The esketamine preview as the JSON object `--json` prints.
     static func output(_ preview: EsketaminePreview) -> EsketamineOutput {
-        let round = rounded
-        return EsketamineOutput(
+        EsketamineOutput(
             model: "esketamine", modelName: EsketamineAbsorptionModel.citation, approximate: true,
             approximateNotice: EsketamineAbsorptionModel.approximateNotice,
             devices: preview.request.devices, doseMg: preview.doseMg,
             deviceMinutes: EsketamineAbsorptionModel.deviceMinutes(devices: preview.request.devices),
-            cmaxNgPerMl: round(preview.curve.cmaxNgPerMl), tmaxMin: round(preview.curve.tmaxMin),
+            cmaxNgPerMl: rounded(preview.curve.cmaxNgPerMl), tmaxMin: rounded(preview.curve.tmaxMin),
             thresholdNgPerMl: preview.request.thresholdNgPerMl,
-            minutesAboveThreshold: round(preview.curve.minutesAboveThreshold),
-            points: preview.curve.points.map { .init(minute: round($0.minute), ngPerMl: round($0.ngPerMl)) },
-            note: EsketaminePreview.disclaimer)
+            minutesAboveThreshold: rounded(preview.curve.minutesAboveThreshold),
+            points: roundedPoints(preview.curve), note: EsketaminePreview.disclaimer)
     }
 
     /// The JSON text `--json` prints for esketamine.
@@ -257,7 +260,7 @@ extension PKCommand {
     static func report(_ preview: EsketaminePreview) -> String {
         let curve = preview.curve, f = BodyMetrics.format
         let devices = preview.request.devices
-        var lines = [
+        return reportText([
             "Pharmacokinetic preview: \(f(preview.doseMg)) mg intranasal esketamine "
                 + "(\(devices) device\(devices == 1 ? "" : "s") of 28 mg, 5 min apart)",
             EsketamineAbsorptionModel.approximateNotice,
@@ -266,11 +269,6 @@ extension PKCommand {
                 + "(\(f(curve.tmaxMin - preview.lastDeviceMinute)) min after the last device); "
                 + "\(f(curve.minutesAboveThreshold)) min at or above \(f(curve.thresholdNgPerMl)) ng/mL.",
             "The 100–250 ng/mL band associated with dissociation comes from racemic IV ketamine [R56-Zanos].",
-            "",
-        ]
-        lines += curveTable(curve)
-        lines.append("")
-        lines.append(EsketaminePreview.disclaimer)
-        return lines.joined(separator: "\n")
+        ], curve: curve, disclaimer: EsketaminePreview.disclaimer)
     }
 }

@@ -39,25 +39,23 @@ struct RegisterCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await CommandSupport.primaryClinic(database)
-                    let register = RegisterRepository(database: database)
-                    let catalogue = try await register.catalogue(clinicID: clinic.id)
-                    let lines = try await register.stock(clinicID: clinic.id)
-                    let balances = try await register.balances(clinicID: clinic.id)
-                    if balances.isEmpty { print("No products in the register.") }
-                    var table = TextTable([.text("product"), .text("balance"), .number("entries")])
-                    for balance in balances {
-                        table.add([balance.product.name, RegisterText.balance(balance.product, units: balance.units, amount: balance.amount),
-                                   String(balance.entries)])
-                    }
-                    if !balances.isEmpty { print(table.text()) }
-                    for balance in balances {
-                        print("\n\(balance.product.name), by lot and place:")
-                        for line in lines where line.productID == balance.product.id {
-                            print("  " + RegisterText.line(line, catalogue, timeZone: clinic.settings.resolvedTimeZone))
-                        }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await CommandSupport.primaryClinic(database)
+                let register = RegisterRepository(database: database)
+                let catalogue = try await register.catalogue(clinicID: clinic.id)
+                let lines = try await register.stock(clinicID: clinic.id)
+                let balances = try await register.balances(clinicID: clinic.id)
+                if balances.isEmpty { print("No products in the register.") }
+                var table = TextTable([.text("product"), .text("balance"), .number("entries")])
+                for balance in balances {
+                    table.add([balance.product.name, RegisterText.balance(balance.product, units: balance.units, amount: balance.amount),
+                               String(balance.entries)])
+                }
+                if !balances.isEmpty { print(table.text()) }
+                for balance in balances {
+                    print("\n\(balance.product.name), by lot and place:")
+                    for line in lines where line.productID == balance.product.id {
+                        print("  " + RegisterText.line(line, catalogue, timeZone: clinic.settings.resolvedTimeZone))
                     }
                 }
             }
@@ -71,39 +69,37 @@ struct RegisterCommand: AsyncParsableCommand {
         @Option(help: "File to write (default: standard output).") var output: String?
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await CommandSupport.primaryClinic(database)
-                    let register = RegisterRepository(database: database)
-                    let catalogue = try await register.catalogue(clinicID: clinic.id)
-                    guard let found = catalogue.products.first(where: { $0.name == product || $0.id.uuidString.lowercased() == product.lowercased() }) else {
-                        throw CommandSupport.fail("product: no product is named “\(product)”; see `ketaclinic register stock`.", code: 2)
-                    }
-                    let handle: FileHandle
-                    if let output {
-                        guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
-                            throw CommandSupport.fail("output: cannot write \(output).", code: 2)
-                        }
-                        handle = file
-                    } else {
-                        handle = FileHandle.standardOutput
-                    }
-                    try await AuditTrail(database: database).record(
-                        AuditEvent(.export, entityType: "register_product", entityID: found.id.uuidString,
-                                   summary: "running register of \(found.name) as CSV from the command line" + (output.map { " to \($0)" } ?? "")),
-                        stamp: CommandSupport.operatorStamp("register ledger"))
-                    handle.write(Data(csvRow(RegisterLedgerPage.columns).utf8))
-                    let clock = InstantFormatter(timeZone: clinic.settings.resolvedTimeZone)
-                    var after: Int64 = 0
-                    while true {
-                        let chunk = try await register.entries(productID: found.id, after: after, limit: 5000)
-                        let text = chunk.map { csvRow(RegisterLedgerPage.cells($0, product: found, catalogue: catalogue, clock: clock)) }.joined()
-                        handle.write(Data(text.utf8))
-                        guard let last = chunk.last, chunk.count == 5000 else { break }
-                        after = last.sequence
-                    }
-                    if output != nil { try handle.close() }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await CommandSupport.primaryClinic(database)
+                let register = RegisterRepository(database: database)
+                let catalogue = try await register.catalogue(clinicID: clinic.id)
+                guard let found = catalogue.products.first(where: { $0.name == product || $0.id.uuidString.lowercased() == product.lowercased() }) else {
+                    throw CommandSupport.fail("product: no product is named “\(product)”; see `ketaclinic register stock`.", code: 2)
                 }
+                let handle: FileHandle
+                if let output {
+                    guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                        throw CommandSupport.fail("output: cannot write \(output).", code: 2)
+                    }
+                    handle = file
+                } else {
+                    handle = FileHandle.standardOutput
+                }
+                try await AuditTrail(database: database).record(
+                    AuditEvent(.export, entityType: "register_product", entityID: found.id.uuidString,
+                               summary: "running register of \(found.name) as CSV from the command line" + (output.map { " to \($0)" } ?? "")),
+                    stamp: CommandSupport.operatorStamp("register ledger"))
+                handle.write(Data(csvRow(RegisterLedgerPage.columns).utf8))
+                let clock = InstantFormatter(timeZone: clinic.settings.resolvedTimeZone)
+                var after: Int64 = 0
+                while true {
+                    let chunk = try await register.entries(productID: found.id, after: after, limit: 5000)
+                    let text = chunk.map { csvRow(RegisterLedgerPage.cells($0, product: found, catalogue: catalogue, clock: clock)) }.joined()
+                    handle.write(Data(text.utf8))
+                    guard let last = chunk.last, chunk.count == 5000 else { break }
+                    after = last.sequence
+                }
+                if output != nil { try handle.close() }
             }
         }
 

@@ -17,25 +17,23 @@ struct RemsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                    let items = try await RemsRepository(database: database).queue(clinic: clinic, today: today)
-                    if !items.isEmpty {
-                        try await AuditTrail(database: database).record(items.map {
-                            AuditEvent(.view, entityType: "rems_form", entityID: $0.form.sessionID.uuidString, patientID: $0.form.patientID,
-                                       summary: "REMS form queue (command line)")
-                        }, stamp: CommandSupport.operatorStamp("rems queue"))
-                    }
-                    if json { return print(try RemsCommand.json(["items": items])) }
-                    if items.isEmpty { return print("No REMS monitoring forms are due.") }
-                    for item in items {
-                        let form = item.form
-                        print("\(form.treatmentDate.iso)  \(item.patientName)  due \(form.dueOn.iso)  \(item.statusText)  "
-                              + (form.isComplete ? "complete" : "\(form.missingFields.count) field(s) to complete")
-                              + "  session \(form.sessionID.uuidString.lowercased())")
-                    }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                let items = try await RemsRepository(database: database).queue(clinic: clinic, today: today)
+                if !items.isEmpty {
+                    try await AuditTrail(database: database).record(items.map {
+                        AuditEvent(.view, entityType: "rems_form", entityID: $0.form.sessionID.uuidString, patientID: $0.form.patientID,
+                                   summary: "REMS form queue (command line)")
+                    }, stamp: CommandSupport.operatorStamp("rems queue"))
+                }
+                if json { return print(try RemsCommand.json(["items": items])) }
+                if items.isEmpty { return print("No REMS monitoring forms are due.") }
+                for item in items {
+                    let form = item.form
+                    print("\(form.treatmentDate.iso)  \(item.patientName)  due \(form.dueOn.iso)  \(item.statusText)  "
+                          + (form.isComplete ? "complete" : "\(form.missingFields.count) field(s) to complete")
+                          + "  session \(form.sessionID.uuidString.lowercased())")
                 }
             }
         }
@@ -52,26 +50,24 @@ struct RemsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let document: RemsFormDocument
-                    do {
-                        guard let found = try await RemsRepository(database: database).form(of: UUID(uuidString: sessionID)!, clinic: clinic)
-                        else { throw CommandSupport.fail("There is no session \(sessionID).") }
-                        document = found
-                    } catch let unavailable as RemsFormUnavailable {
-                        throw CommandSupport.fail(unavailable.reason)
-                    }
-                    try await AuditTrail(database: database).record(
-                        AuditEvent(.view, entityType: "rems_form", entityID: document.record.session.id.uuidString, patientID: document.patient.id,
-                                   summary: "REMS monitoring form of session \(document.record.session.id.uuidString) (command line)"),
-                        stamp: CommandSupport.operatorStamp("rems form"))
-                    let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                    let item = RemsQueueItem(form: document.form, patientName: document.patient.listName, submitted: document.submitted,
-                                             today: today)
-                    print(json ? try RemsCommand.json(item) : RemsCommand.text(item))
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                let document: RemsFormDocument
+                do {
+                    guard let found = try await RemsRepository(database: database).form(of: UUID(uuidString: sessionID)!, clinic: clinic)
+                    else { throw CommandSupport.fail("There is no session \(sessionID).") }
+                    document = found
+                } catch let unavailable as RemsFormUnavailable {
+                    throw CommandSupport.fail(unavailable.reason)
                 }
+                try await AuditTrail(database: database).record(
+                    AuditEvent(.view, entityType: "rems_form", entityID: document.record.session.id.uuidString, patientID: document.patient.id,
+                               summary: "REMS monitoring form of session \(document.record.session.id.uuidString) (command line)"),
+                    stamp: CommandSupport.operatorStamp("rems form"))
+                let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                let item = RemsQueueItem(form: document.form, patientName: document.patient.listName, submitted: document.submitted,
+                                         today: today)
+                print(json ? try RemsCommand.json(item) : RemsCommand.text(item))
             }
         }
     }
@@ -93,31 +89,29 @@ struct RemsCommand: AsyncParsableCommand {
         @Option(help: "Designated monitoring provider's email.") var monitoringEmail: String?
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let repository = RemsRepository(database: database)
-                    var details = try await repository.settingDetails(of: clinic.id)
-                    let changes: [(String?, WritableKeyPath<RemsSettingDetails, String>)] = [
-                        (settingName, \.settingName), (address1, \.address1), (address2, \.address2), (city, \.city), (state, \.state),
-                        (zip, \.zip), (telephone, \.telephone), (monitoringFirstName, \.monitoringFirstName),
-                        (monitoringLastName, \.monitoringLastName), (monitoringEmail, \.monitoringEmail),
-                    ]
-                    if let kind {
-                        guard let parsed = RemsSettingDetails.SettingKind(rawValue: kind) else {
-                            throw CommandSupport.fail("kind: use outpatient or inpatient.", code: 2)
-                        }
-                        details.kind = parsed
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                let repository = RemsRepository(database: database)
+                var details = try await repository.settingDetails(of: clinic.id)
+                let changes: [(String?, WritableKeyPath<RemsSettingDetails, String>)] = [
+                    (settingName, \.settingName), (address1, \.address1), (address2, \.address2), (city, \.city), (state, \.state),
+                    (zip, \.zip), (telephone, \.telephone), (monitoringFirstName, \.monitoringFirstName),
+                    (monitoringLastName, \.monitoringLastName), (monitoringEmail, \.monitoringEmail),
+                ]
+                if let kind {
+                    guard let parsed = RemsSettingDetails.SettingKind(rawValue: kind) else {
+                        throw CommandSupport.fail("kind: use outpatient or inpatient.", code: 2)
                     }
-                    for (value, path) in changes { if let value { details[keyPath: path] = value } }
-                    if kind != nil || changes.contains(where: { $0.0 != nil }) {
-                        let valid = try details.validated()
-                        try await repository.updateSettingDetails(valid, of: clinic.id, stamp: CommandSupport.operatorStamp("rems setting"))
-                        details = valid
-                        print("Saved.")
-                    }
-                    print(try RemsCommand.json(details))
+                    details.kind = parsed
                 }
+                for (value, path) in changes { if let value { details[keyPath: path] = value } }
+                if kind != nil || changes.contains(where: { $0.0 != nil }) {
+                    let valid = try details.validated()
+                    try await repository.updateSettingDetails(valid, of: clinic.id, stamp: CommandSupport.operatorStamp("rems setting"))
+                    details = valid
+                    print("Saved.")
+                }
+                print(try RemsCommand.json(details))
             }
         }
     }

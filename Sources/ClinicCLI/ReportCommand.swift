@@ -45,26 +45,16 @@ struct ReportCommand: AsyncParsableCommand {
                                                  "first": first, "second": second, "clinic": clinic]
                 if network {
                     let export = try await networkExport(fields.compactMapValues { $0 })
-                    if json {
-                        print(try CommandSupport.jsonText(export))
-                    } else if csv {
-                        print(export.csv, terminator: "")
-                    } else {
-                        print(OutcomeText.render(export))
-                    }
+                    try show(export, csv: export.csv, text: OutcomeText.render(export))
                     return
                 }
                 let export = try await CommandSupport.withDatabase(options) { database, _ -> OutcomeExport in
                     let home = try await CommandSupport.primaryClinic(database)
                     let repository = CourseOutcomeRepository(database: database)
                     let today = CalendarDate(instant: Date(), in: home.settings.resolvedTimeZone)
-                    var filter: OutcomeCohortFilter
-                    let protocols = try await repository.protocolIDs(clinicID: home.id)
-                    do {
-                        filter = try OutcomeCohortFilter.parse(fields.compactMapValues { $0 }, knownProtocols: protocols, today: today)
-                    } catch let error as FieldErrors {
-                        throw CommandSupport.fail(error.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n"), code: 2)
-                    }
+                    // Bad input exits 2 naming each field: `reportingErrors` reports field errors so.
+                    var filter = try OutcomeCohortFilter.parse(fields.compactMapValues { $0 },
+                                                               knownProtocols: try await repository.protocolIDs(clinicID: home.id), today: today)
                     var clinic = home
                     if let id = filter.clinicID, id != home.id {
                         guard let other = try await SQLClinicRepository(database: database).all().first(where: { $0.id == id }) else {
@@ -77,22 +67,36 @@ struct ReportCommand: AsyncParsableCommand {
                     let policy = try await SafetyPolicyRepository(database: database).policy(of: clinic.id).outcomePolicy
                     let report = try await repository.report(filter, clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone,
                                                              policy: policy, now: Date())
-                    try await AuditTrail(database: database).record(
-                        AuditEvent(.export, entityType: "outcome_report", entityID: "\(filter.from.iso)..\(filter.to.iso)",
-                                   summary: "outcome report of \(clinic.settings.name), \(report.overall.courses) courses, command line"),
-                        stamp: CommandSupport.operatorStamp("report outcomes"))
-                    guard !report.isEmpty else {
-                        throw CommandSupport.fail("no course started from \(filter.from.iso) to \(filter.to.iso) matches; nothing to report.", code: 3)
-                    }
+                    try await Self.recordExport(
+                        of: filter, summary: "outcome report of \(clinic.settings.name), \(report.overall.courses) courses, command line",
+                        command: "report outcomes", isEmpty: report.isEmpty, whereNothing: "", database: database)
                     return OutcomeExport(report)
                 }
-                if json {
-                    print(try CommandSupport.jsonText(export))
-                } else if csv {
-                    print(export.csv, terminator: "")
-                } else {
-                    print(OutcomeText.render(export))
-                }
+                try show(export, csv: export.csv, text: OutcomeText.render(export))
+            }
+        }
+
+        /// Prints a report as the flags ask: JSON, CSV or text. One clinic's report and the
+        /// network's print alike.
+        func show(_ export: some Encodable, csv csvText: String, text: @autoclosure () -> String) throws {
+            if json {
+                print(try CommandSupport.jsonText(export))
+            } else if csv {
+                print(csvText, terminator: "")
+            } else {
+                print(text())
+            }
+        }
+
+        /// Audits the export of a report over `filter` (also when nothing matched, as every export
+        /// is), then exits 3 when no course matched; `whereNothing` says where none was looked for.
+        static func recordExport(of filter: OutcomeCohortFilter, summary: String, command: String, isEmpty: Bool,
+                                 whereNothing: String, database: ClinicDatabase) async throws {
+            try await AuditTrail(database: database).record(
+                AuditEvent(.export, entityType: "outcome_report", entityID: "\(filter.from.iso)..\(filter.to.iso)", summary: summary),
+                stamp: CommandSupport.operatorStamp(command))
+            guard !isEmpty else {
+                throw CommandSupport.fail("no course started from \(filter.from.iso) to \(filter.to.iso) matches\(whereNothing); nothing to report.", code: 3)
             }
         }
 
@@ -110,24 +114,16 @@ struct ReportCommand: AsyncParsableCommand {
                     protocols.formUnion(try await repository.protocolIDs(clinicID: clinic.id))
                     entries.append(.init(clinic: clinic, policy: try await SafetyPolicyRepository(database: database).policy(of: clinic.id).outcomePolicy))
                 }
-                let filter: OutcomeCohortFilter
-                do {
-                    filter = try OutcomeCohortFilter.parse(fields, knownProtocols: protocols.sorted(),
+                let filter = try OutcomeCohortFilter.parse(fields, knownProtocols: protocols.sorted(),
                                                            today: CalendarDate(instant: Date(), in: home.settings.resolvedTimeZone))
-                } catch {
-                    throw CommandSupport.fail((error as? FieldErrors)?.entries.map { "\($0.field): \($0.message)" }.joined(separator: "\n") ?? "\(error)", code: 2)
-                }
                 if let id = filter.clinicID, !clinics.contains(where: { $0.id == id }) {
                     throw CommandSupport.fail("clinic: no clinic of this network has the id \(id.uuidString).", code: 2)
                 }
                 let report = try await repository.networkReport(filter, clinics: entries, now: Date())
-                try await AuditTrail(database: database).record(
-                    AuditEvent(.export, entityType: "outcome_report", entityID: "\(filter.from.iso)..\(filter.to.iso)",
-                               summary: "network outcome report, \(report.clinics.count) clinics, \(report.network.overall.courses) courses, command line"),
-                    stamp: CommandSupport.operatorStamp("report outcomes --network"))
-                guard !report.isEmpty else {
-                    throw CommandSupport.fail("no course started from \(filter.from.iso) to \(filter.to.iso) matches in any clinic; nothing to report.", code: 3)
-                }
+                try await Self.recordExport(
+                    of: filter,
+                    summary: "network outcome report, \(report.clinics.count) clinics, \(report.network.overall.courses) courses, command line",
+                    command: "report outcomes --network", isEmpty: report.isEmpty, whereNothing: " in any clinic", database: database)
                 return NetworkOutcomeExport(report)
             }
         }

@@ -17,13 +17,11 @@ struct ScheduleCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let chairs = try await ScheduleRepository(database: database).chairs(of: clinic.id)
-                    if chairs.isEmpty { return print("No chairs yet: add one with `ketaclinic schedule add-chair NAME`.") }
-                    for chair in chairs { print("\(chair.name)\(chair.isActive ? "" : "  (out of service)")  \(chair.id.uuidString.lowercased())") }
-                }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                let chairs = try await ScheduleRepository(database: database).chairs(of: clinic.id)
+                if chairs.isEmpty { return print("No chairs yet: add one with `ketaclinic schedule add-chair NAME`.") }
+                for chair in chairs { print("\(chair.name)\(chair.isActive ? "" : "  (out of service)")  \(chair.id.uuidString.lowercased())") }
             }
         }
     }
@@ -34,16 +32,14 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Argument(help: "Its name, e.g. \"Chair 5\".") var name: String
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    do {
-                        let chair = try await ScheduleRepository(database: database).addChair(named: name, to: clinic.id,
-                                                                                               stamp: CommandSupport.operatorStamp("schedule add-chair"))
-                        print("Added \(chair.name) (\(chair.id.uuidString.lowercased())).")
-                    } catch let input as ScheduleInputError {
-                        throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
-                    }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                do {
+                    let chair = try await ScheduleRepository(database: database).addChair(named: name, to: clinic.id,
+                                                                                           stamp: CommandSupport.operatorStamp("schedule add-chair"))
+                    print("Added \(chair.name) (\(chair.id.uuidString.lowercased())).")
+                } catch let input as ScheduleInputError {
+                    throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
                 }
             }
         }
@@ -61,13 +57,11 @@ struct ScheduleCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    try await ScheduleRepository(database: database).addClosure(Closure(date: CalendarDate(iso: date)!, reason: reason), to: clinic.id,
-                                                                                stamp: CommandSupport.operatorStamp("schedule close"))
-                    print("Closed on \(date): \(reason).")
-                }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                try await ScheduleRepository(database: database).addClosure(Closure(date: CalendarDate(iso: date)!, reason: reason), to: clinic.id,
+                                                                            stamp: CommandSupport.operatorStamp("schedule close"))
+                print("Closed on \(date): \(reason).")
             }
         }
     }
@@ -82,24 +76,22 @@ struct ScheduleCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    let day = CalendarDate(iso: date)!
-                    let book = try await ScheduleRepository(database: database).book(of: clinic.id, from: day, through: day,
-                                                                                     timeZone: clinic.settings.resolvedTimeZone)
-                    if let closure = book.closures[day] { print("Closed: \(closure.reason)") }
-                    let bookings = book.bookings(on: day)
-                    if bookings.isEmpty { return print("No bookings on \(date).") }
-                    let patients = SQLPatientRepository(database: database)
-                    for chair in book.chairs {
-                        let held = bookings.filter { $0.chairID == chair.id }
-                        guard !held.isEmpty else { continue }
-                        print(chair.name)
-                        for booking in held {
-                            let name = try await patients.find(booking.patientID, in: clinic.id)?.listName ?? "?"
-                            print("  \(booking.slot.span)  \(name)  appointment (\(booking.treatment.displayName))")
-                        }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                let day = CalendarDate(iso: date)!
+                let book = try await ScheduleRepository(database: database).book(of: clinic.id, from: day, through: day,
+                                                                                 timeZone: clinic.settings.resolvedTimeZone)
+                if let closure = book.closures[day] { print("Closed: \(closure.reason)") }
+                let bookings = book.bookings(on: day)
+                if bookings.isEmpty { return print("No bookings on \(date).") }
+                let patients = SQLPatientRepository(database: database)
+                for chair in book.chairs {
+                    let held = bookings.filter { $0.chairID == chair.id }
+                    guard !held.isEmpty else { continue }
+                    print(chair.name)
+                    for booking in held {
+                        let name = try await patients.find(booking.patientID, in: clinic.id)?.listName ?? "?"
+                        print("  \(booking.slot.span)  \(name)  appointment (\(booking.treatment.displayName))")
                     }
                 }
             }
@@ -118,30 +110,28 @@ struct ScheduleCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    guard let record = try await SessionRecordRepository(database: database).record(of: UUID(uuidString: session)!) else {
-                        throw CommandSupport.fail("There is no such treatment session.", code: 2)
-                    }
-                    let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                    if record.session.date > today {
-                        throw CommandSupport.fail("This session is booked for \(record.session.date.iso); check the patient in on the day.", code: 3)
-                    }
-                    // The same hard stop as the pages and the API: REMS enrolment [R19][R21], a current screening (clinic policy).
-                    let missing = try await ScheduleRepository(database: database).checkInRefusals(
-                        patientID: record.session.patientID, treatment: record.treatment, on: today, in: clinic)
-                    if !missing.isEmpty {
-                        throw CommandSupport.fail(CheckInRefused(missing: missing).description + " ("
-                                                  + missing.map(\.code).joined(separator: ", ") + ")", code: 3)
-                    }
-                    do {
-                        let state = try await TreatmentSessionRepository(database: database).apply(.checkIn, to: record.session.id,
-                                                                                                 stamp: CommandSupport.operatorStamp("schedule check-in"))
-                        print("Checked in: session \(record.session.number) is now \(state.displayName.lowercased()).")
-                    } catch let refusal as SessionRefusal {
-                        throw CommandSupport.fail(refusal.reason, code: 3)
-                    }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                guard let record = try await SessionRecordRepository(database: database).record(of: UUID(uuidString: session)!) else {
+                    throw CommandSupport.fail("There is no such treatment session.", code: 2)
+                }
+                let today = CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+                if record.session.date > today {
+                    throw CommandSupport.fail("This session is booked for \(record.session.date.iso); check the patient in on the day.", code: 3)
+                }
+                // The same hard stop as the pages and the API: REMS enrolment [R19][R21], a current screening (clinic policy).
+                let missing = try await ScheduleRepository(database: database).checkInRefusals(
+                    patientID: record.session.patientID, treatment: record.treatment, on: today, in: clinic)
+                if !missing.isEmpty {
+                    throw CommandSupport.fail(CheckInRefused(missing: missing).description + " ("
+                                              + missing.map(\.code).joined(separator: ", ") + ")", code: 3)
+                }
+                do {
+                    let state = try await TreatmentSessionRepository(database: database).apply(.checkIn, to: record.session.id,
+                                                                                             stamp: CommandSupport.operatorStamp("schedule check-in"))
+                    print("Checked in: session \(record.session.number) is now \(state.displayName.lowercased()).")
+                } catch let refusal as SessionRefusal {
+                    throw CommandSupport.fail(refusal.reason, code: 3)
                 }
             }
         }
@@ -159,26 +149,24 @@ struct ScheduleCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, settings in
-                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                    if send {
-                        let outcome = try await ReminderService(services: ClinicServices(database: database, settings: settings)).sendDue()
-                        print("Reminders: \(outcome.sent) sent, \(outcome.skipped) skipped (no contact), \(outcome.failed) failed.")
-                        print("Questionnaire links: \(outcome.linksSent) sent, \(outcome.linksSkipped) skipped, \(outcome.linksFailed) failed.")
-                        let failed = outcome.failed + outcome.linksFailed
-                        if failed > 0 { throw CommandSupport.fail("\(failed) reminder(s) failed; see the list below.", code: 1) }
-                    }
-                    let zone = clinic.settings.resolvedTimeZone
-                    let day = date.flatMap(CalendarDate.init(iso:)) ?? CalendarDate(instant: Date(), in: zone).adding(days: 1)
-                    let records = try await ReminderRepository(database: database).records(in: clinic.id, from: day.startInstant(in: zone),
-                                                                                            to: day.adding(days: 1).startInstant(in: zone))
-                    if records.isEmpty { return print("No reminders for appointments on \(day.iso).") }
-                    for record in records {
-                        let carrying = record.instruments.isEmpty ? "" : " (\(record.instruments.map(\.rawValue).joined(separator: ", ")))"
-                        print("\(record.startsAt.formatted(.iso8601))  \(record.kind.rawValue)\(carrying)  \(record.status.rawValue)  \(record.channel ?? "–")"
-                              + "  session \(record.sessionID.uuidString.lowercased())\(record.detail.map { "  \($0)" } ?? "")")
-                    }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, settings in
+                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                if send {
+                    let outcome = try await ReminderService(services: ClinicServices(database: database, settings: settings)).sendDue()
+                    print("Reminders: \(outcome.sent) sent, \(outcome.skipped) skipped (no contact), \(outcome.failed) failed.")
+                    print("Questionnaire links: \(outcome.linksSent) sent, \(outcome.linksSkipped) skipped, \(outcome.linksFailed) failed.")
+                    let failed = outcome.failed + outcome.linksFailed
+                    if failed > 0 { throw CommandSupport.fail("\(failed) reminder(s) failed; see the list below.", code: 1) }
+                }
+                let zone = clinic.settings.resolvedTimeZone
+                let day = date.flatMap(CalendarDate.init(iso:)) ?? CalendarDate(instant: Date(), in: zone).adding(days: 1)
+                let records = try await ReminderRepository(database: database).records(in: clinic.id, from: day.startInstant(in: zone),
+                                                                                        to: day.adding(days: 1).startInstant(in: zone))
+                if records.isEmpty { return print("No reminders for appointments on \(day.iso).") }
+                for record in records {
+                    let carrying = record.instruments.isEmpty ? "" : " (\(record.instruments.map(\.rawValue).joined(separator: ", ")))"
+                    print("\(record.startsAt.formatted(.iso8601))  \(record.kind.rawValue)\(carrying)  \(record.status.rawValue)  \(record.channel ?? "–")"
+                          + "  session \(record.sessionID.uuidString.lowercased())\(record.detail.map { "  \($0)" } ?? "")")
                 }
             }
         }

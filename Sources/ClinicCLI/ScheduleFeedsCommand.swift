@@ -17,19 +17,17 @@ extension ScheduleCommand {
             @OptionGroup var options: ServerOptions
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, _ in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        let feeds = try await CalendarFeedRepository(database: database).feeds(of: clinic.id)
-                        if feeds.isEmpty { return print("No calendar feeds yet: add one with `ketaclinic schedule feeds add --chair NAME`.") }
-                        var table = TextTable([.text("For"), .text("Kind"), .text("Starts"), .text("Made"), .text("Last read"), .text("Status"), .text("Id")])
-                        for feed in feeds {
-                            table.add([feed.subjectName, feed.subject.kind, feed.prefix + "…", feed.createdAt.formatted(.iso8601),
-                                       feed.lastReadAt?.formatted(.iso8601) ?? "not yet", feed.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "standing",
-                                       feed.id.uuidString.lowercased()])
-                        }
-                        table.lines().forEach { print($0) }
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let feeds = try await CalendarFeedRepository(database: database).feeds(of: clinic.id)
+                    if feeds.isEmpty { return print("No calendar feeds yet: add one with `ketaclinic schedule feeds add --chair NAME`.") }
+                    var table = TextTable([.text("For"), .text("Kind"), .text("Starts"), .text("Made"), .text("Last read"), .text("Status"), .text("Id")])
+                    for feed in feeds {
+                        table.add([feed.subjectName, feed.subject.kind, feed.prefix + "…", feed.createdAt.formatted(.iso8601),
+                                   feed.lastReadAt?.formatted(.iso8601) ?? "not yet", feed.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "standing",
+                                   feed.id.uuidString.lowercased()])
                     }
+                    table.lines().forEach { print($0) }
                 }
             }
         }
@@ -47,30 +45,28 @@ extension ScheduleCommand {
             }
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, settings in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        let subject: CalendarFeedSubject
-                        if let chair {
-                            let chairs = try await ScheduleRepository(database: database).chairs(of: clinic.id)
-                            guard let found = chairs.first(where: { $0.name.caseInsensitiveCompare(chair.trimmingCharacters(in: .whitespaces)) == .orderedSame }) else {
-                                throw CommandSupport.fail("--chair: there is no chair named '\(chair)'; see `ketaclinic schedule chairs`.", code: 2)
-                            }
-                            subject = .chair(found.id)
-                        } else {
-                            guard let email = staff.flatMap(EmailAddress.init), let user = try await SQLUserRepository(database: database).find(email: email) else {
-                                throw CommandSupport.fail("--staff: there is no user with that email.", code: 2)
-                            }
-                            subject = .staff(user.account.id)
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, settings in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let subject: CalendarFeedSubject
+                    if let chair {
+                        let chairs = try await ScheduleRepository(database: database).chairs(of: clinic.id)
+                        guard let found = chairs.first(where: { $0.name.caseInsensitiveCompare(chair.trimmingCharacters(in: .whitespaces)) == .orderedSame }) else {
+                            throw CommandSupport.fail("--chair: there is no chair named '\(chair)'; see `ketaclinic schedule chairs`.", code: 2)
                         }
-                        do {
-                            let (secret, feed) = try await CalendarFeedRepository(database: database).create(
-                                for: subject, in: clinic.id, stamp: CommandSupport.operatorStamp("schedule feeds add"))
-                            print("Feed for \(feed.subjectName) (id \(feed.id.uuidString.lowercased())). Its address, shown only this once:")
-                            print("\(settings.linkBase)/calendar/\(secret).ics")
-                        } catch let input as ScheduleInputError {
-                            throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
+                        subject = .chair(found.id)
+                    } else {
+                        guard let email = staff.flatMap(EmailAddress.init), let user = try await SQLUserRepository(database: database).find(email: email) else {
+                            throw CommandSupport.fail("--staff: there is no user with that email.", code: 2)
                         }
+                        subject = .staff(user.account.id)
+                    }
+                    do {
+                        let (secret, feed) = try await CalendarFeedRepository(database: database).create(
+                            for: subject, in: clinic.id, stamp: CommandSupport.operatorStamp("schedule feeds add"))
+                        print("Feed for \(feed.subjectName) (id \(feed.id.uuidString.lowercased())). Its address, shown only this once:")
+                        print("\(settings.linkBase)/calendar/\(secret).ics")
+                    } catch let input as ScheduleInputError {
+                        throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
                     }
                 }
             }
@@ -86,15 +82,13 @@ extension ScheduleCommand {
             }
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, _ in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        guard try await CalendarFeedRepository(database: database).revoke(UUID(uuidString: id)!, in: clinic.id,
-                                                                                          stamp: CommandSupport.operatorStamp("schedule feeds revoke")) else {
-                            throw CommandSupport.fail("No standing feed has the id \(id).", code: 1)
-                        }
-                        print("Revoked: the feed's address no longer answers.")
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    guard try await CalendarFeedRepository(database: database).revoke(UUID(uuidString: id)!, in: clinic.id,
+                                                                                      stamp: CommandSupport.operatorStamp("schedule feeds revoke")) else {
+                        throw CommandSupport.fail("No standing feed has the id \(id).", code: 1)
                     }
+                    print("Revoked: the feed's address no longer answers.")
                 }
             }
         }
@@ -111,25 +105,23 @@ extension ScheduleCommand {
             }
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, _ in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        guard let patient = try await SQLPatientRepository(database: database).find(mrn: MedicalRecordNumber(parsing: mrn)!, in: clinic.id) else {
-                            throw CommandSupport.fail("There is no patient with MRN \(mrn).", code: 1)
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    guard let patient = try await SQLPatientRepository(database: database).find(mrn: MedicalRecordNumber(parsing: mrn)!, in: clinic.id) else {
+                        throw CommandSupport.fail("There is no patient with MRN \(mrn).", code: 1)
+                    }
+                    let place = try await ReminderRepository(database: database).policy(of: clinic.id).place
+                    let now = Date()
+                    let document = try await CalendarFeedRepository(database: database).appointments(
+                        of: patient.id, clinic: clinic, place: place, now: now, stamp: CommandSupport.operatorStamp("schedule feeds appointments"))
+                    let text = document.text(stampedAt: now)
+                    if let output {
+                        do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                            throw CommandSupport.fail("--output: cannot write \(output): \(error.localizedDescription)", code: 1)
                         }
-                        let place = try await ReminderRepository(database: database).policy(of: clinic.id).place
-                        let now = Date()
-                        let document = try await CalendarFeedRepository(database: database).appointments(
-                            of: patient.id, clinic: clinic, place: place, now: now, stamp: CommandSupport.operatorStamp("schedule feeds appointments"))
-                        let text = document.text(stampedAt: now)
-                        if let output {
-                            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                                throw CommandSupport.fail("--output: cannot write \(output): \(error.localizedDescription)", code: 1)
-                            }
-                            print("Wrote \(document.events.count) appointment(s) to \(output).")
-                        } else {
-                            print(text, terminator: "")
-                        }
+                        print("Wrote \(document.events.count) appointment(s) to \(output).")
+                    } else {
+                        print(text, terminator: "")
                     }
                 }
             }

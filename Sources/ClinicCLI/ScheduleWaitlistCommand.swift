@@ -20,22 +20,28 @@ extension ScheduleCommand {
                 + "  \(days.isEmpty ? "any day" : days)\(times)  \(entry.status.displayName.lowercased())  id \(entry.id.uuidString.lowercased())"
         }
 
+        /// Prints each entry with its patient after its `prefix`, then audits each as a view of that
+        /// patient: the listing and a freed slot's matches show waiting patients alike.
+        static func show(_ rows: [(prefix: String, entry: WaitlistEntry)], clinicID: UUID, database: ClinicDatabase,
+                         summary: String, command: String) async throws {
+            let patients = SQLPatientRepository(database: database)
+            for row in rows { print(row.prefix + describe(row.entry, try await patients.find(row.entry.patientID, in: clinicID))) }
+            try await AuditTrail(database: database).record(rows.map {
+                AuditEvent(.view, entityType: "waitlist_entry", entityID: $0.entry.id.uuidString, patientID: $0.entry.patientID, summary: summary)
+            }, stamp: CommandSupport.operatorStamp(command))
+        }
+
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "The patients waiting, longest waiting first.")
             @OptionGroup var options: ServerOptions
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, _ in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        let entries = try await WaitlistRepository(database: database).entries(of: clinic.id)
-                        if entries.isEmpty { return print("No one is waiting.") }
-                        let patients = SQLPatientRepository(database: database)
-                        for entry in entries { print(Waitlist.describe(entry, try await patients.find(entry.patientID, in: clinic.id))) }
-                        try await AuditTrail(database: database).record(entries.map {
-                            AuditEvent(.view, entityType: "waitlist_entry", entityID: $0.id.uuidString, patientID: $0.patientID, summary: "waitlist (command line)")
-                        }, stamp: CommandSupport.operatorStamp("schedule waitlist list"))
-                    }
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let entries = try await WaitlistRepository(database: database).entries(of: clinic.id)
+                    if entries.isEmpty { return print("No one is waiting.") }
+                    try await Waitlist.show(entries.map { ("", $0) }, clinicID: clinic.id, database: database,
+                                            summary: "waitlist (command line)", command: "schedule waitlist list")
                 }
             }
         }
@@ -65,26 +71,24 @@ extension ScheduleCommand {
             }
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, _ in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        let referredOn = CalendarDate(iso: referred)!
-                        if referredOn > CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone) {
-                            throw CommandSupport.fail("--referred: the referral day cannot be after today.", code: 2)
-                        }
-                        guard let patient = try await SQLPatientRepository(database: database).find(mrn: MedicalRecordNumber(parsing: mrn)!, in: clinic.id) else {
-                            throw CommandSupport.fail("There is no patient \(mrn).", code: 2)
-                        }
-                        let preference = SlotPreference(weekdays: Set((weekdays ?? "").split(separator: ",").compactMap { Weekday(code: String($0)) }),
-                                                        earliest: earliest.flatMap(ClockTime.init(text:)), latest: latest.flatMap(ClockTime.init(text:)))
-                        do {
-                            let entry = try await WaitlistRepository(database: database).add(
-                                patientID: patient.id, treatment: Treatment(rawValue: treatment)!, referredOn: referredOn, preference: preference,
-                                to: clinic.id, stamp: CommandSupport.operatorStamp("schedule waitlist add"))
-                            print("Added: \(Waitlist.describe(entry, patient))")
-                        } catch let input as ScheduleInputError {
-                            throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
-                        }
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let referredOn = CalendarDate(iso: referred)!
+                    if referredOn > CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone) {
+                        throw CommandSupport.fail("--referred: the referral day cannot be after today.", code: 2)
+                    }
+                    guard let patient = try await SQLPatientRepository(database: database).find(mrn: MedicalRecordNumber(parsing: mrn)!, in: clinic.id) else {
+                        throw CommandSupport.fail("There is no patient \(mrn).", code: 2)
+                    }
+                    let preference = SlotPreference(weekdays: Set((weekdays ?? "").split(separator: ",").compactMap { Weekday(code: String($0)) }),
+                                                    earliest: earliest.flatMap(ClockTime.init(text:)), latest: latest.flatMap(ClockTime.init(text:)))
+                    do {
+                        let entry = try await WaitlistRepository(database: database).add(
+                            patientID: patient.id, treatment: Treatment(rawValue: treatment)!, referredOn: referredOn, preference: preference,
+                            to: clinic.id, stamp: CommandSupport.operatorStamp("schedule waitlist add"))
+                        print("Added: \(Waitlist.describe(entry, patient))")
+                    } catch let input as ScheduleInputError {
+                        throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
                     }
                 }
             }
@@ -106,28 +110,20 @@ extension ScheduleCommand {
             }
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, _ in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        let schedule = ScheduleRepository(database: database)
-                        guard let found = try await schedule.chairs(of: clinic.id).first(where: { $0.name.lowercased() == chair.lowercased() }) else {
-                            throw CommandSupport.fail("--chair: there is no chair called \(chair).", code: 2)
-                        }
-                        let day = CalendarDate(iso: date)!
-                        let freed = FreedSlot(chairID: found.id, slot: DaySlot(date: day, span: DaySpan(start: ClockTime(text: start)!, end: ClockTime(text: end)!)!))
-                        let book = try await schedule.book(of: clinic.id, from: day, through: day, timeZone: clinic.settings.resolvedTimeZone)
-                        let entries = try await WaitlistRepository(database: database).entries(of: clinic.id)
-                        let matches = WaitlistMatching.matches(for: freed, entries: entries, book: book, now: Date())
-                        if matches.isEmpty { return print("No one waiting suits \(found.name) \(freed.slot).") }
-                        let patients = SQLPatientRepository(database: database)
-                        for match in matches {
-                            print("\(match.slot.span)  " + Waitlist.describe(match.entry, try await patients.find(match.entry.patientID, in: clinic.id)))
-                        }
-                        try await AuditTrail(database: database).record(matches.map {
-                            AuditEvent(.view, entityType: "waitlist_entry", entityID: $0.entry.id.uuidString, patientID: $0.entry.patientID,
-                                       summary: "waitlist matched to a freed slot (command line)")
-                        }, stamp: CommandSupport.operatorStamp("schedule waitlist freed"))
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    let schedule = ScheduleRepository(database: database)
+                    guard let found = try await schedule.chairs(of: clinic.id).first(where: { $0.name.lowercased() == chair.lowercased() }) else {
+                        throw CommandSupport.fail("--chair: there is no chair called \(chair).", code: 2)
                     }
+                    let day = CalendarDate(iso: date)!
+                    let freed = FreedSlot(chairID: found.id, slot: DaySlot(date: day, span: DaySpan(start: ClockTime(text: start)!, end: ClockTime(text: end)!)!))
+                    let book = try await schedule.book(of: clinic.id, from: day, through: day, timeZone: clinic.settings.resolvedTimeZone)
+                    let entries = try await WaitlistRepository(database: database).entries(of: clinic.id)
+                    let matches = WaitlistMatching.matches(for: freed, entries: entries, book: book, now: Date())
+                    if matches.isEmpty { return print("No one waiting suits \(found.name) \(freed.slot).") }
+                    try await Waitlist.show(matches.map { ("\($0.slot.span)  ", $0.entry) }, clinicID: clinic.id, database: database,
+                                            summary: "waitlist matched to a freed slot (command line)", command: "schedule waitlist freed")
                 }
             }
         }
@@ -143,16 +139,14 @@ extension ScheduleCommand {
             }
 
             func run() async throws {
-                try await CommandSupport.reportingErrors {
-                    try await CommandSupport.withDatabase(options) { database, _ in
-                        let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                        do {
-                            try await WaitlistRepository(database: database).remove(UUID(uuidString: entry)!, reason: reason, in: clinic.id,
-                                                                                     stamp: CommandSupport.operatorStamp("schedule waitlist remove"))
-                            print("Removed from the waitlist.")
-                        } catch let input as ScheduleInputError {
-                            throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
-                        }
+                try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                    let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+                    do {
+                        try await WaitlistRepository(database: database).remove(UUID(uuidString: entry)!, reason: reason, in: clinic.id,
+                                                                                 stamp: CommandSupport.operatorStamp("schedule waitlist remove"))
+                        print("Removed from the waitlist.")
+                    } catch let input as ScheduleInputError {
+                        throw CommandSupport.fail("\(input.field): \(input.message)", code: 2)
                     }
                 }
             }

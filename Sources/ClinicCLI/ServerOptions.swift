@@ -149,6 +149,14 @@ enum CommandSupport {
         }
     }
 
+    /// What most commands that touch the database run: ``withDatabase(_:createKeys:_:)`` inside
+    /// ``reportingErrors(_:)``, so that a failure to open it and the command's own refusals both end
+    /// in a clear message and exit code.
+    static func withDatabaseReportingErrors<T>(_ options: ServerOptions,
+                                               _ body: (ClinicDatabase, ServerSettings) async throws -> T) async throws -> T {
+        try await reportingErrors { try await withDatabase(options, body) }
+    }
+
     /// Runs the first database step of a command, turning a locked file, an unreachable server or
     /// a full disk into a message naming the database and what to do.
     static func explainingStartupFaults<T>(_ location: DatabaseLocation, _ body: () async throws -> T) async throws -> T {

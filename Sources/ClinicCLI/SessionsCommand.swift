@@ -24,34 +24,32 @@ struct SessionsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CommandSupport.reportingErrors {
-            try await CommandSupport.withDatabase(options) { database, _ in
-                let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
-                let day = date.flatMap(CalendarDate.init(iso:)) ?? CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
-                let policy = try await SessionPolicyRepository(database: database).policy(of: clinic.id)
-                let records = SessionRecordRepository(database: database)
-                let patients = SQLPatientRepository(database: database)
-                var rows: [Row] = []
-                var views: [AuditEvent] = []
-                for session in try await TreatmentPlanRepository(database: database).sessions(on: day) {
-                    guard let record = try await records.record(of: session.id, monitorSummary: true),
-                          let patient = try await patients.find(session.patientID, in: clinic.id) else { continue }
-                    let missing = record.session.state.isActive
-                        ? record.missingPoints(schedule: policy.monitoringSchedule(for: record.treatment), now: Date()).map(\.label) : []
-                    rows.append(Row(id: session.id, patient: patient.listName, number: session.number, state: session.state, chair: record.chair,
-                                    treatment: record.treatment, openAlerts: record.openAlerts.map(\.message), missingReadings: missing))
-                    views.append(AuditEvent(.view, entityType: "treatment_session", entityID: session.id.uuidString, patientID: patient.id,
-                                            summary: "day list of sessions (command line)"))
-                }
-                if !views.isEmpty { try await AuditTrail(database: database).record(views, stamp: CommandSupport.operatorStamp("sessions")) }
-                if json { return print(try CommandSupport.jsonText(rows)) }
-                if rows.isEmpty { return print("No sessions on \(day.iso).") }
-                for row in rows.sorted(by: { ($0.chair ?? "~", $0.patient) < ($1.chair ?? "~", $1.patient) }) {
-                    var line = "\(row.chair ?? "–")  \(row.patient)  session \(row.number)  \(row.treatment.displayName)  \(row.state.displayName)"
-                    if !row.openAlerts.isEmpty { line += "  ALERTS: " + row.openAlerts.joined(separator: " ") }
-                    if !row.missingReadings.isEmpty { line += "  missing: " + row.missingReadings.joined(separator: ", ") }
-                    print(line + "  id \(row.id.uuidString.lowercased())")
-                }
+        try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+            let clinic = try await SQLClinicRepository(database: database).ensurePrimaryClinic(initial: .initial, now: Date())
+            let day = date.flatMap(CalendarDate.init(iso:)) ?? CalendarDate(instant: Date(), in: clinic.settings.resolvedTimeZone)
+            let policy = try await SessionPolicyRepository(database: database).policy(of: clinic.id)
+            let records = SessionRecordRepository(database: database)
+            let patients = SQLPatientRepository(database: database)
+            var rows: [Row] = []
+            var views: [AuditEvent] = []
+            for session in try await TreatmentPlanRepository(database: database).sessions(on: day) {
+                guard let record = try await records.record(of: session.id, monitorSummary: true),
+                      let patient = try await patients.find(session.patientID, in: clinic.id) else { continue }
+                let missing = record.session.state.isActive
+                    ? record.missingPoints(schedule: policy.monitoringSchedule(for: record.treatment), now: Date()).map(\.label) : []
+                rows.append(Row(id: session.id, patient: patient.listName, number: session.number, state: session.state, chair: record.chair,
+                                treatment: record.treatment, openAlerts: record.openAlerts.map(\.message), missingReadings: missing))
+                views.append(AuditEvent(.view, entityType: "treatment_session", entityID: session.id.uuidString, patientID: patient.id,
+                                        summary: "day list of sessions (command line)"))
+            }
+            if !views.isEmpty { try await AuditTrail(database: database).record(views, stamp: CommandSupport.operatorStamp("sessions")) }
+            if json { return print(try CommandSupport.jsonText(rows)) }
+            if rows.isEmpty { return print("No sessions on \(day.iso).") }
+            for row in rows.sorted(by: { ($0.chair ?? "~", $0.patient) < ($1.chair ?? "~", $1.patient) }) {
+                var line = "\(row.chair ?? "–")  \(row.patient)  session \(row.number)  \(row.treatment.displayName)  \(row.state.displayName)"
+                if !row.openAlerts.isEmpty { line += "  ALERTS: " + row.openAlerts.joined(separator: " ") }
+                if !row.missingReadings.isEmpty { line += "  missing: " + row.missingReadings.joined(separator: ", ") }
+                print(line + "  id \(row.id.uuidString.lowercased())")
             }
         }
     }

@@ -48,12 +48,10 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
 
         func run() async throws {
-            try await CommandSupport.reportingErrors {
-                try await CommandSupport.withDatabase(options) { database, _ in
-                    for user in try await SQLUserRepository(database: database).all() {
-                        let state = user.isActive ? "active" : "deactivated"
-                        print("\(user.email.text)\t\(user.role.rawValue)\t\(state)\t2fa:\(user.hasTwoFactor ? "on" : "off")\t\(user.displayName)")
-                    }
+            try await CommandSupport.withDatabaseReportingErrors(options) { database, _ in
+                for user in try await SQLUserRepository(database: database).all() {
+                    let state = user.isActive ? "active" : "deactivated"
+                    print("\(user.email.text)\t\(user.role.rawValue)\t\(state)\t2fa:\(user.hasTwoFactor ? "on" : "off")\t\(user.displayName)")
                 }
             }
         }

@@ -234,16 +234,7 @@ public struct PCD01Report: Equatable, Sendable {
                 continue
             }
             slots[flowsheetVital] = index
-            let whole = Int(rounding: converted)   // |converted| < 10,000 (checked above): cannot trap
-            switch flowsheetVital {
-            case .systolic: values.systolic = whole
-            case .diastolic: values.diastolic = whole
-            case .heartRate: values.heartRate = whole
-            case .oxygenSaturation: values.oxygenSaturation = whole
-            case .respiratoryRate: values.respiratoryRate = whole
-            case .temperature: values.temperatureCelsius = (converted * 10).rounded() / 10
-            case .meanPressure, .pulseRate: break
-            }
+            chart(flowsheetVital, converted, in: &values)
         }
         // The flowsheet's own bounds decide what is charted; a value it refuses is kept with its reason.
         for _ in 0..<3 {
@@ -266,20 +257,28 @@ public struct PCD01Report: Equatable, Sendable {
                         guard let index = slots.removeValue(forKey: vital) else { continue }
                         observations[index].disposition = .valueRefused
                         observations[index].note = entry.message
-                        switch vital {
-                        case .systolic: values.systolic = nil
-                        case .diastolic: values.diastolic = nil
-                        case .heartRate: values.heartRate = nil
-                        case .oxygenSaturation: values.oxygenSaturation = nil
-                        case .respiratoryRate: values.respiratoryRate = nil
-                        case .temperature: values.temperatureCelsius = nil
-                        case .meanPressure, .pulseRate: break
-                        }
+                        chart(vital, nil, in: &values)
                     }
                 }
             }
         }
         return PCD01Reading(observedAt: time, values: values, observations: observations)
+    }
+
+    /// Puts a converted value in the flowsheet column its vital fills (whole numbers, temperature
+    /// to 0.1), or empties that column for nil: the one place vitals meet columns.
+    private static func chart(_ vital: MonitorVital, _ converted: Double?, in values: inout VitalReading) {
+        // |converted| < 10,000 (checked by the caller): cannot trap.
+        let whole = converted.map { Int(rounding: $0) }
+        switch vital {
+        case .systolic: values.systolic = whole
+        case .diastolic: values.diastolic = whole
+        case .heartRate: values.heartRate = whole
+        case .oxygenSaturation: values.oxygenSaturation = whole
+        case .respiratoryRate: values.respiratoryRate = whole
+        case .temperature: values.temperatureCelsius = converted.map { ($0 * 10).rounded() / 10 }
+        case .meanPressure, .pulseRate: break
+        }
     }
 }
 

@@ -25,11 +25,9 @@ extension BillingController {
 
     @Sendable func reportsCSV(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        let period = try ReportPeriod(WebResponses.queryFields(of: request), today: services.today(for: clinic))
-        let report = try await ReportPeriod.report(period, services: services, clinic: clinic)
-        try await services.audit.record(AuditEvent(.export, entityType: "billing_report", entityID: clinic.id.uuidString,
-                                                   summary: "Billing report CSV \(period.from.iso) to \(period.to.iso), ageing as of \(period.asOf.iso)"),
-                                        stamp: context.stamp(at: services.now()))
+        let (period, report) = try await ReportPeriod.audited(request, .export, services: services, clinic: clinic, context: context) {
+            "Billing report CSV \($0.from.iso) to \($0.to.iso), ageing as of \($0.asOf.iso)"
+        }
         return Response(status: .ok, headers: [
             .contentType: "text/csv; charset=utf-8",
             .contentDisposition: "attachment; filename=\"billing-\(period.from.iso)-\(period.to.iso).csv\"",
@@ -57,11 +55,9 @@ extension BillingAPIController {
 
     @Sendable func report(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        let period = try ReportPeriod(WebResponses.queryFields(of: request), today: services.today(for: clinic))
-        let report = try await ReportPeriod.report(period, services: services, clinic: clinic)
-        try await services.audit.record(AuditEvent(.view, entityType: "billing_report", entityID: clinic.id.uuidString,
-                                                   summary: "API billing report \(period.from.iso) to \(period.to.iso)"),
-                                        stamp: context.stamp(at: services.now()))
+        let (_, report) = try await ReportPeriod.audited(request, .view, services: services, clinic: clinic, context: context) {
+            "API billing report \($0.from.iso) to \($0.to.iso)"
+        }
         return try APIResponse.json(ReportResource(
             summary: report.summary, asOf: report.asOf,
             ageing: report.ageing.map { .init(patientId: $0.patientID, name: report.names[$0.patientID] ?? "", payer: $0.selfPay ? "self-pay" : "insurer",
@@ -106,6 +102,19 @@ struct ReportPeriod {
         self.from = from
         self.to = to
         self.asOf = asOf
+    }
+
+    /// The period the CSV export or the API asks for (a bad one is refused with its field errors)
+    /// and the report over it, audited as `action` with the period's `summary`: both read a
+    /// billing report the same way.
+    static func audited(_ request: Request, _ action: AuditAction, services: ClinicServices, clinic: Clinic,
+                        context: StaffRequestContext, summary: (ReportPeriod) -> String)
+        async throws -> (ReportPeriod, BillingReportRepository.Report) {
+        let period = try ReportPeriod(WebResponses.queryFields(of: request), today: services.today(for: clinic))
+        let report = try await Self.report(period, services: services, clinic: clinic)
+        try await services.audit.record(AuditEvent(action, entityType: "billing_report", entityID: clinic.id.uuidString, summary: summary(period)),
+                                        stamp: context.stamp(at: services.now()))
+        return (period, report)
     }
 
     static func report(_ period: ReportPeriod, services: ClinicServices, clinic: Clinic) async throws -> BillingReportRepository.Report {

@@ -246,11 +246,8 @@ struct BillingController: Sendable {
     }
 
     @Sendable func periodSuperbill(_ request: Request, context: Context) async throws -> Response {
-        let clinic = try await services.currentClinic()
-        let patient = try await patient(context.parameters.get("patient"), clinic: clinic)
-        let (from, to) = try period(request, clinic: clinic)
-        let entries = try await billing.ledger(of: patient.id, in: clinic.id)
-        let (bill, notice) = try await superbill(patient: patient, entries: entries, clinic: clinic, from: from, to: to, sessionID: nil)
+        let (clinic, patient, bill, notice) = try await periodSuperbill(request, context)
+        let (from, to) = (bill.from, bill.to)
         try await services.audit.record(AuditEvent(.view, entityType: "superbill", entityID: patient.id.uuidString, patientID: patient.id,
                                                    summary: "Superbill \(from.iso) to \(to.iso)"), stamp: context.stamp(at: services.now()))
         let base = "/billing/patients/\(patient.id.uuidString.lowercased())"
@@ -262,12 +259,20 @@ struct BillingController: Sendable {
     }
 
     @Sendable func periodSuperbillCSV(_ request: Request, context: Context) async throws -> Response {
+        let (_, patient, bill, _) = try await periodSuperbill(request, context)
+        return try await csv(bill, patient: patient, name: "superbill-\(bill.from.iso)-\(bill.to.iso)", context: context)
+    }
+
+    /// The superbill of the patient the path names over the period the query asks for: the page
+    /// and its CSV read it alike.
+    private func periodSuperbill(_ request: Request, _ context: Context) async throws
+        -> (clinic: Clinic, patient: PatientSummary, bill: Superbill, notice: String?) {
         let clinic = try await services.currentClinic()
         let patient = try await patient(context.parameters.get("patient"), clinic: clinic)
         let (from, to) = try period(request, clinic: clinic)
         let entries = try await billing.ledger(of: patient.id, in: clinic.id)
-        let (bill, _) = try await superbill(patient: patient, entries: entries, clinic: clinic, from: from, to: to, sessionID: nil)
-        return try await csv(bill, patient: patient, name: "superbill-\(from.iso)-\(to.iso)", context: context)
+        let (bill, notice) = try await superbill(patient: patient, entries: entries, clinic: clinic, from: from, to: to, sessionID: nil)
+        return (clinic, patient, bill, notice)
     }
 
     @Sendable func capture(_ request: Request, context: Context) async throws -> Response {

@@ -11,14 +11,7 @@ enum DoseRequestFields {
             errors.add("protocol", "Choose a ketamine protocol; esketamine is dosed in devices.")
             throw errors
         }
-        func number(_ name: String) -> Double? {
-            guard let text = fields[name]?.trimmed, !text.isEmpty else { return nil }
-            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else {
-                errors.add(name, "Enter a number.")
-                return nil
-            }
-            return value
-        }
+        func number(_ name: String) -> Double? { Self.number(name, in: fields, &errors) }
         let weight = number("weightKg")
         if weight == nil && errors["weightKg"] == nil { errors.add("weightKg", "Enter the measured weight in kg.") }
         let mgPerKg = number("mgPerKg") ?? dosing.mgPerKg
@@ -48,6 +41,18 @@ enum DoseRequestFields {
                                       bagVolume: route == .intravenous ? bag.map(Millilitres.init) : nil,
                                       drugVolumeCountsInTotal: excluded ? false : dosing.drugVolumeCountsInTotal,
                                       useActualWeightWhenLower: dosing.useActualWeightWhenLower)
+    }
+
+    /// A field's number, written with a decimal point or comma; nil when empty, and nil with
+    /// "Enter a number." in `errors` when unreadable. The dose calculator and the plan form read
+    /// their numbers alike.
+    static func number(_ name: String, in fields: [String: String], _ errors: inout FieldErrors) -> Double? {
+        guard let text = fields[name]?.trimmed, !text.isEmpty else { return nil }
+        guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else {
+            errors.add(name, "Enter a number.")
+            return nil
+        }
+        return value
     }
 
     /// The form's values with the protocol's defaults filled in where a field is empty.

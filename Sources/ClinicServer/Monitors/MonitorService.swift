@@ -2,6 +2,7 @@ import ClinicDomain
 import ClinicInterop
 import ClinicStorage
 import Foundation
+import Hummingbird
 
 /// What the monitor pages, the API and the CLI share: checking a device registration, assigning
 /// or discarding an unmatched reading (through the session workflow, then the board), and the
@@ -32,6 +33,18 @@ struct MonitorService: Sendable {
         let chairs = try await services.sessionPolicies.policy(of: clinic.id).chairs
         let (deviceID, chair, label) = try Self.registration(fields, chairs: chairs)
         return try await services.monitors.register(deviceID: deviceID, chair: chair, label: label, stamp: stamp)
+    }
+
+    /// Retires the monitor the path names and returns its device id; a device that is not an
+    /// active monitor is a 404. The page and the API retire alike.
+    func retire(_ context: StaffRequestContext) async throws -> String {
+        guard let device = context.parameters.get("device")?.removingPercentEncoding?.nilIfEmpty else { throw Problem.notFound() }
+        do {
+            try await services.monitors.retire(deviceID: device, stamp: context.stamp(at: services.now()))
+        } catch is UnknownSessionItem {
+            throw Problem.notFound("There is no active monitor \(device).")
+        }
+        return device
     }
 
     /// Assigns the unmatched reading `id` to the session named in `fields["sessionId"]`, storing it

@@ -64,12 +64,7 @@ struct MonitorsAPIController: Sendable {
     }
 
     @Sendable func retire(_ request: Request, context: Context) async throws -> Response {
-        guard let device = context.parameters.get("device")?.removingPercentEncoding?.nilIfEmpty else { throw Problem.notFound() }
-        do {
-            try await services.monitors.retire(deviceID: device, stamp: context.stamp(at: services.now()))
-        } catch is UnknownSessionItem {
-            throw Problem.notFound("There is no active monitor \(device).")
-        }
+        let device = try await monitors.retire(context)
         return try APIResponse.json(try await services.monitors.devices().first { $0.deviceID == device })
     }
 

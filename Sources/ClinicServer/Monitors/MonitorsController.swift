@@ -37,12 +37,7 @@ struct MonitorsController: Sendable {
     }
 
     @Sendable func retire(_ request: Request, context: Context) async throws -> Response {
-        guard let device = context.parameters.get("device")?.removingPercentEncoding?.nilIfEmpty else { throw Problem.notFound() }
-        do {
-            try await services.monitors.retire(deviceID: device, stamp: context.stamp(at: services.now()))
-        } catch is UnknownSessionItem {
-            throw Problem.notFound("There is no active monitor \(device).")
-        }
+        let device = try await monitors.retire(context)
         return WebResponses.redirect(to: "/admin/monitors", flash: Flash(.success, "Monitor \(device) retired; its readings now wait as unmatched."))
     }
 
@@ -89,33 +84,36 @@ struct MonitorsController: Sendable {
     }
 
     @Sendable func assign(_ request: Request, context: Context) async throws -> Response {
-        let id = try Self.readingID(context)
-        let fields = try await WebResponses.formFields(of: request)
-        do {
-            try await monitors.assign(id, sessionText: fields["sessionId"], note: fields["assignReason"], stamp: context.stamp(at: services.now()))
-        } catch let errors as FieldErrors {
-            return try await unmatchedPage(request, context: context, failed: (id, fields, errors), status: .unprocessableContent)
-        } catch let refusal as SessionRefusal {
-            var errors = FieldErrors()
-            errors.add("sessionId", refusal.reason)
-            return try await unmatchedPage(request, context: context, failed: (id, fields, errors), status: .conflict)
+        try await changeReading(request, context: context, refusalField: "sessionId",
+                                done: "Reading assigned; it is on the session's flowsheet.") { id, fields, stamp in
+            try await monitors.assign(id, sessionText: fields["sessionId"], note: fields["assignReason"], stamp: stamp)
         }
-        return WebResponses.redirect(to: "/monitors/unmatched", flash: Flash(.success, "Reading assigned; it is on the session's flowsheet."))
     }
 
     @Sendable func discard(_ request: Request, context: Context) async throws -> Response {
+        try await changeReading(request, context: context, refusalField: "reason",
+                                done: "Reading discarded; it is kept with your reason.") { id, fields, stamp in
+            try await monitors.discard(id, reason: fields["reason"], stamp: stamp)
+        }
+    }
+
+    /// Assigning and discarding a reading alike: the change runs on the posted form; field errors
+    /// (422) or a refusal (409, shown under `refusalField`) show the queue again with the form as
+    /// sent, and success goes back to the queue saying `done`.
+    private func changeReading(_ request: Request, context: Context, refusalField: String, done: String,
+                               _ change: (UUID, [String: String], AuditStamp) async throws -> Void) async throws -> Response {
         let id = try Self.readingID(context)
         let fields = try await WebResponses.formFields(of: request)
         do {
-            try await monitors.discard(id, reason: fields["reason"], stamp: context.stamp(at: services.now()))
+            try await change(id, fields, context.stamp(at: services.now()))
         } catch let errors as FieldErrors {
             return try await unmatchedPage(request, context: context, failed: (id, fields, errors), status: .unprocessableContent)
         } catch let refusal as SessionRefusal {
             var errors = FieldErrors()
-            errors.add("reason", refusal.reason)
+            errors.add(refusalField, refusal.reason)
             return try await unmatchedPage(request, context: context, failed: (id, fields, errors), status: .conflict)
         }
-        return WebResponses.redirect(to: "/monitors/unmatched", flash: Flash(.success, "Reading discarded; it is kept with your reason."))
+        return WebResponses.redirect(to: "/monitors/unmatched", flash: Flash(.success, done))
     }
 
     private func unmatchedPage(_ request: Request, context: Context, failed: (id: UUID, values: [String: String], errors: FieldErrors)?,

@@ -76,14 +76,7 @@ extension TreatmentPlanRequest {
     /// field errors; with no `sessions` the protocol's default count is used.
     static func parse(_ fields: [String: String], protocol treatmentProtocol: TreatmentProtocol) throws(FieldErrors) -> TreatmentPlanRequest {
         var errors = FieldErrors()
-        func number(_ name: String) -> Double? {
-            guard let text = fields[name]?.trimmed, !text.isEmpty else { return nil }
-            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else {
-                errors.add(name, "Enter a number.")
-                return nil
-            }
-            return value
-        }
+        func number(_ name: String) -> Double? { DoseRequestFields.number(name, in: fields, &errors) }
         let startText = fields["start"]?.trimmed ?? ""
         let start = CalendarDate(iso: startText)
         if start == nil { errors.add("start", "Enter the first session's date as YYYY-MM-DD.") }

@@ -30,20 +30,12 @@ enum RegisterPolicyForm: ClinicPolicyForm {
 
     /// A policy from form text, or the field errors (a field the form leaves out keeps its value).
     static func policy(from fields: [String: String], current: RegisterPolicy) throws(FieldErrors) -> RegisterPolicy {
-        var errors = FieldErrors()
-        func whole(_ name: String, _ kept: Int, _ message: String) -> Int {
-            guard let text = fields[name] else { return kept }
-            guard let value = Int(text.trimmed) else {
-                errors.add(name, message)
-                return kept
-            }
-            return value
-        }
-        let days = whole("openedVialBeyondUseDays", current.openedVialBeyondUseDays,
-                         "Enter a whole number of days (USP <797> default 28 [X1]).")
-        let step = whole("syringeStepHundredthsMl", current.syringeStepHundredthsMl,
-                         "Enter the syringe step in hundredths of a mL (10 = 0.1 mL).")
-        try errors.throwIfAny()
+        var form = PolicyFormReader(fields)
+        let days = form.whole("openedVialBeyondUseDays", keeping: current.openedVialBeyondUseDays,
+                              message: "Enter a whole number of days (USP <797> default 28 [X1]).")
+        let step = form.whole("syringeStepHundredthsMl", keeping: current.syringeStepHundredthsMl,
+                              message: "Enter the syringe step in hundredths of a mL (10 = 0.1 mL).")
+        try form.errors.throwIfAny()
         return try RegisterPolicy(openedVialBeyondUseDays: days, syringeStepHundredthsMl: step).validated()
     }
 }

@@ -37,6 +37,12 @@ struct RegisterService: Sendable {
         return id
     }
 
+    /// A `draw` field error unless the draw named is one of the session's: waste and returns come
+    /// only from the session's own draws.
+    static func check(_ draw: UUID?, isDrawOf session: SessionRegister, into errors: inout FieldErrors) {
+        if let draw, !session.entries.contains(where: { $0.id == draw && $0.kind == .draw }) { errors.add("draw", "Choose one of this session's draws.") }
+    }
+
     /// A whole number of units 1…10,000 (or `allowZero`), or a field error.
     static func units(_ fields: [String: String], _ name: String = "units", into errors: inout FieldErrors, signed: Bool = false) -> Int64? {
         guard let text = fields[name]?.trimmed, let value = Int64(text), abs(value) <= RegisterLedger.maximumUnits, signed || value > 0 else {
@@ -244,7 +250,7 @@ struct RegisterService: Sendable {
         var errors = FieldErrors()
         let draw = Self.id(fields, "draw", "Choose the draw the waste comes from.", into: &errors)
         let amount = Self.amount(fields, into: &errors)
-        if let draw, !session.entries.contains(where: { $0.id == draw && $0.kind == .draw }) { errors.add("draw", "Choose one of this session's draws.") }
+        Self.check(draw, isDrawOf: session, into: &errors)
         try errors.throwIfAny()
         let signature = try await signature(context, fields: fields, witnessFor: "witness the waste of \(amount!) drawn for a treatment session")
         return try await run {
@@ -257,7 +263,7 @@ struct RegisterService: Sendable {
         var errors = FieldErrors()
         let draw = Self.id(fields, "draw", "Choose the draw the devices came from.", into: &errors)
         let units = Self.units(fields, into: &errors)
-        if let draw, !session.entries.contains(where: { $0.id == draw && $0.kind == .draw }) { errors.add("draw", "Choose one of this session's draws.") }
+        Self.check(draw, isDrawOf: session, into: &errors)
         try errors.throwIfAny()
         let signature = try await signature(context, fields: fields, witnessFor: nil)
         return try await run { try await repository.returnUnits(drawID: draw!, units: units!, clinicID: clinic.id, signature: signature) }

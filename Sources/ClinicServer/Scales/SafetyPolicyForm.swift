@@ -45,32 +45,25 @@ enum SafetyPolicyForm: ClinicPolicyForm {
 
     /// A policy from form text, or the field errors.
     static func policy(from fields: [String: String], current: SafetyPolicy) throws(FieldErrors) -> SafetyPolicy {
-        var errors = FieldErrors()
-        func whole(_ name: String) -> Int {
-            guard let value = Int(fields[name]?.trimmed ?? "") else {
-                errors.add(name, "Enter a whole number.")
-                return 0
-            }
-            return value
-        }
+        var form = PolicyFormReader(fields)
         func list(_ name: String) -> [String] { (fields[name] ?? "").split(separator: ",").map { String($0).trimmed } }
         func fraction(_ name: String, _ fallback: Double) -> Double {
             guard let text = fields[name]?.trimmed, !text.isEmpty else { return fallback }
             guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
-                errors.add(name, "Enter a fraction such as 0.5.")
+                form.errors.add(name, "Enter a fraction such as 0.5.")
                 return fallback
             }
             return value
         }
-        let minutes = whole("escalateAfterMinutes"), hours = whole("linkLifetimeHours")
+        let minutes = form.whole("escalateAfterMinutes"), hours = form.whole("linkLifetimeHours")
         var outcomes = current.outcomePolicy
         outcomes.relapseRule.relapseFractionOfBaseline = fraction("relapseFractionOfBaseline", outcomes.relapseRule.relapseFractionOfBaseline)
-        outcomes.relapseRule.relapseConsecutive = whole("relapseConsecutive")
+        outcomes.relapseRule.relapseConsecutive = form.whole("relapseConsecutive")
         outcomes.effectEndsAboveFractionOfBaseline = fraction("effectEndsAboveFractionOfBaseline", outcomes.effectEndsAboveFractionOfBaseline)
-        if let text = fields["effectEndsAboveScore"]?.trimmed, !text.isEmpty {
-            if let score = Int(text) { outcomes.effectEndsAboveScore = score } else { errors.add("effectEndsAboveScore", "Enter a whole score, or leave it empty.") }
+        if let score = form.optionalWhole("effectEndsAboveScore", message: "Enter a whole score, or leave it empty.") {
+            outcomes.effectEndsAboveScore = score
         }
-        try errors.throwIfAny()
+        try form.errors.throwIfAny()
         var policy = SafetyPolicy(alertRecipients: list("alertRecipients"), escalationRecipients: list("escalationRecipients"),
                                   escalateAfterMinutes: minutes, linkLifetimeHours: hours,
                                   crisisResources: (fields["crisisResources"] ?? "").split(whereSeparator: \.isNewline).map(String.init))

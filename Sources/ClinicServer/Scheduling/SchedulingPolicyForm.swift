@@ -31,24 +31,16 @@ enum SchedulingPolicyForm: ClinicPolicyForm {
 
     /// A policy from form text, or the field errors (a field the form leaves out keeps its value).
     static func policy(from fields: [String: String], current: SchedulingPolicy) throws(FieldErrors) -> SchedulingPolicy {
-        var errors = FieldErrors()
-        func whole(_ name: String, _ kept: Int) -> Int {
-            guard let text = fields[name] else { return kept }
-            guard let value = Int(text.trimmed) else {
-                errors.add(name, "Enter a whole number.")
-                return kept
-            }
-            return value
-        }
+        var form = PolicyFormReader(fields)
         let policy = SchedulingPolicy(
-            chairsPerNurse: whole("chairsPerNurse", current.chairsPerNurse),
-            esketamineChairMinutes: whole("esketamineChairMinutes", current.esketamineChairMinutes),
-            racemicChairMinutes: whole("racemicChairMinutes", current.racemicChairMinutes),
-            slotStepMinutes: whole("slotStepMinutes", current.slotStepMinutes),
-            lateCancellationHours: whole("lateCancellationHours", current.lateCancellationHours),
-            searchDays: whole("searchDays", current.searchDays),
-            screeningValidDays: whole("screeningValidDays", current.screeningValidDays))
-        try errors.throwIfAny()
+            chairsPerNurse: form.whole("chairsPerNurse", keeping: current.chairsPerNurse),
+            esketamineChairMinutes: form.whole("esketamineChairMinutes", keeping: current.esketamineChairMinutes),
+            racemicChairMinutes: form.whole("racemicChairMinutes", keeping: current.racemicChairMinutes),
+            slotStepMinutes: form.whole("slotStepMinutes", keeping: current.slotStepMinutes),
+            lateCancellationHours: form.whole("lateCancellationHours", keeping: current.lateCancellationHours),
+            searchDays: form.whole("searchDays", keeping: current.searchDays),
+            screeningValidDays: form.whole("screeningValidDays", keeping: current.screeningValidDays))
+        try form.errors.throwIfAny()
         return try policy.validated()
     }
 }

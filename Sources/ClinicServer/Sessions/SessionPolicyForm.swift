@@ -39,40 +39,27 @@ enum SessionPolicyForm: ClinicPolicyForm {
 
     /// A policy from form text, or the field errors.
     static func policy(from fields: [String: String], current: SessionPolicy) throws(FieldErrors) -> SessionPolicy {
-        var errors = FieldErrors()
-        func whole(_ name: String) -> Int {
-            guard let value = Int(fields[name]?.trimmed ?? "") else {
-                errors.add(name, "Enter a whole number.")
-                return 0
-            }
-            return value
-        }
-        var optionalMinutes: Int?
-        if let text = fields["racemicMinimumObservationMinutes"]?.nilIfEmpty {
-            if let minutes = Int(text) { optionalMinutes = minutes } else { errors.add("racemicMinimumObservationMinutes", "Enter minutes, or leave empty.") }
-        }
-        var chartingMinutes: Int?
-        if let text = fields["chartingIntervalMinutes"]?.nilIfEmpty {
-            if let minutes = Int(text) { chartingMinutes = minutes } else { errors.add("chartingIntervalMinutes", "Enter minutes, or leave empty.") }
-        }
+        var form = PolicyFormReader(fields)
+        let optionalMinutes = form.optionalWhole("racemicMinimumObservationMinutes", message: "Enter minutes, or leave empty.")
+        let chartingMinutes = form.optionalWhole("chartingIntervalMinutes", message: "Enter minutes, or leave empty.")
         let esketamineRule = PreDoseBloodPressureRule(rawValue: fields["esketamineBloodPressureRule"] ?? "")
-        if esketamineRule == nil { errors.add("esketamineBloodPressureRule", "Choose a gate.") }
+        if esketamineRule == nil { form.errors.add("esketamineBloodPressureRule", "Choose a gate.") }
         let racemicText = fields["racemicBloodPressureRule"] ?? ""
         let racemicRule = PreDoseBloodPressureRule(rawValue: racemicText)
-        if racemicRule == nil && racemicText != "none" { errors.add("racemicBloodPressureRule", "Choose a gate or no gate.") }
+        if racemicRule == nil && racemicText != "none" { form.errors.add("racemicBloodPressureRule", "Choose a gate or no gate.") }
         let alerts = VitalSignAlertPolicy(
-            systolicAbove: whole("systolicAbove"), diastolicAbove: whole("diastolicAbove"), heartRateBelow: whole("heartRateBelow"),
-            heartRateAbove: whole("heartRateAbove"), oxygenSaturationBelow: whole("oxygenSaturationBelow"),
-            respiratoryRateBelow: whole("respiratoryRateBelow"), respiratoryRateAbove: whole("respiratoryRateAbove"),
-            systolicRise: whole("systolicRise"), diastolicRise: whole("diastolicRise"))
+            systolicAbove: form.whole("systolicAbove"), diastolicAbove: form.whole("diastolicAbove"), heartRateBelow: form.whole("heartRateBelow"),
+            heartRateAbove: form.whole("heartRateAbove"), oxygenSaturationBelow: form.whole("oxygenSaturationBelow"),
+            respiratoryRateBelow: form.whole("respiratoryRateBelow"), respiratoryRateAbove: form.whole("respiratoryRateAbove"),
+            systolicRise: form.whole("systolicRise"), diastolicRise: form.whole("diastolicRise"))
         var policy = SessionPolicy(
             alerts: alerts, esketamineBloodPressureRule: esketamineRule ?? .esketamineLabel, racemicBloodPressureRule: racemicRule,
-            dischargeAldreteAtOrAbove: whole("dischargeAldreteAtOrAbove"), racemicMinimumObservationMinutes: optionalMinutes,
-            racemicFastingInstruction: fields["racemicFastingInstruction"], escalateAlertsAfterMinutes: whole("escalateAlertsAfterMinutes"),
-            readingToleranceMinutes: whole("readingToleranceMinutes"),
+            dischargeAldreteAtOrAbove: form.whole("dischargeAldreteAtOrAbove"), racemicMinimumObservationMinutes: optionalMinutes,
+            racemicFastingInstruction: fields["racemicFastingInstruction"], escalateAlertsAfterMinutes: form.whole("escalateAlertsAfterMinutes"),
+            readingToleranceMinutes: form.whole("readingToleranceMinutes"),
             chairs: (fields["chairs"] ?? "").split(separator: ",").map { String($0) })
         policy.chartingIntervalMinutes = chartingMinutes
-        try errors.throwIfAny()
+        try form.errors.throwIfAny()
         return try policy.validated()
     }
 }

@@ -97,18 +97,9 @@ struct DemoSessions: Sendable {
         let id = session.id
         let t = { (minutes: Double) in checkIn.addingTimeInterval(minutes * 60) }
         let live = until != .discharged
-        try await transitions.apply(.checkIn, to: id, stamp: stamp(t(0)))
-        try await records.append(.chair(live ? chair(for: until) : pastChair ?? "Chair \(session.number % 4 + 1)"), to: id, stamp: stamp(t(2)))
-        try await transitions.apply(.beginChecks, to: id, stamp: stamp(t(5)))
-        try await reading(136, 84, 76, 98, 14, at: t(10), id)
-        try await records.append(.checklist(checklist), to: id, stamp: stamp(t(12)))
-        let dose = session.planned.doseMg?.value ?? 40
-        try await records.append(.administration(AdministrationDetails(
-            product: "Ketamine hydrochloride 10 mg/mL", lotNumber: "KET-24\(session.number)7A", expiry: session.date.adding(days: 300),
-            concentrationMgPerMl: 10, doseMg: dose, route: "intravenous", pumpRateMlPerHour: dose / 10 * 60 / 40,   // 40-min infusion
-            administeredBy: "Nurse Nadia Demo", checkedBy: "Dr Priya Demo")), to: id, stamp: stamp(t(13)))
+        let dose = try await startInfusion(session, at: checkIn, chair: live ? chair(for: until) : pastChair ?? "Chair \(session.number % 4 + 1)",
+                                baseline: (136, 84, 76, 98, 14), plannedDoseOtherwise: 40, lotNumber: "KET-24\(session.number)7A")
         let start = 15.0
-        try await transitions.apply(.startDosing(checklistPassed: true, override: nil), to: id, stamp: stamp(t(start)))
         // Every 10 min during the infusion [R36][R37].
         try await reading(140, 86, 80, 97, 14, at: t(start + 10), id)
         try await reading(146, 88, 82, 97, 15, at: t(start + 20), id)
@@ -201,21 +192,35 @@ struct DemoSessions: Sendable {
         return closed
     }
 
+    /// How every demo IV infusion begins: check-in in `chair`, pre-treatment checks with the
+    /// `baseline` vitals (systolic, diastolic, heart rate, saturation, respiratory rate) and the
+    /// checklist, the administration of the planned dose (`plannedDoseOtherwise` mg when the plan
+    /// names none) over 40 minutes, and dosing started 15 minutes after check-in. Returns the dose, mg.
+    @discardableResult
+    private func startInfusion(_ session: ScheduledSession, at checkIn: Date, chair: String, baseline: (Int, Int, Int, Int, Int),
+                               plannedDoseOtherwise: Double, lotNumber: String) async throws -> Double {
+        let id = session.id
+        let t = { (minutes: Double) in checkIn.addingTimeInterval(minutes * 60) }
+        try await transitions.apply(.checkIn, to: id, stamp: stamp(t(0)))
+        try await records.append(.chair(chair), to: id, stamp: stamp(t(2)))
+        try await transitions.apply(.beginChecks, to: id, stamp: stamp(t(5)))
+        try await reading(baseline.0, baseline.1, baseline.2, baseline.3, baseline.4, at: t(10), id)
+        try await records.append(.checklist(checklist), to: id, stamp: stamp(t(12)))
+        let dose = session.planned.doseMg?.value ?? plannedDoseOtherwise
+        try await records.append(.administration(AdministrationDetails(
+            product: "Ketamine hydrochloride 10 mg/mL", lotNumber: lotNumber, expiry: session.date.adding(days: 300),
+            concentrationMgPerMl: 10, doseMg: dose, route: "intravenous", pumpRateMlPerHour: dose / 10 * 60 / 40,   // 40-min infusion
+            administeredBy: "Nurse Nadia Demo", checkedBy: "Dr Priya Demo")), to: id, stamp: stamp(t(13)))
+        try await transitions.apply(.startDosing(checklistPassed: true, override: nil), to: id, stamp: stamp(t(15)))
+        return dose
+    }
+
     /// Stopped during the infusion for a hypertensive reaction, the alert acknowledged.
     private func stoppedEarly(_ session: ScheduledSession, at checkIn: Date) async throws {
         let id = session.id
         let t = { (minutes: Double) in checkIn.addingTimeInterval(minutes * 60) }
-        try await transitions.apply(.checkIn, to: id, stamp: stamp(t(0)))
-        try await records.append(.chair("Chair 2"), to: id, stamp: stamp(t(2)))
-        try await transitions.apply(.beginChecks, to: id, stamp: stamp(t(5)))
-        try await reading(132, 82, 74, 98, 14, at: t(10), id)
-        try await records.append(.checklist(checklist), to: id, stamp: stamp(t(12)))
-        let dose = session.planned.doseMg?.value ?? 33
-        try await records.append(.administration(AdministrationDetails(
-            product: "Ketamine hydrochloride 10 mg/mL", lotNumber: "KET-2407B", expiry: session.date.adding(days: 300),
-            concentrationMgPerMl: 10, doseMg: dose, route: "intravenous", pumpRateMlPerHour: dose / 10 * 60 / 40,
-            administeredBy: "Nurse Nadia Demo", checkedBy: "Dr Priya Demo")), to: id, stamp: stamp(t(13)))
-        try await transitions.apply(.startDosing(checklistPassed: true, override: nil), to: id, stamp: stamp(t(15)))
+        try await startInfusion(session, at: checkIn, chair: "Chair 2", baseline: (132, 82, 74, 98, 14), plannedDoseOtherwise: 33,
+                                lotNumber: "KET-2407B")
         try await reading(150, 92, 90, 97, 16, at: t(25), id)
         let high = try await reading(186, 108, 104, 96, 18, at: t(35), id)
         for alert in high.alerts {

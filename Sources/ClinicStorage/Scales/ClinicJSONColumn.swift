@@ -17,10 +17,7 @@ struct ClinicJSONColumn<Value: Codable & Sendable>: Sendable {
     func value(of clinicID: UUID) async throws -> Value {
         let (column, defaults) = (column, defaults)
         return try await database.read { db in
-            guard let row = try await db.select().column(column).from("clinics")
-                .where("id", .equal, SQLBind(clinicID.uuidString)).first() else { throw UnknownClinicError(clinicID: clinicID) }
-            guard let text = try row.decode(column: column, as: String?.self) else { return defaults }
-            return try StoredJSON.decoder.decode(Value.self, from: Data(text.utf8))
+            try await Self.decode(Value.self, column: column, clinicID: clinicID, defaults: defaults, db)
         }
     }
 

@@ -60,11 +60,7 @@ public struct WaitlistRepository: Sendable {
         let offered = try StoredJSON.text(slot)
         try await database.write { db in
             let entry = try await Self.openEntry(id, clinicID, db)
-            try await db.update("schedule_waitlist").set("status", to: SQLBind(WaitlistEntry.Status.offered.rawValue))
-                .set("offered", to: SQLBind(offered)).set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
-                .where("id", .equal, SQLBind(id.uuidString)).run()
-            try await AuditLog.append(AuditEvent(.update, entityType: "waitlist_entry", entityID: id.uuidString, patientID: entry.patientID,
-                                                 summary: "offered \(slot) in \(chairName)"), stamp: stamp, in: db)
+            try await Self.set(entry, to: .offered, "offered", offered, summary: "offered \(slot) in \(chairName)", stamp: stamp, db)
         }
     }
 
@@ -77,11 +73,8 @@ public struct WaitlistRepository: Sendable {
                 throw ScheduleInputError(field: "session", message: "The session is not the waiting patient's.")
             }
             try await ScheduleRepository.book(booking, clinicID: clinicID, timeZone: timeZone, now: now, stamp: stamp, db)
-            try await db.update("schedule_waitlist").set("status", to: SQLBind(WaitlistEntry.Status.booked.rawValue))
-                .set("offered", to: SQLBind(try StoredJSON.text(booking.slot))).set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
-                .where("id", .equal, SQLBind(id.uuidString)).run()
-            try await AuditLog.append(AuditEvent(.update, entityType: "waitlist_entry", entityID: id.uuidString, patientID: entry.patientID,
-                                                 summary: "booked from the waitlist: \(booking.slot)"), stamp: stamp, in: db)
+            try await Self.set(entry, to: .booked, "offered", try StoredJSON.text(booking.slot),
+                               summary: "booked from the waitlist: \(booking.slot)", stamp: stamp, db)
         }
     }
 
@@ -91,11 +84,7 @@ public struct WaitlistRepository: Sendable {
         guard (3...200).contains(why.count) else { throw ScheduleInputError(field: "reason", message: "Give a reason (3 to 200 characters).") }
         try await database.write { db in
             let entry = try await Self.openEntry(id, clinicID, db)
-            try await db.update("schedule_waitlist").set("status", to: SQLBind(WaitlistEntry.Status.removed.rawValue))
-                .set("status_reason", to: SQLBind(why)).set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
-                .where("id", .equal, SQLBind(id.uuidString)).run()
-            try await AuditLog.append(AuditEvent(.update, entityType: "waitlist_entry", entityID: id.uuidString, patientID: entry.patientID,
-                                                 summary: "removed from the waitlist: \(why)"), stamp: stamp, in: db)
+            try await Self.set(entry, to: .removed, "status_reason", why, summary: "removed from the waitlist: \(why)", stamp: stamp, db)
         }
     }
 
@@ -104,6 +93,17 @@ public struct WaitlistRepository: Sendable {
     static func entry(_ id: UUID, _ clinicID: UUID, _ db: any SQLDatabase) async throws -> WaitlistEntry? {
         try await db.select().column("*").from("schedule_waitlist").where("id", .equal, SQLBind(id.uuidString))
             .where("clinic_id", .equal, SQLBind(clinicID.uuidString)).first().map(decode)
+    }
+
+    /// Every change of an entry's status alike: the new status, the column that says what was
+    /// offered or why it closed, the time, and the audit entry, all in `db`'s transaction.
+    private static func set(_ entry: WaitlistEntry, to status: WaitlistEntry.Status, _ column: String, _ value: String,
+                            summary: String, stamp: AuditStamp, _ db: any SQLDatabase) async throws {
+        try await db.update("schedule_waitlist").set("status", to: SQLBind(status.rawValue))
+            .set(column, to: SQLBind(value)).set("updated_at", to: SQLBind(stamp.at.millisecondsSince1970))
+            .where("id", .equal, SQLBind(entry.id.uuidString)).run()
+        try await AuditLog.append(AuditEvent(.update, entityType: "waitlist_entry", entityID: entry.id.uuidString, patientID: entry.patientID,
+                                             summary: summary), stamp: stamp, in: db)
     }
 
     static func openEntry(_ id: UUID, _ clinicID: UUID, _ db: any SQLDatabase) async throws -> WaitlistEntry {

@@ -18,7 +18,10 @@ Steps, one run:
      batches in flight when wrk stopped are stored beyond them.
 
 Targets (issue P1): ≥ 10,000 readings/s; p99 < 20 ms at half that load; ≥ 0.5 × the no-op route's
-requests/s measured in the same run (compared as readings/s against no-op requests/s).
+requests/s measured in the same run (compared as readings/s against no-op requests/s). Issue P7 is
+measured on the same server: its cold start (process spawned to the first `/healthz` 200, polled every
+5 ms, on the demo database already migrated) below 1 s, and its peak resident memory (`VmHWM`) after
+both ingest runs below 150 MB.
 
 Run: python3 bench/ingest_wrk.py --binary .build/release/ketaclinic [--chairs 16] [--batch 50]
      [--seconds 20] [--connections 32] [--database postgres://…] [--smoke]
@@ -47,6 +50,8 @@ import serverkit  # noqa: E402
 TARGET_READINGS_PER_SECOND = 10_000
 TARGET_P99_MS = 20.0
 TARGET_NOOP_FRACTION = 0.5
+TARGET_COLD_START_S = 1.0
+TARGET_PEAK_RSS_MB = 150.0
 
 READING = {"systolic": 124, "diastolic": 78, "heartRate": 72, "oxygenSaturation": 98, "respiratoryRate": 14,
            "temperatureCelsius": 36.8}
@@ -150,6 +155,37 @@ def paced(base: str, token: str, chairs: list[str], batch: int, readings_per_sec
             "readings_per_second": len(latencies) * batch / seconds}
 
 
+def wait_ready_tightly(base: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Polls `/healthz` every 5 ms until it answers 200 (the cold-start clock stops there)."""
+    host, port = base.removeprefix("http://").split(":")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with status {process.returncode} while starting")
+        try:
+            connection = http.client.HTTPConnection(host, int(port), timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return
+            connection.close()
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"server not ready after {timeout:.0f} s")
+
+
+def memory_mb(pid: int) -> dict:
+    """The process's resident memory now and at its peak, from /proc (MB of 1,000,000 bytes)."""
+    figures = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                figures[key] = int(value.split()[0]) * 1024 / 1e6
+    return figures
+
+
 def stored_readings(path: str) -> int:
     with sqlite3.connect(path) as connection:
         return connection.execute("SELECT COUNT(*) FROM session_vitals").fetchone()[0]
@@ -183,7 +219,11 @@ def main() -> int:
         if demo.returncode != 0:
             raise RuntimeError(f"demo failed: {demo.stderr or demo.stdout}")
         chairs = [f"Bay {index}" for index in range(1, options.chairs + 1)]
-        server = serverkit.Server(binary, workdir, database, log_level="warning").start()
+        spawned = time.monotonic()
+        server = serverkit.Server(binary, workdir, database, log_level="warning")
+        wait_ready_tightly(server.base, server.process)
+        cold_start = time.monotonic() - spawned
+        server.start()
         token = serverkit.bench_token(binary, database, "nurse", "vitals.record", cwd=workdir)
         before = stored_readings(sqlite_path) if not options.database else None
 
@@ -203,6 +243,7 @@ def main() -> int:
         half = paced(server.base, token, chairs, options.batch, ingest["readings_per_second"] / 2, options.seconds / 2)
         acknowledged += (half["requests"] - half["errors"]) * options.batch
         stored = stored_readings(sqlite_path) - before if before is not None else None
+        memory = memory_mb(server.process.pid)
 
         ratio = ingest["readings_per_second"] / noop["requests_per_second"] if noop["requests_per_second"] else 0
         machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
@@ -218,11 +259,15 @@ def main() -> int:
               f"{ingest['wrk_core_fraction']:.0%} |")
         print(f"| ingest, paced at half | {half['requests'] / (options.seconds / 2):,.0f} | {half['readings_per_second']:,.0f} | "
               f"{half['p50_ms']:.2f} | {half['p99_ms']:.2f} | {half['errors']} | — |")
+        print(f"server: cold start {cold_start * 1000:.0f} ms; resident memory after the runs {memory['VmRSS']:.1f} MB, "
+              f"peak {memory['VmHWM']:.1f} MB")
         verdicts = [
             (f"≥ {TARGET_READINGS_PER_SECOND:,} readings/s", ingest["readings_per_second"] >= TARGET_READINGS_PER_SECOND),
             (f"p99 < {TARGET_P99_MS:g} ms at half load", half["p99_ms"] < TARGET_P99_MS),
             (f"≥ {TARGET_NOOP_FRACTION} × no-op ({ratio:.2f})", ratio >= TARGET_NOOP_FRACTION),
             ("wrk below 30 % of a core", max(noop["wrk_core_fraction"], ingest["wrk_core_fraction"]) < 0.30),
+            (f"cold start < {TARGET_COLD_START_S:g} s ({cold_start:.2f} s)", cold_start < TARGET_COLD_START_S),
+            (f"peak RSS < {TARGET_PEAK_RSS_MB:g} MB ({memory['VmHWM']:.1f} MB)", memory["VmHWM"] < TARGET_PEAK_RSS_MB),
             ("no error answers", ingest["status_errors"] + ingest["socket_errors"] + half["errors"] == 0),
         ]
         if stored is not None:

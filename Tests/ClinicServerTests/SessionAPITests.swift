@@ -227,7 +227,7 @@ struct SessionAPITests {
         }
     }
 
-    @Test("A gateway's batch: stored together in order, each audited; one bad reading refuses the whole batch by its index")
+    @Test("A gateway's batch: stored together in order under one audit entry that lists every reading; one bad reading refuses the whole batch by its index")
     func readingBatch() async throws {
         try await TestApp.withServices { services in
             let (_, sessionID) = try await SessionFixtures.plannedSession(services.database, treatment: .ivKetamine)
@@ -254,12 +254,19 @@ struct SessionAPITests {
                 #expect(batch.status == .created)
                 let stored = try #require(batch.json["readings"] as? [[String: Any]])
                 #expect(stored.count == 3)
+                let trail = try await services.audit.page(AuditFilter(), limit: 10_000)
+                #expect(trail.count == auditBefore + 1, "the batch has one audit entry")
                 // The raw stream holds every reading of the batch (the session resource lists the flowsheet's rows).
                 let raw = try await api.send(.get, "vitals?raw=1", nil, as: nurse).json
                 let readings = try #require(raw["readings"] as? [[String: Any]])
                 #expect(Set(readings.compactMap { ($0["values"] as? [String: Any])?["heartRate"] as? Int }) == [71, 72, 73])
-                let vitalAudits = try await services.audit.page(AuditFilter(), limit: 10_000).filter { $0.event.entityType == "session_vital" }
-                #expect(vitalAudits.count == 3, "one audit entry per reading")
+                let batchEntry = try #require(trail.first { $0.event.entityType == "session_vital_batch" })
+                #expect(batchEntry.event.summary.hasPrefix("session \(sessionID): 3 readings\n"))
+                for created in stored {
+                    let id = try #require(created["id"] as? String)
+                    #expect(batchEntry.event.summary.localizedCaseInsensitiveContains("reading \(id) taken "), "the entry names reading \(id)")
+                }
+                #expect(["HR 71 (", "HR 72 (", "HR 73 ("].allSatisfy(batchEntry.event.summary.contains), "each reading's values")
             }
         }
     }

@@ -62,6 +62,21 @@ struct BoardBusTests {
         await #expect(throws: BoardEventTooLarge.self) { try await bus.publish(huge) }
     }
 
+    @Test("An event without an alert message is bounded: the largest one of every kind encodes far under the limit, so the bus need not measure it")
+    func boundedWithoutEncoding() throws {
+        let extreme = VitalReading(systolic: Int.min, diastolic: Int.min, heartRate: Int.min, oxygenSaturation: Int.min, respiratoryRate: Int.min,
+                                   temperatureCelsius: -Double.greatestFiniteMagnitude)
+        for kind in BoardEvent.Kind.allCases {
+            let event = BoardEvent(kind: kind, sessionID: UUID(), storedAt: Date(timeIntervalSince1970: -1e12),
+                                   reading: .init(takenAt: Date(timeIntervalSince1970: 1e12), values: extreme),
+                                   state: TreatmentSessionState.allCases.max { $0.rawValue.count < $1.rawValue.count })
+            #expect(BoardEventJSON.isBoundedWithoutEncoding(event))
+            #expect(try BoardEventJSON.encode(event).utf8.count < BoardEventJSON.maximumBytes / 4, "\(kind)")
+        }
+        let withMessage = BoardEvent(kind: .alertRaised, sessionID: UUID(), storedAt: Date(), alert: .init(id: UUID(), code: "x", message: "y"))
+        #expect(!BoardEventJSON.isBoundedWithoutEncoding(withMessage), "an alert's message is free text: it is measured")
+    }
+
     @Test("In process: two subscribers each receive every event, in order")
     func fanOut() async throws {
         let bus = InProcessBoardBus()

@@ -80,9 +80,20 @@ extension APIResources {
 
 /// Encodes API responses: ISO 8601 instants, sorted keys.
 enum APIResponse {
+    /// `.iso8601` as `JSONEncoder` writes it (UTC, whole seconds), without a formatter per date: a
+    /// gateway's batch answer lists a hundred instants. Foundation writes what the fast path cannot.
+    static let wholeSecondISO8601 = JSONEncoder.DateEncodingStrategy.custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        if let text = date.utcSecondText {
+            try container.encode(text)
+        } else {
+            try container.encode(date.formatted(.iso8601))
+        }
+    }
+
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = wholeSecondISO8601
         encoder.outputFormatting = [.sortedKeys]
         var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
         if let location { headers[.location] = location }

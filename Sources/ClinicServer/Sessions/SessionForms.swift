@@ -62,9 +62,10 @@ enum SessionForms {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
+            // Numbers first: a gateway's readings are all numbers, and each failed attempt costs a thrown error.
             if container.decodeNil() { self = .null }
-            else if let value = try? container.decode(Bool.self) { self = .flag(value) }
             else if let value = try? container.decode(Double.self) { self = .number(value) }
+            else if let value = try? container.decode(Bool.self) { self = .flag(value) }
             else if let value = try? container.decode(String.self) { self = .text(value) }
             else if let value = try? container.decode([String].self) { self = .list(value) }
             else { throw DecodingError.dataCorruptedError(in: container, debugDescription: "Give a string, number or boolean.") }
@@ -87,30 +88,43 @@ enum SessionForms {
     /// request stays one short transaction.
     static let readingsPerBatch = InputBound(1...600, unit: "readings", basis: "ten minutes of readings at 1 Hz per request")
 
+    /// A body read once (a gateway posts many a second): whether it is a batch, its other members,
+    /// and its readings or why they could not be read.
     private struct ReadingBatchBody: Decodable {
-        let readings: [[String: FlatValue]]
+        static let readingsKey = JSONMemberName(stringValue: "readings")
+        let isBatch: Bool
+        let otherMembers: Int
+        let readings: Result<[[String: FlatValue]], any Error>
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: JSONMemberName.self)
+            isBatch = container.contains(Self.readingsKey)
+            otherMembers = container.allKeys.count - (isBatch ? 1 : 0)
+            readings = isBatch ? Result { try container.decode([[String: FlatValue]].self, forKey: Self.readingsKey) } : .success([])
+        }
     }
 
     /// A gateway's batch, `{"readings": [{…}, …]}`, each element with the fields of one reading
     /// (no `reason`: a batch records, it does not correct); nil when the body is a single reading.
-    /// Errors name the element, e.g. `readings[3].systolic`.
+    /// Errors name the element, e.g. `readings[3].systolic`. The body is parsed once.
     static func readingBatch(fromJSON data: Data, now: Date, timeZone: TimeZone) throws -> [(VitalReading, Date?)]? {
-        guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any], top["readings"] != nil else { return nil }
+        guard let body = try? JSONDecoder().decode(ReadingBatchBody.self, from: data), body.isBatch else { return nil }
         var errors = FieldErrors()
-        guard top.count == 1 else {
+        guard body.otherMembers == 0 else {
             errors.add("readings", "A batch holds only `readings`; give the other fields inside each reading.")
             throw errors
         }
-        let body: ReadingBatchBody
-        do { body = try JSONDecoder().decode(ReadingBatchBody.self, from: data) } catch {
+        guard case .success(let elements) = body.readings else {
             errors.add("readings", "Give `readings` as a list of readings, each an object of numbers and strings.")
             throw errors
         }
-        guard errors.require(Double(body.readings.count), within: readingsPerBatch, field: "readings") else { throw errors }
+        guard errors.require(Double(elements.count), within: readingsPerBatch, field: "readings") else { throw errors }
         var readings: [(VitalReading, Date?)] = []
-        for (index, element) in body.readings.enumerated() {
+        readings.reserveCapacity(elements.count)
+        let accepted = readingFields.subtracting(["reason"])
+        for (index, element) in elements.enumerated() {
             do {
-                readings.append(try reading(try fields(element, accepted: readingFields.subtracting(["reason"])), now: now, timeZone: timeZone))
+                readings.append(try reading(try fields(element, accepted: accepted), now: now, timeZone: timeZone))
             } catch let elementErrors as FieldErrors {
                 for entry in elementErrors.entries { errors.add("readings[\(index)].\(entry.field)", entry.message) }
             }

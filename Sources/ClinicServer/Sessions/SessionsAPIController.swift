@@ -203,6 +203,17 @@ struct SessionsAPIController: Sendable {
             recordedAt = result.reading.recordedAt
             alerts = result.alerts.map { Alert(id: $0.id, code: $0.code, message: $0.message) }
         }
+
+        /// As synthesised, but the ids written with `storedText` (the same text as `uuidString`,
+        /// without its `sprintf`): a gateway's batch answer writes a hundred of them.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id.storedText, forKey: .id)
+            try container.encode(sessionID.storedText, forKey: .sessionID)
+            try container.encode(takenAt, forKey: .takenAt)
+            try container.encode(recordedAt, forKey: .recordedAt)
+            try container.encode(alerts, forKey: .alerts)
+        }
     }
 
     /// The answer to a gateway's batch: each reading stored, in the order sent.

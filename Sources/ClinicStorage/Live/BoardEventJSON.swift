@@ -18,6 +18,13 @@ public enum BoardEventJSON {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// True when `event` carries no free text (no alert message), so its wire form is bounded by its
+    /// numbers, an id, a date and a kind: a few hundred bytes, far under ``maximumBytes`` (a test
+    /// encodes the largest such event).
+    public static func isBoundedWithoutEncoding(_ event: BoardEvent) -> Bool {
+        event.alert == nil
+    }
+
     /// The event read back from ``encode(_:)``'s text.
     public static func decode(_ text: String) throws -> BoardEvent {
         let decoder = JSONDecoder()

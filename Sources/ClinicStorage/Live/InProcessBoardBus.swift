@@ -8,9 +8,12 @@ public final class InProcessBoardBus: BoardBus {
     public init() {}
 
     /// Hands `event` to every current subscriber. Like the PostgreSQL bus, it refuses an event
-    /// whose wire form is over ``BoardEventJSON/maximumBytes``, so SQLite catches it too.
+    /// whose wire form is over ``BoardEventJSON/maximumBytes``, so SQLite catches it too. Only an
+    /// alert's message is free text: an event without one (every reading a gateway posts) is
+    /// bounded well under the limit, so it is not encoded just to be measured
+    /// (``BoardEventJSON/isBoundedWithoutEncoding(_:)``).
     public func publish(_ event: BoardEvent) async throws {
-        _ = try BoardEventJSON.encode(event)
+        if !BoardEventJSON.isBoundedWithoutEncoding(event) { _ = try BoardEventJSON.encode(event) }
         fanOut.deliver(event)
     }
 

@@ -54,11 +54,11 @@ public struct SessionRecordRepository: Sendable {
                 let sessions = try await db.select().column("*").from("treatment_sessions").where("id", .in, SQLBind.group(ids)).all()
                     .map(TreatmentPlanRepository.decodeSession)
                 guard !sessions.isEmpty else { continue }
-                var plans: [UUID: TreatmentPlan] = [:]
+                var plans: [UUID: PlanInfusionFacts] = [:]
                 for row in try await db.select().columns("id", "body").from("treatment_plans")
                     .where("id", .in, SQLBind.group(Set(sessions.map(\.planID.uuidString)).sorted())).all() {
                     guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else { throw StoredDataError(what: "plan id") }
-                    plans[id] = try StoredJSON.value(TreatmentPlan.self, "body", of: row)
+                    plans[id] = try StoredJSON.value(PlanInfusionFacts.self, "body", of: row)
                 }
                 func sessionID(_ row: any SQLRow) throws -> UUID {
                     guard let id = UUID(uuidString: try row.decode(column: "session_id", as: String.self)) else {
@@ -84,9 +84,7 @@ public struct SessionRecordRepository: Sendable {
                 for session in sessions {
                     guard let plan = plans[session.planID] else { throw StoredDataError(what: "plan of session \(session.id)") }
                     records[session.id] = TreatmentSessionRecord(
-                        session: session, treatment: plan.treatmentProtocol.treatment,
-                        plannedInfusionMinutes: plan.treatmentProtocol.treatment == .ivKetamine
-                            ? (plan.dose?.minutes ?? plan.treatmentProtocol.weightBased?.minutes).map { Int(rounding: $0) } : nil,
+                        session: session, treatment: plan.treatment, plannedInfusionMinutes: plan.plannedInfusionMinutes,
                         transitions: transitions[session.id] ?? [], entries: entries[session.id] ?? [], storedReadings: [],
                         alerts: alerts[session.id] ?? [])
                 }
@@ -158,7 +156,7 @@ public struct SessionRecordRepository: Sendable {
         let session = try TreatmentPlanRepository.decodeSession(row)
         guard let planRow = try await db.select().column("body").from("treatment_plans")
             .where("id", .equal, SQLBind(session.planID.uuidString)).first() else { throw StoredDataError(what: "plan of session \(sessionID)") }
-        let plan = try StoredJSON.value(TreatmentPlan.self, "body", of: planRow)
+        let plan = try StoredJSON.value(PlanInfusionFacts.self, "body", of: planRow)
         let id = SQLBind(sessionID.uuidString)
         let entries = try await db.select().column("*").from("session_entries").where("session_id", .equal, id).orderBy("recorded_at")
             .all().map(SessionEntryCoding.entry)
@@ -183,9 +181,7 @@ public struct SessionRecordRepository: Sendable {
         let alerts = try await db.select().column("*").from("session_alerts").where("session_id", .equal, id).orderBy("raised_at")
             .all().map(SessionEntryCoding.alert)
         return TreatmentSessionRecord(
-            session: session, treatment: plan.treatmentProtocol.treatment,
-            plannedInfusionMinutes: plan.treatmentProtocol.treatment == .ivKetamine
-                ? (plan.dose?.minutes ?? plan.treatmentProtocol.weightBased?.minutes).map { Int(rounding: $0) } : nil,
+            session: session, treatment: plan.treatment, plannedInfusionMinutes: plan.plannedInfusionMinutes,
             transitions: try await TreatmentSessionRepository.transitions(sessionID, db), entries: entries,
             storedReadings: readings, alerts: alerts)
     }
@@ -309,7 +305,8 @@ public struct SessionRecordRepository: Sendable {
     /// inside the caller's write transaction: the same checks, alerts and audit entries as
     /// ``storeReading(_:takenAt:source:sessionID:policy:amends:reason:stamp:in:)`` one by one, but
     /// the session is locked and its baseline and open alerts read once, and the rows are written
-    /// in a few statements. Each reading keeps its own audit entry.
+    /// in a few statements. The batch has one audit entry that lists its readings
+    /// (``readingsAuditEvent(_:alerts:source:sessionID:patientID:)``).
     public static func storeReadings(_ readings: [(values: VitalReading, takenAt: Date)], source: ReadingSource, sessionID: UUID,
                                      policy: VitalSignAlertPolicy, stamp: AuditStamp, in db: any SQLDatabase) async throws
         -> [StoredReadingResult] {
@@ -327,12 +324,12 @@ public struct SessionRecordRepository: Sendable {
     private static let rowsPerInsert = 500
 
     /// Writes readings already allowed for the locked session `sessionID`: rows, alerts not already
-    /// open for the same reason, and one audit entry per reading.
+    /// open for the same reason, and the audit entry that covers them.
     private static func insertReadings(_ readings: [(values: VitalReading, takenAt: Date)], source: ReadingSource, sessionID: UUID,
                                        patientID: UUID, state: TreatmentSessionState, policy: VitalSignAlertPolicy, amends: UUID?,
                                        reason: String?, stamp: AuditStamp, in db: any SQLDatabase) async throws -> [StoredReadingResult] {
-        let id = SQLBind(sessionID.uuidString)
-        let patient = SQLBind(patientID.uuidString)
+        let id = SQLBind(sessionID.storedText)
+        let patient = SQLBind(patientID.storedText)
         let baseline = try await Self.baseline(sessionID, db)
         let stored = readings.map {
             StoredVitalReading(id: UUID.random(), takenAt: $0.takenAt, recordedAt: stamp.at, source: source, values: $0.values,
@@ -345,11 +342,11 @@ public struct SessionRecordRepository: Sendable {
             for reading in stored[start..<min(start + rowsPerInsert, stored.count)] {
                 let values = reading.values
                 insert = insert.values(
-                    SQLBind(reading.id.uuidString), id, patient, SQLBind(reading.takenAt.millisecondsSince1970),
+                    SQLBind(reading.id.storedText), id, patient, SQLBind(reading.takenAt.millisecondsSince1970),
                     SQLBind(stamp.at.millisecondsSince1970), SQLBind(source.rawValue), SQLBind(values.systolic), SQLBind(values.diastolic),
                     SQLBind(values.heartRate), SQLBind(values.oxygenSaturation), SQLBind(values.respiratoryRate),
-                    SQLBind(values.temperatureCelsius.map { Int(rounding: $0 * 10) }), SQLBind(stamp.userID?.uuidString ?? "system"),
-                    SQLBind(stamp.recordName), SQLBind(amends?.uuidString), SQLBind(reading.reason))
+                    SQLBind(values.temperatureCelsius.map { Int(rounding: $0 * 10) }), SQLBind(stamp.userID?.storedText ?? "system"),
+                    SQLBind(stamp.recordName), SQLBind(amends?.storedText), SQLBind(reading.reason))
             }
             try await insert.run()
         }
@@ -378,14 +375,33 @@ public struct SessionRecordRepository: Sendable {
                 try await insert.run()
             }
         }
-        let events = zip(stored, alertsByReading).map { reading, alerts in
-            AuditEvent(amends == nil ? .create : .amend, entityType: "session_vital", entityID: reading.id.uuidString, patientID: patientID,
-                       summary: "session \(sessionID.uuidString): reading \(reading.values.shortText ?? "struck") (\(source.rawValue))"
-                           + (alerts.isEmpty ? "" : "; alerts: " + alerts.map(\.code).joined(separator: ", "))
-                           + (reading.reason.map { "; reason: \($0)" } ?? ""))
-        }
-        try await AuditLog.append(events, stamp: stamp, in: db)
+        try await AuditLog.append(readingsAuditEvent(stored, alerts: alertsByReading, source: source, sessionID: sessionID, patientID: patientID),
+                                  stamp: stamp, in: db)
         return zip(stored, alertsByReading).map { StoredReadingResult(reading: $0, alerts: $1) }
+    }
+
+    /// The audit entry that covers readings stored together. One reading (a nurse's entry, a
+    /// correction, a gateway's single reading) has its own `session_vital` entry. A batch (a
+    /// gateway's request, a monitor's message) has one `session_vital_batch` entry for the session
+    /// that lists every reading it stored, each with its id, values and alerts, so each row is still
+    /// traceable to the entry written in its transaction while a 50-reading batch hashes and writes
+    /// one entry instead of fifty.
+    static func readingsAuditEvent(_ stored: [StoredVitalReading], alerts: [[SessionVitalAlert]], source: ReadingSource, sessionID: UUID,
+                                   patientID: UUID) -> AuditEvent {
+        func line(_ reading: StoredVitalReading, _ alerts: [SessionVitalAlert]) -> String {
+            "\(reading.values.shortText ?? "struck") (\(source.rawValue))"
+                + (alerts.isEmpty ? "" : "; alerts: " + alerts.map(\.code).joined(separator: ", "))
+                + (reading.reason.map { "; reason: \($0)" } ?? "")
+        }
+        if stored.count == 1, let reading = stored.first {
+            return AuditEvent(reading.amends == nil ? .create : .amend, entityType: "session_vital", entityID: reading.id.uuidString,
+                              patientID: patientID, summary: "session \(sessionID.uuidString): reading " + line(reading, alerts[0]))
+        }
+        let lines = zip(stored, alerts).map { reading, alerts in
+            "reading \(reading.id.storedText) taken \(reading.takenAt.utcMillisecondText ?? String(reading.takenAt.millisecondsSince1970)): " + line(reading, alerts)
+        }
+        return AuditEvent(.create, entityType: "session_vital_batch", entityID: sessionID.uuidString, patientID: patientID,
+                          summary: "session \(sessionID.uuidString): \(stored.count) readings\n" + lines.joined(separator: "\n"))
     }
 
     /// Records what was done about an open alert. Refused when it was already acknowledged.
@@ -477,5 +493,22 @@ public struct SessionRecordRepository: Sendable {
             ORDER BY v.taken_at DESC LIMIT 1
             """).first() else { return nil }
         return (Date(millisecondsSince1970: start), try SessionEntryCoding.reading(row).values)
+    }
+}
+
+/// What a session's record takes from its plan: the treatment, and an IV infusion's planned
+/// minutes. Decoded from the stored plan alone: the plan's body lists every session of its course
+/// (40 in two years), and decoding the whole plan was 15 % of a past session's page.
+struct PlanInfusionFacts: Decodable {
+    let treatmentProtocol: TreatmentProtocol
+    let dose: DoseOrder?
+
+    /// The treatment the plan gives.
+    var treatment: Treatment { treatmentProtocol.treatment }
+
+    /// The minutes an IV ketamine infusion is planned to run (the signed dose's, else the
+    /// protocol's); nil for other treatments.
+    var plannedInfusionMinutes: Int? {
+        treatment == .ivKetamine ? (dose?.minutes ?? treatmentProtocol.weightBased?.minutes).map { Int(rounding: $0) } : nil
     }
 }

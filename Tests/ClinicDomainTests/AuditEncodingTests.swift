@@ -25,6 +25,26 @@ struct AuditEncodingTests {
         #expect(Set(variants.map { Data($0) }).count == variants.count)
     }
 
+    @Test("The encoding is pinned byte for byte: stored entries were hashed with it, so it may never change", arguments: [
+        ([String?](), "ketaclinic-audit-v1;"),
+        (["1", nil, ""], "ketaclinic-audit-v1;1:1;-;0:;"),
+        ([String(repeating: "a", count: 9), String(repeating: "b", count: 10)], "ketaclinic-audit-v1;9:aaaaaaaaa;10:bbbbbbbbbb;"),
+        (["é", "👩‍⚕️"], "ketaclinic-audit-v1;2:é;13:👩‍⚕️;"),
+    ])
+    func encodingIsPinned(fields: [String?], expected: String) {
+        #expect(AuditEntry.canonicalEncoding(storedFields: fields) == Array(expected.utf8))
+    }
+
+    @Test("Field lengths are written in decimal at every width (0, 9, 10, 99, 100, 999, 1,000, 12,345)")
+    func lengthsInDecimal() {
+        for length in [0, 9, 10, 99, 100, 999, 1_000, 12_345] {
+            let field = String(repeating: "x", count: length)
+            var appended: [UInt8] = [1, 2]
+            AuditEntry.appendCanonicalEncoding(storedFields: [field], to: &appended)
+            #expect(appended == [1, 2] + Array("ketaclinic-audit-v1;\(length):\(field);".utf8), "length \(length)")
+        }
+    }
+
     @Test("CSV quotes commas, quotes and line breaks, and defuses spreadsheet formulas")
     func csv() {
         let entry = AuditEntry(sequence: 3, stamp: Self.stamp,

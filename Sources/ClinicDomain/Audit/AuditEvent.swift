@@ -106,14 +106,31 @@ public struct AuditEntry: Equatable, Sendable {
 
     /// The encoding of stored field texts (see ``storedFields(sequence:stamp:event:)``).
     public static func canonicalEncoding(storedFields fields: [String?]) -> [UInt8] {
-        var bytes: [UInt8] = Array("ketaclinic-audit-v1;".utf8)
-        bytes.reserveCapacity(256)
+        var bytes: [UInt8] = []
+        appendCanonicalEncoding(storedFields: fields, to: &bytes)
+        return bytes
+    }
+
+    /// ``canonicalEncoding(storedFields:)`` appended to `bytes`, so a verifier checking a million
+    /// entries reuses one buffer: each field's length is written digit by digit, not interpolated.
+    public static func appendCanonicalEncoding(storedFields fields: [String?], to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: "ketaclinic-audit-v1;".utf8)
         for value in fields {
-            guard let value else { bytes.append(contentsOf: "-;".utf8); continue }
-            bytes.append(contentsOf: "\(value.utf8.count):".utf8)
+            guard let value else {
+                bytes.append(UInt8(ascii: "-"))
+                bytes.append(UInt8(ascii: ";"))
+                continue
+            }
+            let length = value.utf8.count
+            var divisor = 1
+            while divisor <= length / 10 { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(length / divisor % 10))
+                divisor /= 10
+            }
+            bytes.append(UInt8(ascii: ":"))
             bytes.append(contentsOf: value.utf8)
             bytes.append(UInt8(ascii: ";"))
         }
-        return bytes
     }
 }

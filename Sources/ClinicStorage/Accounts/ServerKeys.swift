@@ -102,9 +102,12 @@ public struct ServerKeys: Sendable {
 
     // MARK: Audit
 
+    /// What an entry's MAC covers before its hash, so an entry's MAC is never a checkpoint's.
+    static let entryMACPrefix = "entry:"
+
     /// The MAC of an audit entry's hash.
     public func auditMAC(of hash: String) -> String {
-        AuditChain.hex(HMAC<SHA256>.authenticationCode(for: Array(("entry:" + hash).utf8), using: auditKey))
+        AuditChain.hex(HMAC<SHA256>.authenticationCode(for: Array((Self.entryMACPrefix + hash).utf8), using: auditKey))
     }
 
     /// The MAC of a checkpoint's text.

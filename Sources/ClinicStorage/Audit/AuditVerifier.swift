@@ -57,11 +57,13 @@ public struct AuditVerifier: Sendable {
         // The next chunk is read while this one is hashed: reading and hashing take about the same
         // time, and the machine has more than one core.
         var pending: Task<Chunk, any Error>? = fetch(after: 0, chunkSize: chunkSize)
+        var check = AuditEntryCheck(keys: keys)
         while let task = pending {
             let chunk = try await task.value
             pending = chunk.rows.count == chunkSize ? chunk.lastSequence.map { fetch(after: $0, chunkSize: chunkSize) } : nil
             for row in chunk.rows {
-                if let reason = problem(with: row, expected: expected, previous: previous, keyedFrom: keyedFrom, checkpoints: wanted) {
+                if let reason = problem(with: row, expected: expected, previous: previous, keyedFrom: keyedFrom, checkpoints: wanted,
+                                        check: &check) {
                     pending?.cancel()
                     return broken(reason)
                 }
@@ -91,17 +93,17 @@ public struct AuditVerifier: Sendable {
 
     /// Why `row` breaks the chain at entry `expected` after `previous`, or nil when it holds.
     private func problem(with row: StoredAuditRow?, expected: Int64, previous: String, keyedFrom: Int64,
-                         checkpoints: [Int64: AuditCheckpoint]) -> String? {
+                         checkpoints: [Int64: AuditCheckpoint], check: inout AuditEntryCheck) -> String? {
         guard let stored = row else { return "the entry cannot be read" }
         if stored.sequence > expected { return "the entry is missing (the next entry is \(stored.sequence))" }
         if stored.previousHash != previous {
             return "the entry does not follow entry \(expected - 1): it was inserted, reordered or the one before it was removed"
         }
-        if AuditChain.hash(previousHash: previous, storedFields: stored.fields) != stored.hash {
+        if !check.hashHolds(stored.hash, previousHash: previous, storedFields: stored.fields) {
             return "the entry was altered after it was written"
         }
-        if let keys, stored.sequence >= keyedFrom {
-            guard let mac = stored.mac, SecretToken.constantTimeEquals(mac, keys.auditMAC(of: stored.hash)) else {
+        if keys != nil, stored.sequence >= keyedFrom {
+            guard let mac = stored.mac, check.macHolds(mac, of: stored.hash) else {
                 return "the entry's MAC does not match the audit key: it was forged or the chain recomputed "
                     + "(or this is not the server's secrets file)"
             }
@@ -173,22 +175,27 @@ struct StoredAuditRow: Sendable {
 
     /// The row from SQLite's own values, nil when a required value is missing. Texts are taken as
     /// stored; the two integers are written in decimal as the hash covers them.
+    /// `row`'s columns must be ``AuditVerifier/hashedColumns`` then `previous_hash`, `hash` and `mac`,
+    /// in that order (the verifier's query names them so): they are read by position, as a profile
+    /// found looking each up by name a tenth of `audit verify`.
     init?(sqlite row: SQLiteRow) {
-        guard let sequence = row.column("sequence")?.integer, let occurredAt = row.column("occurred_at")?.integer,
-              let previousHash = row.column("previous_hash")?.string, let hash = row.column("hash")?.string else { return nil }
+        let columns = row.columns
+        let hashed = AuditVerifier.hashedColumns.count
+        guard columns.count == hashed + 3, let sequence = columns[0].data.integer, let occurredAt = columns[1].data.integer,
+              let previousHash = columns[hashed].data.string, let hash = columns[hashed + 1].data.string else { return nil }
         var fields: [String?] = [String(sequence), String(occurredAt)]
-        fields.reserveCapacity(AuditVerifier.hashedColumns.count)
-        for column in AuditVerifier.hashedColumns.dropFirst(2) {
-            switch row.column(column) {
-            case .text(let text)?: fields.append(text)
-            case .null?, nil: fields.append(nil)
-            case let other?: fields.append(other.string)
+        fields.reserveCapacity(hashed)
+        for column in columns[2..<hashed] {
+            switch column.data {
+            case .text(let text): fields.append(text)
+            case .null: fields.append(nil)
+            case let other: fields.append(other.string)
             }
         }
         self.sequence = Int64(sequence)
         self.fields = fields
         self.previousHash = previousHash
         self.hash = hash
-        self.mac = row.column("mac")?.string
+        self.mac = columns[hashed + 2].data.string
     }
 }

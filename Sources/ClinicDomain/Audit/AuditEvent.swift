@@ -125,7 +125,7 @@ public struct AuditEntry: Equatable, Sendable {
             var divisor = 1
             while divisor <= length / 10 { divisor *= 10 }
             while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(length / divisor % 10))
+                bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: length / divisor % 10))
                 divisor /= 10
             }
             bytes.append(UInt8(ascii: ":"))

@@ -13,6 +13,7 @@ public enum AuditLog {
         "sequence", "occurred_at", "user_id", "actor_name", "role", "request_id", "ip_address", "action",
         "entity_type", "entity_id", "patient_id", "summary", "previous_hash", "hash", "mac",
     ]
+    private static let insert = RowInsert(into: "audit_entries", columns: columns)
 
     /// The keys of the database whose write is running: set by ``ClinicDatabase`` around every
     /// write, so each entry gets its MAC without every caller passing the key.
@@ -39,11 +40,9 @@ public enum AuditLog {
         guard let keys = signingKeys else { throw StoredDataError(what: "audit key (write outside ClinicDatabase.write)") }
         // 15 columns × 500 rows stays under both engines' bound-parameter limits.
         for start in stride(from: 0, to: entries.count, by: 500) {
-            var insert = db.insert(into: "audit_entries").columns(columns)
-            for entry in entries[start..<min(start + 500, entries.count)] {
-                insert = insert.values(binds(entry) + [SQLBind(keys.auditMAC(of: entry.hash))])
-            }
-            try await insert.run()
+            try await db.raw(insert.statement(entries[start..<min(start + 500, entries.count)].map {
+                values($0) + [keys.auditMAC(of: $0.hash)]
+            })).run()
         }
         try await db.update("audit_chain_head").set("last_hash", to: SQLBind(previous)).where("id", .equal, SQLBind(1)).run()
     }
@@ -53,13 +52,11 @@ public enum AuditLog {
         try await append([event], stamp: stamp, in: db)
     }
 
-    private static func binds(_ entry: AuditEntry) -> [any SQLExpression] {
+    private static func values(_ entry: AuditEntry) -> [any Encodable & Sendable] {
         let s = entry.stamp, e = entry.event
         return [
-            SQLBind(entry.sequence), SQLBind(s.at.millisecondsSince1970), SQLBind(s.userID?.uuidString),
-            SQLBind(s.actorName), SQLBind(s.role?.rawValue), SQLBind(s.requestID), SQLBind(s.ipAddress),
-            SQLBind(e.action.rawValue), SQLBind(e.entityType), SQLBind(e.entityID), SQLBind(e.patientID?.uuidString),
-            SQLBind(e.summary), SQLBind(entry.previousHash), SQLBind(entry.hash),
+            entry.sequence, s.at.millisecondsSince1970, s.userID?.uuidString, s.actorName, s.role?.rawValue, s.requestID, s.ipAddress,
+            e.action.rawValue, e.entityType, e.entityID, e.patientID?.uuidString, e.summary, entry.previousHash, entry.hash,
         ]
     }
 

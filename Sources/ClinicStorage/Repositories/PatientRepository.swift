@@ -63,6 +63,7 @@ public struct SQLPatientRepository: PatientRepository {
     static let columns: [String] = [
         "id", "mrn", "given_name", "family_name", "date_of_birth", "sex_at_birth", "gender_identity", "registered_at",
     ]
+    private static let insert = RowInsert(into: "patients", columns: ["clinic_id", "family_key", "given_key"] + columns)
 
     public func register(_ registration: PatientRegistration, in clinicID: UUID, stamp: AuditStamp) async throws -> PatientSummary {
         try await registerAll([registration], in: clinicID, stamp: stamp)[0]
@@ -90,17 +91,12 @@ public struct SQLPatientRepository: PatientRepository {
             }
             // Both engines cap bound parameters per statement; 11 columns × 500 rows stays under.
             for chunk in stride(from: 0, to: patients.count, by: 500) {
-                    var insert = db.insert(into: "patients").columns(["clinic_id", "family_key", "given_key"] + Self.columns)
-                for patient in patients[chunk..<min(chunk + 500, patients.count)] {
+                try await db.raw(Self.insert.statement(patients[chunk..<min(chunk + 500, patients.count)].map { patient in
                     let r = patient.registration
-                    insert = insert.values(
-                        SQLBind(clinicID.uuidString), SQLBind(PatientSearch.key(r.familyName)),
-                        SQLBind(PatientSearch.key(r.givenName)), SQLBind(patient.id.uuidString), SQLBind(patient.mrn.text),
-                        SQLBind(r.givenName), SQLBind(r.familyName), SQLBind(r.dateOfBirth.iso),
-                        SQLBind(r.sexAtBirth.rawValue), SQLBind(r.genderIdentity),
-                        SQLBind(now.millisecondsSince1970))
-                }
-                try await insert.run()
+                    return [clinicID.uuidString, PatientSearch.key(r.familyName), PatientSearch.key(r.givenName), patient.id.uuidString,
+                            patient.mrn.text, r.givenName, r.familyName, r.dateOfBirth.iso, r.sexAtBirth.rawValue, r.genderIdentity,
+                            now.millisecondsSince1970]
+                })).run()
             }
             try await AuditLog.append(patients.map {
                 AuditEvent(.create, entityType: "patient", entityID: $0.id.uuidString, patientID: $0.id,

@@ -323,6 +323,11 @@ public struct SessionRecordRepository: Sendable {
     /// Bound parameters per statement stay under both engines' limits (SQLite 32,766; PostgreSQL 65,535).
     private static let rowsPerInsert = 500
 
+    private static let readingInsert = RowInsert(into: "session_vitals", columns: [
+        "id", "session_id", "patient_id", "taken_at", "recorded_at", "source", "systolic", "diastolic", "heart_rate", "oxygen_saturation",
+        "respiratory_rate", "temperature_decicelsius", "recorded_by", "recorded_by_name", "amends", "reason",
+    ])
+
     /// Writes readings already allowed for the locked session `sessionID`: rows, alerts not already
     /// open for the same reason, and the audit entry that covers them.
     private static func insertReadings(_ readings: [(values: VitalReading, takenAt: Date)], source: ReadingSource, sessionID: UUID,
@@ -335,20 +340,15 @@ public struct SessionRecordRepository: Sendable {
             StoredVitalReading(id: UUID.random(), takenAt: $0.takenAt, recordedAt: stamp.at, source: source, values: $0.values,
                                recordedByName: stamp.recordName, amends: amends, reason: reason?.nilIfEmpty)
         }
+        let sessionText = sessionID.storedText, patientText = patientID.storedText
         for start in stride(from: 0, to: stored.count, by: rowsPerInsert) {
-            var insert = db.insert(into: "session_vitals")
-                .columns("id", "session_id", "patient_id", "taken_at", "recorded_at", "source", "systolic", "diastolic", "heart_rate",
-                         "oxygen_saturation", "respiratory_rate", "temperature_decicelsius", "recorded_by", "recorded_by_name", "amends", "reason")
-            for reading in stored[start..<min(start + rowsPerInsert, stored.count)] {
+            try await db.raw(readingInsert.statement(stored[start..<min(start + rowsPerInsert, stored.count)].map { reading in
                 let values = reading.values
-                insert = insert.values(
-                    SQLBind(reading.id.storedText), id, patient, SQLBind(reading.takenAt.millisecondsSince1970),
-                    SQLBind(stamp.at.millisecondsSince1970), SQLBind(source.rawValue), SQLBind(values.systolic), SQLBind(values.diastolic),
-                    SQLBind(values.heartRate), SQLBind(values.oxygenSaturation), SQLBind(values.respiratoryRate),
-                    SQLBind(values.temperatureCelsius.map { Int(rounding: $0 * 10) }), SQLBind(stamp.userID?.storedText ?? "system"),
-                    SQLBind(stamp.recordName), SQLBind(amends?.storedText), SQLBind(reading.reason))
-            }
-            try await insert.run()
+                return [reading.id.storedText, sessionText, patientText, reading.takenAt.millisecondsSince1970, stamp.at.millisecondsSince1970,
+                        source.rawValue, values.systolic, values.diastolic, values.heartRate, values.oxygenSaturation, values.respiratoryRate,
+                        values.temperatureCelsius.map { Int(rounding: $0 * 10) }, stamp.userID?.storedText ?? "system", stamp.recordName,
+                        amends?.storedText, reading.reason]
+            })).run()
         }
         var alertsByReading: [[SessionVitalAlert]] = Array(repeating: [], count: stored.count)
         if state.isActive {

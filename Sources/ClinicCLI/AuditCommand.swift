@@ -14,7 +14,7 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every link of the audit trail's hash chain, its MACs and its signed checkpoints.",
             discussion: """
-                Exits 0 when the chain holds; otherwise names the first broken entry and exits 1. With the                 server's secrets file, every entry's MAC is checked too (an insider cannot recompute the chain                 or append an entry without the key); with --checkpoints, a cut tail or a rewrite before the                 last checkpoint is caught.
+                Exits 0 when the chain holds; otherwise names the first broken entry and exits 1. With the server's secrets file, every entry's MAC is checked too (an insider cannot recompute the chain or append an entry without the key); with --checkpoints, a cut tail or a rewrite before the last checkpoint is caught.
                 """)
         @OptionGroup var options: ServerOptions
         @Option(help: "A file of signed checkpoints (the server's audit-checkpoint-file) to check the trail against.")

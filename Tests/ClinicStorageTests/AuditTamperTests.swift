@@ -156,6 +156,27 @@ struct AuditTamperTests {
         }
     }
 
+    @Test("A trail of thousands names its first broken entry, of several, and a swapped MAC far from the start", arguments: TestDatabases.engines)
+    func partsNameTheFirstBreak(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            let trail = AuditTrail(database: database)
+            let events = (1...3_000).map { AuditEvent(.view, entityType: "patient", entityID: "p\($0)", patientID: nil, summary: "chart \($0)") }
+            _ = try await database.write { db in try await AuditLog.append(events, stamp: Fixtures.stamp, in: db) }
+            let clean = try await trail.verify(keys: Self.keys)
+            #expect(clean.isIntact && clean.entriesChecked == 3_000, "\(String(describing: clean.firstBreak))")
+            try await Self.dropGuards(database)
+            // Two altered entries and a MAC swapped after them: the first in sequence is named.
+            try await Self.run(database, "UPDATE audit_entries SET summary = 'nothing' WHERE sequence IN (2700, 2900)")
+            try await Self.run(database, "UPDATE audit_entries SET mac = (SELECT mac FROM audit_entries WHERE sequence = 3) WHERE sequence = 2950")
+            let altered = try await trail.verify(keys: Self.keys)
+            #expect(altered.firstBreak?.sequence == 2_700 && altered.entriesChecked == 2_699)
+            #expect(altered.firstBreak?.reason.contains("altered") == true)
+            try await Self.run(database, "UPDATE audit_entries SET mac = (SELECT mac FROM audit_entries WHERE sequence = 3) WHERE sequence = 1600")
+            let forged = try await trail.verify(keys: Self.keys)
+            #expect(forged.firstBreak?.sequence == 1_600 && forged.firstBreak?.reason.contains("MAC") == true)
+        }
+    }
+
     @Test("A patient's audit entries are found by the id as stored", arguments: TestDatabases.engines)
     func filterMatchesStoredBytes(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in

@@ -35,7 +35,6 @@ import http.client
 import json
 import os
 import platform
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -46,6 +45,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import serverkit  # noqa: E402
+from wrkkit import NOOP_LUA, run_wrk, wrk_installed  # noqa: E402
 
 TARGET_READINGS_PER_SECOND = 10_000
 TARGET_P99_MS = 20.0
@@ -68,45 +68,7 @@ request = function()
   local chair = chairs[(counter %% #chairs) + 1]
   return wrk.format("POST", "/api/v1/chairs/" .. chair .. "/vitals", nil, body)
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"status_errors\\": %%d, \\"socket_errors\\": %%d, "
-    .. "\\"p50_us\\": %%d, \\"p99_us\\": %%d}\\n", summary.requests, summary.duration, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
-end
 """
-
-NOOP_LUA = """
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT {\\"requests\\": %d, \\"duration_us\\": %d, \\"status_errors\\": %d, \\"socket_errors\\": %d, "
-    .. "\\"p50_us\\": %d, \\"p99_us\\": %d}\\n", summary.requests, summary.duration, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
-end
-"""
-
-
-def run_wrk(url: str, script: str, workdir: str, seconds: float, connections: int, threads: int) -> dict:
-    """Runs wrk and returns its figures plus its own CPU use (fraction of one core)."""
-    path = os.path.join(workdir, f"wrk-{time.monotonic_ns()}.lua")
-    with open(path, "w") as handle:
-        handle.write(script)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "-s", path, url],
-                            capture_output=True, text=True, timeout=seconds + 60)
-    elapsed = time.monotonic() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    line = next((line for line in result.stdout.splitlines() if line.startswith("RESULT ")), None)
-    if result.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
-    figures = json.loads(line.removeprefix("RESULT "))
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    figures["wrk_core_fraction"] = cpu / elapsed
-    figures["seconds"] = figures["duration_us"] / 1e6
-    figures["requests_per_second"] = figures["requests"] / figures["seconds"]
-    return figures
-
 
 def paced(base: str, token: str, chairs: list[str], batch: int, readings_per_second: float, seconds: float) -> dict:
     """Posts batches at a fixed rate (chairs in turn) and returns latency percentiles."""
@@ -203,8 +165,7 @@ def main() -> int:
     parser.add_argument("--perf", help="record a CPU profile of the server (perf record -g) during the full-load run into this file")
     parser.add_argument("--smoke", action="store_true", help="a few seconds, small sizes; checks the script works, not the targets")
     options = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+    if not wrk_installed():
         return 2
     if options.smoke:
         options.chairs, options.batch, options.seconds, options.connections = 4, 10, 2, 8

@@ -35,7 +35,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import serverkit  # noqa: E402
-from ingest_wrk import NOOP_LUA, run_wrk  # noqa: E402
+from wrkkit import NOOP_LUA, run_wrk, wrk_installed  # noqa: E402
 
 LUA = """
 local counter = 0
@@ -48,12 +48,6 @@ request = function()
   local body = string.format('{"givenName": "Bench%%d", "familyName": "Write%%07d", "dateOfBirth": "19%%02d-%%02d-%%02d", "sexAtBirth": "%%s"}',
     counter %% 97, counter, 40 + counter %% 60, 1 + counter %% 12, 1 + counter %% 28, sexes[(counter %% 3) + 1])
   return wrk.format("POST", "/api/v1/patients", nil, body)
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"status_errors\\": %%d, \\"socket_errors\\": %%d, "
-    .. "\\"p50_us\\": %%d, \\"p99_us\\": %%d}\\n", summary.requests, summary.duration, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
 end
 """
 
@@ -113,8 +107,7 @@ def main() -> int:
     parser.add_argument("--perf", help="record a CPU profile of each server during its write run into FILE.N")
     parser.add_argument("--smoke", action="store_true", help="a few seconds; checks the script works, not the figures")
     options = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+    if not wrk_installed():
         return 2
     if options.smoke:
         options.seconds, options.connections = 2, 4

@@ -28,8 +28,10 @@ public enum SQLEngine: String, Sendable, CaseIterable {
     /// The SQLite writer's page cache, KiB. SQLite's default (2 MiB) is far smaller than the indexes
     /// a busy clinic writes into: a profile of a large load showed a third of the time in the kernel,
     /// re-reading evicted pages and spilling uncommitted ones to the WAL mid-transaction. One writer
-    /// connection, so this bounds the memory it can take.
-    static let sqliteWriterCacheKiB = 64 * 1024
+    /// connection, so this bounds the memory it can take: 32 MiB keeps the server under 150 MB while
+    /// monitors post 20,000 readings a second (64 MiB filled to the 150 MB limit; BENCHMARKS.md, P7),
+    /// and bulk loads raise it for their duration (``sqliteBulkLoadCacheKiB``).
+    static let sqliteWriterCacheKiB = 32 * 1024
 
     /// The SQLite writer's page cache during a bulk demo load, KiB: the load writes millions of
     /// rows into indexes of hundreds of MiB, and with the everyday cache most of its time went to

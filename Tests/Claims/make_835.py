@@ -48,7 +48,10 @@ def money(value: Decimal) -> str:
 
 
 def remittance(claims: list[dict], trace: str, unknown: bool, plb: bool) -> str:
-    today = datetime.date.today().strftime("%Y%m%d")
+    # The payment is dated yesterday (this machine's calendar): a date that is not in the future for
+    # a clinic in any time zone, so the import posts it (near midnight UTC, "today" here is already
+    # tomorrow for a clinic in the Americas, and the ledger refuses a future posting date).
+    today = (datetime.date.today() - datetime.timedelta(days=1)).strftime("%Y%m%d")
     body: list[str] = []
     total_paid = Decimal("0")
     if unknown:

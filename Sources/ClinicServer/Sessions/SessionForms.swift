@@ -57,7 +57,7 @@ enum SessionForms {
     }
 
     /// One JSON value of a flat request body.
-    private enum FlatValue: Decodable {
+    fileprivate enum FlatValue: Decodable {
         case text(String), flag(Bool), number(Double), list([String]), null
 
         init(from decoder: any Decoder) throws {
@@ -89,12 +89,12 @@ enum SessionForms {
     static let readingsPerBatch = InputBound(1...600, unit: "readings", basis: "ten minutes of readings at 1 Hz per request")
 
     /// A body read once (a gateway posts many a second): whether it is a batch, its other members,
-    /// and its readings or why they could not be read.
-    private struct ReadingBatchBody: Decodable {
+    /// and its readings or why they could not be read. Any JSON object decodes.
+    struct ReadingBatchBody: Decodable {
         static let readingsKey = JSONMemberName(stringValue: "readings")
         let isBatch: Bool
         let otherMembers: Int
-        let readings: Result<[[String: FlatValue]], any Error>
+        fileprivate let readings: Result<[[String: FlatValue]], any Error>
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: JSONMemberName.self)
@@ -106,9 +106,10 @@ enum SessionForms {
 
     /// A gateway's batch, `{"readings": [{…}, …]}`, each element with the fields of one reading
     /// (no `reason`: a batch records, it does not correct); nil when the body is a single reading.
-    /// Errors name the element, e.g. `readings[3].systolic`. The body is parsed once.
-    static func readingBatch(fromJSON data: Data, now: Date, timeZone: TimeZone) throws -> [(VitalReading, Date?)]? {
-        guard let body = try? JSONDecoder().decode(ReadingBatchBody.self, from: data), body.isBatch else { return nil }
+    /// Errors name the element, e.g. `readings[3].systolic`. `body` is the request's body as read
+    /// by ``StrictJSON/object(_:from:)``, in the same parse as its check.
+    static func readingBatch(_ body: ReadingBatchBody, now: Date, timeZone: TimeZone) throws -> [(VitalReading, Date?)]? {
+        guard body.isBatch else { return nil }
         var errors = FieldErrors()
         guard body.otherMembers == 0 else {
             errors.add("readings", "A batch holds only `readings`; give the other fields inside each reading.")

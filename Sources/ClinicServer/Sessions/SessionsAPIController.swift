@@ -231,9 +231,9 @@ struct SessionsAPIController: Sendable {
         guard let sessionID = try await services.sessionRecords.activeSession(inChair: chair) else {
             throw Problem.notFound("No patient is seated in \(chair) now.")
         }
-        let data = try await StrictJSON.objectData(from: request)
+        let (data, body) = try await StrictJSON.object(SessionForms.ReadingBatchBody.self, from: request)
         let clinic = try await services.currentClinic()
-        guard let batch = try SessionForms.readingBatch(fromJSON: data, now: services.now(), timeZone: clinic.settings.resolvedTimeZone) else {
+        guard let batch = try SessionForms.readingBatch(body, now: services.now(), timeZone: clinic.settings.resolvedTimeZone) else {
             return try await storeReading(try SessionForms.fields(fromJSON: data, accepted: SessionForms.readingFields), sessionID: sessionID,
                                           clinic: clinic, context: context)
         }

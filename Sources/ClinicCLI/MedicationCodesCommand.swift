@@ -19,7 +19,7 @@ struct MedicationCodesCommand: AsyncParsableCommand {
             try await CommandSupport.reportingErrors {
                 let (database, clinic) = try await ClinicCommand.openClinic(options)
                 let codes: MedicationCodes
-                do { codes = try await MedicationCodeRepository(database: database).codes(of: clinic.id) } catch {
+                do { codes = try await MedicationCodeRepository(database: database).policy(of: clinic.id) } catch {
                     await database.shutDown()
                     throw error
                 }
@@ -49,7 +49,7 @@ struct MedicationCodesCommand: AsyncParsableCommand {
                 let (database, clinic) = try await ClinicCommand.openClinic(options)
                 do {
                     let repository = MedicationCodeRepository(database: database)
-                    let current = try await repository.codes(of: clinic.id)
+                    let current = try await repository.policy(of: clinic.id)
                     let updated: MedicationCodes
                     do {
                         updated = try current.applying(values)

@@ -15,7 +15,7 @@ struct MedicationCodesCommandTests {
     private func stored(_ location: DatabaseLocation) async throws -> (MedicationCodes, Int) {
         let database = try ClinicDatabase(location: location, logger: TestDatabases.quietLogger)
         let clinic = try #require(try await SQLClinicRepository(database: database).primaryClinic())
-        let codes = try await MedicationCodeRepository(database: database).codes(of: clinic.id)
+        let codes = try await MedicationCodeRepository(database: database).policy(of: clinic.id)
         let changes = try await AuditTrail(database: database).page(AuditFilter(action: .update), limit: 50)
             .filter { $0.event.entityType == "medication_codes" }.count
         await database.shutDown()

@@ -43,7 +43,7 @@ extension FHIRMappingContext {
     /// The context for `clinic`: its time zone and the medication codes it entered.
     public static func of(_ clinic: Clinic, database: ClinicDatabase) async throws -> FHIRMappingContext {
         FHIRMappingContext(clinicID: clinic.id, timeZone: clinic.settings.resolvedTimeZone,
-                           medicationCodes: try await MedicationCodeRepository(database: database).codes(of: clinic.id))
+                           medicationCodes: try await MedicationCodeRepository(database: database).policy(of: clinic.id))
     }
 }
 

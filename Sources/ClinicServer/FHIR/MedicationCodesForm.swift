@@ -12,7 +12,7 @@ enum MedicationCodesForm: ClinicPolicyForm {
     static let savedMessage = "Medication codes saved."
 
     static func load(_ services: ClinicServices, clinic: Clinic) async throws -> MedicationCodes {
-        try await MedicationCodeRepository(database: services.database).codes(of: clinic.id)
+        try await MedicationCodeRepository(database: services.database).policy(of: clinic.id)
     }
 
     static func store(_ codes: MedicationCodes, _ services: ClinicServices, clinic: Clinic, stamp: AuditStamp) async throws {
@@ -55,7 +55,7 @@ struct MedicationCodesAPIController: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let clinic = try await services.currentClinic()
-        return try APIResponse.json(try await MedicationCodeRepository(database: services.database).codes(of: clinic.id))
+        return try APIResponse.json(try await MedicationCodeRepository(database: services.database).policy(of: clinic.id))
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
@@ -63,7 +63,7 @@ struct MedicationCodesAPIController: Sendable {
         let body = try await StrictJSON.decode(Body.self, from: request)
         let codes = try MedicationCodes(ketamineRxCUI: body.ketamineRxCUI, esketamineRxCUI: body.esketamineRxCUI).validated()
         let repository = MedicationCodeRepository(database: services.database)
-        if try await repository.codes(of: clinic.id) != codes {
+        if try await repository.policy(of: clinic.id) != codes {
             try await repository.update(codes, of: clinic.id, stamp: context.stamp(at: services.now()))
         }
         return try APIResponse.json(codes)

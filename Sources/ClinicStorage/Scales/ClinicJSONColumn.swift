@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// A clinic policy stored as JSON in one column of the clinic row; unset means the documented
-/// defaults. Changes are audited. Shared by the safety and session policies.
+/// defaults. Changes are audited. Shared by every clinic policy stored this way (``ClinicPolicyStore``, the scheduling, reminder and billing repositories).
 struct ClinicJSONColumn<Value: Codable & Sendable>: Sendable {
     let database: ClinicDatabase
     /// The column on `clinics`.
@@ -43,5 +43,25 @@ extension ClinicJSONColumn {
             .where("id", .equal, SQLBind(clinicID.uuidString)).first() else { throw UnknownClinicError(clinicID: clinicID) }
         guard let text = try row.decode(column: column, as: String?.self) else { return defaults }
         return try StoredJSON.decoder.decode(Value.self, from: Data(text.utf8))
+    }
+}
+
+/// A clinic policy that is nothing but its column on the clinic row: read with its documented
+/// defaults when unset, stored (already validated) with an audit entry of the whole new value.
+/// Each such policy is one typealias and one `init(database:)` naming its column
+/// (`SafetyPolicyRepository`, `SessionPolicyRepository`, `MedicationCodeRepository`).
+public struct ClinicPolicyStore<Policy: Codable & Sendable>: Sendable {
+    private let column: ClinicJSONColumn<Policy>
+
+    init(database: ClinicDatabase, column: String, defaults: Policy) {
+        self.column = ClinicJSONColumn(database: database, column: column, entityType: column, defaults: defaults)
+    }
+
+    /// The clinic's policy, or the defaults when it has set none.
+    public func policy(of clinicID: UUID) async throws -> Policy { try await column.value(of: clinicID) }
+
+    /// Stores a validated policy and audits the change.
+    public func update(_ policy: Policy, of clinicID: UUID, stamp: AuditStamp) async throws {
+        try await column.update(policy, of: clinicID, stamp: stamp)
     }
 }

@@ -48,6 +48,28 @@ struct ScaleRepositoryTests {
         }
     }
 
+    @Test("The days each instrument was answered are those ScaleResponse.current gives: a correction replaces its original",
+          arguments: TestDatabases.engines)
+    func answeredDays(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            // setup: three PHQ-9s on three days; the second corrected with another day
+            let (_, patient) = try await patient(database)
+            let scales = ScaleRepository(database: database)
+            let days = [Fixtures.today.adding(days: -14), Fixtures.today.adding(days: -7), Fixtures.today]
+            let responses = try days.map { try response(patient.id, item9: 0, day: $0) }
+            _ = try await scales.record(responses, stamp: Fixtures.stamp)
+            let correction = try response(patient.id, item9: 0, day: Fixtures.today.adding(days: -6), amends: responses[1].id,
+                                          reason: "given the day after")
+            _ = try await scales.record([correction], stamp: Fixtures.stamp)
+            // act
+            let answered = try await scales.answeredDays(patientID: patient.id)
+            // validate: the same days as the whole responses give, in the same order
+            let current = ScaleResponse.current(try await scales.responses(patientID: patient.id))
+            #expect(answered == [.phq9: current.map(\.administeredOn)])
+            #expect(answered[.phq9] == [days[0], Fixtures.today.adding(days: -6), days[2]])
+        }
+    }
+
     @Test("A correction that reveals item 9 above 0 raises the alert the original did not", arguments: TestDatabases.engines)
     func correctionRaises(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in

@@ -86,6 +86,13 @@ struct SessionRecordRepositoryTests {
             #expect(record.entries.count == 5, "the corrected entry stays in the record")
             #expect(record.note?.text == "Signed" && record.noteAmendments.map(\.text) == ["Addendum"])
             #expect(record.treatment == .esketamine)
+            // A list's dose column reads the dose entries only, corrections included.
+            let session = try #require(try await TreatmentPlanRepository(database: database).sessions(patientID: record.session.patientID)
+                .first { $0.id == sessionID })
+            let listed = try #require(try await records.recordsWithoutReadings(of: [session], entryKinds: SessionRecordRepository.doseEntryKinds)[sessionID])
+            #expect(listed.administration?.details.lotNumber == "L2")
+            #expect(listed.entries.count == 2 && listed.chair == nil && listed.note == nil, "the chair and the note are not read")
+            #expect(try await records.recordsWithoutReadings(of: [sessionID])[sessionID]?.entries.count == 5)
             await #expect(throws: (any Error).self) {
                 try await database.write { db in try await db.raw("UPDATE session_entries SET body = '{}'").run() }
             }

@@ -52,4 +52,53 @@ struct SessionVitalsQueriesTests {
             #expect(try await records.rawReadings(of: sessionID, offset: 400, limit: 10).readings.isEmpty)
         }
     }
+
+    @Test("a kept overview and monitor summary give way as soon as a reading, a correction or an alert is added",
+          arguments: TestDatabases.engines)
+    func keptResultsFollowNewRows(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            // setup: a minute of a 1 Hz gateway, viewed twice so the overview and the summary are kept
+            let (_, sessionID) = try await SessionFixtures.plannedSession(database, treatment: .ivKetamine)
+            let records = SessionRecordRepository(database: database)
+            try await TreatmentSessionRepository(database: database).apply(.checkIn, to: sessionID, stamp: Fixtures.stamp)
+            let start = Fixtures.now.addingTimeInterval(-400)
+            let stream = (0..<60).map { second in
+                (values: VitalReading(heartRate: 70, oxygenSaturation: 97), takenAt: start.addingTimeInterval(Double(second)))
+            }
+            _ = try await records.recordReadings(stream, source: .gateway, sessionID: sessionID, policy: .defaults, stamp: Fixtures.stamp)
+            let first = try await records.vitalsOverview(of: sessionID, intervalSeconds: 60)
+            #expect(try await records.vitalsOverview(of: sessionID, intervalSeconds: 60) == first, "served again unchanged")
+            _ = try await records.record(of: sessionID, monitorSummary: true)
+            #expect(database.resultCache.count == 2, "the overview and the monitor summary are kept")
+
+            // act and validate: each kind of new row shows at once, as VitalSeries computes it over every reading
+            let added = try await records.recordReading(VitalReading(heartRate: 88), takenAt: start.addingTimeInterval(90), source: .gateway,
+                                                        sessionID: sessionID, policy: .defaults, stamp: Fixtures.stamp)
+            try await expectCurrent(records, sessionID, stored: 61, lastHeartRate: 88, "after a new reading")
+            let corrected = try await records.recordReading(VitalReading(heartRate: 86), takenAt: start.addingTimeInterval(90), source: .nurse,
+                                                            sessionID: sessionID, policy: .defaults, amends: added.reading.id,
+                                                            reason: "artefact", stamp: Fixtures.stamp)
+            try await expectCurrent(records, sessionID, stored: 62, lastHeartRate: 86, "after a correction")
+            let alerting = try await records.recordReading(VitalReading(heartRate: 130), takenAt: start.addingTimeInterval(150),
+                                                           source: .gateway, sessionID: sessionID, policy: .defaults,
+                                                           stamp: Fixtures.stamp)   // above 120: alerts [R40]
+            try await expectCurrent(records, sessionID, stored: 63, lastHeartRate: 130, "after an alerting reading")
+            #expect(try await records.vitalsOverview(of: sessionID, intervalSeconds: 60).series.contains { $0.alerted && $0.values.heartRate == 130 })
+            let summary = try #require(try await records.record(of: sessionID, monitorSummary: true))
+            #expect(summary.storedReadings.contains { $0.id == alerting.reading.id }, "the kept monitor summary gave way to the alerting reading")
+            #expect(summary.storedReadings.contains { $0.id == corrected.reading.id }, "and to the correction")
+        }
+    }
+
+    /// The overview now equals VitalSeries over every stored reading, which number `stored`.
+    private func expectCurrent(_ records: SessionRecordRepository, _ sessionID: UUID, stored: Int, lastHeartRate: Int,
+                               _ label: String) async throws {
+        let record = try #require(try await records.record(of: sessionID))
+        let overview = try await records.vitalsOverview(of: sessionID, intervalSeconds: 60)
+        #expect(record.storedReadings.count == stored, "\(label): stored")
+        #expect(overview.stored == stored, "\(label): counted")
+        #expect(overview.summary == VitalSeries.summary(record.vitalSamples), "\(label): summary")
+        #expect(overview.series == VitalSeries.downsample(record.vitalSamples, intervalSeconds: 60), "\(label): series")
+        #expect(overview.summary.heartRate?.last == lastHeartRate, "\(label): latest heart rate")
+    }
 }

@@ -87,7 +87,7 @@ struct PatientsController: Sendable {
         var rows: [PatientChartPage.SessionRow] = []
         // The list needs each session's dose, devices and alerts, not its readings: read together.
         let listed = sessions.sorted(by: { ($0.date, $0.number) > ($1.date, $1.number) }).filter { $0.state != .cancelled }
-        let records = try await services.sessionRecords.recordsWithoutReadings(of: listed.map(\.id))
+        let records = try await services.sessionRecords.recordsWithoutReadings(of: listed, entryKinds: SessionRecordRepository.doseEntryKinds)
         for session in listed {
             guard let record = records[session.id] else { continue }
             rows.append(.init(sessionID: session.id, number: session.number, date: session.date, state: session.state,

@@ -70,24 +70,33 @@ struct ScaleService: Sendable {
         return found
     }
 
-    /// The measurements the patient's current plan asks for, with their status today.
+    /// The measurements the patient's current plan asks for, with their status today. Without
+    /// `responses` only each current response's instrument and day are read: the session page's
+    /// checklist decoded a two-year patient's every response (items and all) to learn them.
     func due(patientID: UUID, clinic: Clinic, responses: [ScaleResponse]? = nil) async throws -> [MeasurementDue] {
         guard let plan = try await services.plans.latest(patientID: patientID) else { return [] }
         let sessions = try await services.plans.sessions(patientID: patientID).filter { $0.planID == plan.id && $0.state != .cancelled }
-        var all = responses ?? []
-        if responses == nil { all = try await services.scales.responses(patientID: patientID) }
-        return Self.due(plan: plan, sessions: sessions, responses: all, today: services.today(for: clinic))
+        let answered: [InstrumentID: [CalendarDate]]
+        if let responses { answered = Self.answered(responses) } else { answered = try await services.scales.answeredDays(patientID: patientID) }
+        return Self.due(plan: plan, sessions: sessions, answered: answered, today: services.today(for: clinic))
     }
 
-    /// The measurements `plan` asks for around `sessions`, given `responses`.
-    static func due(plan: TreatmentPlan, sessions: [ScheduledSession], responses: [ScaleResponse], today: CalendarDate) -> [MeasurementDue] {
+    /// The days each instrument was answered, from the current `responses` (corrections replace
+    /// what they correct).
+    static func answered(_ responses: [ScaleResponse]) -> [InstrumentID: [CalendarDate]] {
+        var answered: [InstrumentID: [CalendarDate]] = [:]
+        for response in ScaleResponse.current(responses) { answered[response.score.instrument, default: []].append(response.administeredOn) }
+        return answered
+    }
+
+    /// The measurements `plan` asks for around `sessions`, given the days each instrument was answered.
+    static func due(plan: TreatmentPlan, sessions: [ScheduledSession], answered: [InstrumentID: [CalendarDate]],
+                    today: CalendarDate) -> [MeasurementDue] {
         let phases = plan.treatmentProtocol.schedule.phases
         let plannerSessions = sessions.map { session in
             MeasurementPlanner.Session(number: session.number, date: session.date,
                                        isMaintenance: phases.first { $0.name == session.planned.phaseName }?.kind == .maintenance)
         }
-        var answered: [InstrumentID: [CalendarDate]] = [:]
-        for response in ScaleResponse.current(responses) { answered[response.score.instrument, default: []].append(response.administeredOn) }
         return MeasurementPlanner.due(plan.treatmentProtocol.measurementSchedule, sessions: plannerSessions, answered: answered, today: today)
     }
 

@@ -72,7 +72,7 @@ extension ReminderService {
               let plan = try await services.plans.list(patientID: item.patientID).first(where: { $0.id == session.planID }) else { return [] }
         let course = sessions.filter { $0.planID == plan.id && $0.state != .cancelled }
         let responses = try await services.scales.responses(patientID: item.patientID)
-        let due = ScaleService.due(plan: plan, sessions: course, responses: responses, today: item.slot.date)
+        let due = ScaleService.due(plan: plan, sessions: course, answered: ScaleService.answered(responses), today: item.slot.date)
         return QuestionnaireReminder.instruments(due: due, sessionNumber: session.number, date: item.slot.date)
     }
 }

@@ -26,6 +26,9 @@ public final class ClinicDatabase: Sendable {
     /// The keys given when the database was opened (from the secrets file), nil when it was opened
     /// with the process's throwaway keys: verification checks MACs only with real keys.
     public let configuredKeys: ServerKeys?
+    /// Results derived from append-only rows (a past session's vital-sign overview), kept while
+    /// those rows have not grown; see ``AppendOnlyResultCache``.
+    public let resultCache = AppendOnlyResultCache()
 
     /// Pool figures for `/metrics` and `/readyz`.
     public struct Figures: Sendable {

@@ -66,6 +66,28 @@ public struct ScaleRepository: Sendable {
         }
     }
 
+    /// The days each instrument was answered by the patient, in the order given, counting current
+    /// responses only (a correction replaces what it corrects): what the measurement schedule
+    /// needs, without decoding each response's items.
+    public func answeredDays(patientID: UUID) async throws -> [InstrumentID: [CalendarDate]] {
+        try await database.read { db in
+            var answered: [InstrumentID: [CalendarDate]] = [:]
+            for row in try await db.raw("""
+                SELECT r.instrument AS instrument, r.administered_on AS administered_on FROM scale_responses r
+                WHERE r.patient_id = \(bind: patientID.uuidString) AND NOT EXISTS (SELECT 1 FROM scale_responses c WHERE c.amends = r.id)
+                ORDER BY r.administered_on, r.recorded_at
+                """).all() {
+                let instrumentText = try row.decode(column: "instrument", as: String.self)
+                guard let instrument = InstrumentID(rawValue: instrumentText),
+                      let day = CalendarDate(iso: try row.decode(column: "administered_on", as: String.self)) else {
+                    throw StoredDataError(what: "scale response of \(instrumentText)")
+                }
+                answered[instrument, default: []].append(day)
+            }
+            return answered
+        }
+    }
+
     /// One response.
     public func response(_ id: UUID) async throws -> ScaleResponse? {
         try await database.read { db in

@@ -37,7 +37,8 @@ public struct SessionRecordRepository: Sendable {
     /// The whole record of one session, or nil when there is no such session.
     /// With `monitorSummary`, a gateway's monitor readings are summarised as for the board.
     public func record(of sessionID: UUID, monitorSummary: Bool = false) async throws -> TreatmentSessionRecord? {
-        try await database.read { db in try await Self.record(sessionID, db, monitorSummary: monitorSummary) }
+        let cache = database.resultCache
+        return try await database.read { db in try await Self.record(sessionID, db, monitorSummary: monitorSummary, cache: cache) }
     }
 
     /// The records of `sessionIDs` without their vital-sign readings (`storedReadings` is empty),
@@ -46,14 +47,36 @@ public struct SessionRecordRepository: Sendable {
     /// one record (and its readings) at a time. Sessions not found are left out.
     public func recordsWithoutReadings(of sessionIDs: [UUID]) async throws -> [UUID: TreatmentSessionRecord] {
         guard !sessionIDs.isEmpty else { return [:] }
-        return try await database.read { db in
-            var records: [UUID: TreatmentSessionRecord] = [:]
+        let sessions = try await database.read { db in
+            var sessions: [ScheduledSession] = []
             // Bound parameters per statement stay under both engines' limits.
             for start in stride(from: 0, to: sessionIDs.count, by: 500) {
                 let ids = sessionIDs[start..<min(start + 500, sessionIDs.count)].map(\.uuidString)
-                let sessions = try await db.select().column("*").from("treatment_sessions").where("id", .in, SQLBind.group(ids)).all()
+                sessions += try await db.select().column("*").from("treatment_sessions").where("id", .in, SQLBind.group(ids)).all()
                     .map(TreatmentPlanRepository.decodeSession)
-                guard !sessions.isEmpty else { continue }
+            }
+            return sessions
+        }
+        return try await recordsWithoutReadings(of: sessions)
+    }
+
+    /// The entry kinds that say what was given (``TreatmentSessionRecord/administration`` and
+    /// ``TreatmentSessionRecord/devices``, corrections included): all a list's dose column reads.
+    public static let doseEntryKinds = ["administration", "device"]
+
+    /// ``recordsWithoutReadings(of:)-([UUID])`` for sessions already read (a patient's chart lists
+    /// them first), with only the entries of `entryKinds` when given: a two-year chart decoded every
+    /// checklist, note and discharge assessment of 40 sessions to show their doses, a seventh of the
+    /// page's time in a profile.
+    public func recordsWithoutReadings(of allSessions: [ScheduledSession], entryKinds: [String]? = nil) async throws
+        -> [UUID: TreatmentSessionRecord] {
+        guard !allSessions.isEmpty else { return [:] }
+        return try await database.read { db in
+            var records: [UUID: TreatmentSessionRecord] = [:]
+            // Bound parameters per statement stay under both engines' limits.
+            for start in stride(from: 0, to: allSessions.count, by: 500) {
+                let sessions = allSessions[start..<min(start + 500, allSessions.count)]
+                let ids = sessions.map(\.id.uuidString)
                 var plans: [UUID: PlanInfusionFacts] = [:]
                 for row in try await db.select().columns("id", "body").from("treatment_plans")
                     .where("id", .in, SQLBind.group(Set(sessions.map(\.planID.uuidString)).sorted())).all() {
@@ -67,8 +90,9 @@ public struct SessionRecordRepository: Sendable {
                     return id
                 }
                 var entries: [UUID: [SessionEntry]] = [:]
-                for row in try await db.select().column("*").from("session_entries").where("session_id", .in, SQLBind.group(ids))
-                    .orderBy("session_id").orderBy("recorded_at").all() {
+                var entryQuery = db.select().column("*").from("session_entries").where("session_id", .in, SQLBind.group(ids))
+                if let entryKinds { entryQuery = entryQuery.where("kind", .in, SQLBind.group(entryKinds)) }
+                for row in try await entryQuery.orderBy("session_id").orderBy("recorded_at").all() {
                     entries[try sessionID(row), default: []].append(try SessionEntryCoding.entry(row))
                 }
                 var transitions: [UUID: [SessionTransition]] = [:]
@@ -150,7 +174,10 @@ public struct SessionRecordRepository: Sendable {
     /// are left out except the latest, the latest with SpO2, and any that raised an alert or were
     /// corrected: what the board needs (last vital signs, required points, pulse oximetry) from a
     /// session a gateway feeds every second, without reading thousands of rows.
-    static func record(_ sessionID: UUID, _ db: any SQLDatabase, monitorSummary: Bool = false) async throws -> TreatmentSessionRecord? {
+    /// With `cache`, the summarised readings are kept while the session's readings and alerts have
+    /// not grown (a past session's page and resource read them on every view).
+    static func record(_ sessionID: UUID, _ db: any SQLDatabase, monitorSummary: Bool = false,
+                       cache: AppendOnlyResultCache? = nil) async throws -> TreatmentSessionRecord? {
         guard let row = try await db.select().column("*").from("treatment_sessions").where("id", .equal, SQLBind(sessionID.uuidString))
             .first() else { return nil }
         let session = try TreatmentPlanRepository.decodeSession(row)
@@ -164,16 +191,22 @@ public struct SessionRecordRepository: Sendable {
         if monitorSummary {
             let session = sessionID.uuidString
             let lookups = try await Self.rowLookups(session, db)
-            readings = try await db.raw("""
-                SELECT * FROM session_vitals v WHERE v.session_id = \(bind: session) AND (
-                    v.systolic IS NOT NULL OR v.source = 'nurse' OR v.amends IS NOT NULL
-                    OR \(lookups.corrected("v"))
-                    OR \(lookups.alerted("v"))
-                    OR v.taken_at = (SELECT MAX(m.taken_at) FROM session_vitals m WHERE m.session_id = \(bind: session))
-                    OR v.taken_at = (SELECT MAX(o.taken_at) FROM session_vitals o
-                                     WHERE o.session_id = \(bind: session) AND o.oxygen_saturation IS NOT NULL))
-                ORDER BY v.taken_at
-                """).all().map(SessionEntryCoding.reading)
+            let key = "monitor-summary \(session)"
+            if let kept = cache?.value(key, mark: lookups.mark, as: [StoredVitalReading].self) {
+                readings = kept
+            } else {
+                readings = try await db.raw("""
+                    SELECT * FROM session_vitals v WHERE v.session_id = \(bind: session) AND (
+                        v.systolic IS NOT NULL OR v.source = 'nurse' OR v.amends IS NOT NULL
+                        OR \(lookups.corrected("v"))
+                        OR \(lookups.alerted("v"))
+                        OR v.taken_at = (SELECT MAX(m.taken_at) FROM session_vitals m WHERE m.session_id = \(bind: session))
+                        OR v.taken_at = (SELECT MAX(o.taken_at) FROM session_vitals o
+                                         WHERE o.session_id = \(bind: session) AND o.oxygen_saturation IS NOT NULL))
+                    ORDER BY v.taken_at
+                    """).all().map(SessionEntryCoding.reading)
+                cache?.store(readings, key: key, mark: lookups.mark)
+            }
         } else {
             readings = try await db.select().column("*").from("session_vitals").where("session_id", .equal, id).orderBy("taken_at")
                 .all().map(SessionEntryCoding.reading)

@@ -16,8 +16,11 @@ extension SessionRecordRepository {
         let width = Int64(min(max(intervalSeconds, 1), 3_600)) * 1_000
         let session = sessionID.uuidString
         let limit = min(max(unlisted, 0), 1_000)
+        let cache = database.resultCache
         return try await database.read { db in
             let lookups = try await Self.rowLookups(session, db)
+            let key = "vitals-overview \(session) \(width) \(limit)"
+            if let kept = cache.value(key, mark: lookups.mark, as: VitalSeries.Overview.self) { return kept }
             let current: SQLQueryString = """
                 v.session_id = \(bind: session) AND NOT \(lookups.corrected("v"))
                 AND (v.systolic IS NOT NULL OR v.diastolic IS NOT NULL OR v.heart_rate IS NOT NULL OR v.oxygen_saturation IS NOT NULL
@@ -100,7 +103,9 @@ extension SessionRecordRepository {
                 ORDER BY v.taken_at DESC LIMIT \(unsafeRaw: String(limit))
                 """
             let unlistedRows = limit == 0 ? [] : try await db.raw(unlistedQuery).all().map(SessionEntryCoding.reading)
-            return VitalSeries.Overview(summary: summary, series: points, stored: stored, latestUnlisted: unlistedRows)
+            let overview = VitalSeries.Overview(summary: summary, series: points, stored: stored, latestUnlisted: unlistedRows)
+            cache.store(overview, key: key, mark: lookups.mark)
+            return overview
         }
     }
 
@@ -120,25 +125,30 @@ extension SessionRecordRepository {
     }
 
     /// The per-row conditions "a correction replaces this reading" and "this reading raised an
-    /// alert" for the readings of `session`. Most sessions have neither a correction nor an alert
-    /// (a correction and an alert always belong to their reading's session): then both conditions
-    /// are false for every row, written as such, and a pass over a 1 Hz stream's thousands of
-    /// readings no longer looks each one up twice. One indexed check per request decides.
+    /// alert" for the readings of `session`, and how many readings and alerts it has (the mark
+    /// under which ``AppendOnlyResultCache`` keeps what is computed from them). Most sessions have
+    /// neither a correction nor an alert (a correction and an alert always belong to their
+    /// reading's session): then both conditions are false for every row, written as such, and a
+    /// pass over a 1 Hz stream's thousands of readings no longer looks each one up twice. One
+    /// indexed query per request decides.
     static func rowLookups(_ session: String, _ db: any SQLDatabase) async throws
-        -> (corrected: (String) -> SQLQueryString, alerted: (String) -> SQLQueryString) {
+        -> (corrected: (String) -> SQLQueryString, alerted: (String) -> SQLQueryString, mark: [Int64]) {
         let row = try await db.raw("""
             SELECT CASE WHEN EXISTS (SELECT 1 FROM session_vitals WHERE session_id = \(bind: session) AND amends IS NOT NULL)
                         THEN 1 ELSE 0 END AS corrected,
-                   CASE WHEN EXISTS (SELECT 1 FROM session_alerts WHERE session_id = \(bind: session)) THEN 1 ELSE 0 END AS alerted
+                   (SELECT COUNT(*) FROM session_vitals WHERE session_id = \(bind: session)) AS readings,
+                   (SELECT COUNT(*) FROM session_alerts WHERE session_id = \(bind: session)) AS alerts
             """).first()
         let corrected = try row?.decode(column: "corrected", as: Int.self) ?? 1
-        let alerted = try row?.decode(column: "alerted", as: Int.self) ?? 1
+        let readings = try row?.decode(column: "readings", as: Int64.self) ?? -1
+        let alerts = try row?.decode(column: "alerts", as: Int64.self) ?? -1
         return (corrected: { alias in
                     corrected == 0 ? "(1 = 0)" : "EXISTS (SELECT 1 FROM session_vitals c WHERE c.amends = \(unsafeRaw: alias).id)"
                 },
                 alerted: { alias in
-                    alerted == 0 ? "(1 = 0)" : "EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = \(unsafeRaw: alias).id)"
-                })
+                    alerts == 0 ? "(1 = 0)" : "EXISTS (SELECT 1 FROM session_alerts a WHERE a.vital_id = \(unsafeRaw: alias).id)"
+                },
+                mark: [readings, alerts])
     }
 
     private static func values(_ row: any SQLRow) throws -> VitalReading {

@@ -41,6 +41,27 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("Texts of every kind verify: empty beside missing, accents, emoji, line breaks, long summaries", arguments: TestDatabases.engines)
+    func everyKindOfText(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            // setup: on SQLite the engine encodes each entry's hashed bytes itself; they must be the bytes the writer hashed
+            let trail = AuditTrail(database: database)
+            let summaries = ["", "Zoë Ångström signed", "chart 🙂 viewed", "line one\nline two\ttabbed", String(repeating: "é", count: 5_000)]
+            for summary in summaries {
+                try await trail.record(AuditEvent(.view, entityType: "patient", entityID: summary.isEmpty ? "" : "p-ü", patientID: nil,
+                                                  summary: summary), stamp: Fixtures.stamp)
+            }
+            // act
+            let result = try await trail.verify(chunkSize: 2)
+            // validate
+            #expect(result.isIntact)
+            #expect(result.entriesChecked == summaries.count)
+            try await Self.dropGuard(database)
+            try await Self.run(database, "UPDATE audit_entries SET summary = 'Zoe Ångström signed' WHERE sequence = 2")
+            #expect(try await trail.verify(chunkSize: 2).firstBreak?.sequence == 2, "one letter's accent removed is caught")
+        }
+    }
+
     @Test("UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit entries are refused by the database", arguments: TestDatabases.engines)
     func appendOnly(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in

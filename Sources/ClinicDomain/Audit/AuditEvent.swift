@@ -111,10 +111,13 @@ public struct AuditEntry: Equatable, Sendable {
         return bytes
     }
 
+    /// The first bytes of every canonical encoding: the format and its version.
+    public static let canonicalEncodingPrefix = "ketaclinic-audit-v1;"
+
     /// ``canonicalEncoding(storedFields:)`` appended to `bytes`, so a verifier checking a million
     /// entries reuses one buffer: each field's length is written digit by digit, not interpolated.
     public static func appendCanonicalEncoding(storedFields fields: [String?], to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: "ketaclinic-audit-v1;".utf8)
+        bytes.append(contentsOf: canonicalEncodingPrefix.utf8)
         for value in fields {
             guard let value else {
                 bytes.append(UInt8(ascii: "-"))

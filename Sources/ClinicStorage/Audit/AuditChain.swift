@@ -1,5 +1,6 @@
 import ClinicDomain
 import Crypto
+import NIOCore
 
 /// The audit trail's hash: SHA-256 over the previous entry's hash and the entry's canonical
 /// encoding, so that editing, removing, inserting or reordering any entry breaks the chain.
@@ -49,18 +50,15 @@ extension AuditChain {
     }
 }
 
-/// Checks stored entries' hashes and MACs for ``AuditVerifier`` without allocating per entry: one
-/// buffer reused for each entry's hashed bytes, the MAC's HMAC keyed once and fed its `entry:`
-/// prefix, then copied per entry (the digests copy their state on write), and digests compared
-/// with the stored hex in place. A profile of `audit verify` found keying the HMAC again for each
-/// entry a fifth of its time, and the texts built per entry most of the rest of the check.
+/// Checks stored entries' hashes and MACs for ``AuditVerifier`` without allocating per entry: the
+/// MAC's HMAC keyed once and fed its `entry:` prefix, then copied per entry (the digests copy their
+/// state on write), and digests compared with the stored hex in place. A profile of `audit verify`
+/// found keying the HMAC again for each entry a fifth of its time.
 struct AuditEntryCheck {
-    private var buffer: [UInt8] = []
     private let keyedMAC: HMAC<SHA256>?
 
     /// A check of hashes, and of MACs under `keys` when given.
     init(keys: ServerKeys?) {
-        buffer.reserveCapacity(1_024)
         keyedMAC = keys.map { keys in
             var mac = HMAC<SHA256>(key: SymmetricKey(data: keys.auditKeyBytes))
             mac.update(data: Array(ServerKeys.entryMACPrefix.utf8))
@@ -68,13 +66,10 @@ struct AuditEntryCheck {
         }
     }
 
-    /// True when `hash` is the chain's hash of the entry with `storedFields` after `previousHash`
-    /// (the same bytes as ``AuditChain/hash(previousHash:storedFields:)`` hashes).
-    mutating func hashHolds(_ hash: String, previousHash: String, storedFields: [String?]) -> Bool {
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: previousHash.utf8)
-        AuditEntry.appendCanonicalEncoding(storedFields: storedFields, to: &buffer)
-        return AuditChain.hex(SHA256.hash(data: buffer), matches: hash)
+    /// True when `hash` is the chain's hash of `hashed`: an entry's previous hash, then its
+    /// canonical encoding (the bytes ``AuditChain/hash(previousHash:storedFields:)`` hashes).
+    func hashHolds(_ hash: String, of hashed: ByteBuffer) -> Bool {
+        hashed.withUnsafeReadableBytes { AuditChain.hex(SHA256.hash(data: $0), matches: hash) }
     }
 
     /// True when `mac` is the audit key's MAC of `hash` (``ServerKeys/auditMAC(of:)``); false

@@ -163,7 +163,9 @@ public final class ClinicDatabase: Sendable {
             // A negative cache_size is in KiB (SQLite's PRAGMA cache_size).
             try await sql.raw(SQLQueryString("PRAGMA cache_size = -" + String(cacheKiB))).run()
         } catch {
-            try? await connection.close()
+            // A cancelled task (a verification that stopped reading ahead) must still close what it
+            // opened: the close runs in a task of its own, which the cancellation does not reach.
+            await Task { try? await connection.close() }.value
             throw error
         }
         return PooledConnection(sql: sql, close: { try? await connection.close() }, isClosed: { connection.isClosed }, sqlite: connection)

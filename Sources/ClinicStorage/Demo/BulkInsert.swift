@@ -10,24 +10,46 @@ import SQLKit
 /// and PostgreSQL's standard-conforming strings, its default since 9.1), numbers must be finite;
 /// anything else falls back to bound parameters, kept under both engines' parameter limits.
 enum BulkInsert {
+    /// Rows made ready before the transaction that writes them: literal statements where every value
+    /// can be written as a literal, else the rows for bound parameters. A bulk load builds the next
+    /// batch's statements on one core while the engine writes this batch on the other.
+    struct Prepared: Sendable {
+        fileprivate enum Form: Sendable {
+            case statements([String])
+            case rows(table: String, columns: [String], rows: [[any Encodable & Sendable]])
+        }
+        fileprivate let form: Form
+
+        /// Writes the rows.
+        func run(on db: any SQLDatabase) async throws {
+            switch form {
+            case .statements(let statements):
+                for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
+            case .rows(let table, let columns, let rows):
+                let perStatement = max(1, 30_000 / max(1, columns.count))
+                for chunk in stride(from: 0, to: rows.count, by: perStatement) {
+                    var insert = db.insert(into: table).columns(columns)
+                    for row in rows[chunk..<min(chunk + perStatement, rows.count)] { insert = insert.values(row.map { SQLBind($0) }) }
+                    try await insert.run()
+                }
+            }
+        }
+    }
+
     /// Inserts `rows` (each as many values as `columns`) into `table`.
     static func insert(into table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]], _ db: any SQLDatabase) async throws {
-        guard !rows.isEmpty else { return }
-        if let literalRows = literals(rows) {
-            // Statements of about 2,000 rows keep each message a few megabytes at most.
-            for chunk in stride(from: 0, to: literalRows.count, by: 2_000) {
-                var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                sql += literalRows[chunk..<min(chunk + 2_000, literalRows.count)].joined(separator: ", ")
-                try await db.raw(SQLQueryString(sql)).run()
-            }
-            return
-        }
-        let perStatement = max(1, 30_000 / max(1, columns.count))
-        for chunk in stride(from: 0, to: rows.count, by: perStatement) {
-            var insert = db.insert(into: table).columns(columns)
-            for row in rows[chunk..<min(chunk + perStatement, rows.count)] { insert = insert.values(row.map { SQLBind($0) }) }
-            try await insert.run()
-        }
+        try await prepare(into: table, columns, rows).run(on: db)
+    }
+
+    /// `rows` for `table` made ready to write (see ``Prepared``).
+    static func prepare(into table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]) -> Prepared {
+        guard !rows.isEmpty else { return Prepared(form: .statements([])) }
+        guard let literalRows = literals(rows) else { return Prepared(form: .rows(table: table, columns: columns, rows: rows)) }
+        // Statements of about 2,000 rows keep each message a few megabytes at most.
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        return Prepared(form: .statements(stride(from: 0, to: literalRows.count, by: 2_000).map { chunk in
+            head + literalRows[chunk..<min(chunk + 2_000, literalRows.count)].joined(separator: ", ")
+        }))
     }
 
     /// Each row as `(v1, v2, …)`, or nil when a value is of a kind written only as a parameter.

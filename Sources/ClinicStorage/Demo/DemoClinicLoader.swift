@@ -85,22 +85,42 @@ public struct DemoClinicLoader: Sendable {
             } else {
                 DeferredIndexes(dropped: [])
             }
+            // Each batch is built (patients, histories, their statements) while the one before it is
+            // written: the engine's writer and the building each keep one core busy.
+            var writing: Task<Void, any Error>?
             do {
                 while done < patients {
                     let size = min(batchSize, patients - done)
                     let batch = (0..<size).map { _ in people.next() }
+                    var shares: [(clinicID: UUID, patients: [PatientRegistration], ids: [UUID],
+                                  histories: DemoOutcomeHistories.PreparedBatch?)] = []
                     for (index, clinicID) in clinicIDs.enumerated() {
                         let share = Array(batch.enumerated().filter { $0.offset % clinicIDs.count == index }.map(\.element))
-                        let added = try await repository.registerAll(share, in: clinicID, stamp: stamp, ids: share.map { _ in ids.next() })
+                        let shareIDs = share.map { _ in ids.next() }
+                        var prepared: DemoOutcomeHistories.PreparedBatch?
                         if templates != nil {
-                            try await DemoOutcomeHistories(database: database).add(added, clinicID: clinicID, templates: &templates!,
-                                                                                    histories: &histories, ids: &ids, today: today, now: now, stamp: stamp)
+                            prepared = try DemoOutcomeHistories.prepare(Array(zip(shareIDs, share)).map { (id: $0.0, registration: $0.1) },
+                                                                        clinicID: clinicID, templates: &templates!, histories: &histories,
+                                                                        ids: &ids, today: today, now: now, stamp: stamp)
+                        }
+                        shares.append((clinicID, share, shareIDs, prepared))
+                    }
+                    try await writing?.value
+                    if writing != nil { progress(done, patients) }
+                    let database = database
+                    let ready = shares
+                    writing = Task {
+                        for share in ready {
+                            _ = try await repository.registerAll(share.patients, in: share.clinicID, stamp: stamp, ids: share.ids)
+                            if let histories = share.histories { try await DemoOutcomeHistories(database: database).write(histories, stamp: stamp) }
                         }
                     }
                     done += size
-                    progress(done, patients)
                 }
+                try await writing?.value
+                progress(done, patients)
             } catch {
+                _ = try? await writing?.value
                 try? await deferred.restore(in: database)
                 throw error
             }

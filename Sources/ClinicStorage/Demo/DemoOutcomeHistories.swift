@@ -93,9 +93,18 @@ struct DemoOutcomeHistories: Sendable {
         }
     }
 
-    /// Adds histories for `patients` (registered in the same batch) and their derived outcome rows.
-    func add(_ patients: [PatientSummary], clinicID: UUID, templates: inout Templates, histories: inout DemoCourseHistories,
-             ids: inout TimeOrderedUUIDs, today: CalendarDate, now: Date, stamp: AuditStamp) async throws {
+    /// A batch's histories made ready to write: their insert statements and audit entries.
+    struct PreparedBatch: Sendable {
+        let inserts: [BulkInsert.Prepared]
+        let events: [AuditEvent]
+    }
+
+    /// Builds histories for `patients` (the ids and registrations of a batch about to be
+    /// registered) and their derived outcome rows, ready to write: the loader builds the next batch
+    /// while the engine writes this one.
+    static func prepare(_ patients: [(id: UUID, registration: PatientRegistration)], clinicID: UUID, templates: inout Templates,
+                        histories: inout DemoCourseHistories, ids: inout TimeOrderedUUIDs, today: CalendarDate,
+                        now: Date, stamp: AuditStamp) throws -> PreparedBatch {
         struct Rows: Sendable {
             var plans: [[any Encodable & Sendable]] = []
             var sessions: [[any Encodable & Sendable]] = []
@@ -140,22 +149,23 @@ struct DemoOutcomeHistories: Sendable {
             rows.events.append(AuditEvent(.create, entityType: "treatment_plan", entityID: planID.storedText, patientID: patient.id,
                                           summary: "demo course history: \(template.treatmentProtocol.name), \(history.sessions.count) sessions from \(start.iso), \(history.ratings.count) PHQ-9 ratings"))
         }
-        let batch = rows
-        try await database.write { db in
-            try await Self.insert(into: "treatment_plans", ["id", "patient_id", "version", "protocol_id", "protocol_version", "body",
-                                                           "supersedes", "signed_by", "signed_by_name", "signed_at"], batch.plans, db)
-            try await Self.insert(into: "treatment_sessions", ["id", "patient_id", "plan_id", "number", "scheduled_on", "state",
-                                                              "planned_dose", "updated_at"], batch.sessions, db)
-            try await Self.insert(into: "scale_responses", ["id", "patient_id", "instrument", "score", "total", "administered_on",
-                                                           "recorded_at", "source", "recorded_by", "recorded_by_name"], batch.ratings, db)
-            try await CourseOutcomeRepository.insert(batch.outcomes, refreshedAt: nowMs, in: db)
-            try await AuditLog.append(batch.events, stamp: stamp, in: db)
-        }
+        let inserts = [
+            BulkInsert.prepare(into: "treatment_plans", ["id", "patient_id", "version", "protocol_id", "protocol_version", "body",
+                                                         "supersedes", "signed_by", "signed_by_name", "signed_at"], rows.plans),
+            BulkInsert.prepare(into: "treatment_sessions", ["id", "patient_id", "plan_id", "number", "scheduled_on", "state",
+                                                            "planned_dose", "updated_at"], rows.sessions),
+            BulkInsert.prepare(into: "scale_responses", ["id", "patient_id", "instrument", "score", "total", "administered_on",
+                                                         "recorded_at", "source", "recorded_by", "recorded_by_name"], rows.ratings),
+        ] + CourseOutcomeRepository.prepareInsert(rows.outcomes, refreshedAt: nowMs)
+        return PreparedBatch(inserts: inserts, events: rows.events)
     }
 
-    /// Multi-row inserts (see ``BulkInsert``).
-    static func insert(into table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]], _ db: any SQLDatabase) async throws {
-        try await BulkInsert.insert(into: table, columns, rows, db)
+    /// Writes a prepared batch in one transaction, with its audit entries.
+    func write(_ batch: PreparedBatch, stamp: AuditStamp) async throws {
+        try await database.write { db in
+            for insert in batch.inserts { try await insert.run(on: db) }
+            try await AuditLog.append(batch.events, stamp: stamp, in: db)
+        }
     }
 
     /// The stored score of each PHQ-9 total from 0 to 24, item 9 answered 0 (no suicidality alert,

@@ -148,6 +148,11 @@ public struct CourseOutcomeRepository: Sendable {
 
     /// Inserts records (multi-row statements, under both engines' bound-parameter limits).
     static func insert(_ records: [CourseOutcomeRecord], refreshedAt: Int64, in db: any SQLDatabase) async throws {
+        for prepared in prepareInsert(records, refreshedAt: refreshedAt) { try await prepared.run(on: db) }
+    }
+
+    /// The statements of ``insert(_:refreshedAt:in:)``, made ready outside the transaction.
+    static func prepareInsert(_ records: [CourseOutcomeRecord], refreshedAt: Int64) -> [BulkInsert.Prepared] {
         func flag(_ value: Bool) -> Int { value ? 1 : 0 }
         var courses: [[any Encodable & Sendable]] = []
         courses.reserveCapacity(records.count)
@@ -163,7 +168,7 @@ public struct CourseOutcomeRepository: Sendable {
                 flag(o.isDropout), refreshedAt,
             ])
         }
-        try await BulkInsert.insert(into: "course_outcomes", courseColumns, courses, db)
+        let coursesInsert = BulkInsert.prepare(into: "course_outcomes", courseColumns, courses)
         var doses: [[any Encodable & Sendable]] = []
         for record in records where record.outcome.exclusion == nil {
             let k = record.keys
@@ -173,7 +178,7 @@ public struct CourseOutcomeRepository: Sendable {
                               Int(effect.time), flag(effect.event)])
             }
         }
-        try await BulkInsert.insert(into: "course_dose_effects", doseColumns, doses, db)
+        return [coursesInsert, BulkInsert.prepare(into: "course_dose_effects", doseColumns, doses)]
     }
 
     // MARK: Report

@@ -1,5 +1,6 @@
 import ClinicDomain
 import Crypto
+import Foundation
 import NIOCore
 
 /// The audit trail's hash: SHA-256 over the previous entry's hash and the entry's canonical
@@ -37,16 +38,22 @@ public enum AuditChain {
 
 extension AuditChain {
     /// True when `text` is the lower-case hex of `digest`, compared over every byte (no early exit
-    /// on the first difference), without building the hex text.
-    static func hex(_ digest: some Sequence<UInt8>, matches text: String) -> Bool {
-        var difference: UInt8 = 0
-        var characters = text.utf8.makeIterator()
-        for byte in digest {
-            guard let high = characters.next(), let low = characters.next() else { return false }
-            difference |= high ^ digits[Int(byte >> 4)]
-            difference |= low ^ digits[Int(byte & 15)]
+    /// on the first difference), without building the hex text. Both are read through pointers: a
+    /// profile of `audit verify` found iterating the digest as a sequence a sixth of the check.
+    static func hex(_ digest: some ContiguousBytes, matches text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { characters in
+            digest.withUnsafeBytes { bytes in
+                guard characters.count == bytes.count * 2 else { return false }
+                var difference: UInt8 = 0
+                for index in 0..<bytes.count {
+                    let byte = bytes[index]
+                    difference |= characters[2 * index] ^ digits[Int(byte >> 4)]
+                    difference |= characters[2 * index + 1] ^ digits[Int(byte & 15)]
+                }
+                return difference == 0
+            }
         }
-        return characters.next() == nil && difference == 0
     }
 }
 
@@ -66,17 +73,49 @@ struct AuditEntryCheck {
         }
     }
 
-    /// True when `hash` is the chain's hash of `hashed`: an entry's previous hash, then its
-    /// canonical encoding (the bytes ``AuditChain/hash(previousHash:storedFields:)`` hashes).
-    func hashHolds(_ hash: String, of hashed: ByteBuffer) -> Bool {
-        hashed.withUnsafeReadableBytes { AuditChain.hex(SHA256.hash(data: $0), matches: hash) }
+    /// True when `hash` is the chain's hash of `row`'s hashed bytes: its previous hash, then its
+    /// canonical encoding (the bytes ``AuditChain/hash(previousHash:storedFields:)`` hashes), with
+    /// `-;` hashed for each missing text written `0:;`. The bytes are hashed in place, in the pieces
+    /// between missing texts.
+    func hashHolds(_ hash: String, of row: StoredAuditRow) -> Bool {
+        row.hashed.withUnsafeReadableBytes { bytes in
+            guard row.missingTexts != 0 else { return AuditChain.hex(SHA256.hash(data: bytes), matches: hash) }
+            var hasher = SHA256()
+            var position = row.previousHashLength + AuditEntry.canonicalEncodingPrefix.utf8.count
+            var pieceStart = 0
+            for field in 0..<AuditVerifier.hashedColumns.count {
+                // `length:value;`
+                var length = 0
+                let fieldStart = position
+                while position < bytes.count, bytes[position] != UInt8(ascii: ":") {
+                    let digit = bytes[position] &- UInt8(ascii: "0")
+                    guard digit < 10, length < 1 << 40 else { return false }
+                    length = length * 10 + Int(digit)
+                    position += 1
+                }
+                position += 1 + length + 1
+                guard position <= bytes.count else { return false }
+                let text = field - 2
+                if text >= 0, row.missingTexts & (1 << text) != 0 {
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[pieceStart..<fieldStart]))
+                    hasher.update(data: Self.missing)
+                    pieceStart = position
+                }
+            }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[pieceStart...]))
+            return AuditChain.hex(hasher.finalize(), matches: hash)
+        }
     }
+
+    /// How a missing value is encoded.
+    private static let missing: [UInt8] = Array("-;".utf8)
 
     /// True when `mac` is the audit key's MAC of `hash` (``ServerKeys/auditMAC(of:)``); false
     /// without keys.
     func macHolds(_ mac: String, of hash: String) -> Bool {
         guard var state = keyedMAC else { return false }
-        state.update(data: Array(hash.utf8))
+        var hash = hash
+        hash.withUTF8 { state.update(data: UnsafeRawBufferPointer($0)) }
         return AuditChain.hex(state.finalize(), matches: mac)
     }
 }

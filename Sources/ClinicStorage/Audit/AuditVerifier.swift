@@ -61,8 +61,9 @@ public struct AuditVerifier: Sendable {
         let check = AuditEntryCheck(keys: keys)
         while let task = pending {
             let chunk = try await task.value
-            pending = chunk.rows.count == chunkSize ? chunk.lastSequence.map { fetch(after: $0, limit: chunkSize) } : nil
-            for row in chunk.rows {
+            pending = chunk.count == chunkSize ? chunk.lastSequence.map { fetch(after: $0, limit: chunkSize) } : nil
+            for index in 0..<chunk.count {
+                let row = chunk.row(at: index)
                 if let reason = problem(with: row, expected: expected, previous: previous, keyedFrom: keyedFrom, checkpoints: wanted,
                                         check: check) {
                     pending?.cancel()
@@ -100,7 +101,7 @@ public struct AuditVerifier: Sendable {
         if !stored.follows(previous) {
             return "the entry does not follow entry \(expected - 1): it was inserted, reordered or the one before it was removed"
         }
-        if !check.hashHolds(stored.hash, of: stored.hashed) {
+        if !check.hashHolds(stored.hash, of: stored) {
             return "the entry was altered after it was written"
         }
         if keys != nil, stored.sequence >= keyedFrom {
@@ -115,28 +116,53 @@ public struct AuditVerifier: Sendable {
         return nil
     }
 
-    /// One chunk of entries in sequence order (nil for a row that cannot be read), and the last
-    /// row's sequence number for the next chunk's start.
+    /// One chunk of entries in sequence order, and the last row's sequence number for the next
+    /// chunk's start. SQLite's rows are taken apart by the check rather than by the read (see
+    /// ``row(at:)``), which keeps the reading and the checking about equal in time.
     struct Chunk: Sendable {
-        let rows: [StoredAuditRow?]
+        private let sqliteRows: [SQLiteRow]
+        private let decodedRows: [StoredAuditRow?]
         let lastSequence: Int64?
+
+        init(sqlite rows: [SQLiteRow]) {
+            sqliteRows = rows
+            decodedRows = []
+            lastSequence = rows.last?.columns.first?.data.integer.map(Int64.init)
+        }
+
+        init(decoded rows: [StoredAuditRow?], lastSequence: Int64?) {
+            sqliteRows = []
+            decodedRows = rows
+            self.lastSequence = lastSequence
+        }
+
+        /// How many entries the chunk holds.
+        var count: Int { sqliteRows.isEmpty ? decodedRows.count : sqliteRows.count }
+
+        /// The entry at `index`, nil when it cannot be read.
+        func row(at index: Int) -> StoredAuditRow? {
+            sqliteRows.isEmpty ? decodedRows[index] : StoredAuditRow(sqlite: sqliteRows[index])
+        }
     }
 
     /// The SQLite query of a chunk: each entry's hashed bytes (its stored previous hash, then the
     /// canonical encoding of its stored field texts, see ``AuditEntry/appendCanonicalEncoding(storedFields:to:)``)
-    /// are written by the engine as one value, in one `format()` call, so a row reaches Swift as five
-    /// values instead of fifteen (a profile of `audit verify` found building a Swift value for every
-    /// column, and releasing it, most of its time). Byte lengths are `octet_length`, as `utf8.count`
-    /// is; a missing value is `-;`. The sequence and the time must be stored as integers (written in
-    /// decimal, as the hash covers them) and the previous hash must be there: otherwise the bytes are
-    /// NULL and the entry cannot be read.
+    /// are written by the engine in one `format()` call, so a row reaches Swift as six values instead
+    /// of fifteen (a profile of `audit verify` found building a Swift value for every column, and
+    /// releasing it, most of its time). Byte lengths are `octet_length`, as `utf8.count` is. A
+    /// missing text is written `0:;` and its bit set in `missing` (bit 0 for `user_id`, in the order
+    /// of ``hashedColumns``): the check hashes `-;` in its place (``AuditEntryCheck``); choosing
+    /// between the two in SQL cost the engine a third more. The sequence and the time must be stored
+    /// as integers (written in decimal, as the hash covers them) and the previous hash must be there:
+    /// otherwise the bytes are NULL and the entry cannot be read.
     static let sqliteChunkQuery: String = {
         let texts = hashedColumns.dropFirst(2)
-        let format = "%s" + AuditEntry.canonicalEncodingPrefix + "%d:%s;%d:%s;" + String(repeating: "%s%s;", count: texts.count)
+        let format = "%s" + AuditEntry.canonicalEncodingPrefix + "%d:%s;%d:%s;" + String(repeating: "%d:%s;", count: texts.count)
         let arguments = ["previous_hash", "length(sequence)", "sequence", "length(occurred_at)", "occurred_at"]
-            + texts.flatMap { ["iif(\($0) IS NULL, '-', octet_length(\($0)) || ':')", $0] }
+            + texts.flatMap { ["octet_length(\($0))", $0] }
+        let missing = texts.enumerated().map { "((\($1) IS NULL) << \($0))" }.joined(separator: " | ")
         return """
-            SELECT sequence, octet_length(previous_hash) AS previous_length, hash, mac,
+            SELECT sequence, octet_length(previous_hash) AS previous_length, hash, mac, \(missing) AS missing,
                    CAST(iif(typeof(sequence) = 'integer' AND typeof(occurred_at) = 'integer' AND previous_hash IS NOT NULL,
                             format('\(format)', \(arguments.joined(separator: ", "))), NULL) AS BLOB) AS hashed
             FROM audit_entries WHERE sequence > ?1 ORDER BY sequence LIMIT ?2
@@ -151,8 +177,7 @@ public struct AuditVerifier: Sendable {
         return Task {
             let columns = Self.hashedColumns + ["previous_hash", "hash", "mac"]
             if let chunk = try await database.readSQLite({ connection -> Chunk in
-                let rows = try await connection.query(Self.sqliteChunkQuery, [.integer(Int(after)), .integer(limit)])
-                return Chunk(rows: rows.map { StoredAuditRow(sqlite: $0) }, lastSequence: rows.last?.columns.first?.data.integer.map(Int64.init))
+                Chunk(sqlite: try await connection.query(Self.sqliteChunkQuery, [.integer(Int(after)), .integer(limit)]))
             }) {
                 return chunk
             }
@@ -160,7 +185,7 @@ public struct AuditVerifier: Sendable {
                 try await db.select().columns(columns.map { SQLColumn($0) }).from("audit_entries")
                     .where("sequence", .greaterThan, SQLBind(after)).orderBy("sequence").limit(limit).all()
             }
-            return Chunk(rows: rows.map { try? StoredAuditRow($0) },
+            return Chunk(decoded: rows.map { try? StoredAuditRow($0) },
                          lastSequence: try rows.last.flatMap { try $0.decode(column: "sequence", as: Int64?.self) })
         }
     }
@@ -178,13 +203,20 @@ struct StoredAuditRow: Sendable {
     let hashed: ByteBuffer
     /// How many of `hashed`'s first bytes are the stored previous hash.
     let previousHashLength: Int
+    /// The text fields written `0:;` in `hashed` that are missing (`-;`), a bit each (see
+    /// ``AuditVerifier/sqliteChunkQuery``); 0 when `hashed` is the canonical encoding as it is.
+    let missingTexts: Int
     let hash: String
     let mac: String?
 
     /// True when the stored previous hash is `hash`, compared in place.
     func follows(_ hash: String) -> Bool {
-        hashed.withUnsafeReadableBytes { bytes in
-            previousHashLength <= bytes.count && hash.utf8.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes.prefix(previousHashLength)))
+        var hash = hash
+        return hash.withUTF8 { expected in
+            hashed.withUnsafeReadableBytes { bytes in
+                guard previousHashLength == expected.count, expected.count <= bytes.count else { return false }
+                return expected.isEmpty || memcmp(expected.baseAddress!, bytes.baseAddress!, expected.count) == 0
+            }
         }
     }
 
@@ -203,6 +235,7 @@ struct StoredAuditRow: Sendable {
         self.sequence = sequence
         self.hashed = ByteBuffer(bytes: bytes)
         self.previousHashLength = previousHash.utf8.count
+        self.missingTexts = 0
         self.hash = hash
         self.mac = try row.decode(column: "mac", as: String?.self)
     }
@@ -211,10 +244,12 @@ struct StoredAuditRow: Sendable {
     /// is missing.
     init?(sqlite row: SQLiteRow) {
         let columns = row.columns
-        guard columns.count == 5, let sequence = columns[0].data.integer, let previousHashLength = columns[1].data.integer,
-              let hash = columns[2].data.string, case .blob(let hashed) = columns[4].data else { return nil }
+        guard columns.count == 6, let sequence = columns[0].data.integer, let previousHashLength = columns[1].data.integer,
+              let hash = columns[2].data.string, let missingTexts = columns[4].data.integer,
+              case .blob(let hashed) = columns[5].data else { return nil }
         self.sequence = Int64(sequence)
         self.previousHashLength = previousHashLength
+        self.missingTexts = missingTexts
         self.hash = hash
         self.mac = columns[3].data.string
         self.hashed = hashed

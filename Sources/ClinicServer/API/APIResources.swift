@@ -84,11 +84,7 @@ enum APIResponse {
     /// gateway's batch answer lists a hundred instants. Foundation writes what the fast path cannot.
     static let wholeSecondISO8601 = JSONEncoder.DateEncodingStrategy.custom { date, encoder in
         var container = encoder.singleValueContainer()
-        if let text = date.utcSecondText {
-            try container.encode(text)
-        } else {
-            try container.encode(date.formatted(.iso8601))
-        }
+        try container.encode(date.apiText)
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {
@@ -99,4 +95,10 @@ enum APIResponse {
         if let location { headers[.location] = location }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
+}
+
+extension Date {
+    /// The instant as the API writes it (``APIResponse/wholeSecondISO8601``), for an answer that
+    /// writes its times itself: a gateway's batch answer writes a hundred.
+    var apiText: String { utcSecondText ?? formatted(.iso8601) }
 }

@@ -56,28 +56,12 @@ enum SessionForms {
         return fractional.date(from: text)
     }
 
-    /// One JSON value of a flat request body.
-    fileprivate enum FlatValue: Decodable {
-        case text(String), flag(Bool), number(Double), list([String]), null
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            // Numbers first: a gateway's readings are all numbers, and each failed attempt costs a thrown error.
-            if container.decodeNil() { self = .null }
-            else if let value = try? container.decode(Double.self) { self = .number(value) }
-            else if let value = try? container.decode(Bool.self) { self = .flag(value) }
-            else if let value = try? container.decode(String.self) { self = .text(value) }
-            else if let value = try? container.decode([String].self) { self = .list(value) }
-            else { throw DecodingError.dataCorruptedError(in: container, debugDescription: "Give a string, number or boolean.") }
-        }
-    }
-
     /// A JSON body flattened to form fields: strings as they are, numbers and booleans as text,
     /// `symptoms` arrays as `symptom-<name>` boxes. Unknown fields are refused.
     static func fields(fromJSON data: Data, accepted: Set<String>) throws -> [String: String] {
         var errors = FieldErrors()
-        let object: [String: FlatValue]
-        do { object = try JSONDecoder().decode([String: FlatValue].self, from: data) } catch {
+        let object: [String: FlatJSONValue]
+        do { object = try JSONDecoder().decode(FlatJSONObject.self, from: data).members } catch {
             errors.add("body", "Give each field as a string, number or boolean.")
             throw errors
         }
@@ -94,13 +78,25 @@ enum SessionForms {
         static let readingsKey = JSONMemberName(stringValue: "readings")
         let isBatch: Bool
         let otherMembers: Int
-        fileprivate let readings: Result<[[String: FlatValue]], any Error>
+        let readings: Result<[FlatJSONObject], any Error>
+
+        /// A batch read by ``FlatJSONArrayReader``.
+        init(readings: [FlatJSONObject]) {
+            isBatch = true
+            otherMembers = 0
+            self.readings = .success(readings)
+        }
+
+        /// The body read by ``FlatJSONArrayReader`` when it is of the gateway's usual shape, else nil.
+        static func fast(_ data: Data) -> ReadingBatchBody? {
+            FlatJSONArrayReader.objects(in: data, member: readingsKey.stringValue).map(ReadingBatchBody.init(readings:))
+        }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: JSONMemberName.self)
             isBatch = container.contains(Self.readingsKey)
             otherMembers = container.allKeys.count - (isBatch ? 1 : 0)
-            readings = isBatch ? Result { try container.decode([[String: FlatValue]].self, forKey: Self.readingsKey) } : .success([])
+            readings = isBatch ? Result { try container.decode([FlatJSONObject].self, forKey: Self.readingsKey) } : .success([])
         }
     }
 
@@ -125,7 +121,7 @@ enum SessionForms {
         let accepted = readingFields.subtracting(["reason"])
         for (index, element) in elements.enumerated() {
             do {
-                readings.append(try reading(try fields(element, accepted: accepted), now: now, timeZone: timeZone))
+                readings.append(try reading(try fields(element.members, accepted: accepted), now: now, timeZone: timeZone))
             } catch let elementErrors as FieldErrors {
                 for entry in elementErrors.entries { errors.add("readings[\(index)].\(entry.field)", entry.message) }
             }
@@ -134,7 +130,7 @@ enum SessionForms {
         return readings
     }
 
-    private static func fields(_ object: [String: FlatValue], accepted: Set<String>) throws -> [String: String] {
+    private static func fields(_ object: [String: FlatJSONValue], accepted: Set<String>) throws -> [String: String] {
         var errors = FieldErrors()
         var fields: [String: String] = [:]
         for (key, value) in object.sorted(by: { $0.key < $1.key }) {

@@ -205,13 +205,14 @@ struct SessionsAPIController: Sendable {
         }
 
         /// As synthesised, but the ids written with `storedText` (the same text as `uuidString`,
-        /// without its `sprintf`): a gateway's batch answer writes a hundred of them.
+        /// without its `sprintf`) and the times with `apiText` (the text the API's date strategy
+        /// writes, without its call per date): a gateway's batch answer writes a hundred of each.
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(id.storedText, forKey: .id)
             try container.encode(sessionID.storedText, forKey: .sessionID)
-            try container.encode(takenAt, forKey: .takenAt)
-            try container.encode(recordedAt, forKey: .recordedAt)
+            try container.encode(takenAt.apiText, forKey: .takenAt)
+            try container.encode(recordedAt.apiText, forKey: .recordedAt)
             try container.encode(alerts, forKey: .alerts)
         }
     }
@@ -231,7 +232,8 @@ struct SessionsAPIController: Sendable {
         guard let sessionID = try await services.sessionRecords.activeSession(inChair: chair) else {
             throw Problem.notFound("No patient is seated in \(chair) now.")
         }
-        let (data, body) = try await StrictJSON.object(SessionForms.ReadingBatchBody.self, from: request)
+        let (data, body) = try await StrictJSON.object(SessionForms.ReadingBatchBody.self, from: request,
+                                                         fast: SessionForms.ReadingBatchBody.fast)
         let clinic = try await services.currentClinic()
         guard let batch = try SessionForms.readingBatch(body, now: services.now(), timeZone: clinic.settings.resolvedTimeZone) else {
             return try await storeReading(try SessionForms.fields(fromJSON: data, accepted: SessionForms.readingFields), sessionID: sessionID,

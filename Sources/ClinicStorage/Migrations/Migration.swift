@@ -65,6 +65,7 @@ public enum Migrations {
         createFHIRExportJobs,
         createCourseOutcomeCube,
         addClinicMedicationCodes,
+        narrowVitalCorrectionsIndex,
     ]
 
     /// The newest version this binary knows.

@@ -374,15 +374,15 @@ public struct SessionRecordRepository: Sendable {
                                recordedByName: stamp.recordName, amends: amends, reason: reason?.nilIfEmpty)
         }
         let sessionText = sessionID.storedText, patientText = patientID.storedText
-        for start in stride(from: 0, to: stored.count, by: rowsPerInsert) {
-            try await db.raw(readingInsert.statement(stored[start..<min(start + rowsPerInsert, stored.count)].map { reading in
-                let values = reading.values
-                return [reading.id.storedText, sessionText, patientText, reading.takenAt.millisecondsSince1970, stamp.at.millisecondsSince1970,
-                        source.rawValue, values.systolic, values.diastolic, values.heartRate, values.oxygenSaturation, values.respiratoryRate,
-                        values.temperatureCelsius.map { Int(rounding: $0 * 10) }, stamp.userID?.storedText ?? "system", stamp.recordName,
-                        amends?.storedText, reading.reason]
-            })).run()
-        }
+        // Written as literals (``BulkInsert``): binding a 1 Hz batch's hundreds of values one by one
+        // through SQLKit's encoder was a tenth of the writer's time per batch in a profile.
+        try await BulkInsert.prepare(into: "session_vitals", readingInsert.columns, stored.map { reading in
+            let values = reading.values
+            return [reading.id.storedText, sessionText, patientText, reading.takenAt.millisecondsSince1970, stamp.at.millisecondsSince1970,
+                    source.rawValue, values.systolic, values.diastolic, values.heartRate, values.oxygenSaturation, values.respiratoryRate,
+                    values.temperatureCelsius.map { Int(rounding: $0 * 10) }, stamp.userID?.storedText ?? "system", stamp.recordName,
+                    amends?.storedText, reading.reason]
+        }).run(on: db)
         var alertsByReading: [[SessionVitalAlert]] = Array(repeating: [], count: stored.count)
         if state.isActive {
             // An alert already open for the same reason is not raised again: a gateway posting every

@@ -43,6 +43,8 @@ struct FlatJSONReaderTests {
         .init(body: #"{"readings":[{"a":01}]}"#, taken: false, why: "a leading zero"),
         .init(body: #"{"readings":[{"a":1.}]}"#, taken: false, why: "a bare decimal point"),
         .init(body: #"{"readings":[{"a":1e400}]}"#, taken: false, why: "a number beyond a Double"),
+        .init(body: #"{"readings":[{"a":1e-400}]}"#, taken: false, why: "a number too small for a Double"),
+        .init(body: #"{"readings":[{"a":0.0e-400,"b":-0.000}]}"#, taken: true, why: "zeros written with an exponent or decimals"),
         .init(body: #"{"readings":[{"a":"\ud83d"}]}"#, taken: false, why: "a lone surrogate"),
         .init(body: "{\"readings\":[{\"a\":\"tab\there\"}]}", taken: false, why: "a raw control character in a string"),
         .init(body: #"{"readings":[{"a":tru}]}"#, taken: false, why: "a misspelt word"),

@@ -72,7 +72,8 @@ struct AuditTamperTests {
         "insert an entry", "cut the tail", "cut the tail and move the head", "edit and recompute the chain",
         "append a forged entry", "append a forged entry with a made-up MAC", "lower-case a patient id",
         "lower-case a user id", "a row with a NULL sequence", "junk in a NULL user id", "swap two MACs",
-        "move keyed_from past the end", "a forged checkpoint",
+        "move keyed_from past the end", "a forged checkpoint", "store a summary as a BLOB of the same bytes",
+        "hide text behind a NUL byte",
     ]
 
     @Test("Each tampering is reported", arguments: TestDatabases.engines.flatMap { engine in cases.map { (engine, $0) } })
@@ -149,6 +150,14 @@ struct AuditTamperTests {
                 var forged = checkpoints[0]
                 forged.sequence = 19
                 checkpoints = [forged]
+            case "store a summary as a BLOB of the same bytes" where engine == .postgres,
+                 "hide text behind a NUL byte" where engine == .postgres:
+                // A TEXT column holds neither a BLOB nor a NUL byte on PostgreSQL.
+                return
+            case "store a summary as a BLOB of the same bytes":
+                try await Self.run(database, "UPDATE audit_entries SET summary = CAST(summary AS BLOB) WHERE sequence = 5")
+            case "hide text behind a NUL byte":
+                try await Self.run(database, "UPDATE audit_entries SET summary = summary || char(0) || 'x' WHERE sequence = 5")
             default: Issue.record("unknown case \(tampering)")
             }
             let result = try await trail.verify(chunkSize: 6, checkpoints: checkpoints, keys: Self.keys)

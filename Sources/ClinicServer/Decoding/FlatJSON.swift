@@ -137,6 +137,8 @@ enum FlatJSONArrayReader {
             }
             guard let text = String(bytes: UnsafeBufferPointer(rebasing: bytes[start..<position]), encoding: .ascii),
                   let number = Double(text), number.isFinite else { return nil }
+            // A number too small for a Double reads as 0, which `JSONDecoder` refuses: leave it to it.
+            if number == 0, text.prefix { $0 != "e" && $0 != "E" }.contains(where: { ("1"..."9").contains($0) }) { return nil }
             return number
         }
 

@@ -76,13 +76,16 @@ struct AuditEntryCheck {
     /// True when `hash` is the chain's hash of `row`'s hashed bytes: its previous hash, then its
     /// canonical encoding (the bytes ``AuditChain/hash(previousHash:storedFields:)`` hashes), with
     /// `-;` hashed for each missing text written `0:;`. The bytes are hashed in place, in the pieces
-    /// between missing texts.
+    /// between missing texts. When the row says how many bytes its texts hold, the encoding's
+    /// `length:value;` fields must be whole and their text lengths add up to it (a text cut short
+    /// at a NUL byte does not).
     func hashHolds(_ hash: String, of row: StoredAuditRow) -> Bool {
         row.hashed.withUnsafeReadableBytes { bytes in
-            guard row.missingTexts != 0 else { return AuditChain.hex(SHA256.hash(data: bytes), matches: hash) }
+            guard row.missingTexts != 0 || row.textBytes != nil else { return AuditChain.hex(SHA256.hash(data: bytes), matches: hash) }
             var hasher = SHA256()
             var position = row.previousHashLength + AuditEntry.canonicalEncodingPrefix.utf8.count
             var pieceStart = 0
+            var textBytes = 0
             for field in 0..<AuditVerifier.hashedColumns.count {
                 // `length:value;`
                 var length = 0
@@ -94,14 +97,17 @@ struct AuditEntryCheck {
                     position += 1
                 }
                 position += 1 + length + 1
-                guard position <= bytes.count else { return false }
+                guard position <= bytes.count, bytes[position - 1] == UInt8(ascii: ";") else { return false }
                 let text = field - 2
-                if text >= 0, row.missingTexts & (1 << text) != 0 {
+                guard text >= 0 else { continue }
+                textBytes += length
+                if row.missingTexts & (1 << text) != 0 {
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[pieceStart..<fieldStart]))
                     hasher.update(data: Self.missing)
                     pieceStart = position
                 }
             }
+            guard position == bytes.count, row.textBytes.map({ $0 == textBytes }) ?? true else { return false }
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[pieceStart...]))
             return AuditChain.hex(hasher.finalize(), matches: hash)
         }

@@ -147,24 +147,32 @@ public struct AuditVerifier: Sendable {
 
     /// The SQLite query of a chunk: each entry's hashed bytes (its stored previous hash, then the
     /// canonical encoding of its stored field texts, see ``AuditEntry/appendCanonicalEncoding(storedFields:to:)``)
-    /// are written by the engine in one `format()` call, so a row reaches Swift as six values instead
+    /// are written by the engine in one `format()` call, so a row reaches Swift as seven values instead
     /// of fifteen (a profile of `audit verify` found building a Swift value for every column, and
     /// releasing it, most of its time). Byte lengths are `octet_length`, as `utf8.count` is. A
     /// missing text is written `0:;` and its bit set in `missing` (bit 0 for `user_id`, in the order
     /// of ``hashedColumns``): the check hashes `-;` in its place (``AuditEntryCheck``); choosing
-    /// between the two in SQL cost the engine a third more. The sequence and the time must be stored
-    /// as integers (written in decimal, as the hash covers them) and the previous hash must be there:
-    /// otherwise the bytes are NULL and the entry cannot be read.
+    /// between the two in SQL cost the engine a third more.
+    ///
+    /// `format()` writes a text only up to its first NUL byte, and a BLOB's bytes as if they were
+    /// text: either could let a changed field encode as the original did. So the texts' whole byte
+    /// count comes beside the bytes (`text_bytes`), and the check refuses an entry whose encoded
+    /// lengths do not add up to it; and an entry with a BLOB among its texts (a BLOB sorts after
+    /// every text, a comparison that costs the engine no string work), a sequence or time not stored
+    /// as an integer, or no previous hash, has NULL bytes and cannot be read.
     static let sqliteChunkQuery: String = {
         let texts = hashedColumns.dropFirst(2)
         let format = "%s" + AuditEntry.canonicalEncodingPrefix + "%d:%s;%d:%s;" + String(repeating: "%d:%s;", count: texts.count)
         let arguments = ["previous_hash", "length(sequence)", "sequence", "length(occurred_at)", "occurred_at"]
             + texts.flatMap { ["octet_length(\($0))", $0] }
         let missing = texts.enumerated().map { "((\($1) IS NULL) << \($0))" }.joined(separator: " | ")
+        let textBytes = texts.map { "ifnull(octet_length(\($0)), 0)" }.joined(separator: " + ")
+        let blobs = (["previous_hash"] + texts).map { "ifnull(\($0) >= x'', 0)" }.joined(separator: " + ")
+        let readable = "typeof(sequence) = 'integer' AND typeof(occurred_at) = 'integer' AND previous_hash IS NOT NULL AND \(blobs) = 0"
         return """
             SELECT sequence, octet_length(previous_hash) AS previous_length, hash, mac, \(missing) AS missing,
-                   CAST(iif(typeof(sequence) = 'integer' AND typeof(occurred_at) = 'integer' AND previous_hash IS NOT NULL,
-                            format('\(format)', \(arguments.joined(separator: ", "))), NULL) AS BLOB) AS hashed
+                   CAST(iif(\(readable), format('\(format)', \(arguments.joined(separator: ", "))), NULL) AS BLOB) AS hashed,
+                   \(textBytes) AS text_bytes
             FROM audit_entries WHERE sequence > ?1 ORDER BY sequence LIMIT ?2
             """
     }()
@@ -206,6 +214,9 @@ struct StoredAuditRow: Sendable {
     /// The text fields written `0:;` in `hashed` that are missing (`-;`), a bit each (see
     /// ``AuditVerifier/sqliteChunkQuery``); 0 when `hashed` is the canonical encoding as it is.
     let missingTexts: Int
+    /// How many bytes the stored text fields hold in all, which their encoded lengths must add up
+    /// to; nil when `hashed` was encoded here from the texts themselves.
+    let textBytes: Int?
     let hash: String
     let mac: String?
 
@@ -236,6 +247,7 @@ struct StoredAuditRow: Sendable {
         self.hashed = ByteBuffer(bytes: bytes)
         self.previousHashLength = previousHash.utf8.count
         self.missingTexts = 0
+        self.textBytes = nil
         self.hash = hash
         self.mac = try row.decode(column: "mac", as: String?.self)
     }
@@ -244,12 +256,13 @@ struct StoredAuditRow: Sendable {
     /// is missing.
     init?(sqlite row: SQLiteRow) {
         let columns = row.columns
-        guard columns.count == 6, let sequence = columns[0].data.integer, let previousHashLength = columns[1].data.integer,
+        guard columns.count == 7, let sequence = columns[0].data.integer, let previousHashLength = columns[1].data.integer,
               let hash = columns[2].data.string, let missingTexts = columns[4].data.integer,
-              case .blob(let hashed) = columns[5].data else { return nil }
+              case .blob(let hashed) = columns[5].data, let textBytes = columns[6].data.integer else { return nil }
         self.sequence = Int64(sequence)
         self.previousHashLength = previousHashLength
         self.missingTexts = missingTexts
+        self.textBytes = textBytes
         self.hash = hash
         self.mac = columns[3].data.string
         self.hashed = hashed

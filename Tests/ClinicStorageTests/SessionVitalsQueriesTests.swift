@@ -90,6 +90,28 @@ struct SessionVitalsQueriesTests {
         }
     }
 
+    @Test("A batch's readings keep a recorder's name with quotes and backslashes exactly as given (they are written as literals)",
+          arguments: TestDatabases.engines)
+    func namesWithQuotesAndBackslashes(engine: SQLEngine) async throws {
+        try await TestDatabases.withDatabase(engine) { database in
+            // setup: a name a person could type, made of what ends or escapes an SQL string
+            let (_, sessionID) = try await SessionFixtures.plannedSession(database, treatment: .ivKetamine)
+            let records = SessionRecordRepository(database: database)
+            try await TreatmentSessionRepository(database: database).apply(.checkIn, to: sessionID, stamp: Fixtures.stamp)
+            var stamp = Fixtures.stamp
+            let name = #"O'Brien \\' ); DROP TABLE session_vitals; -- \n"#
+            stamp.actorName = name
+            let start = Fixtures.now.addingTimeInterval(-120)
+            // act
+            let stored = try await records.recordReadings([(VitalReading(heartRate: 70), start), (VitalReading(heartRate: 71), start.addingTimeInterval(1))],
+                                                          source: .gateway, sessionID: sessionID, policy: .defaults, stamp: stamp)
+            // validate
+            let record = try #require(try await records.record(of: sessionID))
+            #expect(stored.count == 2)
+            #expect(record.storedReadings.map(\.recordedByName) == [name, name])
+        }
+    }
+
     /// The overview now equals VitalSeries over every stored reading, which number `stored`.
     private func expectCurrent(_ records: SessionRecordRepository, _ sessionID: UUID, stored: Int, lastHeartRate: Int,
                                _ label: String) async throws {

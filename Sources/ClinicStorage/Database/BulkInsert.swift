@@ -2,13 +2,16 @@ import Foundation
 import SQLKit
 
 /// Multi-row inserts for bulk loads (the demo clinic's histories, the outcome report's derived
-/// rows). On both engines the values are written as SQL literals instead of bound parameters:
-/// encoding thousands of parameters per statement (each through `Encodable` and dynamic casts)
-/// costs the client far more than the engine's parsing of the same values as text, and profiles of
-/// the bulk load on PostgreSQL and then SQLite were dominated by it. Every value is a string, a
-/// number, a flag or NULL from our own code; strings are quoted by doubling single quotes (SQLite,
-/// and PostgreSQL's standard-conforming strings, its default since 9.1), numbers must be finite;
-/// anything else falls back to bound parameters, kept under both engines' parameter limits.
+/// rows) and a monitor gateway's readings. On both engines the values are written as SQL literals
+/// instead of bound parameters: encoding thousands of parameters per statement (each through
+/// `Encodable` and dynamic casts) costs the client far more than the engine's parsing of the same
+/// values as text, and profiles of the bulk load on PostgreSQL and then SQLite, and of the ingest
+/// route, were dominated by it. Every value is a string, a number, a flag or NULL; a string may
+/// hold a person's text (a name, a correction's reason), and is quoted by doubling single quotes,
+/// which is the whole of SQLite's string syntax and PostgreSQL's with standard-conforming strings
+/// (its default since 9.1, and set on every connection by ``SQLEngine/connectionSetup``, so a
+/// backslash is only a backslash). A string with a NUL byte, and numbers that are not finite, fall
+/// back to bound parameters, kept under both engines' parameter limits.
 enum BulkInsert {
     /// Rows made ready before the transaction that writes them: literal statements where every value
     /// can be written as a literal, else the rows for bound parameters. A bulk load builds the next

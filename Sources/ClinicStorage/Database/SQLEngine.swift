@@ -21,7 +21,9 @@ public enum SQLEngine: String, Sendable, CaseIterable {
             ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
              "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"]
         case .postgres:
-            ["SET TIME ZONE 'UTC'"]
+            // `BulkInsert` writes strings as literals, quotes doubled and backslashes as they are: that is
+            // PostgreSQL's default reading, set here so a database or role set otherwise cannot change it.
+            ["SET TIME ZONE 'UTC'", "SET standard_conforming_strings = on"]
         }
     }
 

@@ -11,10 +11,7 @@ struct SessionVitalsQueriesTests {
     func overviewMatchesTheDomain(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in
             // setup: 5 minutes of a 1 Hz gateway, a nurse's BP, a correction, a struck reading and an alerting heart rate
-            let (_, sessionID) = try await SessionFixtures.plannedSession(database, treatment: .ivKetamine)
-            let states = TreatmentSessionRepository(database: database)
-            let records = SessionRecordRepository(database: database)
-            try await states.apply(.checkIn, to: sessionID, stamp: Fixtures.stamp)
+            let (sessionID, records) = try await Self.checkedInSession(database)
             let start = Fixtures.now.addingTimeInterval(-400)
             let stream = (0..<300).map { second in
                 (values: VitalReading(heartRate: 70 + second / 60, oxygenSaturation: 97 + second % 2), takenAt: start.addingTimeInterval(Double(second)))
@@ -58,9 +55,7 @@ struct SessionVitalsQueriesTests {
     func keptResultsFollowNewRows(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in
             // setup: a minute of a 1 Hz gateway, viewed twice so the overview and the summary are kept
-            let (_, sessionID) = try await SessionFixtures.plannedSession(database, treatment: .ivKetamine)
-            let records = SessionRecordRepository(database: database)
-            try await TreatmentSessionRepository(database: database).apply(.checkIn, to: sessionID, stamp: Fixtures.stamp)
+            let (sessionID, records) = try await Self.checkedInSession(database)
             let start = Fixtures.now.addingTimeInterval(-400)
             let stream = (0..<60).map { second in
                 (values: VitalReading(heartRate: 70, oxygenSaturation: 97), takenAt: start.addingTimeInterval(Double(second)))
@@ -95,9 +90,7 @@ struct SessionVitalsQueriesTests {
     func namesWithQuotesAndBackslashes(engine: SQLEngine) async throws {
         try await TestDatabases.withDatabase(engine) { database in
             // setup: a name a person could type, made of what ends or escapes an SQL string
-            let (_, sessionID) = try await SessionFixtures.plannedSession(database, treatment: .ivKetamine)
-            let records = SessionRecordRepository(database: database)
-            try await TreatmentSessionRepository(database: database).apply(.checkIn, to: sessionID, stamp: Fixtures.stamp)
+            let (sessionID, records) = try await Self.checkedInSession(database)
             var stamp = Fixtures.stamp
             let name = #"O'Brien \\' ); DROP TABLE session_vitals; -- \n"#
             stamp.actorName = name
@@ -110,6 +103,13 @@ struct SessionVitalsQueriesTests {
             #expect(stored.count == 2)
             #expect(record.storedReadings.map(\.recordedByName) == [name, name])
         }
+    }
+
+    /// An IV ketamine session checked in, and the repository of its record.
+    private static func checkedInSession(_ database: ClinicDatabase) async throws -> (UUID, SessionRecordRepository) {
+        let (_, sessionID) = try await SessionFixtures.plannedSession(database, treatment: .ivKetamine)
+        try await TreatmentSessionRepository(database: database).apply(.checkIn, to: sessionID, stamp: Fixtures.stamp)
+        return (sessionID, SessionRecordRepository(database: database))
     }
 
     /// The overview now equals VitalSeries over every stored reading, which number `stored`.

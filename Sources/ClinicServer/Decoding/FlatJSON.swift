@@ -186,7 +186,7 @@ enum FlatJSONArrayReader {
             return nil
         }
 
-        /// The scalar of `\uXXXX` (the `\u` read), a surrogate pair joined; nil for a lone surrogate.
+        /// The scalar of a `\u` escape and its four hex digits (the `\u` read), a surrogate pair joined; nil for a lone surrogate.
         private mutating func unicodeEscape() -> Unicode.Scalar? {
             guard let first = hexQuad() else { return nil }
             if (0xD800...0xDBFF).contains(first) {

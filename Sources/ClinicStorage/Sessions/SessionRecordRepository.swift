@@ -190,7 +190,7 @@ public struct SessionRecordRepository: Sendable {
         let readings: [StoredVitalReading]
         if monitorSummary {
             let session = sessionID.uuidString
-            let lookups = try await Self.rowLookups(session, db)
+            let lookups = try await Self.rowLookups(session, db, countingReadings: cache != nil)
             let key = "monitor-summary \(session)"
             if let kept = cache?.value(key, mark: lookups.mark, as: [StoredVitalReading].self) {
                 readings = kept

@@ -131,12 +131,17 @@ extension SessionRecordRepository {
     /// reading's session): then both conditions are false for every row, written as such, and a
     /// pass over a 1 Hz stream's thousands of readings no longer looks each one up twice. One
     /// indexed query per request decides.
-    static func rowLookups(_ session: String, _ db: any SQLDatabase) async throws
+    /// Without `countingReadings` (nothing will be kept, as inside a write) the readings are not
+    /// counted and the mark's first count is -1: counting a 1 Hz stream's thousands of index
+    /// entries is work a write need not do.
+    static func rowLookups(_ session: String, _ db: any SQLDatabase, countingReadings: Bool = true) async throws
         -> (corrected: (String) -> SQLQueryString, alerted: (String) -> SQLQueryString, mark: [Int64]) {
+        let readingsCount: SQLQueryString = countingReadings
+            ? "(SELECT COUNT(*) FROM session_vitals WHERE session_id = \(bind: session))" : "-1"
         let row = try await db.raw("""
             SELECT CASE WHEN EXISTS (SELECT 1 FROM session_vitals WHERE session_id = \(bind: session) AND amends IS NOT NULL)
                         THEN 1 ELSE 0 END AS corrected,
-                   (SELECT COUNT(*) FROM session_vitals WHERE session_id = \(bind: session)) AS readings,
+                   \(readingsCount) AS readings,
                    (SELECT COUNT(*) FROM session_alerts WHERE session_id = \(bind: session)) AS alerts
             """).first()
         let corrected = try row?.decode(column: "corrected", as: Int.self) ?? 1
